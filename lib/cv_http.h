@@ -1,0 +1,177 @@
+/*
+ * Requests, responses, route tables and the serve loop.
+ *
+ * A responder declares its routes as data and calls cv_serve_main().  The
+ * library checks method, path, size and JSON before a handler runs; a
+ * handler reads the request, fills the response and returns CV_OK, or
+ * returns an error (see cv_fail()) that the library turns into an
+ * application/problem+json body.  Nothing but lib/resp.c writes to the
+ * FastCGI stream.
+ */
+#ifndef CV_HTTP_H
+#define CV_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cv_arena.h"
+#include "cv_err.h"
+#include "cv_limits.h"
+
+struct json_object;
+
+enum cv_method {
+	CV_GET = 0,
+	CV_POST,
+	CV_PUT,
+	CV_PATCH,
+	CV_DELETE,
+	CV_HEAD,
+	CV_OPTIONS,
+	CV_METHOD__MAX
+};
+
+const char	*cv_method_name(enum cv_method);
+
+struct cv_kv {
+	const char	*name;
+	const char	*value;
+};
+
+/* Route flags. */
+#define CV_BODY_JSON	0x01	/* body must be a JSON object (422 if not) */
+#define CV_BODY_OPT	0x02	/* with CV_BODY_JSON: an empty body is {} */
+
+struct cv_req;
+struct cv_resp;
+
+typedef enum cv_err (*cv_handler)(struct cv_req *, struct cv_resp *);
+
+struct cv_route {
+	enum cv_method	 method;
+	const char	*pattern;	/* "/decisions/{decision_id}" */
+	cv_handler	 handler;
+	unsigned	 flags;		/* CV_BODY_* */
+	const char	*summary;	/* one line, for openapi.json */
+	const void	*data;		/* handler-specific table entry */
+};
+
+struct cv_app {
+	const char		*name;		/* "cavra-console" */
+	const struct cv_route	*routes;
+	size_t			 nroutes;
+	/* Called once in the parent before workers start: read and check
+	 * configuration.  A non-CV_OK return exits with status 78 after the
+	 * function has logged one line saying what is wrong. */
+	enum cv_err		(*init)(void);
+	/* Called in each worker after fork: open stores. */
+	enum cv_err		(*worker_init)(void);
+	void			(*worker_fini)(void);
+};
+
+struct cv_req {
+	struct cv_arena		*arena;
+	enum cv_method		 method;
+	const char		*method_name;
+	const char		*path;		/* raw path, without the query */
+	char			**segs;		/* decoded segments */
+	size_t			 nsegs;
+	struct cv_kv		*query;		/* decoded, in order */
+	size_t			 nquery;
+	struct cv_kv		 params[CV_ROUTE_PARAMS_MAX];	/* from route */
+	size_t			 nparams;
+	const char		*authorization;	/* HTTP_AUTHORIZATION or NULL */
+	const char		*origin;	/* HTTP_ORIGIN or NULL */
+	const char		*content_type;
+	const char		*body;		/* NUL-terminated copy, or NULL */
+	size_t			 bodylen;
+	struct json_object	*json;		/* parsed body (CV_BODY_JSON) */
+	const struct cv_route	*route;
+	/* Set by cv_fail(): the problem detail and field errors. */
+	const char		*detail;
+	struct json_object	*field_errors;	/* array of {path,message} */
+	void			*fcgi;		/* FCGX_Request, lib only */
+};
+
+struct cv_resp {
+	int			 status;	/* 200 unless set */
+	struct json_object	*json;		/* owned; freed after write */
+	const char		*ctype;		/* for raw bodies */
+	const char		*body;		/* raw body (arena) */
+	size_t			 bodylen;
+	struct cv_kv		 headers[CV_RESP_HEADERS_MAX];
+	size_t			 nheaders;
+};
+
+/* Path parameter by name, or NULL. */
+const char	*cv_param(const struct cv_req *, const char *);
+/* Last query value by name, or NULL. */
+const char	*cv_query(const struct cv_req *, const char *);
+/* Query value as an integer in [min,max]; absent gives dflt.  A value that
+ * is not an integer fails with CV_EINVAL and a detail naming the key.
+ * Out of range: clamp != 0 clamps, else CV_EINVAL. */
+enum cv_err	 cv_query_int(struct cv_req *, const char *, int64_t dflt,
+		    int64_t min, int64_t max, int clamp, int64_t *);
+/* Query boolean: true/false/1/0/yes/no/on/off, any case. */
+enum cv_err	 cv_query_bool(struct cv_req *, const char *, int dflt, int *);
+/* limit (default 50, clamped 1..500) and offset (clamped >= 0). */
+enum cv_err	 cv_query_page(struct cv_req *, size_t *limit, size_t *offset);
+
+/* Record the problem detail (printf format) and return the error, so a
+ * handler can write `return cv_fail(req, CV_ENOENT, "session not found");`. */
+enum cv_err	 cv_fail(struct cv_req *, enum cv_err, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+/* As cv_fail(), also adding {path, message} to the problem's errors. */
+enum cv_err	 cv_fail_field(struct cv_req *, enum cv_err, const char *path,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+/* Response helpers.  cv_resp_json() takes ownership of the object. */
+void		 cv_resp_json(struct cv_resp *, int status,
+		    struct json_object *);
+void		 cv_resp_bytes(struct cv_resp *, int status, const char *ctype,
+		    const char *, size_t);
+void		 cv_resp_header(struct cv_resp *, const char *, const char *);
+
+/* Router.  A table is compiled once; matching fills req->params. */
+struct cv_router;
+struct cv_router *cv_router_new(const struct cv_route *, size_t);
+void		 cv_router_free(struct cv_router *);
+/* Finds the route for (method, segments).  CV_ENOENT: no route has this
+ * path.  CV_EMETHOD: the path exists with other methods, listed in
+ * *allow (", "-separated, arena). */
+enum cv_err	 cv_router_match(const struct cv_router *, struct cv_req *,
+		    const struct cv_route **, const char **allow);
+
+/* Split a raw path into decoded segments ("." dropped, ".." resolved).
+ * CV_EINVAL on a bad escape or NUL, CV_EURITOOLONG past the limits. */
+enum cv_err	 cv_path_split(struct cv_arena *, const char *, char ***,
+		    size_t *);
+/* Decode a query string into pairs ('+' is a space). */
+enum cv_err	 cv_query_parse(struct cv_arena *, const char *, struct cv_kv **,
+		    size_t *);
+
+/* Runs one request through the whole pipeline without FastCGI: used by
+ * the serve loop and by unit tests.  `env` is a CGI environment
+ * (REQUEST_METHOD, REQUEST_URI, QUERY_STRING, CONTENT_LENGTH, HTTP_*). */
+struct cv_dispatch {
+	const struct cv_app	*app;
+	const struct cv_router	*router;
+};
+void		 cv_dispatch(const struct cv_dispatch *, struct cv_req *,
+		    struct cv_resp *, const char *(*getenv)(void *, const char *),
+		    void *envctx, const char *body, size_t bodylen);
+/* Serialise a response as CGI output (Status:, headers, body) into the
+ * arena; used by the serve loop and tests. */
+char		*cv_resp_render(struct cv_arena *, const struct cv_req *,
+		    struct cv_resp *, size_t *len);
+
+/* CORS (CAVRA_CORS_ORIGINS), read once by cv_serve_main(). */
+enum cv_err	 cv_cors_init(void);
+size_t		 cv_cors_origins(const char *const **);
+/* Allow-Origin value for an Origin header, or NULL if not allowed. */
+const char	*cv_cors_allow(const char *origin);
+
+/* The responder's main(): options -s SOCKET, -n WORKERS, --routes. */
+int		 cv_serve_main(const struct cv_app *, int, char **);
+
+#endif /* !CV_HTTP_H */

@@ -1,0 +1,59 @@
+/*
+ * JSON helpers over json-c.  Parsing is strict (no trailing garbage, no
+ * comments, valid UTF-8, bounded depth, no NaN/Infinity).  Typed getters
+ * tell an absent key from a key of the wrong type.  Canonical output
+ * (sorted keys, compact, ASCII-escaped) is what digests are taken over.
+ */
+#ifndef CV_JSON_H
+#define CV_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "cv_err.h"
+
+struct cv_arena;
+
+/* Result of a typed lookup. */
+enum cv_jget {
+	CV_JGET_OK = 0,		/* present with the asked type */
+	CV_JGET_ABSENT,		/* key missing or value null */
+	CV_JGET_TYPE		/* present with another type */
+};
+
+enum cv_err	 cv_json_parse(const char *, size_t, int depth,
+		    struct json_object **, char *errbuf, size_t errlen);
+enum cv_jget	 cv_json_str(struct json_object *, const char *key,
+		    const char **);
+enum cv_jget	 cv_json_int(struct json_object *, const char *key,
+		    int64_t *);
+enum cv_jget	 cv_json_bool(struct json_object *, const char *key, int *);
+enum cv_jget	 cv_json_obj(struct json_object *, const char *key,
+		    struct json_object **);
+enum cv_jget	 cv_json_arr(struct json_object *, const char *key,
+		    struct json_object **);
+const char	*cv_json_str_or(struct json_object *, const char *key,
+		    const char *dflt);
+int		 cv_json_truthy(struct json_object *);
+
+/* Canonical text: sorted keys, compact, non-ASCII as \uXXXX.  Arena. */
+char		*cv_json_canonical(struct cv_arena *, struct json_object *);
+/* Compact text in json-c's object order.  Arena. */
+char		*cv_json_compact(struct cv_arena *, struct json_object *);
+/* Deep copy whose objects have sorted keys.  New reference. */
+struct json_object *cv_json_sorted_new(struct json_object *);
+/* Value as a filter/sort key: string as is, scalars as JSON text,
+ * NULL for absent or null.  Arena. */
+const char	*cv_json_key(struct cv_arena *, struct json_object *);
+
+/* Shorthands that add to an object; NULL string adds JSON null. */
+void		 cv_json_add_str(struct json_object *, const char *,
+		    const char *);
+void		 cv_json_add_int(struct json_object *, const char *, int64_t);
+void		 cv_json_add_bool(struct json_object *, const char *, int);
+void		 cv_json_add_strv(struct json_object *, const char *,
+		    const char *const *);	/* NULL-terminated list */
+
+#endif /* !CV_JSON_H */

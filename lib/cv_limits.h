@@ -1,0 +1,47 @@
+/*
+ * Every limit the suite enforces, by name, in one place.  A limit that a
+ * client can reach is reported as an error (400, 413, 414), never applied
+ * by silent truncation, except the paging clamp that the CAVRA contract
+ * itself defines (limit 1..500, offset >= 0).
+ */
+#ifndef CV_LIMITS_H
+#define CV_LIMITS_H
+
+#define CV_BODY_MAX		(1024 * 1024)	/* request body bytes: 413 past it */
+#define CV_JSON_DEPTH_MAX	32		/* nesting of a JSON body: 400 past it */
+#define CV_PATH_MAX		4096		/* raw request path bytes: 414 past it */
+#define CV_PATH_SEGS_MAX	64		/* path segments: 414 past it */
+#define CV_QUERY_MAX		8192		/* raw query string bytes: 414 past it */
+#define CV_QUERY_PARAMS_MAX	64		/* query parameters: 400 past it */
+#define CV_HEADER_VALUE_MAX	16384		/* a request header we read: 400 past it */
+#define CV_RESP_HEADERS_MAX	16		/* extra response headers per response */
+#define CV_ROUTE_SEGS_MAX	16		/* segments in one route pattern */
+#define CV_ROUTE_PARAMS_MAX	8		/* parameters in one route pattern */
+
+#define CV_PAGE_LIMIT_DEFAULT	50		/* list endpoints: default page */
+#define CV_PAGE_LIMIT_MIN	1
+#define CV_PAGE_LIMIT_MAX	500		/* list endpoints: largest page */
+
+#define CV_ARENA_CHUNK		(16 * 1024)	/* per-request arena chunk size */
+#define CV_WORKERS_DEFAULT	2		/* worker processes per responder */
+#define CV_WORKERS_MAX		64
+#define CV_BACKLOG		128		/* listen(2) backlog of a responder */
+#define CV_CORS_ORIGINS_MAX	32		/* entries of CAVRA_CORS_ORIGINS */
+
+#define CV_STORE_FILE_MAX	(1024L * 1024 * 1024) /* JSON store file bytes */
+#define CV_STORE_BUSY_MS	5000		/* SQLite busy_timeout */
+#define CV_STORE_FIELDS_MAX	31		/* filterable fields of a collection */
+#define CV_STORE_RECORD_DEPTH	48		/* nesting of a stored record */
+#define CV_STORE_PARSE_DEPTH	(CV_STORE_RECORD_DEPTH + 3) /* file, payload */
+#define CV_CONFIG_FILE_MAX	(4 * 1024 * 1024) /* config / policy file bytes */
+#define CV_YAML_DEPTH_MAX	32		/* nesting of a YAML config or pack */
+
+#define CV_POLICY_ID_MAX	128		/* bytes of a policy pack id */
+#define CV_POLICY_INHERIT_MAX	8		/* metadata.inherits chain depth */
+#define CV_POLICY_SOURCES_MAX	32		/* files one compiled pack reads */
+#define CV_POLICY_CACHE_MAX	64		/* compiled packs kept per process */
+
+#define CV_ID_MAX		512		/* a record id (decision_id, ...) */
+#define CV_FIELD_MAX		65536		/* a string field we store */
+
+#endif /* !CV_LIMITS_H */

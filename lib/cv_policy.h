@@ -1,0 +1,107 @@
+/*
+ * Policy packs and the decision evaluator.
+ *
+ * A pack is <root>/<pack_id>/policy.yaml.  The root is CAVRA_POLICY_DIR
+ * when set, else ./policies when it exists, else the installed data
+ * directory (CAVRA_PKGDATADIR "/policies").  Packs are loaded with libyaml
+ * into json-c, `metadata.inherits` is merged (parents first, the child on
+ * top), and the compiled pack is cached per process keyed by the mtime and
+ * size of every file it was built from: a changed pack is used on the next
+ * request, an unchanged one is never parsed again.
+ *
+ * Patterns are whole-string globs where `*` and `**` both match any run of
+ * characters except a newline; everything else is literal and
+ * case-sensitive.
+ */
+#ifndef CV_POLICY_H
+#define CV_POLICY_H
+
+#include <stddef.h>
+
+#include "cv_err.h"
+
+struct cv_arena;
+struct json_object;
+
+/* What the agent wants to do (fields may be NULL). */
+struct cv_action {
+	const char	*action_type;	/* read_file write_file execute_command
+					   git_operation mcp_tool_call */
+	const char	*target;
+	const char	*operation;	/* git: default "push" */
+	const char	*server;	/* mcp: default "unknown" */
+	const char	*tool;		/* mcp: default "unknown" */
+	const char	*capability;	/* mcp: optional */
+};
+
+/* What the engine decided.  Strings are static or in the arena. */
+struct cv_verdict {
+	const char	*action_type;
+	const char	*target;		/* normalised */
+	const char	*requested_operation;
+	const char	*rule_id;
+	const char	*decision;	/* allow block require_approval ... */
+	const char	*severity;	/* low medium high critical */
+	const char	*reason;
+	const char	*approver_group;	/* or NULL */
+};
+
+struct cv_pack;
+
+/* The pack used when a request names none (or an empty string). */
+#define CV_POLICY_DEFAULT	"cavra-ai-agent-baseline"
+
+/* The policy root now in force (static storage). */
+const char	*cv_policy_root(void);
+/* 1 when id is a plain directory name a pack may have: 1 to
+ * CV_POLICY_ID_MAX bytes, not "." or "..", no '/'. */
+int		 cv_policy_id_valid(const char *);
+/* Drop every cached pack (tests; a clean exit under a leak checker). */
+void		 cv_policy_cache_clear(void);
+
+/* The compiled pack for an id (a directory name).  The pack stays valid
+ * until the next cv_policy_get() call for the same id that finds it
+ * changed on disk; callers use it within one request.  CV_ENOENT: no such
+ * pack; CV_EINVAL: the pack is unreadable or not a mapping, or the id is
+ * not a plain name.  errbuf receives a human sentence in both cases. */
+enum cv_err	 cv_policy_get(const char *id, const struct cv_pack **,
+		    char *errbuf, size_t errlen);
+const char	*cv_pack_id(const struct cv_pack *);
+/* The compiled (merged, normalised) pack as JSON; borrowed. */
+struct json_object *cv_pack_json(const struct cv_pack *);
+
+/* The five action types POST /decisions accepts, NULL-terminated. */
+extern const char *const cv_action_types[];
+int		 cv_action_type_valid(const char *);
+
+/* Evaluate a file, command or git action against a pack.  For
+ * mcp_tool_call use cv_policy_eval_mcp_registry() (HTTP path) or
+ * cv_policy_eval_mcp_pack() (no registry: CLI).  CV_EUNPROC for an action
+ * type this function does not evaluate. */
+enum cv_err	 cv_policy_eval(const struct cv_pack *, const struct cv_action *,
+		    struct cv_arena *, struct cv_verdict *);
+/* MCP call judged by the trust registry record of the server (NULL when
+ * the server is not registered). */
+void		 cv_policy_eval_mcp_registry(struct json_object *server,
+		    const struct cv_action *, struct cv_arena *,
+		    struct cv_verdict *);
+/* MCP call judged by the pack's mcp: section (no registry). */
+void		 cv_policy_eval_mcp_pack(const struct cv_pack *,
+		    const struct cv_action *, struct cv_arena *,
+		    struct cv_verdict *);
+
+/* The pack catalog: every <root>/<dir>/policy.yaml that parses to a
+ * mapping, sorted by directory name.  New array of listing entries
+ * {id,title,description,version,policy} (policy = raw, not merged) when
+ * raw != 0, or catalog items {id,title,description,version,summary} when
+ * raw == 0. */
+enum cv_err	 cv_policy_catalog(int raw, struct json_object **);
+
+/* Helpers exposed for tests and the CLI. */
+int		 cv_glob_match(const char *pat, const char *s);
+/* POSIX-normalise a file target: collapse "//" (two leading slashes are
+ * kept), drop ".", resolve ".." against the preceding component, drop a
+ * trailing "/"; "" becomes ".".  Arena. */
+char		*cv_path_normalise(struct cv_arena *, const char *);
+
+#endif /* !CV_POLICY_H */

@@ -1,0 +1,115 @@
+/*
+ * The record store: one interface for every collection of every area,
+ * with two backends chosen by environment variable when the store is
+ * opened.
+ *
+ *  - JSON file (default): the whole store is one JSON object, one array
+ *    per collection, written with sorted keys and two-space indent.  A
+ *    write takes flock(2) on "<path>.lock", rereads the file if it
+ *    changed, writes "<dir>/.<name>.XXXXXX", fsyncs it, renames it over
+ *    the file and fsyncs the directory.  Readers take no lock.  The parsed
+ *    document is cached per process and reread only when the file's
+ *    inode, size or mtime changes.
+ *  - SQLite (when the store's *_DB variable is set): WAL, busy_timeout,
+ *    one connection per process opened after fork, prepared statements,
+ *    one table per collection with an indexed column per filter field and
+ *    the full record in a `payload` column.
+ *
+ * Both backends give the same answers to the same calls, order included:
+ * records are ordered by the collection's order field (string compare,
+ * absent = ""), then by id, both in the collection's direction.
+ * Fields the store does not know are kept.
+ */
+#ifndef CV_STORE_H
+#define CV_STORE_H
+
+#include <stddef.h>
+
+#include "cv_err.h"
+
+struct json_object;
+
+struct cv_coll {
+	const char		*name;		/* JSON key: "decisions" */
+	const char		*table;		/* SQLite: "activity_decisions" */
+	const char		*id_field;	/* "decision_id" */
+	const char		*order_field;	/* "timestamp", or NULL: id */
+	int			 order_desc;	/* 1: largest first */
+	const char *const	*fields;	/* filterable, NULL-terminated */
+};
+
+struct cv_store_def {
+	const char		*name;		/* "activity" */
+	const char		*json_env;	/* "CAVRA_ACTIVITY_STORE" */
+	const char		*db_env;	/* "CAVRA_ACTIVITY_DB" */
+	const char		*default_path;	/* ".cavra/api/activity.json" */
+	const struct cv_coll	*colls;
+	size_t			 ncolls;
+};
+
+/* Equality filter on a field's key (see cv_json_key()). */
+struct cv_filter {
+	const char	*field;
+	const char	*value;
+};
+
+struct cv_store;
+
+/* The six persistent stores of the API, in /operations/stores order. */
+extern const struct cv_store_def cv_store_evidence;	/* evidence_metadata */
+extern const struct cv_store_def cv_store_approvals;
+extern const struct cv_store_def cv_store_registry;
+extern const struct cv_store_def cv_store_activity;
+extern const struct cv_store_def cv_store_inventory;
+extern const struct cv_store_def cv_store_integrations;
+extern const struct cv_store_def *const cv_store_defs[];	/* NULL-ended */
+
+/* Where a store lives according to the environment now: kind "sqlite" or
+ * "json", the path, and the variable that chose it ("default" if none). */
+void		 cv_store_locate(const struct cv_store_def *, const char **kind,
+		    const char **path, const char **configured_by);
+
+/* Open per the environment (the *_DB variable wins), creating the parent
+ * directory and, for SQLite, the schema.  Call after fork.  CV_EIO with a
+ * logged line on failure.  Caller closes. */
+enum cv_err	 cv_store_open(const struct cv_store_def *, struct cv_store **);
+/* Open a given backend and path explicitly (tests, the CLI). */
+enum cv_err	 cv_store_open_path(const struct cv_store_def *, int sqlite,
+		    const char *path, struct cv_store **);
+void		 cv_store_close(struct cv_store *);
+const char	*cv_store_kind(const struct cv_store *);	/* json|sqlite */
+const char	*cv_store_path(const struct cv_store *);
+
+/* A write transaction: exclusive across processes until commit or
+ * rollback.  Reads and writes inside it see and change one consistent
+ * state.  Outside a transaction each call is its own. */
+enum cv_err	 cv_store_begin(struct cv_store *);
+enum cv_err	 cv_store_commit(struct cv_store *);
+void		 cv_store_rollback(struct cv_store *);
+
+/* Upsert by the collection's id field, which must be a non-empty string
+ * (CV_EINVAL otherwise).  The record is copied, not consumed. */
+enum cv_err	 cv_store_put(struct cv_store *, size_t coll,
+		    struct json_object *);
+/* One record by id.  CV_ENOENT if none.  *out is a new reference. */
+enum cv_err	 cv_store_get(struct cv_store *, size_t coll, const char *id,
+		    struct json_object **out);
+/* Records matching every filter, in store order, `offset` skipped and at
+ * most `limit` returned (SIZE_MAX: all).  *items is a new array; *total
+ * (may be NULL) is the count before slicing.  A filter on a field not in
+ * the collection's `fields` is CV_EINVAL. */
+enum cv_err	 cv_store_list(struct cv_store *, size_t coll,
+		    const struct cv_filter *, size_t nfilters, size_t limit,
+		    size_t offset, struct json_object **items, size_t *total);
+enum cv_err	 cv_store_count(struct cv_store *, size_t coll,
+		    const struct cv_filter *, size_t nfilters, size_t *);
+
+/* Collection numbers within their store. */
+#define CV_COLL_DECISIONS	0	/* cv_store_activity */
+#define CV_COLL_SESSIONS	1
+#define CV_COLL_AGENTS		0	/* cv_store_registry */
+#define CV_COLL_MCP_SERVERS	1
+#define CV_COLL_REPOSITORIES	0	/* cv_store_inventory */
+#define CV_COLL_ROLLOUTS	1
+
+#endif /* !CV_STORE_H */

@@ -1,0 +1,36 @@
+/*
+ * Small shared utilities: time stamps in the CAVRA format, random ids,
+ * environment lookups and logging to stderr.
+ */
+#ifndef CV_UTIL_H
+#define CV_UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct cv_arena;
+
+#define CV_TS_LEN	40	/* buffer for cv_ts_format() */
+
+/* "YYYY-MM-DDTHH:MM:SS.ffffff+00:00"; the fraction is left out when the
+ * microseconds are zero, as Python's isoformat() does. */
+void		 cv_ts_format(char *, size_t, const struct timespec *);
+void		 cv_ts_now(char *, size_t);
+/* prefix + n lowercase hex digits from getrandom(2), into the arena. */
+char		*cv_rand_id(struct cv_arena *, const char *prefix, size_t n);
+void		 cv_rand_hex(char *, size_t n);	/* n hex digits + NUL */
+
+/* Environment value, or NULL when unset or empty. */
+const char	*cv_env(const char *);
+
+void		 cv_log(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 cv_fatal(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+
+/* Allocation that exits on failure (long-lived state only). */
+void		*cv_xmalloc(size_t);
+void		*cv_xcalloc(size_t, size_t);
+char		*cv_xstrdup(const char *);
+
+#endif /* !CV_UTIL_H */

@@ -1,0 +1,544 @@
+/*
+ * JSON helpers over json-c: strict bounded parsing, typed getters that
+ * tell absent from mistyped, canonical text for digests, and the key form
+ * of a value used by the store for filtering and ordering.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cv_arena.h"
+#include "cv_json.h"
+
+/* A growable byte buffer used by the serialisers below (malloc-backed,
+ * copied into the arena at the end). */
+struct buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap == 0 ? 256 : b->cap;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(b->p, cap)) == NULL) {
+			fprintf(stderr, "json: out of memory\n");
+			exit(1);
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/*
+ * Checks that no number in the tree is NaN or infinite (json-c accepts
+ * both even in strict mode).  Returns 0 when one is found.
+ */
+static int
+all_finite(struct json_object *o)
+{
+	size_t	 i, n;
+
+	switch (json_object_get_type(o)) {
+	case json_type_double:
+		return isfinite(json_object_get_double(o));
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			if (!all_finite(json_object_array_get_idx(o, i)))
+				return 0;
+		return 1;
+	case json_type_object: {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			if (!all_finite(v))
+				return 0;
+		}
+		return 1;
+	}
+	default:
+		return 1;
+	}
+}
+
+/*
+ * json-c takes 'single-quoted' strings even in strict mode: a quote
+ * outside a double-quoted string is not JSON.  Returns 0 when one occurs.
+ */
+static int
+double_quoted_only(const char *s, size_t len)
+{
+	size_t	 i;
+	int	 in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in && s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			in = !in;
+		else if (!in && s[i] == '\'')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Parses exactly len bytes of buf as one strict JSON value (no trailing
+ * bytes but white space, valid UTF-8, nesting at most depth, finite
+ * numbers).  On success *out is a new reference.  On failure returns
+ * CV_EINVAL and writes a sentence to errbuf.
+ */
+enum cv_err
+cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
+    char *errbuf, size_t errlen)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o = NULL;
+	enum json_tokener_error	 jerr;
+	enum cv_err		 rc = CV_EINVAL;
+	size_t			 end;
+
+	*out = NULL;
+	if (len > INT32_MAX) {
+		snprintf(errbuf, errlen, "JSON text too large");
+		return CV_EINVAL;
+	}
+	if ((tok = json_tokener_new_ex(depth)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return CV_ENOMEM;
+	}
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (o == NULL && jerr == json_tokener_continue) {
+		/* A bare number or literal at the very end: a NUL ends it. */
+		o = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		end = len;
+	} else
+		end = json_tokener_get_parse_end(tok);
+	if (jerr != json_tokener_success) {
+		if (jerr == json_tokener_continue)
+			snprintf(errbuf, errlen, "malformed JSON: unexpected "
+			    "end of input");
+		else
+			snprintf(errbuf, errlen, "malformed JSON at byte %zu: "
+			    "%s", json_tokener_get_parse_end(tok),
+			    json_tokener_error_desc(jerr));
+		goto out;
+	}
+	for (; end < len; end++)
+		if (strchr(" \t\r\n", buf[end]) == NULL) {
+			snprintf(errbuf, errlen, "malformed JSON: trailing "
+			    "data at byte %zu", end);
+			goto out;
+		}
+	if (!double_quoted_only(buf, len)) {
+		snprintf(errbuf, errlen, "malformed JSON: strings must use "
+		    "double quotes");
+		goto out;
+	}
+	if (!all_finite(o)) {
+		snprintf(errbuf, errlen, "malformed JSON: NaN and Infinity "
+		    "are not numbers");
+		goto out;
+	}
+	*out = o;
+	o = NULL;
+	rc = CV_OK;
+out:
+	json_object_put(o);
+	json_tokener_free(tok);
+	return rc;
+}
+
+static enum cv_jget
+get(struct json_object *o, const char *key, enum json_type t,
+    struct json_object **v)
+{
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, v) || *v == NULL)
+		return CV_JGET_ABSENT;
+	return json_object_is_type(*v, t) ? CV_JGET_OK : CV_JGET_TYPE;
+}
+
+enum cv_jget
+cv_json_str(struct json_object *o, const char *key, const char **out)
+{
+	struct json_object	*v;
+	enum cv_jget		 r;
+
+	if ((r = get(o, key, json_type_string, &v)) == CV_JGET_OK)
+		*out = json_object_get_string(v);
+	return r;
+}
+
+enum cv_jget
+cv_json_int(struct json_object *o, const char *key, int64_t *out)
+{
+	struct json_object	*v;
+	enum cv_jget		 r;
+
+	if ((r = get(o, key, json_type_int, &v)) == CV_JGET_OK)
+		*out = json_object_get_int64(v);
+	return r;
+}
+
+enum cv_jget
+cv_json_bool(struct json_object *o, const char *key, int *out)
+{
+	struct json_object	*v;
+	enum cv_jget		 r;
+
+	if ((r = get(o, key, json_type_boolean, &v)) == CV_JGET_OK)
+		*out = json_object_get_boolean(v);
+	return r;
+}
+
+enum cv_jget
+cv_json_obj(struct json_object *o, const char *key, struct json_object **out)
+{
+	return get(o, key, json_type_object, out);
+}
+
+enum cv_jget
+cv_json_arr(struct json_object *o, const char *key, struct json_object **out)
+{
+	return get(o, key, json_type_array, out);
+}
+
+const char *
+cv_json_str_or(struct json_object *o, const char *key, const char *dflt)
+{
+	const char	*s;
+
+	return cv_json_str(o, key, &s) == CV_JGET_OK ? s : dflt;
+}
+
+/*
+ * Python truthiness: null, false, 0, 0.0, "", [] and {} are false.
+ */
+int
+cv_json_truthy(struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return 0;
+	case json_type_boolean:
+		return json_object_get_boolean(o);
+	case json_type_int:
+		return json_object_get_int64(o) != 0;
+	case json_type_double:
+		return json_object_get_double(o) != 0.0;
+	case json_type_string:
+		return json_object_get_string_len(o) != 0;
+	case json_type_array:
+		return json_object_array_length(o) != 0;
+	case json_type_object:
+		return json_object_object_length(o) != 0;
+	}
+	return 0;
+}
+
+/*
+ * Appends s as a JSON string.  ascii != 0 escapes every non-ASCII code
+ * point as \uXXXX (surrogate pairs above U+FFFF), as Python's
+ * json.dumps(ensure_ascii=True) does.  Input is valid UTF-8 (the parser
+ * checks it); a malformed byte is written as U+FFFD.
+ */
+static void
+put_string(struct buf *b, const char *s, size_t n, int ascii)
+{
+	const unsigned char	*p = (const unsigned char *)s, *e = p + n;
+	char			 tmp[16];
+	unsigned		 cp;
+	int			 extra;
+
+	buf_add(b, "\"", 1);
+	while (p < e) {
+		if (*p < 0x80) {
+			switch (*p) {
+			case '"': buf_add(b, "\\\"", 2); break;
+			case '\\': buf_add(b, "\\\\", 2); break;
+			case '\n': buf_add(b, "\\n", 2); break;
+			case '\r': buf_add(b, "\\r", 2); break;
+			case '\t': buf_add(b, "\\t", 2); break;
+			case '\b': buf_add(b, "\\b", 2); break;
+			case '\f': buf_add(b, "\\f", 2); break;
+			default:
+				if (*p < 0x20 || *p == 0x7f) {
+					snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
+					buf_add(b, tmp, 6);
+				} else
+					buf_add(b, (const char *)p, 1);
+			}
+			p++;
+			continue;
+		}
+		if (!ascii) {
+			buf_add(b, (const char *)p, 1);
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			cp = *p & 0x1f;
+			extra = 1;
+		} else if ((*p & 0xf0) == 0xe0) {
+			cp = *p & 0x0f;
+			extra = 2;
+		} else if ((*p & 0xf8) == 0xf0) {
+			cp = *p & 0x07;
+			extra = 3;
+		} else {
+			cp = 0xfffd;
+			extra = 0;
+		}
+		p++;
+		for (; extra > 0; extra--, p++) {
+			if (p >= e || (*p & 0xc0) != 0x80) {
+				cp = 0xfffd;
+				break;
+			}
+			cp = (cp << 6) | (*p & 0x3f);
+		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			snprintf(tmp, sizeof(tmp), "\\u%04x\\u%04x",
+			    0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+			buf_add(b, tmp, 12);
+		} else {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", cp);
+			buf_add(b, tmp, 6);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+static int
+keycmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Appends o compactly.  sorted != 0 writes object keys in byte order
+ * (which for UTF-8 is code point order, as Python sorts).
+ */
+static void
+put_value(struct buf *b, struct json_object *o, int sorted, int ascii)
+{
+	const char	**keys;
+	size_t		  i, n;
+	char		  tmp[32];
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		buf_str(b, "null");
+		break;
+	case json_type_boolean:
+		buf_str(b, json_object_get_boolean(o) ? "true" : "false");
+		break;
+	case json_type_int:
+		snprintf(tmp, sizeof(tmp), "%" PRId64,
+		    json_object_get_int64(o));
+		buf_str(b, tmp);
+		break;
+	case json_type_double:
+		buf_str(b, json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN));
+		break;
+	case json_type_string:
+		put_string(b, json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o), ascii);
+		break;
+	case json_type_array:
+		buf_add(b, "[", 1);
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_add(b, ",", 1);
+			put_value(b, json_object_array_get_idx(o, i), sorted,
+			    ascii);
+		}
+		buf_add(b, "]", 1);
+		break;
+	case json_type_object:
+		n = (size_t)json_object_object_length(o);
+		keys = calloc(n == 0 ? 1 : n, sizeof(*keys));
+		if (keys == NULL) {
+			fprintf(stderr, "json: out of memory\n");
+			exit(1);
+		}
+		i = 0;
+		{
+			json_object_object_foreach(o, k, v) {
+				(void)v;
+				keys[i++] = k;
+			}
+		}
+		if (sorted)
+			qsort(keys, n, sizeof(*keys), keycmp);
+		buf_add(b, "{", 1);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_add(b, ",", 1);
+			put_string(b, keys[i], strlen(keys[i]), ascii);
+			buf_add(b, ":", 1);
+			put_value(b, json_object_object_get(o, keys[i]), sorted,
+			    ascii);
+		}
+		buf_add(b, "}", 1);
+		free(keys);
+		break;
+	}
+}
+
+static char *
+render(struct cv_arena *a, struct json_object *o, int sorted, int ascii)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*p;
+
+	put_value(&b, o, sorted, ascii);
+	p = cv_arena_strndup(a, b.p, b.len);
+	free(b.p);
+	return p;
+}
+
+char *
+cv_json_canonical(struct cv_arena *a, struct json_object *o)
+{
+	return render(a, o, 1, 1);
+}
+
+char *
+cv_json_compact(struct cv_arena *a, struct json_object *o)
+{
+	return render(a, o, 0, 0);
+}
+
+/*
+ * Returns a deep copy of o whose objects list their keys in sorted order.
+ * New reference; the caller puts it.
+ */
+struct json_object *
+cv_json_sorted_new(struct json_object *o)
+{
+	struct json_object	 *c;
+	const char		**keys;
+	size_t			  i, n;
+
+	switch (json_object_get_type(o)) {
+	case json_type_array:
+		n = json_object_array_length(o);
+		c = json_object_new_array_ext((int)n);
+		for (i = 0; i < n; i++)
+			json_object_array_add(c,
+			    cv_json_sorted_new(json_object_array_get_idx(o, i)));
+		return c;
+	case json_type_object:
+		n = (size_t)json_object_object_length(o);
+		if ((keys = calloc(n == 0 ? 1 : n, sizeof(*keys))) == NULL) {
+			fprintf(stderr, "json: out of memory\n");
+			exit(1);
+		}
+		i = 0;
+		{
+			json_object_object_foreach(o, k, v) {
+				(void)v;
+				keys[i++] = k;
+			}
+		}
+		qsort(keys, n, sizeof(*keys), keycmp);
+		c = json_object_new_object();
+		for (i = 0; i < n; i++)
+			json_object_object_add(c, keys[i], cv_json_sorted_new(
+			    json_object_object_get(o, keys[i])));
+		free(keys);
+		return c;
+	default:
+		c = NULL;
+		if (o != NULL && json_object_deep_copy(o, &c, NULL) != 0) {
+			fprintf(stderr, "json: out of memory\n");
+			exit(1);
+		}
+		return c;
+	}
+}
+
+/*
+ * The key form of a value: a string is itself (borrowed from o), any other
+ * value is its compact JSON text in the arena; NULL for absent or null.
+ */
+const char *
+cv_json_key(struct cv_arena *a, struct json_object *o)
+{
+	char	 tmp[32];
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return NULL;
+	case json_type_string:
+		return json_object_get_string(o);
+	case json_type_boolean:
+		return json_object_get_boolean(o) ? "true" : "false";
+	case json_type_int:
+		snprintf(tmp, sizeof(tmp), "%" PRId64,
+		    json_object_get_int64(o));
+		return cv_arena_strdup(a, tmp);
+	default:
+		return cv_json_compact(a, o);
+	}
+}
+
+void
+cv_json_add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v == NULL ? NULL :
+	    json_object_new_string(v));
+}
+
+void
+cv_json_add_int(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+void
+cv_json_add_bool(struct json_object *o, const char *k, int v)
+{
+	json_object_object_add(o, k, json_object_new_boolean(v));
+}
+
+void
+cv_json_add_strv(struct json_object *o, const char *k,
+    const char *const *v)
+{
+	struct json_object	*a;
+
+	a = json_object_new_array();
+	for (; v != NULL && *v != NULL; v++)
+		json_object_array_add(a, json_object_new_string(*v));
+	json_object_object_add(o, k, a);
+}

@@ -1,0 +1,525 @@
+/*
+ * The record store front: picks the backend from the environment, checks
+ * arguments, resolves filters and gives every call outside an explicit
+ * transaction a transaction of its own.  The backends (store_json.c,
+ * store_sqlite.c) see only checked input.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cv_json.h"
+#include "cv_limits.h"
+#include "cv_util.h"
+#include "store_int.h"
+
+size_t
+cv_coll_nfields(const struct cv_coll *c)
+{
+	size_t	 n = 0;
+
+	while (c->fields != NULL && c->fields[n] != NULL)
+		n++;
+	return n;
+}
+
+const char *
+cv_coll_colname(const struct cv_coll *c, size_t col)
+{
+	return col < cv_coll_nfields(c) ? c->fields[col] : c->id_field;
+}
+
+int
+cv_coll_is_order(const struct cv_coll *c, const char *name)
+{
+	return c->order_field != NULL && strcmp(c->order_field, name) == 0;
+}
+
+void
+cv_store_locate(const struct cv_store_def *def, const char **kind,
+    const char **path, const char **by)
+{
+	const char	*k, *p, *b;
+
+	if ((p = cv_env(def->db_env)) != NULL) {
+		k = "sqlite";
+		b = def->db_env;
+	} else if ((p = cv_env(def->json_env)) != NULL) {
+		k = "json";
+		b = def->json_env;
+	} else {
+		k = "json";
+		p = def->default_path;
+		b = "default";
+	}
+	if (kind != NULL)
+		*kind = k;
+	if (path != NULL)
+		*path = p;
+	if (by != NULL)
+		*by = b;
+}
+
+/* A name we may put between double quotes in SQL: [a-z_][a-z0-9_]*. */
+static int
+ident_ok(const char *s)
+{
+	const char	*p;
+
+	if (s == NULL || *s == '\0' || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Checks that a store definition is one both backends can serve: SQL-safe
+ * names, at most CV_STORE_FIELDS_MAX distinct filter fields, none of them
+ * the id or "payload".  Logs and returns CV_EINTERNAL otherwise.
+ */
+static enum cv_err
+def_check(const struct cv_store_def *def)
+{
+	const struct cv_coll	*c;
+	size_t			 i, j, k, n;
+
+	if (def->ncolls == 0 || def->colls == NULL)
+		goto bad;
+	for (i = 0; i < def->ncolls; i++) {
+		c = &def->colls[i];
+		if (c->name == NULL || !ident_ok(c->table) ||
+		    !ident_ok(c->id_field) ||
+		    strcmp(c->id_field, "payload") == 0)
+			goto bad;
+		if (c->order_field != NULL && (!ident_ok(c->order_field) ||
+		    strcmp(c->order_field, c->id_field) == 0 ||
+		    strcmp(c->order_field, "payload") == 0))
+			goto bad;
+		if ((n = cv_coll_nfields(c)) > CV_STORE_FIELDS_MAX)
+			goto bad;
+		for (j = 0; j < n; j++) {
+			if (!ident_ok(c->fields[j]) ||
+			    strcmp(c->fields[j], c->id_field) == 0 ||
+			    strcmp(c->fields[j], "payload") == 0)
+				goto bad;
+			for (k = 0; k < j; k++)
+				if (strcmp(c->fields[j], c->fields[k]) == 0)
+					goto bad;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(c->name, def->colls[j].name) == 0 ||
+			    strcmp(c->table, def->colls[j].table) == 0)
+				goto bad;
+	}
+	return CV_OK;
+bad:
+	cv_log("store %s: invalid store definition", def->name);
+	return CV_EINTERNAL;
+}
+
+/*
+ * Creates every missing directory above the file at path (mode 0750).
+ * Logs and returns CV_EIO when one cannot be made.
+ */
+static enum cv_err
+make_parent(const char *path)
+{
+	char		*buf, *p, c;
+	enum cv_err	 rc = CV_OK;
+
+	buf = cv_xstrdup(path);
+	if ((p = strrchr(buf, '/')) == NULL || p == buf)
+		goto out;
+	*p = '\0';
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0750) == -1 && errno != EEXIST) {
+			cv_log("%s: mkdir: %s", buf, strerror(errno));
+			rc = CV_EIO;
+			goto out;
+		}
+		if (c == '\0')
+			break;
+		*p = c;
+	}
+out:
+	free(buf);
+	return rc;
+}
+
+/*
+ * Opens the store of def with the given backend at path, creating the
+ * parent directory.  *out is the caller's, closed with cv_store_close().
+ * CV_EIO (logged) when the file or database cannot be used, CV_EBUSY when
+ * SQLite stays locked past its timeout.
+ */
+enum cv_err
+cv_store_open_path(const struct cv_store_def *def, int sqlite,
+    const char *path, struct cv_store **out)
+{
+	struct cv_store	*s = NULL;
+	enum cv_err	 rc;
+
+	*out = NULL;
+	if ((rc = def_check(def)) != CV_OK)
+		goto out;
+	if (path == NULL || *path == '\0') {
+		cv_log("store %s: empty path", def->name);
+		rc = CV_EIO;
+		goto out;
+	}
+	s = cv_xcalloc(1, sizeof(*s));
+	s->def = def;
+	s->ops = sqlite ? &cv_store_sqlite_ops : &cv_store_json_ops;
+	s->path = cv_xstrdup(path);
+	s->pid = getpid();
+	if ((rc = make_parent(path)) != CV_OK)
+		goto out;
+	if ((rc = s->ops->open(s)) != CV_OK)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	if (s != NULL) {
+		free(s->path);
+		free(s);
+	}
+	return rc;
+}
+
+enum cv_err
+cv_store_open(const struct cv_store_def *def, struct cv_store **out)
+{
+	const char	*kind, *path;
+
+	cv_store_locate(def, &kind, &path, NULL);
+	return cv_store_open_path(def, strcmp(kind, "sqlite") == 0, path, out);
+}
+
+/*
+ * Closes s, rolling back an open transaction.  In a process forked after
+ * the open, only memory is released: the backend state belongs to the
+ * parent (closing an inherited SQLite connection can damage the WAL).
+ */
+void
+cv_store_close(struct cv_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->pid == getpid()) {
+		if (s->in_txn)
+			s->ops->rollback(s);
+		s->ops->close(s);
+	}
+	free(s->path);
+	free(s);
+}
+
+const char *
+cv_store_kind(const struct cv_store *s)
+{
+	return s->ops->kind;
+}
+
+const char *
+cv_store_path(const struct cv_store *s)
+{
+	return s->path;
+}
+
+/* CV_EINTERNAL (logged) when s was opened by another process. */
+static enum cv_err
+same_process(const struct cv_store *s)
+{
+	if (s->pid == getpid())
+		return CV_OK;
+	cv_log("store %s: used in a process forked after it was opened",
+	    s->def->name);
+	return CV_EINTERNAL;
+}
+
+enum cv_err
+cv_store_begin(struct cv_store *s)
+{
+	enum cv_err	 rc;
+
+	if ((rc = same_process(s)) != CV_OK)
+		return rc;
+	if (s->in_txn) {
+		cv_log("store %s: transaction already open", s->def->name);
+		return CV_EINTERNAL;
+	}
+	if ((rc = s->ops->begin(s)) == CV_OK)
+		s->in_txn = 1;
+	return rc;
+}
+
+enum cv_err
+cv_store_commit(struct cv_store *s)
+{
+	enum cv_err	 rc;
+
+	if ((rc = same_process(s)) != CV_OK)
+		return rc;
+	if (!s->in_txn) {
+		cv_log("store %s: commit without a transaction", s->def->name);
+		return CV_EINTERNAL;
+	}
+	s->in_txn = 0;
+	return s->ops->commit(s);
+}
+
+void
+cv_store_rollback(struct cv_store *s)
+{
+	if (same_process(s) != CV_OK || !s->in_txn)
+		return;
+	s->in_txn = 0;
+	s->ops->rollback(s);
+}
+
+/* Nesting of arrays and objects in o, counted up to max + 1. */
+static int
+depth_of(struct json_object *o, int max)
+{
+	size_t	 i, n;
+	int	 d, m = 0;
+
+	if (max < 0)
+		return 1;
+	switch (json_object_get_type(o)) {
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; i < n && m <= max; i++)
+			if ((d = depth_of(json_object_array_get_idx(o, i),
+			    max - 1)) > m)
+				m = d;
+		return m + 1;
+	case json_type_object: {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			if ((d = depth_of(v, max - 1)) > m)
+				m = d;
+			if (m > max)
+				break;
+		}
+		return m + 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Upserts a copy of rec (keys sorted) under its id field.  CV_EINVAL when
+ * rec is not an object, its id is not a non-empty string of at most
+ * CV_ID_MAX bytes, or it nests deeper than CV_STORE_RECORD_DEPTH.
+ */
+enum cv_err
+cv_store_put(struct cv_store *s, size_t coll, struct json_object *rec)
+{
+	const struct cv_coll	*c;
+	struct json_object	*copy, *v;
+	const char		*id;
+	size_t			 len;
+	enum cv_err		 rc;
+
+	if ((rc = same_process(s)) != CV_OK)
+		return rc;
+	if (coll >= s->def->ncolls)
+		return CV_EINTERNAL;
+	c = &s->def->colls[coll];
+	if (!json_object_is_type(rec, json_type_object) ||
+	    !json_object_object_get_ex(rec, c->id_field, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return CV_EINVAL;
+	len = (size_t)json_object_get_string_len(v);
+	if (len == 0 || len > CV_ID_MAX ||
+	    strlen(json_object_get_string(v)) != len)
+		return CV_EINVAL;
+	if (depth_of(rec, CV_STORE_RECORD_DEPTH) > CV_STORE_RECORD_DEPTH)
+		return CV_EINVAL;
+	if ((copy = cv_json_sorted_new(rec)) == NULL)
+		return CV_ENOMEM;
+	json_object_object_get_ex(copy, c->id_field, &v);
+	id = json_object_get_string(v);
+	if (s->in_txn)
+		return s->ops->put(s, coll, id, copy);
+	if ((rc = s->ops->begin(s)) != CV_OK) {
+		json_object_put(copy);
+		return rc;
+	}
+	if ((rc = s->ops->put(s, coll, id, copy)) != CV_OK) {
+		s->ops->rollback(s);
+		return rc;
+	}
+	return s->ops->commit(s);
+}
+
+/*
+ * One record by id; *out is a new reference the caller puts.  CV_ENOENT
+ * when there is none (an empty id names none), CV_EINVAL for a NULL id.
+ */
+enum cv_err
+cv_store_get(struct cv_store *s, size_t coll, const char *id,
+    struct json_object **out)
+{
+	enum cv_err	 rc;
+
+	*out = NULL;
+	if ((rc = same_process(s)) != CV_OK)
+		return rc;
+	if (coll >= s->def->ncolls)
+		return CV_EINTERNAL;
+	if (id == NULL)
+		return CV_EINVAL;
+	if (*id == '\0' || strlen(id) > CV_ID_MAX)
+		return CV_ENOENT;
+	if (s->in_txn)
+		return s->ops->get(s, coll, id, out);
+	if ((rc = s->ops->rbegin(s)) != CV_OK)
+		return rc;
+	rc = s->ops->get(s, coll, id, out);
+	s->ops->rend(s);
+	return rc;
+}
+
+/* Equal filter values: both NULL or the same string. */
+static int
+value_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Resolves filters against collection c into q->f (room for
+ * CV_STORE_FIELDS_MAX + 1), sorted by column, one per column.  Sets
+ * *never when two filters on one field ask for different values.
+ * CV_EINVAL for a field that is neither filterable nor the id.
+ */
+static enum cv_err
+resolve(const struct cv_coll *c, const struct cv_filter *in, size_t nin,
+    struct cv_qfilter *f, struct cv_query *q, int *never)
+{
+	size_t	 i, col, nf, j;
+
+	nf = cv_coll_nfields(c);
+	*never = 0;
+	q->f = f;
+	q->nf = 0;
+	q->mask = 0;
+	if (nin > 0 && in == NULL)
+		return CV_EINVAL;
+	for (i = 0; i < nin; i++) {
+		if (in[i].field == NULL)
+			return CV_EINVAL;
+		if (strcmp(in[i].field, c->id_field) == 0)
+			col = nf;
+		else {
+			for (col = 0; col < nf; col++)
+				if (strcmp(c->fields[col], in[i].field) == 0)
+					break;
+			if (col == nf)
+				return CV_EINVAL;
+		}
+		if (q->mask & (UINT32_C(1) << col)) {
+			for (j = 0; f[j].col != col; j++)
+				continue;
+			if (!value_eq(f[j].value, in[i].value))
+				*never = 1;
+			continue;
+		}
+		/* Insert sorted by column. */
+		for (j = q->nf; j > 0 && f[j - 1].col > col; j--)
+			f[j] = f[j - 1];
+		f[j].col = col;
+		f[j].value = in[i].value;
+		q->nf++;
+		q->mask |= UINT32_C(1) << col;
+	}
+	return CV_OK;
+}
+
+/*
+ * The list and count work: resolves filters, brackets the backend's read
+ * and fills items (when not NULL) and total.
+ */
+static enum cv_err
+query(struct cv_store *s, size_t coll, const struct cv_filter *filters,
+    size_t nfilters, size_t limit, size_t offset, struct json_object *items,
+    size_t *total)
+{
+	struct cv_qfilter	 f[CV_STORE_FIELDS_MAX + 1];
+	struct cv_query		 q;
+	enum cv_err		 rc;
+	int			 never;
+
+	*total = 0;
+	if ((rc = same_process(s)) != CV_OK)
+		return rc;
+	if (coll >= s->def->ncolls)
+		return CV_EINTERNAL;
+	rc = resolve(&s->def->colls[coll], filters, nfilters, f, &q, &never);
+	if (rc != CV_OK || never)
+		return rc;
+	q.limit = limit;
+	q.offset = offset;
+	if (s->in_txn)
+		return s->ops->list(s, coll, &q, items, total);
+	if ((rc = s->ops->rbegin(s)) != CV_OK)
+		return rc;
+	rc = s->ops->list(s, coll, &q, items, total);
+	s->ops->rend(s);
+	return rc;
+}
+
+/*
+ * Records matching every filter in store order; see cv_store.h.  *items is
+ * a new array the caller puts (NULL on failure).
+ */
+enum cv_err
+cv_store_list(struct cv_store *s, size_t coll, const struct cv_filter *filters,
+    size_t nfilters, size_t limit, size_t offset, struct json_object **items,
+    size_t *total)
+{
+	struct json_object	*arr;
+	size_t			 n;
+	enum cv_err		 rc;
+
+	*items = NULL;
+	if ((arr = json_object_new_array()) == NULL)
+		return CV_ENOMEM;
+	rc = query(s, coll, filters, nfilters, limit, offset, arr, &n);
+	if (rc != CV_OK) {
+		json_object_put(arr);
+		return rc;
+	}
+	if (total != NULL)
+		*total = n;
+	*items = arr;
+	return CV_OK;
+}
+
+enum cv_err
+cv_store_count(struct cv_store *s, size_t coll, const struct cv_filter *filters,
+    size_t nfilters, size_t *count)
+{
+	return query(s, coll, filters, nfilters, 0, 0, NULL, count);
+}

@@ -1,0 +1,83 @@
+/*
+ * Private to the record store: the handle shared by the front (store.c)
+ * and the two backends (store_json.c, store_sqlite.c), and the table of
+ * operations a backend provides.
+ *
+ * The front checks every argument, resolves filters to column numbers and
+ * turns a write outside a transaction into begin + put + commit, so a
+ * backend's put always runs inside a write transaction and its reads are
+ * bracketed either by that transaction or by rbegin/rend.
+ */
+#ifndef STORE_INT_H
+#define STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cv_store.h"
+
+struct json_object;
+
+/*
+ * A filter resolved by the front: col is an index into the collection's
+ * fields, or the number of fields for the id field.  value NULL matches a
+ * record whose field is absent or null.
+ */
+struct cv_qfilter {
+	size_t		 col;
+	const char	*value;
+};
+
+/* A list or count query: filters sorted by col, one per col. */
+struct cv_query {
+	const struct cv_qfilter	*f;
+	size_t			 nf;
+	uint32_t		 mask;		/* bit col set for each filter */
+	size_t			 limit;		/* SIZE_MAX: all */
+	size_t			 offset;
+};
+
+struct cv_store_ops {
+	const char	*kind;
+	/* Sets s->be; the parent directory exists.  CV_EIO logged. */
+	enum cv_err	(*open)(struct cv_store *);
+	void		(*close)(struct cv_store *);
+	enum cv_err	(*begin)(struct cv_store *);
+	/* Ends the transaction even when it fails. */
+	enum cv_err	(*commit)(struct cv_store *);
+	void		(*rollback)(struct cv_store *);
+	/* Brackets a read outside a write transaction. */
+	enum cv_err	(*rbegin)(struct cv_store *);
+	void		(*rend)(struct cv_store *);
+	/* Upsert inside a write transaction.  Consumes rec (sorted keys,
+	 * owned by nobody else); id points into it. */
+	enum cv_err	(*put)(struct cv_store *, size_t coll, const char *id,
+			    struct json_object *rec);
+	enum cv_err	(*get)(struct cv_store *, size_t coll, const char *id,
+			    struct json_object **);
+	/* Appends the page to items (NULL: count only), sets *total. */
+	enum cv_err	(*list)(struct cv_store *, size_t coll,
+			    const struct cv_query *, struct json_object *items,
+			    size_t *total);
+};
+
+struct cv_store {
+	const struct cv_store_def	*def;
+	const struct cv_store_ops	*ops;
+	char				*path;
+	pid_t				 pid;		/* process that opened it */
+	int				 in_txn;
+	void				*be;		/* backend state */
+};
+
+extern const struct cv_store_ops	cv_store_json_ops;
+extern const struct cv_store_ops	cv_store_sqlite_ops;
+
+size_t		 cv_coll_nfields(const struct cv_coll *);
+/* Field name of a resolved filter column (the id field past the end). */
+const char	*cv_coll_colname(const struct cv_coll *, size_t col);
+/* 1 if name is the collection's order field. */
+int		 cv_coll_is_order(const struct cv_coll *, const char *name);
+
+#endif /* !STORE_INT_H */

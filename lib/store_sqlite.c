@@ -1,0 +1,860 @@
+/*
+ * The SQLite backend of the record store.
+ *
+ * One table per collection: the id as TEXT PRIMARY KEY, one TEXT column per
+ * filter field holding cv_json_key() of the record's field (NULL when
+ * absent), the order field's key ("" when absent, NOT NULL so the order
+ * index serves ORDER BY), and the whole record as sorted-key JSON in
+ * `payload`, which is what reads return.  Every filter field has an index
+ * on (field, order, id) and the order has one on (order, id).
+ *
+ * A connection belongs to the process that opened it (open after fork):
+ * WAL, synchronous=NORMAL, busy_timeout CV_STORE_BUSY_MS, defensive mode,
+ * untrusted schema.  Statements are prepared once per connection; list and
+ * count statements once per (collection, set of filtered columns).  Writes
+ * run in BEGIN IMMEDIATE so the busy timeout applies to them.
+ *
+ * Tables, columns missing from an older table, and indexes are created on
+ * open; added columns are filled in from the payloads.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+
+#include "cv_arena.h"
+#include "cv_json.h"
+#include "cv_limits.h"
+#include "cv_util.h"
+#include "store_int.h"
+
+#define SQ_OPEN_FLAGS	(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | \
+			    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE)
+#define SQ_JSON_FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* The list and count statements of one set of filtered columns. */
+struct squery {
+	uint32_t	 mask;
+	sqlite3_stmt	*list;
+	sqlite3_stmt	*count;
+};
+
+struct scoll {
+	const char	**cols;		/* stored columns but id and payload:
+					 * the fields, then the order field
+					 * if it is not one of them */
+	size_t		  ncols;
+	sqlite3_stmt	 *get;
+	sqlite3_stmt	 *put;
+	struct squery	 *q;
+	size_t		  nq;
+};
+
+struct sstore {
+	sqlite3		*db;
+	sqlite3_stmt	*begin;		/* BEGIN IMMEDIATE */
+	sqlite3_stmt	*rbegin;	/* BEGIN */
+	sqlite3_stmt	*commit;
+	sqlite3_stmt	*rollback;
+	struct scoll	*colls;
+	struct cv_arena	 arena;
+};
+
+/* A growing SQL text; allocation failure is fatal (built once). */
+struct sb {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static void	sb_add(struct sb *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_add(struct sb *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 cap;
+	char	*p;
+	int	 n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p == NULL ? NULL : b->p + b->len,
+		    b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			cv_fatal("store: cannot format SQL");
+		if (b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		cap = b->cap < 256 ? 256 : b->cap;
+		while (cap <= b->len + (size_t)n)
+			cap *= 2;
+		if ((p = realloc(b->p, cap)) == NULL)
+			cv_fatal("store: out of memory");
+		b->p = p;
+		b->cap = cap;
+	}
+}
+
+/*
+ * Logs the connection's last error for `what` and maps rc: CV_EBUSY for
+ * SQLITE_BUSY or SQLITE_LOCKED (past the busy timeout), CV_EIO otherwise.
+ */
+static enum cv_err
+sq_fail(struct cv_store *s, int rc, const char *what)
+{
+	struct sstore	*ss = s->be;
+	const char	*msg;
+
+	msg = ss->db != NULL ? sqlite3_errmsg(ss->db) : sqlite3_errstr(rc);
+	cv_log("%s: %s: %s", s->path, what, msg);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return CV_EBUSY;
+	return CV_EIO;
+}
+
+static enum cv_err
+sq_prepare(struct cv_store *s, const char *sql, sqlite3_stmt **st)
+{
+	struct sstore	*ss = s->be;
+	int		 rc;
+
+	rc = sqlite3_prepare_v3(ss->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    st, NULL);
+	return rc == SQLITE_OK ? CV_OK : sq_fail(s, rc, sql);
+}
+
+/* Runs a statement that returns no rows we need, then resets it. */
+static enum cv_err
+sq_run(struct cv_store *s, sqlite3_stmt *st, const char *what)
+{
+	enum cv_err	 e = CV_OK;
+	int		 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		continue;
+	if (rc != SQLITE_DONE)
+		e = sq_fail(s, rc, what);
+	sqlite3_reset(st);
+	return e;
+}
+
+static enum cv_err
+sq_exec(struct cv_store *s, const char *sql)
+{
+	struct sstore	*ss = s->be;
+	int		 rc;
+
+	rc = sqlite3_exec(ss->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? CV_OK : sq_fail(s, rc, sql);
+}
+
+static void
+sq_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* The column name of the order, or the id when the collection has none. */
+static const char *
+order_col(const struct cv_coll *c)
+{
+	return c->order_field != NULL ? c->order_field : c->id_field;
+}
+
+/*
+ * Binds a record to the upsert statement: ?1 the id, then each stored
+ * column's key, then the payload.  The bound text lives in rec and the
+ * arena until the statement is reset.
+ */
+static enum cv_err
+sq_bind_rec(struct cv_store *s, size_t coll, sqlite3_stmt *st,
+    const char *id, struct json_object *rec)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct scoll		*sc = &ss->colls[coll];
+	struct json_object	*v;
+	const char		*k, *payload;
+	size_t			 j, len;
+	int			 rc;
+
+	rc = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	for (j = 0; rc == SQLITE_OK && j < sc->ncols; j++) {
+		v = NULL;
+		json_object_object_get_ex(rec, sc->cols[j], &v);
+		k = cv_json_key(&ss->arena, v);
+		if (k == NULL && cv_coll_is_order(c, sc->cols[j]))
+			k = "";
+		if (k == NULL)
+			rc = sqlite3_bind_null(st, (int)j + 2);
+		else
+			rc = sqlite3_bind_text(st, (int)j + 2, k, -1,
+			    SQLITE_STATIC);
+	}
+	if (rc != SQLITE_OK)
+		return sq_fail(s, rc, "bind");
+	if ((payload = json_object_to_json_string_length(rec, SQ_JSON_FLAGS,
+	    &len)) == NULL)
+		return CV_ENOMEM;
+	if (len > INT32_MAX)
+		return CV_EINVAL;
+	rc = sqlite3_bind_text(st, (int)sc->ncols + 2, payload, (int)len,
+	    SQLITE_STATIC);
+	return rc == SQLITE_OK ? CV_OK : sq_fail(s, rc, "bind");
+}
+
+/*
+ * Parses a payload column into a new reference.  CV_EIO (logged) when the
+ * stored text is not JSON.
+ */
+static enum cv_err
+sq_payload(struct cv_store *s, size_t coll, sqlite3_stmt *st, int col,
+    struct json_object **out)
+{
+	const char	*text;
+	char		 err[256];
+	enum cv_err	 rc;
+	int		 n;
+
+	*out = NULL;
+	text = (const char *)sqlite3_column_text(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (text == NULL) {
+		cv_log("%s: %s: a row without payload", s->path,
+		    s->def->colls[coll].table);
+		return CV_EIO;
+	}
+	rc = cv_json_parse(text, (size_t)n, CV_STORE_PARSE_DEPTH, out, err,
+	    sizeof(err));
+	if (rc == CV_EINVAL) {
+		cv_log("%s: %s: stored payload: %s", s->path,
+		    s->def->colls[coll].table, err);
+		rc = CV_EIO;
+	}
+	return rc;
+}
+
+/*
+ * Fills present[j] for each stored column of collection coll that the
+ * table has; *ok is 0 when the table lacks its id or payload column.
+ * *exists is 0 when there is no table.
+ */
+static enum cv_err
+sq_columns(struct cv_store *s, size_t coll, int *present, int *exists,
+    int *ok)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct scoll		*sc = &ss->colls[coll];
+	sqlite3_stmt		*st = NULL;
+	const char		*name;
+	size_t			 j;
+	int			 rc, id = 0, payload = 0;
+	enum cv_err		 e;
+
+	*exists = 0;
+	memset(present, 0, sc->ncols * sizeof(*present));
+	if ((e = sq_prepare(s, "SELECT name FROM pragma_table_info(?1)",
+	    &st)) != CV_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, c->table, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*exists = 1;
+		if ((name = (const char *)sqlite3_column_text(st, 0)) == NULL)
+			continue;
+		if (strcmp(name, c->id_field) == 0)
+			id = 1;
+		else if (strcmp(name, "payload") == 0)
+			payload = 1;
+		for (j = 0; j < sc->ncols; j++)
+			if (strcmp(name, sc->cols[j]) == 0)
+				present[j] = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		e = sq_fail(s, rc, "table_info");
+		goto out;
+	}
+	*ok = !*exists || (id && payload);
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
+/*
+ * The index names of collection coll, in creation order: one per filter
+ * field that is not the order field, then the order's.  Appends each
+ * CREATE INDEX to sql when sql is not NULL, and counts in *missing those
+ * that do not exist yet.
+ */
+static enum cv_err
+sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
+{
+	const struct cv_coll	*c = &s->def->colls[coll];
+	sqlite3_stmt		*st = NULL;
+	const char		*oc = order_col(c);
+	char			 name[256];
+	size_t			 j, nf;
+	int			 rc;
+	enum cv_err		 e;
+
+	*missing = 0;
+	nf = cv_coll_nfields(c);
+	if ((e = sq_prepare(s, "SELECT 1 FROM sqlite_schema "
+	    "WHERE type = 'index' AND name = ?1", &st)) != CV_OK)
+		goto out;
+	for (j = 0; j <= nf; j++) {
+		if (j < nf && cv_coll_is_order(c, c->fields[j]))
+			continue;
+		if (j == nf && c->order_field == NULL)
+			break;
+		snprintf(name, sizeof(name), "%s_%s%s", c->table,
+		    j < nf ? "by_" : "order", j < nf ? c->fields[j] : "");
+		if (sql != NULL && j < nf && c->order_field != NULL)
+			sb_add(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
+			    "\"%s\" (\"%s\", \"%s\", \"%s\");\n", name,
+			    c->table, c->fields[j], oc, c->id_field);
+		else if (sql != NULL)
+			sb_add(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
+			    "\"%s\" (\"%s\", \"%s\");\n", name, c->table,
+			    j < nf ? c->fields[j] : oc, c->id_field);
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			(*missing)++;
+		else if (rc != SQLITE_ROW) {
+			e = sq_fail(s, rc, "sqlite_schema");
+			goto out;
+		}
+		sqlite3_reset(st);
+	}
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
+/*
+ * Prepares collection coll's get and upsert statements.
+ */
+static enum cv_err
+sq_coll_prepare(struct cv_store *s, size_t coll)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct scoll		*sc = &ss->colls[coll];
+	struct sb		 b = { NULL, 0, 0 };
+	size_t			 j;
+	enum cv_err		 e;
+
+	if (sc->put != NULL)
+		return CV_OK;
+	sb_add(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = ?1", c->table,
+	    c->id_field);
+	e = sq_prepare(s, b.p, &sc->get);
+	b.len = 0;
+	if (e != CV_OK)
+		goto out;
+	sb_add(&b, "INSERT INTO \"%s\" (\"%s\"", c->table, c->id_field);
+	for (j = 0; j < sc->ncols; j++)
+		sb_add(&b, ", \"%s\"", sc->cols[j]);
+	sb_add(&b, ", payload) VALUES (?1");
+	for (j = 0; j < sc->ncols; j++)
+		sb_add(&b, ", ?%zu", j + 2);
+	sb_add(&b, ", ?%zu) ON CONFLICT (\"%s\") DO UPDATE SET ",
+	    sc->ncols + 2, c->id_field);
+	for (j = 0; j < sc->ncols; j++)
+		sb_add(&b, "\"%s\" = excluded.\"%s\", ", sc->cols[j],
+		    sc->cols[j]);
+	sb_add(&b, "payload = excluded.payload");
+	e = sq_prepare(s, b.p, &sc->put);
+out:
+	free(b.p);
+	return e;
+}
+
+/*
+ * Recomputes every stored column of collection coll from the payloads,
+ * after columns were added to an older table.  In the open transaction.
+ */
+static enum cv_err
+sq_backfill(struct cv_store *s, size_t coll)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct scoll		*sc = &ss->colls[coll];
+	struct json_object	*rec = NULL, *v;
+	sqlite3_stmt		*st = NULL;
+	struct sb		 b = { NULL, 0, 0 };
+	int			 rc;
+	enum cv_err		 e;
+
+	if ((e = sq_coll_prepare(s, coll)) != CV_OK)
+		goto out;
+	sb_add(&b, "SELECT payload FROM \"%s\"", c->table);
+	if ((e = sq_prepare(s, b.p, &st)) != CV_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((e = sq_payload(s, coll, st, 0, &rec)) != CV_OK)
+			goto out;
+		if (!json_object_object_get_ex(rec, c->id_field, &v) ||
+		    !json_object_is_type(v, json_type_string)) {
+			cv_log("%s: %s: a payload without %s", s->path,
+			    c->table, c->id_field);
+			e = CV_EIO;
+			goto out;
+		}
+		if ((e = sq_bind_rec(s, coll, sc->put,
+		    json_object_get_string(v), rec)) == CV_OK)
+			e = sq_run(s, sc->put, "backfill");
+		sqlite3_clear_bindings(sc->put);
+		json_object_put(rec);
+		rec = NULL;
+		cv_arena_reset(&ss->arena);
+		if (e != CV_OK)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		e = sq_fail(s, rc, "backfill");
+out:
+	json_object_put(rec);
+	sqlite3_finalize(st);
+	free(b.p);
+	return e;
+}
+
+/*
+ * Brings the schema up to date: checks it without locking first, and only
+ * when something is missing takes the write lock to create tables, add
+ * columns (filled in from the payloads) and create indexes.
+ */
+static enum cv_err
+sq_schema(struct cv_store *s)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_store_def *def = s->def;
+	const struct cv_coll	*c;
+	struct scoll		*sc;
+	struct sb		 b = { NULL, 0, 0 };
+	size_t			 ci, j;
+	int			*present = NULL, exists, ok, missing, need = 0;
+	int			 txn = 0, added;
+	enum cv_err		 e = CV_OK;
+
+	present = cv_xcalloc(CV_STORE_FIELDS_MAX + 1, sizeof(*present));
+	for (ci = 0; ci < def->ncolls && !need; ci++) {
+		sc = &ss->colls[ci];
+		if ((e = sq_columns(s, ci, present, &exists, &ok)) != CV_OK ||
+		    (e = sq_indexes(s, ci, NULL, &missing)) != CV_OK)
+			goto out;
+		need = !exists || missing > 0;
+		for (j = 0; j < sc->ncols; j++)
+			need |= !present[j];
+	}
+	if (!need)
+		goto out;
+
+	if ((e = sq_exec(s, "BEGIN IMMEDIATE")) != CV_OK)
+		goto out;
+	txn = 1;
+	for (ci = 0; ci < def->ncolls; ci++) {
+		c = &def->colls[ci];
+		sc = &ss->colls[ci];
+		if ((e = sq_columns(s, ci, present, &exists, &ok)) != CV_OK)
+			goto out;
+		if (!ok) {
+			cv_log("%s: table %s lacks its %s or payload column",
+			    s->path, c->table, c->id_field);
+			e = CV_EIO;
+			goto out;
+		}
+		b.len = 0;
+		added = 0;
+		if (!exists) {
+			sb_add(&b, "CREATE TABLE \"%s\" (\"%s\" TEXT PRIMARY "
+			    "KEY NOT NULL", c->table, c->id_field);
+			for (j = 0; j < sc->ncols; j++)
+				sb_add(&b, ", \"%s\" TEXT%s", sc->cols[j],
+				    cv_coll_is_order(c, sc->cols[j]) ?
+				    " NOT NULL DEFAULT ''" : "");
+			sb_add(&b, ", payload TEXT NOT NULL);\n");
+		} else
+			for (j = 0; j < sc->ncols; j++) {
+				if (present[j])
+					continue;
+				sb_add(&b, "ALTER TABLE \"%s\" ADD COLUMN "
+				    "\"%s\" TEXT%s;\n", c->table, sc->cols[j],
+				    cv_coll_is_order(c, sc->cols[j]) ?
+				    " NOT NULL DEFAULT ''" : "");
+				added = 1;
+			}
+		if (b.len > 0 && (e = sq_exec(s, b.p)) != CV_OK)
+			goto out;
+		if (added && (e = sq_backfill(s, ci)) != CV_OK)
+			goto out;
+		b.len = 0;
+		if ((e = sq_indexes(s, ci, &b, &missing)) != CV_OK)
+			goto out;
+		if (missing > 0 && (e = sq_exec(s, b.p)) != CV_OK)
+			goto out;
+	}
+	e = sq_exec(s, "COMMIT");
+	txn = 0;
+out:
+	if (txn)
+		sqlite3_exec(ss->db, "ROLLBACK", NULL, NULL, NULL);
+	free(present);
+	free(b.p);
+	return e;
+}
+
+static void
+sq_close(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+	struct scoll	*sc;
+	size_t		 ci, i;
+
+	if (ss == NULL)
+		return;
+	for (ci = 0; ss->colls != NULL && ci < s->def->ncolls; ci++) {
+		sc = &ss->colls[ci];
+		sqlite3_finalize(sc->get);
+		sqlite3_finalize(sc->put);
+		for (i = 0; i < sc->nq; i++) {
+			sqlite3_finalize(sc->q[i].list);
+			sqlite3_finalize(sc->q[i].count);
+		}
+		free(sc->q);
+		free(sc->cols);
+	}
+	free(ss->colls);
+	sqlite3_finalize(ss->begin);
+	sqlite3_finalize(ss->rbegin);
+	sqlite3_finalize(ss->commit);
+	sqlite3_finalize(ss->rollback);
+	if (ss->db != NULL && sqlite3_close(ss->db) != SQLITE_OK)
+		cv_log("%s: close: %s", s->path, sqlite3_errmsg(ss->db));
+	cv_arena_free(&ss->arena);
+	free(ss);
+	s->be = NULL;
+}
+
+/*
+ * Opens the connection, sets it up (WAL, busy timeout, defensive),
+ * brings the schema up to date and prepares the fixed statements.
+ * CV_EIO (logged) when the file is not a usable database, CV_EBUSY when
+ * it stays locked past the timeout.
+ */
+static enum cv_err
+sq_open(struct cv_store *s)
+{
+	const struct cv_store_def *def = s->def;
+	const struct cv_coll	*c;
+	struct sstore		*ss;
+	struct scoll		*sc;
+	sqlite3_stmt		*st = NULL;
+	const char		*mode;
+	size_t			 ci, j, nf;
+	int			 rc;
+	enum cv_err		 e;
+
+	ss = cv_xcalloc(1, sizeof(*ss));
+	cv_arena_init(&ss->arena);
+	s->be = ss;
+	ss->colls = cv_xcalloc(def->ncolls, sizeof(*ss->colls));
+	for (ci = 0; ci < def->ncolls; ci++) {
+		c = &def->colls[ci];
+		sc = &ss->colls[ci];
+		nf = cv_coll_nfields(c);
+		sc->cols = cv_xcalloc(nf + 1, sizeof(*sc->cols));
+		for (j = 0; j < nf; j++)
+			sc->cols[sc->ncols++] = c->fields[j];
+		for (j = 0; c->order_field != NULL && j < nf; j++)
+			if (cv_coll_is_order(c, c->fields[j]))
+				break;
+		if (c->order_field != NULL && j == nf)
+			sc->cols[sc->ncols++] = c->order_field;
+	}
+
+	if ((rc = sqlite3_open_v2(s->path, &ss->db, SQ_OPEN_FLAGS, NULL)) !=
+	    SQLITE_OK) {
+		e = sq_fail(s, rc, "open");
+		goto out;
+	}
+	sqlite3_busy_timeout(ss->db, CV_STORE_BUSY_MS);
+	sqlite3_db_config(ss->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	if ((e = sq_exec(s, "PRAGMA trusted_schema = OFF")) != CV_OK ||
+	    (e = sq_exec(s, "PRAGMA synchronous = NORMAL")) != CV_OK)
+		goto out;
+	if ((e = sq_prepare(s, "PRAGMA journal_mode = WAL", &st)) != CV_OK)
+		goto out;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		e = sq_fail(s, rc, "journal_mode");
+		goto out;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		cv_log("%s: cannot use WAL (journal mode %s)", s->path,
+		    mode == NULL ? "unknown" : mode);
+		e = CV_EIO;
+		goto out;
+	}
+	if ((e = sq_schema(s)) != CV_OK)
+		goto out;
+	for (ci = 0; ci < def->ncolls; ci++)
+		if ((e = sq_coll_prepare(s, ci)) != CV_OK)
+			goto out;
+	if ((e = sq_prepare(s, "BEGIN IMMEDIATE", &ss->begin)) != CV_OK ||
+	    (e = sq_prepare(s, "BEGIN", &ss->rbegin)) != CV_OK ||
+	    (e = sq_prepare(s, "COMMIT", &ss->commit)) != CV_OK ||
+	    (e = sq_prepare(s, "ROLLBACK", &ss->rollback)) != CV_OK)
+		goto out;
+out:
+	sqlite3_finalize(st);
+	if (e != CV_OK)
+		sq_close(s);
+	return e;
+}
+
+static enum cv_err
+sq_begin(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+
+	return sq_run(s, ss->begin, "BEGIN IMMEDIATE");
+}
+
+/* Commits; on failure rolls back what is left.  CV_EBUSY, CV_EIO. */
+static enum cv_err
+sq_commit(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+	enum cv_err	 e;
+
+	if ((e = sq_run(s, ss->commit, "COMMIT")) != CV_OK &&
+	    !sqlite3_get_autocommit(ss->db))
+		sq_run(s, ss->rollback, "ROLLBACK");
+	return e;
+}
+
+static void
+sq_rollback(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+
+	if (!sqlite3_get_autocommit(ss->db))
+		sq_run(s, ss->rollback, "ROLLBACK");
+}
+
+static enum cv_err
+sq_rbegin(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+
+	return sq_run(s, ss->rbegin, "BEGIN");
+}
+
+static void
+sq_rend(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+
+	if (!sqlite3_get_autocommit(ss->db))
+		sq_run(s, ss->commit, "COMMIT");
+	cv_arena_reset(&ss->arena);
+}
+
+/* Upserts rec (consumed) by id.  CV_EBUSY, CV_EIO. */
+static enum cv_err
+sq_put(struct cv_store *s, size_t coll, const char *id,
+    struct json_object *rec)
+{
+	struct sstore	*ss = s->be;
+	sqlite3_stmt	*st = ss->colls[coll].put;
+	enum cv_err	 e;
+
+	if ((e = sq_bind_rec(s, coll, st, id, rec)) == CV_OK)
+		e = sq_run(s, st, "upsert");
+	sq_done(st);
+	json_object_put(rec);
+	cv_arena_reset(&ss->arena);
+	return e;
+}
+
+static enum cv_err
+sq_get(struct cv_store *s, size_t coll, const char *id,
+    struct json_object **out)
+{
+	struct sstore	*ss = s->be;
+	sqlite3_stmt	*st = ss->colls[coll].get;
+	enum cv_err	 e;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC)) !=
+	    SQLITE_OK) {
+		e = sq_fail(s, rc, "bind");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		e = sq_payload(s, coll, st, 0, out);
+	else if (rc == SQLITE_DONE)
+		e = CV_ENOENT;
+	else
+		e = sq_fail(s, rc, "get");
+out:
+	sq_done(st);
+	return e;
+}
+
+/*
+ * The list and count statements for the columns in mask, prepared on
+ * first use and kept for the connection.
+ */
+static enum cv_err
+sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct squery **out)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct scoll		*sc = &ss->colls[coll];
+	struct squery		*p, *nq = NULL;
+	struct sb		 w = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	size_t			 i;
+	enum cv_err		 e;
+
+	for (i = 0; i < sc->nq; i++)
+		if (sc->q[i].mask == q->mask) {
+			*out = &sc->q[i];
+			return CV_OK;
+		}
+	if ((p = reallocarray(sc->q, sc->nq + 1, sizeof(*p))) == NULL)
+		return CV_ENOMEM;
+	sc->q = p;
+	nq = &sc->q[sc->nq];
+	memset(nq, 0, sizeof(*nq));
+	nq->mask = q->mask;
+
+	sb_add(&w, "%s", "");
+	for (i = 0; i < q->nf; i++)
+		sb_add(&w, "%s\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
+		    cv_coll_colname(c, q->f[i].col), i + 1);
+	sb_add(&b, "SELECT count(*) FROM \"%s\"%s", c->table, w.p);
+	if ((e = sq_prepare(s, b.p, &nq->count)) != CV_OK)
+		goto out;
+	b.len = 0;
+	sb_add(&b, "SELECT payload FROM \"%s\"%s ORDER BY ", c->table, w.p);
+	if (c->order_field != NULL)
+		sb_add(&b, "\"%s\" %s, ", c->order_field,
+		    c->order_desc ? "DESC" : "ASC");
+	sb_add(&b, "\"%s\" %s LIMIT ?%zu OFFSET ?%zu", c->id_field,
+	    c->order_desc ? "DESC" : "ASC", q->nf + 1, q->nf + 2);
+	if ((e = sq_prepare(s, b.p, &nq->list)) != CV_OK)
+		goto out;
+	sc->nq++;
+	*out = nq;
+out:
+	if (e != CV_OK) {
+		sqlite3_finalize(nq->count);
+		sqlite3_finalize(nq->list);
+	}
+	free(w.p);
+	free(b.p);
+	return e;
+}
+
+static enum cv_err
+sq_bind_filters(struct cv_store *s, sqlite3_stmt *st,
+    const struct cv_query *q)
+{
+	size_t	 i;
+	int	 rc = SQLITE_OK;
+
+	for (i = 0; rc == SQLITE_OK && i < q->nf; i++)
+		rc = q->f[i].value == NULL ?
+		    sqlite3_bind_null(st, (int)i + 1) :
+		    sqlite3_bind_text(st, (int)i + 1, q->f[i].value, -1,
+		    SQLITE_STATIC);
+	return rc == SQLITE_OK ? CV_OK : sq_fail(s, rc, "bind");
+}
+
+/*
+ * Counts the matches, then (when items is not NULL and the page is not
+ * empty) appends the page's records.  CV_EBUSY, CV_EIO.
+ */
+static enum cv_err
+sq_list(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct json_object *items, size_t *total)
+{
+	struct squery		*sq;
+	struct json_object	*rec;
+	sqlite3_stmt		*st = NULL;
+	int64_t			 n = 0;
+	int			 rc;
+	enum cv_err		 e;
+
+	*total = 0;
+	if ((e = sq_query(s, coll, q, &sq)) != CV_OK)
+		return e;
+	st = sq->count;
+	if ((e = sq_bind_filters(s, st, q)) != CV_OK)
+		goto out;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		e = sq_fail(s, rc, "count");
+		goto out;
+	}
+	n = sqlite3_column_int64(st, 0);
+	*total = (size_t)n;
+	sq_done(st);
+	if (items == NULL || q->limit == 0 || q->offset >= (size_t)n)
+		goto out;
+	st = sq->list;
+	if ((e = sq_bind_filters(s, st, q)) != CV_OK)
+		goto out;
+	if ((rc = sqlite3_bind_int64(st, (int)q->nf + 1,
+	    q->limit > INT64_MAX ? -1 : (int64_t)q->limit)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int64(st, (int)q->nf + 2,
+	    (int64_t)q->offset)) != SQLITE_OK) {
+		e = sq_fail(s, rc, "bind");
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((e = sq_payload(s, coll, st, 0, &rec)) != CV_OK)
+			goto out;
+		if (json_object_array_add(items, rec) != 0) {
+			json_object_put(rec);
+			e = CV_ENOMEM;
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		e = sq_fail(s, rc, "list");
+out:
+	sq_done(st);
+	return e;
+}
+
+const struct cv_store_ops cv_store_sqlite_ops = {
+	"sqlite",
+	sq_open,
+	sq_close,
+	sq_begin,
+	sq_commit,
+	sq_rollback,
+	sq_rbegin,
+	sq_rend,
+	sq_put,
+	sq_get,
+	sq_list,
+};

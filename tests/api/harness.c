@@ -1,0 +1,230 @@
+/*
+ * API test harness over libcurl.  See harness.h.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "harness.h"
+
+static const char	*mode = "json";
+
+void
+api_use(const char *m)
+{
+	mode = m;
+}
+
+const char *
+api_mode(void)
+{
+	return mode;
+}
+
+static const char *
+modevar(const char *what)
+{
+	char		 name[64];
+	const char	*v;
+
+	snprintf(name, sizeof(name), "CAVRA_TEST_%s_%s",
+	    strcmp(mode, "sqlite") == 0 ? "SQLITE" : "JSON", what);
+	v = getenv(name);
+	cr_assert_not_null(v, "%s is not set: run under tests/run-test", name);
+	return v;
+}
+
+const char *
+api_run_dir(void)
+{
+	return modevar("RUN");
+}
+
+struct sink {
+	char	*p;
+	size_t	 len;
+};
+
+static size_t
+collect(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink	*s = arg;
+	size_t		 len = size * n;
+
+	s->p = realloc(s->p, s->len + len + 1);
+	cr_assert_not_null(s->p);
+	memcpy(s->p + s->len, data, len);
+	s->len += len;
+	s->p[s->len] = '\0';
+	return len;
+}
+
+void
+api_req_len(const char *method, const char *path, const char *body,
+    size_t len, const char *const *headers, struct api_resp *r)
+{
+	struct curl_slist	*hl = NULL;
+	struct sink		 b = { NULL, 0 }, h = { NULL, 0 };
+	CURL			*c;
+	CURLcode		 rc;
+	char			 url[8192];
+
+	memset(r, 0, sizeof(*r));
+	snprintf(url, sizeof(url), "%s%s", modevar("BASE"), path);
+	c = curl_easy_init();
+	cr_assert_not_null(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)len);
+		hl = curl_slist_append(hl, "Content-Type: application/json");
+	}
+	hl = curl_slist_append(hl, "Expect:");
+	for (; headers != NULL && *headers != NULL; headers++)
+		hl = curl_slist_append(hl, *headers);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	rc = curl_easy_perform(c);
+	cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, url,
+	    curl_easy_strerror(rc));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hl);
+	r->body = b.p != NULL ? b.p : strdup("");
+	r->len = b.len;
+	r->headers = h.p != NULL ? h.p : strdup("");
+	r->json = r->len > 0 ? json_tokener_parse(r->body) : NULL;
+}
+
+void
+api_req(const char *method, const char *path, const char *body,
+    const char *const *headers, struct api_resp *r)
+{
+	api_req_len(method, path, body, body != NULL ? strlen(body) : 0,
+	    headers, r);
+}
+
+void
+api_free(struct api_resp *r)
+{
+	free(r->body);
+	free(r->headers);
+	json_object_put(r->json);
+	memset(r, 0, sizeof(*r));
+}
+
+char *
+api_header(const struct api_resp *r, const char *name)
+{
+	const char	*p, *e, *v;
+	size_t		 n = strlen(name);
+
+	for (p = r->headers; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) > n && strncasecmp(p, name, n) == 0 &&
+		    p[n] == ':') {
+			for (v = p + n + 1; *v == ' '; v++)
+				;
+			while (e > v && isspace((unsigned char)e[-1]))
+				e--;
+			return strndup(v, (size_t)(e - v));
+		}
+		if (*e == '\0')
+			break;
+	}
+	return NULL;
+}
+
+void
+api_restart(void)
+{
+	char		 cmd[4096], var[128], val[4096];
+	const char	*stores, *p, *e;
+	int		 rc;
+
+	if (strcmp(mode, "sqlite") == 0) {
+		stores = getenv("CAVRA_TEST_STORES");
+		cr_assert_not_null(stores);
+		for (p = stores; *p != '\0'; p = *e ? e + 1 : e) {
+			e = strchr(p, ' ');
+			if (e == NULL)
+				e = p + strlen(p);
+			snprintf(var, sizeof(var), "CAVRA_%.*s_DB",
+			    (int)(e - p), p);
+			snprintf(val, sizeof(val), "%s/%.*s.db", api_run_dir(),
+			    (int)(e - p), p);
+			for (char *q = strrchr(val, '/') + 1; *q; q++)
+				*q = *q == '_' ? '-' : (char)tolower(*q);
+			setenv(var, val, 1);
+		}
+	}
+	snprintf(cmd, sizeof(cmd), "\"%s/tests/stack\" restart \"%s\" "
+	    ">/dev/null 2>&1", getenv("top_srcdir"), api_run_dir());
+	rc = system(cmd);
+	cr_assert_eq(rc, 0, "stack restart failed");
+}
+
+struct json_object *
+api_get(struct json_object *o, const char *key)
+{
+	struct json_object	*v = NULL;
+
+	cr_assert(o != NULL && json_object_object_get_ex(o, key, &v),
+	    "missing key %s in %s", key, o != NULL ?
+	    json_object_to_json_string(o) : "(no JSON body)");
+	return v;
+}
+
+const char *
+api_str(struct json_object *o, const char *key)
+{
+	struct json_object	*v = api_get(o, key);
+
+	cr_assert(json_object_is_type(v, json_type_string),
+	    "%s is not a string", key);
+	return json_object_get_string(v);
+}
+
+long long
+api_int(struct json_object *o, const char *key)
+{
+	struct json_object	*v = api_get(o, key);
+
+	cr_assert(json_object_is_type(v, json_type_int), "%s is not an int",
+	    key);
+	return (long long)json_object_get_int64(v);
+}
+
+void
+api_assert_problem(const struct api_resp *r, long status)
+{
+	char	*ct;
+
+	cr_assert_eq(r->status, status, "status %ld, want %ld: %s", r->status,
+	    status, r->body);
+	ct = api_header(r, "Content-Type");
+	cr_assert(ct != NULL && strcmp(ct, "application/problem+json") == 0,
+	    "content type %s: %s", ct != NULL ? ct : "(none)", r->body);
+	free(ct);
+	cr_assert_not_null(r->json, "problem body is not JSON: %s", r->body);
+	cr_assert(json_object_is_type(api_get(r->json, "detail"),
+	    json_type_string), "detail must be a string: %s", r->body);
+	cr_assert_eq(api_int(r->json, "status"), status);
+}

@@ -1,0 +1,112 @@
+/*
+ * Unit tests of the per-request arena and the error table.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "cavra.h"
+
+Test(arena, allocations_are_zeroed_aligned_and_distinct)
+{
+	struct cv_arena	 a;
+	char		*p, *q;
+	size_t		 i;
+
+	cv_arena_init(&a);
+	p = cv_arena_alloc(&a, 3);
+	q = cv_arena_alloc(&a, 5);
+	cr_assert_neq(p, q);
+	cr_assert_eq((uintptr_t)p % 16, 0);
+	cr_assert_eq((uintptr_t)q % 16, 0);
+	for (i = 0; i < 5; i++)
+		cr_assert_eq(q[i], 0);
+	cv_arena_free(&a);
+}
+
+Test(arena, large_and_many_allocations_survive_reset)
+{
+	struct cv_arena	 a;
+	char		*big, *s;
+	int		 i, round;
+
+	cv_arena_init(&a);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 1000; i++) {
+			s = cv_arena_printf(&a, "item-%d-%d", round, i);
+			cr_assert_str_eq(s, cv_arena_printf(&a, "item-%d-%d",
+			    round, i));
+		}
+		big = cv_arena_alloc(&a, 3 * CV_ARENA_CHUNK);
+		memset(big, 'x', 3 * CV_ARENA_CHUNK);
+		s = cv_arena_strdup(&a, "after big");
+		cr_assert_str_eq(s, "after big");
+		cv_arena_reset(&a);
+	}
+	cv_arena_free(&a);
+}
+
+Test(arena, strndup_stops_at_length)
+{
+	struct cv_arena	 a;
+
+	cv_arena_init(&a);
+	cr_assert_str_eq(cv_arena_strndup(&a, "abcdef", 3), "abc");
+	cr_assert_str_eq(cv_arena_strdup(&a, ""), "");
+	cv_arena_free(&a);
+}
+
+Test(err, every_error_has_a_status_and_title)
+{
+	int	 e;
+
+	cr_assert_eq(cv_err_status(CV_ENOENT), 404);
+	cr_assert_eq(cv_err_status(CV_EMETHOD), 405);
+	cr_assert_eq(cv_err_status(CV_ETOOBIG), 413);
+	cr_assert_eq(cv_err_status(CV_EUNPROC), 422);
+	cr_assert_eq(cv_err_status(CV_EINVAL), 400);
+	cr_assert_eq(cv_err_status(CV_EBUSY), 503);
+	for (e = 1; e < CV_ERR__MAX; e++) {
+		cr_assert_geq(cv_err_status(e), 400);
+		cr_assert_gt(strlen(cv_err_title(e)), 0);
+	}
+	cr_assert_eq(cv_err_status(CV_ERR__MAX), 500);
+	cr_assert_str_eq(cv_status_reason(404), "Not Found");
+}
+
+Test(util, timestamps_follow_python_isoformat)
+{
+	struct timespec	 ts = { 1778750000, 123456000 };
+	char		 buf[CV_TS_LEN];
+
+	cv_ts_format(buf, sizeof(buf), &ts);
+	cr_assert_str_eq(buf, "2026-05-14T09:13:20.123456+00:00");
+	ts.tv_nsec = 0;
+	cv_ts_format(buf, sizeof(buf), &ts);
+	cr_assert_str_eq(buf, "2026-05-14T09:13:20+00:00");
+	ts.tv_nsec = 999;	/* under a microsecond: no fraction */
+	cv_ts_format(buf, sizeof(buf), &ts);
+	cr_assert_str_eq(buf, "2026-05-14T09:13:20+00:00");
+}
+
+Test(util, random_ids_have_prefix_and_hex)
+{
+	struct cv_arena	 a;
+	char		*id, *id2;
+	size_t		 i;
+
+	cv_arena_init(&a);
+	id = cv_rand_id(&a, "dec_", 12);
+	id2 = cv_rand_id(&a, "dec_", 12);
+	cr_assert_eq(strlen(id), 16);
+	cr_assert_eq(strncmp(id, "dec_", 4), 0);
+	for (i = 4; i < 16; i++)
+		cr_assert(strchr("0123456789abcdef", id[i]) != NULL);
+	cr_assert_str_neq(id, id2);
+	id = cv_rand_id(&a, "x", 7);
+	cr_assert_eq(strlen(id), 8);
+	cv_arena_free(&a);
+}
