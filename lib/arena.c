@@ -126,10 +126,10 @@ cv_arena_vprintf(struct cv_arena *a, const char *fmt, va_list ap)
 {
 	va_list	 ap2;
 	int	 n;
-	char	*p;
+	char	*p, probe[1];
 
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(probe, sizeof(probe), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		cv_fatal("arena: bad format \"%s\"", fmt);

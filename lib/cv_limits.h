@@ -33,6 +33,7 @@
 #define CV_STORE_FIELDS_MAX	31		/* filterable fields of a collection */
 #define CV_STORE_RECORD_DEPTH	48		/* nesting of a stored record */
 #define CV_STORE_PARSE_DEPTH	(CV_STORE_RECORD_DEPTH + 3) /* file, payload */
+#define CV_STORE_OPTIMIZE_EVERY	1000		/* SQLite calls between PRAGMA optimize */
 #define CV_CONFIG_FILE_MAX	(4 * 1024 * 1024) /* config / policy file bytes */
 #define CV_YAML_DEPTH_MAX	32		/* nesting of a YAML config or pack */
 

@@ -47,7 +47,9 @@ struct cv_store_def {
 	size_t			 ncolls;
 };
 
-/* Equality filter on a field's key (see cv_json_key()). */
+/* Equality filter on a field's key (see cv_json_key(); an object's key is
+ * taken with its keys sorted, as stored).  A NULL value matches a record
+ * whose field is absent or null.  The id field may be filtered on too. */
 struct cv_filter {
 	const char	*field;
 	const char	*value;

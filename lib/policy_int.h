@@ -67,7 +67,10 @@ struct stat;
 int	cv_glob_match_n(const char *, size_t, const char *, size_t);
 void	cv_pat_init(struct cv_pat *, const char *, size_t);
 int	cv_pat_match(const struct cv_pat *, const char *, size_t);
-/* Reads and parses one YAML file (see policy_load.c). */
+/* The YAML reader of cavra-policy(5): a buffer, or a whole file of at
+ * most CV_CONFIG_FILE_MAX bytes (see policy_load.c). */
+int	cv_yaml_parse(const char *, size_t, struct json_object **, char *,
+	    size_t);
 int	cv_yaml_load_file(const char *, struct json_object **, struct stat *,
 	    char *, size_t);
 

@@ -456,11 +456,12 @@ out:
 }
 
 /*
- * Parses one YAML document from buf into *out (new reference; NULL for an
- * empty or null document).  Returns 0, or -1 with a sentence in err.
+ * Parses one YAML document from buf[0..len) into *out (new reference;
+ * NULL for an empty or null document).  Returns 0, or -1 with a sentence
+ * in err.  Also the entry point of the YAML fuzz target.
  */
-static int
-yaml_to_json(const char *buf, size_t len, struct json_object **out,
+int
+cv_yaml_parse(const char *buf, size_t len, struct json_object **out,
     char *err, size_t errlen)
 {
 	struct yctx		 y;
@@ -528,7 +529,7 @@ cv_yaml_load_file(const char *path, struct json_object **doc,
 	seterr(err, errlen, "%s", "");
 	if ((rc = slurp(path, &buf, &len, st)) != 0)
 		return rc;
-	rc = yaml_to_json(buf, len, doc, err, errlen);
+	rc = cv_yaml_parse(buf, len, doc, err, errlen);
 	free(buf);
 	return rc;
 }

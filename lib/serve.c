@@ -135,10 +135,12 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd)
 		out = cv_resp_render(&arena, &req, &resp, &olen);
 		if (FCGX_PutStr(out, (int)olen, fr.out) < 0)
 			cv_log("%s: client went away", app->name);
-		FCGX_Finish_r(&fr);
+		/* Log before FCGX_Finish_r(): it frees the parameters that
+		 * req.method_name points into. */
 		cv_log("%s %s %s %d %lldus", app->name, req.method_name,
 		    req.path != NULL ? req.path : "-", resp.status,
 		    elapsed_us(&t0));
+		FCGX_Finish_r(&fr);
 		json_object_put(resp.json);
 		json_object_put(req.json);
 		json_object_put(req.field_errors);

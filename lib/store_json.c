@@ -256,7 +256,8 @@ js_load(struct cv_store *s)
 	enum cv_err		 rc = CV_EIO;
 
 	memset(&st, 0, sizeof(st));
-	if ((fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+	fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd == -1) {
 		if (errno != ENOENT) {
 			cv_log("%s: open: %s", s->path, strerror(errno));
 			goto out;
@@ -337,7 +338,9 @@ js_load(struct cv_store *s)
 			if (!json_object_is_type(el, json_type_object) ||
 			    !json_object_object_get_ex(el, c->id_field, &v) ||
 			    !json_object_is_type(v, json_type_string) ||
-			    json_object_get_string_len(v) == 0) {
+			    json_object_get_string_len(v) == 0 ||
+			    strlen(json_object_get_string(v)) !=
+			    (size_t)json_object_get_string_len(v)) {
 				cv_log("%s: %s[%zu] is not a record with a "
 				    "string %s", s->path, key, i, c->id_field);
 				goto out;

@@ -15,7 +15,9 @@
  * run in BEGIN IMMEDIATE so the busy timeout applies to them.
  *
  * Tables, columns missing from an older table, and indexes are created on
- * open; added columns are filled in from the payloads.
+ * open; added columns are filled in from the payloads.  PRAGMA optimize
+ * runs every CV_STORE_OPTIMIZE_EVERY calls and at close, so the planner
+ * gets the statistics it needs to pick the most selective filter index.
  */
 #include "config.h"
 
@@ -24,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <sqlite3.h>
@@ -63,6 +67,7 @@ struct sstore {
 	sqlite3_stmt	*commit;
 	sqlite3_stmt	*rollback;
 	struct scoll	*colls;
+	unsigned long	 calls;		/* reads and commits, for optimize */
 	struct cv_arena	 arena;
 };
 
@@ -517,6 +522,74 @@ out:
 	return e;
 }
 
+/*
+ * Busy handler: sqlite3_busy_timeout() sleeps 1, 2, 5, 10 ... 100 ms
+ * between tries, which under a steady stream of short write transactions
+ * from several workers leaves the lock free most of the time a waiter
+ * sleeps.  This one retries after 50 us, doubling to at most 2 ms, until
+ * CV_STORE_BUSY_MS have passed since the first try of this wait.
+ * Returns non-zero to retry.
+ */
+static int
+sq_busy(void *arg, int count)
+{
+	static struct timespec	 start;
+	struct timespec		 now;
+	long long		 waited_ms;
+	useconds_t		 us;
+
+	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		start = now;
+	waited_ms = (long long)(now.tv_sec - start.tv_sec) * 1000 +
+	    (now.tv_nsec - start.tv_nsec) / 1000000;
+	if (waited_ms >= CV_STORE_BUSY_MS)
+		return 0;
+	us = count >= 6 ? 2000 : (useconds_t)50 << count;
+	usleep(us);
+	return 1;
+}
+
+static void
+sq_busy_wait(sqlite3 *db, int wait)
+{
+	if (wait)
+		sqlite3_busy_handler(db, sq_busy, NULL);
+	else
+		sqlite3_busy_timeout(db, 0);
+}
+
+/*
+ * Lets SQLite gather the statistics its planner asked for (bounded by
+ * analysis_limit).  Never waits for the write lock: when another process
+ * holds it, the next turn will do.
+ */
+static void
+sq_optimize(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+	int		 rc;
+
+	if (!sqlite3_get_autocommit(ss->db))
+		return;
+	sq_busy_wait(ss->db, 0);
+	rc = sqlite3_exec(ss->db, "PRAGMA optimize", NULL, NULL, NULL);
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
+	    (rc & 0xff) != SQLITE_LOCKED)
+		sq_fail(s, rc, "PRAGMA optimize");
+	sq_busy_wait(ss->db, 1);
+}
+
+static void
+sq_tick(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+
+	if (++ss->calls % CV_STORE_OPTIMIZE_EVERY == 0)
+		sq_optimize(s);
+}
+
 static void
 sq_close(struct cv_store *s)
 {
@@ -526,6 +599,8 @@ sq_close(struct cv_store *s)
 
 	if (ss == NULL)
 		return;
+	if (ss->db != NULL && ss->commit != NULL)
+		sq_optimize(s);
 	for (ci = 0; ss->colls != NULL && ci < s->def->ncolls; ci++) {
 		sc = &ss->colls[ci];
 		sqlite3_finalize(sc->get);
@@ -550,6 +625,46 @@ sq_close(struct cv_store *s)
 }
 
 /*
+ * Puts the database in WAL mode (persistent, so usually already so).
+ * Switching needs the file to itself for a moment and SQLite does not
+ * wait for that on its own, so SQLITE_BUSY is retried for up to
+ * CV_STORE_BUSY_MS.  CV_EIO when WAL cannot be used (logged), CV_EBUSY
+ * past the timeout.
+ */
+static enum cv_err
+sq_wal(struct cv_store *s)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*mode;
+	int		 rc, waited = 0, delay = 1;
+	enum cv_err	 e;
+
+	if ((e = sq_prepare(s, "PRAGMA journal_mode = WAL", &st)) != CV_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) != SQLITE_ROW &&
+	    (rc & 0xff) == SQLITE_BUSY && waited < CV_STORE_BUSY_MS) {
+		sqlite3_reset(st);
+		sqlite3_sleep(delay);
+		waited += delay;
+		if (delay < 32)
+			delay *= 2;
+	}
+	if (rc != SQLITE_ROW) {
+		e = sq_fail(s, rc, "journal_mode");
+		goto out;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		cv_log("%s: cannot use WAL (journal mode %s)", s->path,
+		    mode == NULL ? "unknown" : mode);
+		e = CV_EIO;
+	}
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
+/*
  * Opens the connection, sets it up (WAL, busy timeout, defensive),
  * brings the schema up to date and prepares the fixed statements.
  * CV_EIO (logged) when the file is not a usable database, CV_EBUSY when
@@ -562,8 +677,6 @@ sq_open(struct cv_store *s)
 	const struct cv_coll	*c;
 	struct sstore		*ss;
 	struct scoll		*sc;
-	sqlite3_stmt		*st = NULL;
-	const char		*mode;
 	size_t			 ci, j, nf;
 	int			 rc;
 	enum cv_err		 e;
@@ -591,24 +704,14 @@ sq_open(struct cv_store *s)
 		e = sq_fail(s, rc, "open");
 		goto out;
 	}
-	sqlite3_busy_timeout(ss->db, CV_STORE_BUSY_MS);
+	sq_busy_wait(ss->db, 1);
 	sqlite3_db_config(ss->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
 	if ((e = sq_exec(s, "PRAGMA trusted_schema = OFF")) != CV_OK ||
-	    (e = sq_exec(s, "PRAGMA synchronous = NORMAL")) != CV_OK)
+	    (e = sq_exec(s, "PRAGMA synchronous = NORMAL")) != CV_OK ||
+	    (e = sq_exec(s, "PRAGMA analysis_limit = 400")) != CV_OK)
 		goto out;
-	if ((e = sq_prepare(s, "PRAGMA journal_mode = WAL", &st)) != CV_OK)
+	if ((e = sq_wal(s)) != CV_OK)
 		goto out;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		e = sq_fail(s, rc, "journal_mode");
-		goto out;
-	}
-	mode = (const char *)sqlite3_column_text(st, 0);
-	if (mode == NULL || strcmp(mode, "wal") != 0) {
-		cv_log("%s: cannot use WAL (journal mode %s)", s->path,
-		    mode == NULL ? "unknown" : mode);
-		e = CV_EIO;
-		goto out;
-	}
 	if ((e = sq_schema(s)) != CV_OK)
 		goto out;
 	for (ci = 0; ci < def->ncolls; ci++)
@@ -620,7 +723,6 @@ sq_open(struct cv_store *s)
 	    (e = sq_prepare(s, "ROLLBACK", &ss->rollback)) != CV_OK)
 		goto out;
 out:
-	sqlite3_finalize(st);
 	if (e != CV_OK)
 		sq_close(s);
 	return e;
@@ -641,9 +743,11 @@ sq_commit(struct cv_store *s)
 	struct sstore	*ss = s->be;
 	enum cv_err	 e;
 
-	if ((e = sq_run(s, ss->commit, "COMMIT")) != CV_OK &&
-	    !sqlite3_get_autocommit(ss->db))
-		sq_run(s, ss->rollback, "ROLLBACK");
+	if ((e = sq_run(s, ss->commit, "COMMIT")) != CV_OK) {
+		if (!sqlite3_get_autocommit(ss->db))
+			sq_run(s, ss->rollback, "ROLLBACK");
+	} else
+		sq_tick(s);
 	return e;
 }
 
@@ -672,6 +776,7 @@ sq_rend(struct cv_store *s)
 	if (!sqlite3_get_autocommit(ss->db))
 		sq_run(s, ss->commit, "COMMIT");
 	cv_arena_reset(&ss->arena);
+	sq_tick(s);
 }
 
 /* Upserts rec (consumed) by id.  CV_EBUSY, CV_EIO. */

@@ -3,7 +3,10 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
+
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +17,25 @@
 #include "harness.h"
 
 static const char	*mode = "json";
+static int		 lockfd = -1;
 
+static const char *modevar(const char *);
+
+/*
+ * Selects the stack and takes a shared lock on it for the rest of this
+ * test process, so that api_restart() in a test running alongside (it
+ * takes the lock exclusively) never stops the stack under this one.
+ */
 void
 api_use(const char *m)
 {
+	char	 path[4096];
+
 	mode = m;
+	snprintf(path, sizeof(path), "%s/stack.lock", modevar("RUN"));
+	lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert_geq(lockfd, 0, "open %s", path);
+	cr_assert_eq(flock(lockfd, LOCK_SH), 0);
 }
 
 const char *
@@ -159,6 +176,8 @@ api_restart(void)
 	const char	*stores, *p, *e;
 	int		 rc;
 
+	/* Wait until no other test uses this stack. */
+	cr_assert_eq(flock(lockfd, LOCK_EX), 0);
 	if (strcmp(mode, "sqlite") == 0) {
 		stores = getenv("CAVRA_TEST_STORES");
 		cr_assert_not_null(stores);

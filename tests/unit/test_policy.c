@@ -1281,3 +1281,50 @@ Test(catalog, raw_and_skips, .init = tmp_setup, .fini = tmp_teardown)
 	cr_expect_eq(json_object_array_length(arr), 0);
 	json_object_put(arr);
 }
+
+/* The example of cavra-policy(5) EXAMPLES gives what the page says. */
+Test(load, manual_example, .init = tmp_setup, .fini = tmp_teardown)
+{
+	const struct cv_pack	*pk;
+	struct cv_action	 a = { .action_type = C,
+	    .target = "terraform apply" };
+	struct cv_verdict	 v;
+	struct cv_arena		 ar;
+	char			 err[256];
+
+	put_pack("payments-api",
+	    "# Payments API: the baseline plus card data and payment code.\n"
+	    "metadata:\n"
+	    "  id: payments-api\n"
+	    "  title: \"Payments API\"\n"
+	    "  description: \"Baseline plus cardholder data controls.\"\n"
+	    "  version: \"0.1.0\"\n"
+	    "  inherits: cavra-ai-agent-baseline\n"
+	    "filesystem:\n"
+	    "  block_read:\n"
+	    "    - \"cardholder-data/**\"\n"
+	    "    - \"**/cardholder-data/**\"\n"
+	    "  require_approval_write:\n"
+	    "    - \"payments/**\"\n"
+	    "    - \"**/payments/**\"\n"
+	    "commands:\n"
+	    "  allow:\n"
+	    "    - \"make test*\"\n");
+	cr_assert_eq(get("payments-api", &pk, err, sizeof(err)), CV_OK, "%s",
+	    err);
+	cr_expect_str_eq(decide(pk, R, ".env"), "block");
+	cr_expect_str_eq(decide(pk, R, "cardholder-data/x.csv"), "block");
+	cr_expect_str_eq(decide(pk, W, "services/payments/charge.c"),
+	    "require_approval");
+	cr_expect_str_eq(decide(pk, W, "infra/main.tf"), "block");
+	cr_expect_str_eq(decide(pk, C, "make test"), "allow");
+	cv_arena_init(&ar);
+	cr_assert_eq(cv_policy_eval(pk, &a, &ar, &v), CV_OK);
+	cr_expect_str_eq(v.decision, "block");
+	cr_expect_str_eq(v.severity, "critical");
+	a.action_type = G;
+	a.target = "origin/main";
+	cr_assert_eq(cv_policy_eval(pk, &a, &ar, &v), CV_OK);
+	cr_expect_str_eq(v.decision, "block");
+	cv_arena_free(&ar);
+}

@@ -1,0 +1,1084 @@
+/*
+ * API tests of cavra-registry (agents, MCP servers, profiles, tool
+ * classifications, MCP trust) and of the read side of cavra-policy (the
+ * pack catalog).
+ *
+ * The tests of one store mode share one stack and run in parallel, so
+ * every record id carries a per-test suffix; the harness keeps a restart
+ * from stopping the stack under a test running alongside.
+ */
+#include "config.h"
+
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define ID_LEN	128
+
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* "prefix-<pid>-<nanoseconds>-<n>": unique across tests and runs. */
+static void
+uid(char *buf, const char *prefix)
+{
+	static int	 n;
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(buf, ID_LEN, "%s-%ld-%ld%09ld-%d", prefix, (long)getpid(),
+	    (long)ts.tv_sec, ts.tv_nsec, n++);
+}
+
+/* POSTs a body and asserts 200. */
+static void
+post_ok(const char *path, const char *body, struct api_resp *r)
+{
+	api_req("POST", path, body, NULL, r);
+	cr_assert_eq(r->status, 200, "POST %s %s: %ld %s", path, body,
+	    r->status, r->body);
+}
+
+/* GETs a path and asserts the status. */
+static void
+get(const char *path, long status, struct api_resp *r)
+{
+	api_req("GET", path, NULL, NULL, r);
+	cr_assert_eq(r->status, status, "GET %s: %ld %s", path, r->status,
+	    r->body);
+}
+
+/* Asserts a problem with this status whose detail contains `want`. */
+static void
+assert_detail(const struct api_resp *r, long status, const char *want)
+{
+	api_assert_problem(r, status);
+	cr_assert(strstr(api_str(r->json, "detail"), want) != NULL,
+	    "detail %s lacks \"%s\"", api_str(r->json, "detail"), want);
+}
+
+/* Asserts that a POST fails with this status and detail fragment. */
+static void
+post_fails(const char *path, const char *body, long status,
+    const char *want)
+{
+	struct api_resp	 r;
+
+	api_req("POST", path, body, NULL, &r);
+	cr_assert_eq(r.status, status, "POST %s %s: %ld %s", path, body,
+	    r.status, r.body);
+	assert_detail(&r, status, want);
+	api_free(&r);
+}
+
+/* Asserts that arr is exactly the NULL-terminated list of strings. */
+static void
+assert_strv(struct json_object *arr, const char *const *want)
+{
+	size_t	 i;
+
+	cr_assert(json_object_is_type(arr, json_type_array), "%s",
+	    json_object_to_json_string(arr));
+	for (i = 0; want[i] != NULL; i++) {
+		cr_assert(i < json_object_array_length(arr), "%s is short",
+		    json_object_to_json_string(arr));
+		cr_assert_str_eq(json_object_get_string(
+		    json_object_array_get_idx(arr, i)), want[i]);
+	}
+	cr_assert_eq(json_object_array_length(arr), i, "%s",
+	    json_object_to_json_string(arr));
+}
+
+/* Asserts that the string member `key` of every item ascends. */
+static void
+assert_sorted(struct json_object *items, const char *key)
+{
+	size_t	 i, n;
+
+	n = json_object_array_length(items);
+	for (i = 1; i < n; i++)
+		cr_assert(strcmp(api_str(json_object_array_get_idx(items,
+		    i - 1), key), api_str(json_object_array_get_idx(items, i),
+		    key)) < 0, "%s not ascending at %zu", key, i);
+}
+
+/* The name of the first key of an object. */
+static const char *
+first_key(struct json_object *o)
+{
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		return k;
+	}
+	return "";
+}
+
+/* A time stamp in the CAVRA format (…+00:00). */
+static void
+assert_ts(struct json_object *o, const char *key)
+{
+	const char	*s = api_str(o, key);
+
+	cr_assert(strlen(s) >= 25 && strcmp(s + strlen(s) - 6, "+00:00") == 0,
+	    "%s: %s", key, s);
+}
+
+/* --- Agents ------------------------------------------------------------ */
+
+API_TEST(registry, agent_create_defaults)
+{
+	static const char *const none[] = { NULL };
+	struct api_resp	 r;
+	char		 id[ID_LEN], body[512], path[512];
+
+	uid(id, "agent");
+	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\"}", id);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(first_key(r.json), "schema_version");
+	cr_assert_str_eq(api_str(r.json, "schema_version"), "cavra.agent.v1");
+	cr_assert_str_eq(api_str(r.json, "agent_id"), id);
+	cr_assert_str_eq(api_str(r.json, "type"), "coding-agent");
+	cr_assert_str_eq(api_str(r.json, "vendor"), "unknown");
+	cr_assert_str_eq(api_str(r.json, "version"), "unknown");
+	cr_assert_str_eq(api_str(r.json, "risk_tier"), "medium");
+	cr_assert_str_eq(api_str(r.json, "owner"), "unassigned");
+	cr_assert_str_eq(api_str(r.json, "status"), "active");
+	assert_strv(api_get(r.json, "capabilities"), none);
+	assert_strv(api_get(r.json, "scopes"), none);
+	assert_strv(api_get(r.json, "allowed_repositories"), none);
+	assert_strv(api_get(r.json, "allowed_tools"), none);
+	assert_strv(api_get(r.json, "evidence_refs"), none);
+	assert_ts(r.json, "last_seen");
+	assert_ts(r.json, "created_at");
+	assert_ts(r.json, "updated_at");
+	cr_assert_str_eq(api_str(r.json, "created_at"),
+	    api_str(r.json, "updated_at"));
+	cr_assert_eq(json_object_object_length(r.json), 16);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/agents/%s", id);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "agent_id"), id);
+	cr_assert_str_eq(api_str(r.json, "schema_version"), "cavra.agent.v1");
+	cr_assert_eq(json_object_object_length(r.json), 16);
+	api_free(&r);
+}
+
+API_TEST(registry, agent_create_full_record)
+{
+	static const char *const caps[] = { "code_edit", "shell", NULL };
+	static const char *const scopes[] = { "repository", NULL };
+	static const char *const repos[] = { "payments/api", "web/app", NULL };
+	static const char *const tools[] = { "git", NULL };
+	static const char *const refs[] = { "evidence://s/d", NULL };
+	struct api_resp	 r;
+	char		 id[ID_LEN], body[2048], path[512];
+
+	uid(id, "agent-full");
+	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"type\":\"cli-agent\","
+	    "\"vendor\":\"Anthropic\",\"version\":\"1.2.3\","
+	    "\"capabilities\":[\"code_edit\",null,\"shell\"],"
+	    "\"scopes\":\"repository\","
+	    "\"allowed_repositories\":[\"payments/api\",\"web/app\"],"
+	    "\"allowed_tools\":[\"git\"],\"risk_tier\":\"critical\","
+	    "\"owner\":\"platform\",\"status\":\"disabled\","
+	    "\"last_seen\":\"2026-01-02T03:04:05+00:00\","
+	    "\"created_at\":\"2025-12-01T00:00:00+00:00\","
+	    "\"evidence_refs\":\"evidence://s/d\","
+	    "\"team\":{\"name\":\"core\"},\"tags\":[1,2]}", id);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(api_str(r.json, "agent_id"), id);
+	cr_assert_str_eq(api_str(r.json, "id"), id);
+	cr_assert_str_eq(api_str(r.json, "type"), "cli-agent");
+	cr_assert_str_eq(api_str(r.json, "vendor"), "Anthropic");
+	cr_assert_str_eq(api_str(r.json, "version"), "1.2.3");
+	assert_strv(api_get(r.json, "capabilities"), caps);
+	assert_strv(api_get(r.json, "scopes"), scopes);
+	assert_strv(api_get(r.json, "allowed_repositories"), repos);
+	assert_strv(api_get(r.json, "allowed_tools"), tools);
+	assert_strv(api_get(r.json, "evidence_refs"), refs);
+	cr_assert_str_eq(api_str(r.json, "risk_tier"), "critical");
+	cr_assert_str_eq(api_str(r.json, "owner"), "platform");
+	cr_assert_str_eq(api_str(r.json, "status"), "disabled");
+	cr_assert_str_eq(api_str(r.json, "last_seen"),
+	    "2026-01-02T03:04:05+00:00");
+	cr_assert_str_eq(api_str(r.json, "created_at"),
+	    "2025-12-01T00:00:00+00:00");
+	assert_ts(r.json, "updated_at");
+	cr_assert_str_eq(api_str(api_get(r.json, "team"), "name"), "core");
+	cr_assert_eq(json_object_array_length(api_get(r.json, "tags")), 2);
+	api_free(&r);
+
+	/* Unknown fields survive the store. */
+	snprintf(path, sizeof(path), "/agents/%s", id);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(api_get(r.json, "team"), "name"), "core");
+	assert_strv(api_get(r.json, "capabilities"), caps);
+	cr_assert_str_eq(api_str(r.json, "status"), "disabled");
+	api_free(&r);
+}
+
+API_TEST(registry, agent_agent_id_wins_over_id_and_empty_falls_back)
+{
+	struct api_resp	 r;
+	char		 a[ID_LEN], b[ID_LEN], body[1024];
+
+	uid(a, "agent-a");
+	uid(b, "agent-b");
+	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"id\":\"%s\"}",
+	    a, b);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(api_str(r.json, "agent_id"), a);
+	api_free(&r);
+	snprintf(body, sizeof(body), "{\"agent_id\":\"\",\"id\":\"%s\"}", b);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(api_str(r.json, "agent_id"), b);
+	api_free(&r);
+	snprintf(body, sizeof(body), "{\"agent_id\":null,\"id\":\"%s\","
+	    "\"capabilities\":null,\"evidence_refs\":null,\"owner\":null}", b);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(api_str(r.json, "agent_id"), b);
+	cr_assert_eq(json_object_array_length(api_get(r.json,
+	    "capabilities")), 0);
+	cr_assert_eq(json_object_array_length(api_get(r.json,
+	    "evidence_refs")), 0);
+	cr_assert_str_eq(api_str(r.json, "owner"), "unassigned");
+	api_free(&r);
+}
+
+API_TEST(registry, agent_update_keeps_created_at)
+{
+	struct api_resp	 r;
+	char		 id[ID_LEN], body[1024], path[512], created[64];
+	char		 updated[64];
+
+	uid(id, "agent-upd");
+	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\"}", id);
+	post_ok("/agents", body, &r);
+	snprintf(created, sizeof(created), "%s", api_str(r.json,
+	    "created_at"));
+	snprintf(updated, sizeof(updated), "%s", api_str(r.json,
+	    "updated_at"));
+	api_free(&r);
+	usleep(20000);
+
+	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"status\":"
+	    "\"retired\",\"owner\":\"sec\"}", id);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(api_str(r.json, "created_at"), created);
+	cr_assert_str_neq(api_str(r.json, "updated_at"), updated);
+	cr_assert_str_eq(api_str(r.json, "status"), "retired");
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/agents/%s", id);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "created_at"), created);
+	cr_assert_str_eq(api_str(r.json, "owner"), "sec");
+	api_free(&r);
+
+	/* An explicit created_at replaces the stored one. */
+	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"created_at\":"
+	    "\"2020-01-01T00:00:00+00:00\"}", id);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(api_str(r.json, "created_at"),
+	    "2020-01-01T00:00:00+00:00");
+	api_free(&r);
+}
+
+API_TEST(registry, agent_list_filters_and_order)
+{
+	struct api_resp		 r;
+	struct json_object	*items;
+	char			 owner[ID_LEN], ids[3][ID_LEN + 8], body[1024];
+	char			 path[512];
+	static const char *const sfx[] = { "c", "a", "b" };
+	static const char *const st[] = { "active", "disabled", "active" };
+	size_t			 i;
+
+	uid(owner, "owner");
+	for (i = 0; i < 3; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "%s-%s", owner, sfx[i]);
+		snprintf(body, sizeof(body), "{\"agent_id\":\"%s\","
+		    "\"owner\":\"%s\",\"status\":\"%s\"}", ids[i], owner,
+		    st[i]);
+		post_ok("/agents", body, &r);
+		api_free(&r);
+	}
+
+	snprintf(path, sizeof(path), "/agents?owner=%s&unknown=1", owner);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 3);
+	cr_assert_eq(json_object_object_length(r.json), 2);
+	items = api_get(r.json, "items");
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 0),
+	    "agent_id"), ids[1]);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 1),
+	    "agent_id"), ids[2]);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 2),
+	    "agent_id"), ids[0]);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/agents?owner=%s&status=disabled",
+	    owner);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 1);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(api_get(r.json,
+	    "items"), 0), "agent_id"), ids[1]);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/agents?owner=%s&status=retired", owner);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 0);
+	cr_assert_eq(json_object_array_length(api_get(r.json, "items")), 0);
+	api_free(&r);
+
+	/* Empty filters are ignored; the whole list is sorted by id. */
+	get("/agents?owner=&status=", 200, &r);
+	cr_assert_geq(api_int(r.json, "total"), 3);
+	cr_assert_eq(api_int(r.json, "total"),
+	    (long long)json_object_array_length(api_get(r.json, "items")));
+	assert_sorted(api_get(r.json, "items"), "agent_id");
+	api_free(&r);
+}
+
+API_TEST(registry, agent_not_found)
+{
+	struct api_resp	 r;
+	char		 id[ID_LEN], path[512];
+
+	uid(id, "agent-missing");
+	snprintf(path, sizeof(path), "/agents/%s", id);
+	api_req("GET", path, NULL, NULL, &r);
+	cr_assert_eq(r.status, 404);
+	assert_detail(&r, 404, "agent not found");
+	cr_assert_str_eq(api_str(r.json, "detail"), "agent not found");
+	api_free(&r);
+}
+
+API_TEST(registry, agent_rejects_bad_records)
+{
+	static const struct {
+		const char	*body;
+		const char	*detail;
+	} bad[] = {
+		{ "{}", "invalid agent record: agent_id is required" },
+		{ "{\"agent_id\":\"\"}",
+		    "invalid agent record: agent_id is required" },
+		{ "{\"agent_id\":null,\"id\":\"\"}",
+		    "invalid agent record: agent_id is required" },
+		{ "{\"agent_id\":42}", "invalid agent record: agent_id" },
+		{ "{\"agent_id\":\"x\",\"status\":\"paused\"}",
+		    "status must be one of: active, disabled, retired" },
+		{ "{\"agent_id\":\"x\",\"risk_tier\":\"extreme\"}",
+		    "risk_tier must be one of: low, medium, high, critical" },
+		{ "{\"agent_id\":\"x\",\"capabilities\":7}",
+		    "invalid agent record: capabilities must be a list of "
+		    "strings" },
+		{ "{\"agent_id\":\"x\",\"scopes\":{\"a\":1}}",
+		    "invalid agent record: scopes must be a list of strings" },
+		{ "{\"agent_id\":\"x\",\"allowed_tools\":[\"git\",3]}",
+		    "invalid agent record: allowed_tools must be a list of "
+		    "strings" },
+		{ "{\"agent_id\":\"x\",\"allowed_repositories\":true}",
+		    "invalid agent record: allowed_repositories must be a list "
+		    "of strings" },
+		{ "{\"agent_id\":\"x\",\"evidence_refs\":{}}",
+		    "invalid agent record: evidence_refs must be a list of "
+		    "strings" },
+		{ "{\"agent_id\":\"x\",\"vendor\":5}",
+		    "invalid agent record: vendor must be a string" },
+		{ "{\"agent_id\":\"x\",\"last_seen\":5}",
+		    "invalid agent record: last_seen must be a string" },
+		{ "{\"agent_id\":\"x\",\"status\":null,\"risk_tier\":1}",
+		    "invalid agent record: risk_tier" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < nitems(bad); i++)
+		post_fails("/agents", bad[i].body, 400, bad[i].detail);
+	post_fails("/agents", "[{\"agent_id\":\"x\"}]", 422, "JSON object");
+	post_fails("/agents", "\"x\"", 422, "JSON object");
+	post_fails("/agents", "", 422, "JSON object");
+	post_fails("/agents", "{\"agent_id\":", 400, "");
+	post_fails("/agents", "{\"agent_id\":\"x\"} trailing", 400, "");
+}
+
+API_TEST(registry, agent_rejects_overlong_id)
+{
+	struct api_resp	 r;
+	char		*body;
+	size_t		 n = 600;
+
+	body = malloc(n + 32);
+	cr_assert_not_null(body);
+	strcpy(body, "{\"agent_id\":\"");
+	memset(body + strlen(body), 'x', n);
+	strcpy(body + 13 + n, "\"}");
+	api_req("POST", "/agents", body, NULL, &r);
+	assert_detail(&r, 400, "invalid agent record: agent_id");
+	api_free(&r);
+	free(body);
+}
+
+API_TEST(registry, agent_routes_wrong_method)
+{
+	struct api_resp	 r;
+	char		*allow;
+
+	api_req("PUT", "/agents", "{}", NULL, &r);
+	api_assert_problem(&r, 405);
+	allow = api_header(&r, "Allow");
+	cr_assert_not_null(allow);
+	cr_assert(strstr(allow, "GET") != NULL && strstr(allow, "POST") !=
+	    NULL, "%s", allow);
+	free(allow);
+	api_free(&r);
+	api_req("POST", "/agents/profiles", "{}", NULL, &r);
+	api_assert_problem(&r, 405);
+	api_free(&r);
+	api_req("POST", "/mcp/trust?server=x", "{}", NULL, &r);
+	api_assert_problem(&r, 405);
+	api_free(&r);
+}
+
+API_TEST(registry, agent_profiles)
+{
+	static const char *const ids[] = { "aws-q-developer", "claude-code",
+	    "codex", "cursor", "gemini-cli", "github-copilot", NULL };
+	static const char *const claude_caps[] = { "code_edit", "test",
+	    "shell", "mcp_tool_call", "pull_request_attestation", NULL };
+	static const char *const claude_scopes[] = { "repository",
+	    "filesystem", "shell", "mcp", NULL };
+	static const char *const claude_tools[] = { "cavra-mcp-server", "git",
+	    "pytest", "ruff", NULL };
+	static const char *const claude_ctl[] = { "mcp_trust_registry",
+	    "command_policy", "evidence_attestation", "approval_router",
+	    NULL };
+	static const char *const copilot_tools[] = { "github-actions",
+	    "cavra-pr-attestation", NULL };
+	struct api_resp		 r;
+	struct json_object	*items, *it;
+	size_t			 i;
+
+	get("/agents/profiles", 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 6);
+	items = api_get(r.json, "items");
+	cr_assert_eq(json_object_array_length(items), 6);
+	for (i = 0; ids[i] != NULL; i++) {
+		it = json_object_array_get_idx(items, i);
+		cr_assert_str_eq(api_str(it, "profile_id"), ids[i]);
+		cr_assert_str_eq(api_str(it, "type"), "coding-agent");
+		cr_assert_eq(json_object_object_length(it), 9);
+		api_str(it, "display_name");
+		api_str(it, "vendor");
+		api_str(it, "risk_tier");
+	}
+	it = json_object_array_get_idx(items, 1);
+	cr_assert_str_eq(api_str(it, "display_name"), "Claude Code");
+	cr_assert_str_eq(api_str(it, "vendor"), "Anthropic");
+	cr_assert_str_eq(api_str(it, "risk_tier"), "high");
+	assert_strv(api_get(it, "default_capabilities"), claude_caps);
+	assert_strv(api_get(it, "default_scopes"), claude_scopes);
+	assert_strv(api_get(it, "recommended_tools"), claude_tools);
+	assert_strv(api_get(it, "enterprise_controls"), claude_ctl);
+	it = json_object_array_get_idx(items, 5);
+	cr_assert_str_eq(api_str(it, "display_name"), "GitHub Copilot Agent");
+	cr_assert_str_eq(api_str(it, "risk_tier"), "medium");
+	assert_strv(api_get(it, "recommended_tools"), copilot_tools);
+	it = json_object_array_get_idx(items, 0);
+	cr_assert_str_eq(api_str(it, "vendor"), "AWS");
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 2),
+	    "display_name"), "OpenAI Codex");
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 4),
+	    "vendor"), "Google");
+	api_free(&r);
+}
+
+/* --- MCP servers ------------------------------------------------------- */
+
+API_TEST(registry, server_create_defaults)
+{
+	static const char *const none[] = { NULL };
+	struct api_resp	 r;
+	char		 id[ID_LEN], body[1024];
+
+	uid(id, "mcp-name");
+	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", id);
+	post_ok("/mcp/servers", body, &r);
+	cr_assert_str_eq(first_key(r.json), "schema_version");
+	cr_assert_str_eq(api_str(r.json, "schema_version"),
+	    "cavra.mcp_server.v1");
+	cr_assert_str_eq(api_str(r.json, "server_id"), id);
+	cr_assert_str_eq(api_str(r.json, "name"), id);
+	cr_assert_str_eq(api_str(r.json, "trust_tier"), "unknown");
+	cr_assert_str_eq(api_str(r.json, "approval_state"), "pending");
+	cr_assert_str_eq(api_str(r.json, "owner"), "unassigned");
+	assert_strv(api_get(r.json, "capabilities"), none);
+	assert_strv(api_get(r.json, "allowed_tools"), none);
+	assert_strv(api_get(r.json, "evidence_refs"), none);
+	assert_ts(r.json, "last_seen");
+	assert_ts(r.json, "created_at");
+	assert_ts(r.json, "updated_at");
+	cr_assert_eq(json_object_object_length(r.json), 12);
+	api_free(&r);
+
+	uid(id, "mcp-trusted");
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
+	    "\"trusted\",\"capabilities\":\"repository\"}", id);
+	post_ok("/mcp/servers", body, &r);
+	cr_assert_str_eq(api_str(r.json, "name"), id);
+	cr_assert_str_eq(api_str(r.json, "approval_state"), "approved");
+	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(
+	    api_get(r.json, "capabilities"), 0)), "repository");
+	api_free(&r);
+
+	uid(id, "mcp-exp");
+	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"name\":\"Lab\","
+	    "\"trust_tier\":\"experimental\"}", id);
+	post_ok("/mcp/servers", body, &r);
+	cr_assert_str_eq(api_str(r.json, "server_id"), id);
+	cr_assert_str_eq(api_str(r.json, "name"), "Lab");
+	cr_assert_str_eq(api_str(r.json, "approval_state"), "pending");
+	api_free(&r);
+
+	uid(id, "mcp-blocked");
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
+	    "\"blocked\",\"approval_state\":\"not_required\",\"owner\":"
+	    "\"it\",\"extra\":[1]}", id);
+	post_ok("/mcp/servers", body, &r);
+	cr_assert_str_eq(api_str(r.json, "approval_state"), "not_required");
+	cr_assert_str_eq(api_str(r.json, "owner"), "it");
+	cr_assert_eq(json_object_array_length(api_get(r.json, "extra")), 1);
+	api_free(&r);
+}
+
+API_TEST(registry, server_get_by_id_or_name)
+{
+	struct api_resp	 r;
+	char		 id[ID_LEN], name[ID_LEN], body[1024], path[512];
+
+	uid(id, "mcp-get");
+	uid(name, "mcp-display");
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"name\":\"%s\","
+	    "\"trust_tier\":\"approved\"}", id, name);
+	post_ok("/mcp/servers", body, &r);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/mcp/servers/%s", id);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "server_id"), id);
+	cr_assert_str_eq(api_str(r.json, "trust_tier"), "approved");
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/mcp/servers/%s", name);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "server_id"), id);
+	api_free(&r);
+
+	uid(id, "mcp-missing");
+	snprintf(path, sizeof(path), "/mcp/servers/%s", id);
+	api_req("GET", path, NULL, NULL, &r);
+	assert_detail(&r, 404, "MCP server not found");
+	cr_assert_str_eq(api_str(r.json, "detail"), "MCP server not found");
+	api_free(&r);
+}
+
+API_TEST(registry, server_update_keeps_created_at)
+{
+	struct api_resp	 r;
+	char		 id[ID_LEN], body[1024], created[64];
+
+	uid(id, "mcp-upd");
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\"}", id);
+	post_ok("/mcp/servers", body, &r);
+	snprintf(created, sizeof(created), "%s", api_str(r.json,
+	    "created_at"));
+	api_free(&r);
+	usleep(20000);
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
+	    "\"trusted\",\"created_at\":\"\"}", id);
+	post_ok("/mcp/servers", body, &r);
+	cr_assert_str_eq(api_str(r.json, "created_at"), created);
+	cr_assert_str_neq(api_str(r.json, "updated_at"), created);
+	cr_assert_str_eq(api_str(r.json, "approval_state"), "approved");
+	api_free(&r);
+}
+
+API_TEST(registry, server_list_filters_and_order)
+{
+	struct api_resp		 r;
+	struct json_object	*items;
+	char			 cap[ID_LEN], ids[3][ID_LEN + 8], body[1024];
+	char			 path[512];
+	static const char *const sfx[] = { "z", "m", "a" };
+	static const char *const tier[] = { "trusted", "experimental",
+	    "trusted" };
+	static const char *const state[] = { "approved", "pending",
+	    "denied" };
+	size_t			 i;
+
+	uid(cap, "cap");
+	for (i = 0; i < 3; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "%s-%s", cap, sfx[i]);
+		snprintf(body, sizeof(body), "{\"server_id\":\"%s\","
+		    "\"trust_tier\":\"%s\",\"approval_state\":\"%s\","
+		    "\"capabilities\":[\"shell\",\"%s\"]}", ids[i], tier[i],
+		    state[i], cap);
+		post_ok("/mcp/servers", body, &r);
+		api_free(&r);
+	}
+
+	snprintf(path, sizeof(path), "/mcp/servers?capability=%s&foo=bar",
+	    cap);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 3);
+	cr_assert_eq(json_object_object_length(r.json), 2);
+	items = api_get(r.json, "items");
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 0),
+	    "server_id"), ids[2]);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 1),
+	    "server_id"), ids[1]);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 2),
+	    "server_id"), ids[0]);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/mcp/servers?capability=%s"
+	    "&trust_tier=trusted", cap);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 2);
+	items = api_get(r.json, "items");
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 0),
+	    "server_id"), ids[2]);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 1),
+	    "server_id"), ids[0]);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/mcp/servers?capability=%s"
+	    "&trust_tier=trusted&approval_state=denied", cap);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 1);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(api_get(r.json,
+	    "items"), 0), "server_id"), ids[2]);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/mcp/servers?capability=%s"
+	    "&approval_state=pending", cap);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 1);
+	cr_assert_str_eq(api_str(json_object_array_get_idx(api_get(r.json,
+	    "items"), 0), "server_id"), ids[1]);
+	api_free(&r);
+
+	snprintf(path, sizeof(path), "/mcp/servers?capability=%s-none", cap);
+	get(path, 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 0);
+	api_free(&r);
+
+	get("/mcp/servers?trust_tier=&approval_state=&capability=", 200, &r);
+	cr_assert_geq(api_int(r.json, "total"), 3);
+	assert_sorted(api_get(r.json, "items"), "server_id");
+	api_free(&r);
+}
+
+API_TEST(registry, server_list_rejects_bad_enum_filters)
+{
+	struct api_resp	 r;
+
+	api_req("GET", "/mcp/servers?trust_tier=shady", NULL, NULL, &r);
+	assert_detail(&r, 400, "trust_tier");
+	assert_detail(&r, 400, "trusted, approved, experimental, blocked, "
+	    "unknown");
+	api_free(&r);
+	api_req("GET", "/mcp/servers?approval_state=maybe", NULL, NULL, &r);
+	assert_detail(&r, 400, "approved, pending, denied, not_required");
+	api_free(&r);
+}
+
+API_TEST(registry, server_rejects_bad_records)
+{
+	static const struct {
+		const char	*body;
+		const char	*detail;
+	} bad[] = {
+		{ "{}", "invalid MCP server record: server_id is required" },
+		{ "{\"server_id\":\"\",\"id\":\"\",\"name\":\"\"}",
+		    "invalid MCP server record: server_id is required" },
+		{ "{\"owner\":\"x\"}",
+		    "invalid MCP server record: server_id is required" },
+		{ "{\"server_id\":[\"a\"]}",
+		    "invalid MCP server record: server_id" },
+		{ "{\"server_id\":\"s\",\"trust_tier\":\"shady\"}",
+		    "trust_tier must be one of: trusted, approved, "
+		    "experimental, blocked, unknown" },
+		{ "{\"server_id\":\"s\",\"approval_state\":\"maybe\"}",
+		    "approval_state must be one of: approved, pending, denied, "
+		    "not_required" },
+		{ "{\"server_id\":\"s\",\"capabilities\":1.5}",
+		    "invalid MCP server record: capabilities must be a list of "
+		    "strings" },
+		{ "{\"server_id\":\"s\",\"allowed_tools\":[{}]}",
+		    "invalid MCP server record: allowed_tools must be a list "
+		    "of strings" },
+		{ "{\"server_id\":\"s\",\"evidence_refs\":false}",
+		    "invalid MCP server record: evidence_refs must be a list "
+		    "of strings" },
+		{ "{\"server_id\":\"s\",\"name\":7}",
+		    "invalid MCP server record: name must be a string" },
+		{ "{\"server_id\":\"s\",\"created_at\":{}}",
+		    "invalid MCP server record: created_at must be a string" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < nitems(bad); i++)
+		post_fails("/mcp/servers", bad[i].body, 400, bad[i].detail);
+	post_fails("/mcp/servers", "[]", 422, "JSON object");
+	post_fails("/mcp/servers", "null", 422, "JSON object");
+	post_fails("/mcp/servers", "", 422, "JSON object");
+	post_fails("/mcp/servers", "{\"server_id\":\"s\"", 400, "");
+}
+
+/* --- Tool classifications ---------------------------------------------- */
+
+API_TEST(registry, classifications_all)
+{
+	static const char *const caps[] = { "cloud", "database", "filesystem",
+	    "network", "repository", "saas", "shell" };
+	static const char *const fs_appr[] = { "write_file", "delete_file",
+	    "read_secret", NULL };
+	static const char *const fs_tools[] = { "read_file", "write_file",
+	    "list_directory", NULL };
+	struct api_resp		 r;
+	struct json_object	*items, *it;
+	size_t			 i;
+
+	get("/mcp/tool-classifications", 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 7);
+	items = api_get(r.json, "items");
+	cr_assert_eq(json_object_array_length(items), 7);
+	for (i = 0; i < 7; i++) {
+		it = json_object_array_get_idx(items, i);
+		cr_assert_str_eq(api_str(it, "capability"), caps[i]);
+		cr_assert_eq(json_object_object_length(it), 7);
+		api_str(it, "category");
+		api_str(it, "risk_tier");
+		api_str(it, "default_decision");
+		api_str(it, "control_objective");
+		cr_assert_geq(json_object_array_length(api_get(it,
+		    "approval_required_for")), 3);
+		cr_assert_geq(json_object_array_length(api_get(it,
+		    "example_tools")), 2);
+	}
+	it = json_object_array_get_idx(items, 2);
+	cr_assert_str_eq(api_str(it, "category"), "local_resource");
+	cr_assert_str_eq(api_str(it, "risk_tier"), "high");
+	cr_assert_str_eq(api_str(it, "default_decision"), "block_unknown");
+	assert_strv(api_get(it, "approval_required_for"), fs_appr);
+	assert_strv(api_get(it, "example_tools"), fs_tools);
+	cr_assert_str_eq(api_str(it, "control_objective"), "Prevent "
+	    "unapproved file and secret access from tool-expanded agents.");
+	it = json_object_array_get_idx(items, 0);
+	cr_assert_str_eq(api_str(it, "risk_tier"), "critical");
+	cr_assert_str_eq(api_str(it, "category"), "infrastructure");
+	it = json_object_array_get_idx(items, 5);
+	cr_assert_str_eq(api_str(it, "default_decision"),
+	    "approved_server_scope");
+	api_free(&r);
+
+	get("/mcp/tool-classifications?capability=", 200, &r);
+	cr_assert_eq(api_int(r.json, "total"), 7);
+	api_free(&r);
+}
+
+API_TEST(registry, classifications_one)
+{
+	static const char *const shell_tools[] = { "run_command",
+	    "shell_exec", NULL };
+	static const char *const q[] = { "shell", "SHELL", "%20Shell%20",
+	    "+shell+", "%09shell", NULL };
+	struct api_resp	 r;
+	char		 path[256];
+	size_t		 i;
+
+	for (i = 0; q[i] != NULL; i++) {
+		snprintf(path, sizeof(path),
+		    "/mcp/tool-classifications?capability=%s", q[i]);
+		get(path, 200, &r);
+		cr_assert_str_eq(api_str(r.json, "capability"), "shell");
+		cr_assert_str_eq(api_str(r.json, "category"), "execution");
+		cr_assert_str_eq(api_str(r.json, "risk_tier"), "critical");
+		cr_assert_str_eq(api_str(r.json, "default_decision"),
+		    "require_approval");
+		assert_strv(api_get(r.json, "example_tools"), shell_tools);
+		cr_assert_eq(json_object_object_length(r.json), 7);
+		api_free(&r);
+	}
+	get("/mcp/tool-classifications?capability=Network", 200, &r);
+	cr_assert_str_eq(api_str(r.json, "category"), "egress");
+	api_free(&r);
+
+	api_req("GET", "/mcp/tool-classifications?capability=quantum", NULL,
+	    NULL, &r);
+	assert_detail(&r, 404, "MCP capability classification not found");
+	api_free(&r);
+	api_req("GET", "/mcp/tool-classifications?capability=%20", NULL, NULL,
+	    &r);
+	assert_detail(&r, 404, "MCP capability classification not found");
+	api_free(&r);
+}
+
+/* --- MCP trust --------------------------------------------------------- */
+
+/* Asserts the five-key verdict of GET /mcp/trust. */
+static void
+assert_trust(const char *query, const char *decision, const char *rule,
+    const char *severity, const char *group)
+{
+	struct api_resp		 r;
+	struct json_object	*g;
+	char			 path[1024];
+
+	snprintf(path, sizeof(path), "/mcp/trust?%s", query);
+	get(path, 200, &r);
+	cr_assert_eq(json_object_object_length(r.json), 5, "%s", r.body);
+	cr_assert_str_eq(api_str(r.json, "decision"), decision, "%s", query);
+	cr_assert_str_eq(api_str(r.json, "rule_id"), rule, "%s", query);
+	cr_assert_str_eq(api_str(r.json, "severity"), severity, "%s", query);
+	api_str(r.json, "reason");
+	g = api_get(r.json, "approver_group");
+	if (group == NULL)
+		cr_assert_null(g, "%s: %s", query, r.body);
+	else
+		cr_assert_str_eq(json_object_get_string(g), group);
+	api_free(&r);
+}
+
+/* Registers MCP server id with the other members `rest` ("" for none). */
+static void
+register_server(const char *id, const char *rest)
+{
+	struct api_resp	 r;
+	char		 body[1024];
+
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\"%s%s}", id,
+	    *rest != '\0' ? "," : "", rest);
+	post_ok("/mcp/servers", body, &r);
+	api_free(&r);
+}
+
+API_TEST(registry, trust_unregistered_blocks_and_persists_nothing)
+{
+	struct api_resp	 r;
+	char		 id[ID_LEN], q[512], path[1024];
+
+	uid(id, "mcp-ghost");
+	snprintf(q, sizeof(q), "server=%s&tool=read_file&capability="
+	    "filesystem", id);
+	assert_trust(q, "block", "mcp.registry.unknown", "high", NULL);
+	snprintf(path, sizeof(path), "/mcp/trust?%s", q);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "reason"),
+	    "MCP server is not registered.");
+	api_free(&r);
+	snprintf(path, sizeof(path), "/mcp/servers/%s", id);
+	api_req("GET", path, NULL, NULL, &r);
+	api_assert_problem(&r, 404);
+	api_free(&r);
+}
+
+API_TEST(registry, trust_blocked_denied_pending_experimental)
+{
+	char	 id[ID_LEN], q[512];
+
+	uid(id, "mcp-blk");
+	register_server(id, "\"trust_tier\":\"blocked\"");
+	snprintf(q, sizeof(q), "server=%s&tool=read_file", id);
+	assert_trust(q, "block", "mcp.registry.blocked", "high", NULL);
+
+	uid(id, "mcp-den");
+	register_server(id, "\"trust_tier\":\"trusted\","
+	    "\"approval_state\":\"denied\"");
+	snprintf(q, sizeof(q), "server=%s&tool=read_file", id);
+	assert_trust(q, "block", "mcp.registry.blocked", "high", NULL);
+
+	uid(id, "mcp-pend");
+	register_server(id, "\"trust_tier\":\"trusted\","
+	    "\"approval_state\":\"pending\"");
+	snprintf(q, sizeof(q), "server=%s&tool=read_file", id);
+	assert_trust(q, "require_approval", "mcp.registry.requires_approval",
+	    "medium", "AI Governance");
+
+	uid(id, "mcp-exp");
+	register_server(id, "\"trust_tier\":\"experimental\","
+	    "\"approval_state\":\"approved\"");
+	snprintf(q, sizeof(q), "server=%s&tool=read_file&capability="
+	    "filesystem", id);
+	assert_trust(q, "require_approval", "mcp.registry.requires_approval",
+	    "medium", "AI Governance");
+
+	uid(id, "mcp-unk");
+	register_server(id, "");
+	snprintf(q, sizeof(q), "server=%s", id);
+	assert_trust(q, "require_approval", "mcp.registry.requires_approval",
+	    "medium", "AI Governance");
+}
+
+API_TEST(registry, trust_scopes_and_allow)
+{
+	struct api_resp	 r;
+	char		 id[ID_LEN], name[ID_LEN], q[512], body[1024];
+
+	uid(id, "github-mcp");
+	uid(name, "GitHub");
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"name\":\"%s\","
+	    "\"trust_tier\":\"approved\",\"approval_state\":\"approved\","
+	    "\"capabilities\":[\"repository\"],"
+	    "\"allowed_tools\":[\"create_pull_request\"]}", id, name);
+	post_ok("/mcp/servers", body, &r);
+	api_free(&r);
+
+	snprintf(q, sizeof(q), "server=%s&tool=create_pull_request"
+	    "&capability=repository", id);
+	assert_trust(q, "allow", "mcp.registry.allow", "low", NULL);
+	snprintf(q, sizeof(q), "server=%s&tool=create_pull_request", id);
+	assert_trust(q, "allow", "mcp.registry.allow", "low", NULL);
+	snprintf(q, sizeof(q), "server=%s&tool=create_pull_request"
+	    "&capability=", id);
+	assert_trust(q, "allow", "mcp.registry.allow", "low", NULL);
+	/* Looked up by name as well. */
+	snprintf(q, sizeof(q), "server=%s&tool=create_pull_request", name);
+	assert_trust(q, "allow", "mcp.registry.allow", "low", NULL);
+	snprintf(q, sizeof(q), "server=%s&tool=delete_repository"
+	    "&capability=repository", id);
+	assert_trust(q, "require_approval", "mcp.registry.tool_scope",
+	    "medium", "AI Governance");
+	/* The tool defaults to "unknown", outside the scope. */
+	snprintf(q, sizeof(q), "server=%s", id);
+	assert_trust(q, "require_approval", "mcp.registry.tool_scope",
+	    "medium", "AI Governance");
+	snprintf(q, sizeof(q), "server=%s&tool=create_pull_request"
+	    "&capability=shell", id);
+	assert_trust(q, "require_approval", "mcp.registry.capability_scope",
+	    "medium", "AI Governance");
+
+	/* Empty scopes allow any tool and capability. */
+	uid(id, "mcp-open");
+	register_server(id, "\"trust_tier\":\"trusted\"");
+	snprintf(q, sizeof(q), "server=%s&tool=anything&capability=cloud", id);
+	assert_trust(q, "allow", "mcp.registry.allow", "low", NULL);
+	snprintf(q, sizeof(q), "/mcp/trust?server=%s", id);
+	get(q, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "reason"),
+	    "MCP server is approved in the trust registry.");
+	api_free(&r);
+}
+
+API_TEST(registry, trust_requires_server)
+{
+	struct api_resp	 r;
+
+	api_req("GET", "/mcp/trust", NULL, NULL, &r);
+	assert_detail(&r, 422, "query parameter 'server' is required");
+	api_free(&r);
+	api_req("GET", "/mcp/trust?server=&tool=x", NULL, NULL, &r);
+	assert_detail(&r, 422, "query parameter 'server' is required");
+	api_free(&r);
+}
+
+/* --- Persistence ------------------------------------------------------- */
+
+API_TEST(registry, records_survive_restart)
+{
+	struct api_resp	 r;
+	char		 a[ID_LEN], s[ID_LEN], body[1024], path[512];
+	char		 created[64];
+
+	uid(a, "agent-persist");
+	uid(s, "mcp-persist");
+	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"owner\":\"ops\","
+	    "\"x_custom\":\"kept\"}", a);
+	post_ok("/agents", body, &r);
+	snprintf(created, sizeof(created), "%s", api_str(r.json,
+	    "created_at"));
+	api_free(&r);
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
+	    "\"trusted\",\"allowed_tools\":[\"t\"]}", s);
+	post_ok("/mcp/servers", body, &r);
+	api_free(&r);
+
+	api_restart();
+
+	snprintf(path, sizeof(path), "/agents/%s", a);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "owner"), "ops");
+	cr_assert_str_eq(api_str(r.json, "x_custom"), "kept");
+	cr_assert_str_eq(api_str(r.json, "created_at"), created);
+	api_free(&r);
+	snprintf(path, sizeof(path), "/mcp/servers/%s", s);
+	get(path, 200, &r);
+	cr_assert_str_eq(api_str(r.json, "trust_tier"), "trusted");
+	api_free(&r);
+	snprintf(path, sizeof(path), "server=%s&tool=t", s);
+	assert_trust(path, "allow", "mcp.registry.allow", "low", NULL);
+
+	/* An update after the restart still keeps created_at. */
+	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\"}", a);
+	post_ok("/agents", body, &r);
+	cr_assert_str_eq(api_str(r.json, "created_at"), created);
+	api_free(&r);
+}
+
+/* --- Policy pack catalog (cavra-policy) -------------------------------- */
+
+API_TEST(registry, policy_pack_catalog)
+{
+	static const char *const counts[] = { "filesystem", "commands", "git",
+	    "mcp", "approvals", "evidence", "compliance", NULL };
+	struct api_resp		 r;
+	struct json_object	*items, *it, *sum, *rc;
+	const char *const	*k;
+	size_t			 i, n;
+	int			 baseline = 0;
+
+	get("/policy-pack-catalog", 200, &r);
+	cr_assert_str_eq(api_str(r.json, "schema_version"),
+	    "cavra.policy_pack.catalog.v1");
+	cr_assert_str_eq(api_str(r.json, "product"), "CAVRA");
+	cr_assert_eq(api_int(r.json, "total"), 16);
+	items = api_get(r.json, "items");
+	n = json_object_array_length(items);
+	cr_assert_eq(n, 16);
+	assert_sorted(items, "id");
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(items, i);
+		api_str(it, "title");
+		api_get(it, "description");
+		api_get(it, "version");
+		sum = api_get(it, "summary");
+		api_str(sum, "mode");
+		rc = api_get(sum, "rule_counts");
+		for (k = counts; *k != NULL; k++)
+			api_int(rc, *k);
+		if (strcmp(api_str(it, "id"), "cavra-ai-agent-baseline") != 0)
+			continue;
+		baseline = 1;
+		cr_assert_str_eq(api_str(sum, "policy_id"),
+		    "cavra-ai-agent-baseline");
+		/* Exact counts belong to the policy module's tests; the
+		 * baseline has file and command rules. */
+		cr_assert_gt(api_int(rc, "filesystem"), 0);
+		cr_assert_gt(api_int(rc, "commands"), 0);
+	}
+	cr_assert(baseline, "cavra-ai-agent-baseline missing");
+	api_free(&r);
+
+	api_req("POST", "/policy-pack-catalog", "{}", NULL, &r);
+	api_assert_problem(&r, 405);
+	api_free(&r);
+}

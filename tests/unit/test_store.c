@@ -1,0 +1,1392 @@
+/*
+ * Unit tests of the record store.  Every behaviour is checked against both
+ * backends (JSON file and SQLite) in a fresh temporary directory, and the
+ * two must give the same answers to the same calls.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <sqlite3.h>
+
+#include "cavra.h"
+
+#define NPROCS		4	/* writers in the multi-process test */
+#define NPERPROC	200	/* records each writes */
+#define TXN_EVERY	4	/* every 4th write also bumps the counter */
+
+static const char *const kinds[] = { "json", "sqlite" };
+
+static char			 tmpdir[1024];
+static char			 pathbuf[2][1200];
+static struct cv_store		*st;		/* the store under test */
+static const struct cv_store_def *def;
+static struct cv_arena		 arena;
+
+#define BOTH(be)	for (int be = 0; be < 2; be++)
+
+static int
+rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void
+setup(void)
+{
+	const char	*t;
+
+	t = getenv("TMPDIR");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/cavra-store-XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp");
+	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
+	cv_arena_init(&arena);
+	unsetenv("CAVRA_ACTIVITY_DB");
+	unsetenv("CAVRA_ACTIVITY_STORE");
+}
+
+static void
+teardown(void)
+{
+	cv_store_close(st);
+	st = NULL;
+	cv_arena_free(&arena);
+	if (tmpdir[0] != '\0')
+		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(store, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The store file of backend be in the test's directory (not created). */
+static const char *
+path_of(int be)
+{
+	snprintf(pathbuf[be], sizeof(pathbuf[be]), "%s/%s/sub/store.%s",
+	    tmpdir, kinds[be], be ? "db" : "json");
+	return pathbuf[be];
+}
+
+static void
+open_store(int be, const struct cv_store_def *d)
+{
+	enum cv_err	 rc;
+
+	cv_store_close(st);
+	st = NULL;
+	def = d;
+	rc = cv_store_open_path(d, be, path_of(be), &st);
+	cr_assert_eq(rc, CV_OK, "%s: open %s: %d", kinds[be], path_of(be), rc);
+	cr_assert_str_eq(cv_store_kind(st), kinds[be]);
+}
+
+/* Test JSON written with ' for ". */
+static struct json_object *
+J(const char *text)
+{
+	struct json_object	*o;
+	char			*s, *p;
+
+	s = strdup(text);
+	cr_assert_not_null(s);
+	for (p = s; *p != '\0'; p++)
+		if (*p == '\'')
+			*p = '"';
+	o = json_tokener_parse(s);
+	cr_assert_not_null(o, "bad test JSON: %s", s);
+	free(s);
+	return o;
+}
+
+static void
+put(size_t coll, const char *text)
+{
+	struct json_object	*o = J(text);
+	enum cv_err		 rc;
+
+	rc = cv_store_put(st, coll, o);
+	json_object_put(o);
+	cr_assert_eq(rc, CV_OK, "%s: put %s: %d", cv_store_kind(st), text,
+	    rc);
+}
+
+static enum cv_err
+put_rc(size_t coll, const char *text)
+{
+	struct json_object	*o = J(text);
+	enum cv_err		 rc;
+
+	rc = cv_store_put(st, coll, o);
+	json_object_put(o);
+	return rc;
+}
+
+/* The ids of a list call, comma-separated (static buffer). */
+static const char *
+ids(size_t coll, const struct cv_filter *f, size_t nf, size_t limit,
+    size_t offset, size_t *total)
+{
+	static char		 buf[16384];
+	struct json_object	*items = NULL, *v;
+	size_t			 i, n, t = 0;
+	enum cv_err		 rc;
+
+	rc = cv_store_list(st, coll, f, nf, limit, offset, &items, &t);
+	cr_assert_eq(rc, CV_OK, "%s: list: %d", cv_store_kind(st), rc);
+	cr_assert(json_object_is_type(items, json_type_array));
+	buf[0] = '\0';
+	n = json_object_array_length(items);
+	cr_assert_leq(n, limit);
+	for (i = 0; i < n; i++) {
+		cr_assert(json_object_object_get_ex(json_object_array_get_idx(
+		    items, i), def->colls[coll].id_field, &v));
+		if (i > 0)
+			strncat(buf, ",", sizeof(buf) - strlen(buf) - 1);
+		strncat(buf, json_object_get_string(v),
+		    sizeof(buf) - strlen(buf) - 1);
+	}
+	json_object_put(items);
+	if (total != NULL)
+		*total = t;
+	return buf;
+}
+
+static size_t
+count(size_t coll, const struct cv_filter *f, size_t nf)
+{
+	size_t		 n = 0;
+	enum cv_err	 rc;
+
+	rc = cv_store_count(st, coll, f, nf, &n);
+	cr_assert_eq(rc, CV_OK, "%s: count: %d", cv_store_kind(st), rc);
+	return n;
+}
+
+/* The whole file at path, NUL-terminated (caller frees); NULL if none. */
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE	*f;
+	char	*p;
+	long	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	p = malloc((size_t)n + 1);
+	cr_assert_not_null(p);
+	cr_assert_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+	p[n] = '\0';
+	fclose(f);
+	if (lenp != NULL)
+		*lenp = (size_t)n;
+	return p;
+}
+
+static void
+spew(const char *path, const char *text)
+{
+	FILE	*f;
+
+	f = fopen(path, "wb");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(store, locate)
+{
+	const char	*kind, *path, *by;
+
+	cv_store_locate(&cv_store_activity, &kind, &path, &by);
+	cr_assert_str_eq(kind, "json");
+	cr_assert_str_eq(path, ".cavra/api/activity.json");
+	cr_assert_str_eq(by, "default");
+
+	setenv("CAVRA_ACTIVITY_STORE", "/x/a.json", 1);
+	setenv("CAVRA_ACTIVITY_DB", "", 1);
+	cv_store_locate(&cv_store_activity, &kind, &path, &by);
+	cr_assert_str_eq(kind, "json");
+	cr_assert_str_eq(path, "/x/a.json");
+	cr_assert_str_eq(by, "CAVRA_ACTIVITY_STORE");
+
+	setenv("CAVRA_ACTIVITY_DB", "/x/a.db", 1);
+	cv_store_locate(&cv_store_activity, &kind, &path, &by);
+	cr_assert_str_eq(kind, "sqlite");
+	cr_assert_str_eq(path, "/x/a.db");
+	cr_assert_str_eq(by, "CAVRA_ACTIVITY_DB");
+}
+
+Test(store, defs)
+{
+	size_t	 n;
+
+	for (n = 0; cv_store_defs[n] != NULL; n++)
+		continue;
+	cr_assert_eq(n, 6);
+	cr_assert_eq(cv_store_defs[0], &cv_store_evidence);
+	cr_assert_eq(cv_store_defs[5], &cv_store_integrations);
+	cr_assert_str_eq(cv_store_activity.colls[CV_COLL_DECISIONS].name,
+	    "decisions");
+	cr_assert_str_eq(cv_store_activity.colls[CV_COLL_SESSIONS].name,
+	    "sessions");
+	cr_assert_str_eq(cv_store_registry.colls[CV_COLL_MCP_SERVERS].name,
+	    "mcp_servers");
+	cr_assert_str_eq(cv_store_inventory.colls[CV_COLL_ROLLOUTS].name,
+	    "policy_rollouts");
+	/* Every definition opens with both backends. */
+	for (n = 0; cv_store_defs[n] != NULL; n++)
+		BOTH(be)
+			open_store(be, cv_store_defs[n]);
+}
+
+Test(store, open_from_environment)
+{
+	struct stat	 sb;
+
+	cr_assert_eq(chdir(tmpdir), 0);
+	cr_assert_eq(cv_store_open(&cv_store_activity, &st), CV_OK);
+	def = &cv_store_activity;
+	cr_assert_str_eq(cv_store_kind(st), "json");
+	cr_assert_str_eq(cv_store_path(st), ".cavra/api/activity.json");
+	cr_assert_eq(stat(".cavra/api", &sb), 0, "parent not created");
+	cr_assert(S_ISDIR(sb.st_mode));
+	cr_assert_neq(stat(".cavra/api/activity.json", &sb), 0,
+	    "opening must not create the file");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+	cr_assert_eq(stat(".cavra/api/activity.json", &sb), 0);
+	cv_store_close(st);
+	st = NULL;
+
+	setenv("CAVRA_ACTIVITY_STORE", "other/act.json", 1);
+	cr_assert_eq(cv_store_open(&cv_store_activity, &st), CV_OK);
+	cr_assert_str_eq(cv_store_path(st), "other/act.json");
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 0);
+	cv_store_close(st);
+	st = NULL;
+
+	setenv("CAVRA_ACTIVITY_DB", "db/deep/act.db", 1);
+	cr_assert_eq(cv_store_open(&cv_store_activity, &st), CV_OK);
+	cr_assert_str_eq(cv_store_kind(st), "sqlite");
+	cr_assert_str_eq(cv_store_path(st), "db/deep/act.db");
+	cr_assert_eq(stat("db/deep/act.db", &sb), 0);
+}
+
+Test(store, put_get)
+{
+	struct json_object	*in, *out = NULL, *v;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		in = J("{'decision_id':'d1','session_id':'s1',"
+		    "'timestamp':'2024-01-01T00:00:00+00:00','decision':"
+		    "'allow','n':3,'x':{'b':[1,2,{'c':null}],'a':true}}");
+		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, in), CV_OK);
+		/* The store keeps a copy: changing ours changes nothing. */
+		json_object_object_add(in, "decision", json_object_new_string(
+		    "block"));
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out),
+		    CV_OK);
+		cr_assert(json_object_object_get_ex(out, "decision", &v));
+		cr_assert_str_eq(json_object_get_string(v), "allow",
+		    "%s", kinds[be]);
+		json_object_object_add(in, "decision", json_object_new_string(
+		    "allow"));
+		cr_assert(json_object_equal(in, out), "%s: %s", kinds[be],
+		    json_object_to_json_string(out));
+		/* And changing what we got back changes nothing either. */
+		json_object_object_add(out, "decision", json_object_new_string(
+		    "block"));
+		json_object_put(out);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out),
+		    CV_OK);
+		cr_assert(json_object_equal(in, out));
+		json_object_put(out);
+		json_object_put(in);
+		/* Collections are separate. */
+		cr_assert_eq(cv_store_get(st, CV_COLL_SESSIONS, "d1", &out),
+		    CV_ENOENT);
+		cr_assert_null(out);
+	}
+}
+
+Test(store, put_replaces)
+{
+	struct json_object	*out, *v;
+	size_t			 total;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d1','timestamp':'1',"
+		    "'repository':'r1','old':1}");
+		put(CV_COLL_DECISIONS, "{'decision_id':'d2','timestamp':'2'}");
+		put(CV_COLL_DECISIONS, "{'decision_id':'d1','timestamp':'3',"
+		    "'repository':'r2'}");
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0,
+		    &total), "d1,d2", "%s", kinds[be]);
+		cr_assert_eq(total, 2);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out),
+		    CV_OK);
+		cr_assert_not(json_object_object_get_ex(out, "old", &v),
+		    "a replaced record keeps nothing of the old one");
+		json_object_put(out);
+		/* The filter columns follow the new record. */
+		cr_assert_eq(count(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "repository", "r1" } }, 1), 0, "%s", kinds[be]);
+		cr_assert_eq(count(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "repository", "r2" } }, 1), 1);
+	}
+}
+
+Test(store, unknown_fields_kept)
+{
+	const char		*text = "{'session_id':'s1','updated_at':'u',"
+				    "'zz_future':{'nested':[1,2.5,'x',null,"
+				    "false,{'deep':{'er':'é/ü'}}]},"
+				    "'aispm_extra':-9007199254740993,"
+				    "'empty':{},'list':[]}";
+	struct json_object	*in, *out;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_SESSIONS, text);
+		open_store(be, &cv_store_activity);	/* reopen */
+		in = J(text);
+		cr_assert_eq(cv_store_get(st, CV_COLL_SESSIONS, "s1", &out),
+		    CV_OK);
+		cr_assert(json_object_equal(in, out), "%s: %s", kinds[be],
+		    json_object_to_json_string(out));
+		json_object_put(in);
+		json_object_put(out);
+	}
+}
+
+/* Records of the filter and order tests. */
+static void
+seed_decisions(void)
+{
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','timestamp':'t2',"
+	    "'repository':'r1','decision':'allow','severity':3,"
+	    "'session_id':'s1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d2','timestamp':'t1',"
+	    "'repository':'r2','decision':'block','severity':'3',"
+	    "'session_id':'s1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d3','timestamp':'t3',"
+	    "'repository':{'name':'r1','provider':'github'},"
+	    "'decision':'block','session_id':'s2','actor':true}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d4','timestamp':'t2',"
+	    "'repository':'r1','decision':'block','session_id':null}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d5',"
+	    "'repository':'r1','decision':'allow'}");
+}
+
+Test(store, filters)
+{
+	struct json_object	*repo, *o;
+	const char		*k;
+
+	/* An object's key is taken over its sorted form, as stored. */
+	o = J("{'provider':'github','name':'r1'}");
+	repo = cv_json_sorted_new(o);
+	json_object_put(o);
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		seed_decisions();
+		k = cv_json_key(&arena, repo);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "repository", "r1" } }, 1, SIZE_MAX, 0, NULL),
+		    "d4,d1,d5", "%s", kinds[be]);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "repository", "r1" }, { "decision", "block" } }, 2,
+		    SIZE_MAX, 0, NULL), "d4", "%s", kinds[be]);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision", "block" }, { "repository", "r1" } }, 2,
+		    SIZE_MAX, 0, NULL), "d4");
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "repository", "nope" } }, 1, SIZE_MAX, 0, NULL), "");
+		/* Non-string values match their key. */
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "repository", k } }, 1, SIZE_MAX, 0, NULL), "d3",
+		    "%s: key %s", kinds[be], k);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "severity", "3" } }, 1, SIZE_MAX, 0, NULL), "d1,d2");
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "actor", "true" } }, 1, SIZE_MAX, 0, NULL), "d3");
+		/* The id field is a filter too. */
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision_id", "d2" } }, 1, SIZE_MAX, 0, NULL), "d2");
+		/* NULL matches absent and null. */
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "session_id", NULL } }, 1, SIZE_MAX, 0, NULL), "d4,d5",
+		    "%s", kinds[be]);
+		/* Repeating a field: same value is one filter, two values
+		 * match nothing. */
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "session_id", "s1" }, { "session_id", "s1" } }, 2,
+		    SIZE_MAX, 0, NULL), "d1,d2");
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "session_id", "s1" }, { "session_id", "s2" } }, 2,
+		    SIZE_MAX, 0, NULL), "");
+		cr_assert_eq(count(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "session_id", "s1" }, { "session_id", NULL } }, 2), 0);
+		/* Nothing is a substring or case-insensitive match. */
+		cr_assert_eq(count(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision", "BLOCK" } }, 1), 0);
+		cr_assert_eq(count(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision", "bl" } }, 1), 0);
+		cv_arena_reset(&arena);
+	}
+	json_object_put(repo);
+}
+
+Test(store, filter_invalid)
+{
+	struct json_object	*items = (struct json_object *)1;
+	size_t			 n = 7;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		seed_decisions();
+		cr_assert_eq(cv_store_list(st, CV_COLL_DECISIONS,
+		    (struct cv_filter[]){ { "no_such_field", "x" } }, 1,
+		    SIZE_MAX, 0, &items, &n), CV_EINVAL);
+		cr_assert_null(items);
+		/* The order field is not a filter field of decisions. */
+		cr_assert_eq(cv_store_count(st, CV_COLL_DECISIONS,
+		    (struct cv_filter[]){ { "timestamp", "t1" } }, 1, &n),
+		    CV_EINVAL);
+		/* A sessions field is not a decisions field. */
+		cr_assert_eq(cv_store_count(st, CV_COLL_DECISIONS,
+		    (struct cv_filter[]){ { "state", "open" } }, 1, &n),
+		    CV_EINVAL);
+		cr_assert_eq(cv_store_count(st, CV_COLL_DECISIONS,
+		    (struct cv_filter[]){ { NULL, "x" } }, 1, &n), CV_EINVAL);
+		cr_assert_eq(cv_store_count(st, CV_COLL_DECISIONS,
+		    (struct cv_filter[]){ { "repository", "r1" },
+		    { "payload", "x" } }, 2, &n), CV_EINVAL);
+	}
+}
+
+Test(store, order)
+{
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		seed_decisions();
+		/* Descending timestamp, ties by descending id, absent last. */
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0,
+		    NULL), "d3,d4,d1,d2,d5", "%s", kinds[be]);
+		/* Ascending by id when the collection has no order field. */
+		open_store(be, &cv_store_registry);
+		put(CV_COLL_AGENTS, "{'agent_id':'b','status':'active'}");
+		put(CV_COLL_AGENTS, "{'agent_id':'B','status':'active'}");
+		put(CV_COLL_AGENTS, "{'agent_id':'a','status':'retired'}");
+		put(CV_COLL_AGENTS, "{'agent_id':'a/b','status':'active'}");
+		put(CV_COLL_AGENTS, "{'agent_id':'é','status':'active'}");
+		put(CV_COLL_AGENTS, "{'agent_id':'aa','status':'active'}");
+		cr_assert_str_eq(ids(CV_COLL_AGENTS, NULL, 0, SIZE_MAX, 0,
+		    NULL), "B,a,a/b,aa,b,é", "%s", kinds[be]);
+		cr_assert_str_eq(ids(CV_COLL_AGENTS, (struct cv_filter[]){
+		    { "status", "active" } }, 1, SIZE_MAX, 0, NULL),
+		    "B,a/b,aa,b,é");
+		/* Order field values that are not strings sort by key. */
+		open_store(be, &cv_store_approvals);
+		put(0, "{'approval_id':'a1','requested_at':10}");
+		put(0, "{'approval_id':'a2','requested_at':9}");
+		put(0, "{'approval_id':'a3','requested_at':'10'}");
+		put(0, "{'approval_id':'a4','requested_at':null}");
+		put(0, "{'approval_id':'a5','requested_at':''}");
+		cr_assert_str_eq(ids(0, NULL, 0, SIZE_MAX, 0, NULL),
+		    "a2,a3,a1,a5,a4", "%s", kinds[be]);
+	}
+}
+
+Test(store, paging)
+{
+	char	 rec[128];
+	size_t	 total, i;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		for (i = 0; i < 10; i++) {
+			snprintf(rec, sizeof(rec), "{'decision_id':'d%zu',"
+			    "'timestamp':'t%zu','decision':'%s'}", i, i,
+			    i % 2 ? "allow" : "block");
+			put(CV_COLL_DECISIONS, rec);
+		}
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, 3, 0, &total),
+		    "d9,d8,d7", "%s", kinds[be]);
+		cr_assert_eq(total, 10);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, 3, 8, &total),
+		    "d1,d0");
+		cr_assert_eq(total, 10);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, 3, 10,
+		    &total), "");
+		cr_assert_eq(total, 10);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, 3, SIZE_MAX,
+		    &total), "");
+		cr_assert_eq(total, 10);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, 0, 0, &total),
+		    "");
+		cr_assert_eq(total, 10);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision", "allow" } }, 1, 2, 1, &total), "d7,d5",
+		    "%s", kinds[be]);
+		cr_assert_eq(total, 5);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision", "allow" } }, 1, SIZE_MAX, 4, &total), "d1");
+		cr_assert_eq(total, 5);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision", "allow" } }, 1, 1, 5, &total), "");
+		cr_assert_eq(total, 5);
+		cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 10);
+		cr_assert_eq(count(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "decision", "block" } }, 1), 5);
+		cr_assert_eq(count(CV_COLL_SESSIONS, NULL, 0), 0);
+	}
+}
+
+Test(store, get_errors)
+{
+	struct json_object	*out = (struct json_object *)1;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "nope", &out),
+		    CV_ENOENT);
+		cr_assert_null(out);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d", &out),
+		    CV_ENOENT);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1 ", &out),
+		    CV_ENOENT);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "", &out),
+		    CV_ENOENT);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, NULL, &out),
+		    CV_EINVAL);
+	}
+}
+
+Test(store, put_invalid)
+{
+	struct json_object	*o, *deep;
+	char			 big[CV_ID_MAX + 64];
+	int			 i;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, "{'timestamp':'t'}"),
+		    CV_EINVAL, "%s", kinds[be]);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, "{'decision_id':''}"),
+		    CV_EINVAL);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, "{'decision_id':null}"),
+		    CV_EINVAL);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, "{'decision_id':7}"),
+		    CV_EINVAL);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS,
+		    "{'decision_id':'a\\u0000b'}"), CV_EINVAL);
+		/* The id of the other collection does not count. */
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, "{'session_id':'s'}"),
+		    CV_EINVAL);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, "['decision_id']"),
+		    CV_EINVAL);
+		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, NULL),
+		    CV_EINVAL);
+		memset(big, 'x', sizeof(big));
+		memcpy(big, "{'decision_id':'", 16);
+		memcpy(big + 16 + CV_ID_MAX + 1, "'}", 3);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, big), CV_EINVAL);
+		memcpy(big + 16 + CV_ID_MAX, "'}", 3);
+		cr_assert_eq(put_rc(CV_COLL_DECISIONS, big), CV_OK);
+		/* Too deep to be read back: refused. */
+		deep = json_object_new_array();
+		for (i = 0; i < CV_STORE_RECORD_DEPTH; i++) {
+			o = json_object_new_array();
+			json_object_array_add(o, deep);
+			deep = o;
+		}
+		o = J("{'decision_id':'deep'}");
+		json_object_object_add(o, "x", deep);
+		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o), CV_EINVAL);
+		json_object_put(o);
+		/* Nothing but the valid record was stored. */
+		cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 1);
+		cr_assert_eq(count(CV_COLL_SESSIONS, NULL, 0), 0);
+	}
+}
+
+Test(store, transactions)
+{
+	struct json_object	*out;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_SESSIONS, "{'session_id':'s0','updated_at':'u'}");
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		put(CV_COLL_SESSIONS, "{'session_id':'s1','updated_at':'u'}");
+		put(CV_COLL_SESSIONS, "{'session_id':'s0','updated_at':'v'}");
+		/* Reads inside see the writes. */
+		cr_assert_eq(cv_store_get(st, CV_COLL_SESSIONS, "s1", &out),
+		    CV_OK);
+		json_object_put(out);
+		cr_assert_str_eq(ids(CV_COLL_SESSIONS, NULL, 0, SIZE_MAX, 0,
+		    NULL), "s0,s1", "%s", kinds[be]);
+		cv_store_rollback(st);
+		cr_assert_eq(cv_store_get(st, CV_COLL_SESSIONS, "s1", &out),
+		    CV_ENOENT, "%s: rollback kept a write", kinds[be]);
+		cr_assert_str_eq(ids(CV_COLL_SESSIONS, NULL, 0, SIZE_MAX, 0,
+		    NULL), "s0");
+		cr_assert_eq(count(CV_COLL_SESSIONS, (struct cv_filter[]){
+		    { "session_id", "s0" } }, 1), 1);
+
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		put(CV_COLL_SESSIONS, "{'session_id':'s2','updated_at':'w'}");
+		put(CV_COLL_DECISIONS, "{'decision_id':'d2','session_id':"
+		    "'s2'}");
+		cr_assert_eq(cv_store_commit(st), CV_OK);
+		open_store(be, &cv_store_activity);
+		cr_assert_str_eq(ids(CV_COLL_SESSIONS, NULL, 0, SIZE_MAX, 0,
+		    NULL), "s2,s0", "%s", kinds[be]);
+		cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 1);
+
+		/* Misuse is reported, and leaves the store usable. */
+		cr_assert_eq(cv_store_commit(st), CV_EINTERNAL);
+		cv_store_rollback(st);
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		cr_assert_eq(cv_store_begin(st), CV_EINTERNAL);
+		cr_assert_eq(cv_store_commit(st), CV_OK);
+		/* Closing with an open transaction rolls it back. */
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		put(CV_COLL_SESSIONS, "{'session_id':'s9'}");
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(count(CV_COLL_SESSIONS, NULL, 0), 2, "%s",
+		    kinds[be]);
+		put(CV_COLL_SESSIONS, "{'session_id':'s9'}");
+		cr_assert_eq(count(CV_COLL_SESSIONS, NULL, 0), 3);
+	}
+}
+
+Test(store, reopen_persists)
+{
+	const char	*a;
+	char		*first;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		seed_decisions();
+		put(CV_COLL_SESSIONS, "{'session_id':'s1','state':'open'}");
+		a = ids(CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0, NULL);
+		first = strdup(a);
+		open_store(be, &cv_store_activity);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0,
+		    NULL), first, "%s", kinds[be]);
+		cr_assert_eq(count(CV_COLL_SESSIONS, (struct cv_filter[]){
+		    { "state", "open" } }, 1), 1);
+		free(first);
+	}
+}
+
+/* Two handles in one process: each sees the other's writes. */
+Test(store, two_handles)
+{
+	struct cv_store		*other = NULL;
+	struct json_object	*o, *out;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(cv_store_open_path(&cv_store_activity, be,
+		    path_of(be), &other), CV_OK);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+		cr_assert_eq(cv_store_get(other, CV_COLL_DECISIONS, "d1",
+		    &out), CV_OK, "%s", kinds[be]);
+		json_object_put(out);
+		o = J("{'decision_id':'d2'}");
+		cr_assert_eq(cv_store_put(other, CV_COLL_DECISIONS, o), CV_OK);
+		json_object_put(o);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0,
+		    NULL), "d2,d1", "%s", kinds[be]);
+		cv_store_close(other);
+		other = NULL;
+	}
+}
+
+Test(store, json_file_format)
+{
+	struct json_object	*doc, *arr, *rec;
+	const char		*prev;
+	char			*text;
+	size_t			 len;
+
+	open_store(0, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'zeta':1,'decision_id':'d1','alpha':"
+	    "{'z':1,'a':2},'path':'a/b','timestamp':'t1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d2','timestamp':'t2'}");
+	text = slurp(path_of(0), &len);
+	cr_assert_not_null(text);
+	cr_assert(len > 2 && text[len - 1] == '\n' && text[len - 2] == '}',
+	    "no trailing newline");
+	cr_assert_eq(strncmp(text, "{\n  \"decisions\": [\n    {\n", 25), 0,
+	    "not two-space indented: %.40s", text);
+	cr_assert_not_null(strstr(text, "\"a/b\""), "slash escaped");
+	doc = json_tokener_parse(text);
+	cr_assert_not_null(doc);
+	cr_assert(json_object_object_get_ex(doc, "sessions", &arr));
+	cr_assert_eq(json_object_array_length(arr), 0);
+	cr_assert(json_object_object_get_ex(doc, "decisions", &arr));
+	cr_assert_eq(json_object_array_length(arr), 2);
+	rec = json_object_array_get_idx(arr, 1);
+	prev = "";
+	json_object_object_foreach(rec, k, v) {
+		(void)v;
+		cr_assert_gt(strcmp(k, prev), 0, "keys not sorted: %s", k);
+		prev = k;
+	}
+	prev = "";
+	json_object_object_foreach(doc, k2, v2) {
+		(void)v2;
+		cr_assert_gt(strcmp(k2, prev), 0, "keys not sorted: %s", k2);
+		prev = k2;
+	}
+	json_object_put(doc);
+	free(text);
+}
+
+Test(store, json_missing_and_empty)
+{
+	struct stat	 sb;
+
+	open_store(0, &cv_store_activity);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 0);
+	cr_assert_neq(stat(path_of(0), &sb), 0);
+	cv_store_close(st);
+	st = NULL;
+	spew(path_of(0), "");
+	open_store(0, &cv_store_activity);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 0);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 1);
+	/* The file removed behind our back: empty again. */
+	cr_assert_eq(unlink(path_of(0)), 0);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 0);
+}
+
+Test(store, json_other_members_kept)
+{
+	struct json_object	*doc, *v;
+	char			*text;
+
+	open_store(0, &cv_store_activity);
+	cv_store_close(st);
+	st = NULL;
+	spew(path_of(0), "{\"version\": 2, \"decisions\": [{\"decision_id\":"
+	    " \"d0\", \"z\": 1, \"a\": 2}], \"x_note\": {\"k\": [1]}}");
+	open_store(0, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+	text = slurp(path_of(0), NULL);
+	doc = json_tokener_parse(text);
+	cr_assert_not_null(doc);
+	cr_assert(json_object_object_get_ex(doc, "version", &v));
+	cr_assert_eq(json_object_get_int(v), 2);
+	cr_assert(json_object_object_get_ex(doc, "x_note", &v));
+	cr_assert(json_object_object_get_ex(doc, "sessions", &v));
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 2);
+	json_object_put(doc);
+	free(text);
+}
+
+Test(store, json_repeated_id)
+{
+	struct json_object	*out, *v;
+
+	open_store(0, &cv_store_activity);
+	cv_store_close(st);
+	st = NULL;
+	spew(path_of(0), "{\"decisions\": [{\"decision_id\": \"d1\", \"n\": 1},"
+	    " {\"decision_id\": \"d2\"}, {\"decision_id\": \"d1\", \"n\": 2}]}");
+	open_store(0, &cv_store_activity);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 2);
+	cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out), CV_OK);
+	cr_assert(json_object_object_get_ex(out, "n", &v));
+	cr_assert_eq(json_object_get_int(v), 2, "the last one wins");
+	json_object_put(out);
+}
+
+static void
+check_corrupt(const char *text)
+{
+	struct json_object	*out = NULL, *items = NULL;
+	char			*after;
+	size_t			 n;
+
+	cv_store_close(st);
+	st = NULL;
+	spew(path_of(0), text);
+	cr_assert_eq(cv_store_open_path(&cv_store_activity, 0, path_of(0),
+	    &st), CV_EIO, "accepted %s", text);
+	cr_assert_null(st);
+
+	/* Corrupted while open: every call fails, nothing is written. */
+	spew(path_of(0), "{}");
+	open_store(0, &cv_store_activity);
+	spew(path_of(0), text);
+	cr_assert_eq(put_rc(CV_COLL_DECISIONS, "{'decision_id':'d1'}"),
+	    CV_EIO);
+	cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out), CV_EIO);
+	cr_assert_eq(cv_store_list(st, CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0,
+	    &items, &n), CV_EIO);
+	cr_assert_null(items);
+	cr_assert_eq(cv_store_begin(st), CV_EIO);
+	after = slurp(path_of(0), NULL);
+	cr_assert_str_eq(after, text, "the corrupt file was changed");
+	free(after);
+	/* Repaired: back to work. */
+	spew(path_of(0), "{\"decisions\": []}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 1);
+}
+
+Test(store, json_corrupt)
+{
+	open_store(0, &cv_store_activity);
+	check_corrupt("{\"decisions\": [");
+	check_corrupt("not json at all\n");
+	check_corrupt("[]\n");
+	check_corrupt("{\"decisions\": {}}");
+	check_corrupt("{\"decisions\": [{\"no_id\": 1}]}");
+	check_corrupt("{\"decisions\": [\"d1\"]}");
+	check_corrupt("{\"decisions\": [{\"decision_id\": 1}]}");
+	check_corrupt("{\"decisions\": []} trailing");
+	check_corrupt("\n");
+}
+
+Test(store, json_too_large)
+{
+	struct stat	 sb;
+	int		 fd;
+
+	open_store(0, &cv_store_activity);
+	cv_store_close(st);
+	st = NULL;
+	fd = open(path_of(0), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_neq(fd, -1);
+	cr_assert_eq(ftruncate(fd, CV_STORE_FILE_MAX + 1), 0);
+	close(fd);
+	cr_assert_eq(cv_store_open_path(&cv_store_activity, 0, path_of(0),
+	    &st), CV_EIO);
+	cr_assert_eq(stat(path_of(0), &sb), 0);
+	cr_assert_eq(sb.st_size, CV_STORE_FILE_MAX + 1);
+}
+
+Test(store, json_symlink_refused)
+{
+	char	 target[1300];
+
+	open_store(0, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+	cv_store_close(st);
+	st = NULL;
+	snprintf(target, sizeof(target), "%s.real", path_of(0));
+	cr_assert_eq(rename(path_of(0), target), 0);
+	cr_assert_eq(symlink(target, path_of(0)), 0);
+	cr_assert_eq(cv_store_open_path(&cv_store_activity, 0, path_of(0),
+	    &st), CV_EIO);
+}
+
+Test(store, sqlite_corrupt)
+{
+	const char	*junk = "this is not an SQLite database, only text "
+			    "that is long enough to have a header\n";
+	char		*after;
+
+	open_store(1, &cv_store_activity);
+	cv_store_close(st);
+	st = NULL;
+	unlink(path_of(1));
+	spew(path_of(1), junk);
+	cr_assert_eq(cv_store_open_path(&cv_store_activity, 1, path_of(1),
+	    &st), CV_EIO);
+	cr_assert_null(st);
+	after = slurp(path_of(1), NULL);
+	cr_assert_str_eq(after, junk);
+	free(after);
+}
+
+Test(store, sqlite_schema)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	const char	*plan;
+	int		 n = 0, temp = 0, idx = 0;
+
+	open_store(1, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','timestamp':'t',"
+	    "'repository':{'b':1,'a':2},'z':null,'decision':'allow'}");
+	cr_assert_eq(sqlite3_open_v2(path_of(1), &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	cr_assert_str_eq((const char *)sqlite3_column_text(q, 0), "wal");
+	sqlite3_finalize(q);
+
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT repository, decision, "
+	    "timestamp, actor, payload FROM activity_decisions", -1, &q, NULL),
+	    SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	cr_assert_str_eq((const char *)sqlite3_column_text(q, 0),
+	    "{\"a\":2,\"b\":1}");
+	cr_assert_str_eq((const char *)sqlite3_column_text(q, 1), "allow");
+	cr_assert_str_eq((const char *)sqlite3_column_text(q, 2), "t");
+	cr_assert_eq(sqlite3_column_type(q, 3), SQLITE_NULL);
+	cr_assert_str_eq((const char *)sqlite3_column_text(q, 4),
+	    "{\"decision\":\"allow\",\"decision_id\":\"d1\",\"repository\":"
+	    "{\"a\":2,\"b\":1},\"timestamp\":\"t\",\"z\":null}");
+	sqlite3_finalize(q);
+
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "sqlite_schema WHERE type = 'index' AND name IN "
+	    "('activity_decisions_by_session_id', "
+	    "'activity_decisions_by_rule_id', 'activity_decisions_order', "
+	    "'activity_sessions_by_state', 'activity_sessions_order')", -1,
+	    &q, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	cr_assert_eq(sqlite3_column_int(q, 0), 5);
+	sqlite3_finalize(q);
+
+	/* A filtered page is read from an index in order, not sorted. */
+	cr_assert_eq(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT "
+	    "payload FROM activity_decisions WHERE repository IS ?1 "
+	    "ORDER BY timestamp DESC, decision_id DESC LIMIT 10", -1, &q,
+	    NULL), SQLITE_OK);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		plan = (const char *)sqlite3_column_text(q, 3);
+		n++;
+		if (strstr(plan, "TEMP B-TREE") != NULL)
+			temp = 1;
+		if (strstr(plan, "activity_decisions_by_repository") != NULL)
+			idx = 1;
+	}
+	cr_assert(n > 0 && idx && !temp);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+Test(store, sqlite_adds_missing_columns)
+{
+	sqlite3		*db;
+
+	open_store(1, &cv_store_activity);
+	cv_store_close(st);
+	st = NULL;
+	unlink(path_of(1));
+	cr_assert_eq(sqlite3_open(path_of(1), &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "CREATE TABLE activity_sessions ("
+	    "session_id TEXT PRIMARY KEY, state TEXT, payload TEXT NOT NULL);"
+	    "INSERT INTO activity_sessions VALUES ('s1', 'open', "
+	    "'{\"session_id\":\"s1\",\"state\":\"open\",\"actor\":\"bob\","
+	    "\"updated_at\":\"u1\"}');"
+	    "INSERT INTO activity_sessions VALUES ('s2', 'open', "
+	    "'{\"session_id\":\"s2\",\"state\":\"open\",\"actor\":\"amy\","
+	    "\"updated_at\":\"u2\"}');", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_store(1, &cv_store_activity);
+	cr_assert_str_eq(ids(CV_COLL_SESSIONS, (struct cv_filter[]){
+	    { "actor", "bob" } }, 1, SIZE_MAX, 0, NULL), "s1");
+	cr_assert_str_eq(ids(CV_COLL_SESSIONS, NULL, 0, SIZE_MAX, 0, NULL),
+	    "s2,s1");
+	/* And the second open finds nothing to do. */
+	open_store(1, &cv_store_activity);
+	cr_assert_eq(count(CV_COLL_SESSIONS, (struct cv_filter[]){
+	    { "actor", "amy" } }, 1), 1);
+}
+
+/* A store used in a process forked after it was opened refuses. */
+Test(store, fork_guard)
+{
+	struct json_object	*out;
+	size_t			 n;
+	pid_t			 pid;
+	int			 status;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d1'}");
+		fflush(NULL);
+		if ((pid = fork()) == 0) {
+			status = cv_store_count(st, CV_COLL_DECISIONS, NULL, 0,
+			    &n) == CV_EINTERNAL ? 0 : 1;
+			cv_store_close(st);
+			_exit(status);
+		}
+		cr_assert_gt(pid, 0);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "%s: child used the parent's store", kinds[be]);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d2'}");
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out),
+		    CV_OK);
+		json_object_put(out);
+	}
+}
+
+/*
+ * In a child: opens the store and checks what it sees.  Exit status 0
+ * when the count of decisions is want and d_new is present iff want_new.
+ */
+static int
+child_sees(int be, size_t want, int want_new)
+{
+	struct cv_store		*s;
+	struct json_object	*out = NULL;
+	size_t			 n = 0;
+	enum cv_err		 rc;
+	int			 ret = 0;
+
+	if (cv_store_open_path(&cv_store_activity, be, path_of(be), &s) !=
+	    CV_OK)
+		return 2;
+	if (cv_store_count(s, CV_COLL_DECISIONS, NULL, 0, &n) != CV_OK ||
+	    n != want)
+		ret = 3;
+	rc = cv_store_get(s, CV_COLL_DECISIONS, "d_new", &out);
+	if (rc != (want_new ? CV_OK : CV_ENOENT))
+		ret = 4;
+	json_object_put(out);
+	cv_store_close(s);
+	return ret;
+}
+
+static int
+run_child(int be, size_t want, int want_new)
+{
+	pid_t	 pid;
+	int	 status;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		_exit(child_sees(be, want, want_new));
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+/* Other processes see a transaction's writes only after commit. */
+Test(store, transaction_isolation)
+{
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d_old'}");
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d_new'}");
+		cr_assert_eq(run_child(be, 1, 0), 0, "%s: saw uncommitted",
+		    kinds[be]);
+		cr_assert_eq(cv_store_commit(st), CV_OK);
+		cr_assert_eq(run_child(be, 2, 1), 0, "%s: missed committed",
+		    kinds[be]);
+	}
+}
+
+/* A writer blocked past CV_STORE_BUSY_MS gets CV_EBUSY, then recovers. */
+Test(store, busy)
+{
+	struct cv_store		*s;
+	struct json_object	*o;
+	pid_t			 pid;
+	int			 status, ret;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		fflush(NULL);
+		if ((pid = fork()) == 0) {
+			if (cv_store_open_path(&cv_store_activity, be,
+			    path_of(be), &s) != CV_OK)
+				_exit(2);
+			o = json_tokener_parse("{\"decision_id\":\"d1\"}");
+			ret = cv_store_put(s, CV_COLL_DECISIONS, o) ==
+			    CV_EBUSY ? 0 : 3;
+			json_object_put(o);
+			cv_store_close(s);
+			_exit(ret);
+		}
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "%s: status %d", kinds[be], WEXITSTATUS(status));
+		cr_assert_eq(cv_store_commit(st), CV_OK);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d2'}");
+	}
+}
+
+/*
+ * One of the concurrent writers: NPERPROC decisions, every TXN_EVERY-th
+ * in a transaction that also increments the shared counter session.
+ * Returns an exit status, 0 when all went well.
+ */
+static int
+writer(int be, int me)
+{
+	struct cv_store		*s;
+	struct json_object	*o, *ctr, *v;
+	char			 id[64], ts[64];
+	int64_t			 n;
+	enum cv_err		 rc;
+	int			 i;
+
+	if (cv_store_open_path(&cv_store_activity, be, path_of(be), &s) !=
+	    CV_OK)
+		return 10;
+	for (i = 0; i < NPERPROC; i++) {
+		snprintf(id, sizeof(id), "p%d-%03d", me, i);
+		snprintf(ts, sizeof(ts), "2024-01-01T00:%02d:%02d", i / 60,
+		    i % 60);
+		o = json_object_new_object();
+		json_object_object_add(o, "decision_id",
+		    json_object_new_string(id));
+		json_object_object_add(o, "timestamp",
+		    json_object_new_string(ts));
+		json_object_object_add(o, "session_id",
+		    json_object_new_string(me % 2 ? "odd" : "even"));
+		if (i % TXN_EVERY != 0) {
+			rc = cv_store_put(s, CV_COLL_DECISIONS, o);
+			json_object_put(o);
+			if (rc != CV_OK)
+				return 11;
+			continue;
+		}
+		if (cv_store_begin(s) != CV_OK)
+			return 12;
+		ctr = NULL;
+		rc = cv_store_get(s, CV_COLL_SESSIONS, "counter", &ctr);
+		if (rc == CV_ENOENT) {
+			ctr = json_object_new_object();
+			json_object_object_add(ctr, "session_id",
+			    json_object_new_string("counter"));
+			n = 0;
+		} else if (rc == CV_OK &&
+		    json_object_object_get_ex(ctr, "n", &v))
+			n = json_object_get_int64(v);
+		else
+			return 13;
+		json_object_object_add(ctr, "n", json_object_new_int64(n + 1));
+		if (cv_store_put(s, CV_COLL_SESSIONS, ctr) != CV_OK ||
+		    cv_store_put(s, CV_COLL_DECISIONS, o) != CV_OK)
+			return 14;
+		json_object_put(ctr);
+		json_object_put(o);
+		if (cv_store_commit(s) != CV_OK)
+			return 15;
+	}
+	cv_store_close(s);
+	return 0;
+}
+
+Test(store, many_processes)
+{
+	struct json_object	*out, *v;
+	pid_t			 pid[NPROCS];
+	char			 id[64];
+	int			 i, j, status;
+
+	BOTH(be) {
+		/* The writers also race to create the file and schema. */
+		fflush(NULL);
+		for (i = 0; i < NPROCS; i++) {
+			if ((pid[i] = fork()) == 0)
+				_exit(writer(be, i));
+			cr_assert_gt(pid[i], 0);
+		}
+		for (i = 0; i < NPROCS; i++) {
+			cr_assert_eq(waitpid(pid[i], &status, 0), pid[i]);
+			cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			    "%s: writer %d failed with %d", kinds[be], i,
+			    WEXITSTATUS(status));
+		}
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0),
+		    NPROCS * NPERPROC, "%s: lost writes", kinds[be]);
+		for (i = 0; i < NPROCS; i++)
+			for (j = 0; j < NPERPROC; j++) {
+				snprintf(id, sizeof(id), "p%d-%03d", i, j);
+				cr_assert_eq(cv_store_get(st,
+				    CV_COLL_DECISIONS, id, &out), CV_OK,
+				    "%s: %s lost", kinds[be], id);
+				json_object_put(out);
+			}
+		cr_assert_eq(count(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "session_id", "odd" } }, 1), NPROCS / 2 * NPERPROC);
+		cr_assert_eq(cv_store_get(st, CV_COLL_SESSIONS, "counter",
+		    &out), CV_OK);
+		cr_assert(json_object_object_get_ex(out, "n", &v));
+		cr_assert_eq(json_object_get_int64(v),
+		    NPROCS * ((NPERPROC + TXN_EVERY - 1) / TXN_EVERY),
+		    "%s: lost increments", kinds[be]);
+		json_object_put(out);
+	}
+}
+
+/* Workers starting together all open a store that does not exist yet. */
+Test(store, concurrent_first_open)
+{
+	struct cv_store		*s;
+	struct json_object	*o;
+	pid_t			 pid;
+	char			 path[1300], id[32];
+	size_t			 n;
+	int			 round, i, status, ret;
+
+	BOTH(be) {
+		for (round = 0; round < 5; round++) {
+			snprintf(path, sizeof(path), "%s/race%d/%d/store",
+			    tmpdir, be, round);
+			fflush(NULL);
+			for (i = 0; i < 8; i++) {
+				if ((pid = fork()) != 0) {
+					cr_assert_gt(pid, 0);
+					continue;
+				}
+				if (cv_store_open_path(&cv_store_activity, be,
+				    path, &s) != CV_OK)
+					_exit(1);
+				snprintf(id, sizeof(id), "d%d", i);
+				o = json_object_new_object();
+				json_object_object_add(o, "decision_id",
+				    json_object_new_string(id));
+				ret = cv_store_put(s, CV_COLL_DECISIONS, o) ==
+				    CV_OK ? 0 : 2;
+				json_object_put(o);
+				cv_store_close(s);
+				_exit(ret);
+			}
+			while ((pid = wait(&status)) > 0)
+				cr_assert(WIFEXITED(status) &&
+				    WEXITSTATUS(status) == 0, "%s: status %d",
+				    kinds[be], WEXITSTATUS(status));
+			cr_assert_eq(cv_store_open_path(&cv_store_activity, be,
+			    path, &s), CV_OK);
+			cr_assert_eq(cv_store_count(s, CV_COLL_DECISIONS, NULL,
+			    0, &n), CV_OK);
+			cv_store_close(s);
+			cr_assert_eq(n, 8, "%s: lost writes", kinds[be]);
+		}
+	}
+}
+
+/* A larger store: lookups by id and filtered pages stay right. */
+Test(store, many_records)
+{
+	struct json_object	*o, *out;
+	char			 id[32], ts[32];
+	size_t			 total, i, n = 20000;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		for (i = 0; i < n; i++) {
+			snprintf(id, sizeof(id), "d%06zu", i);
+			snprintf(ts, sizeof(ts), "t%06zu", i / 3);
+			o = json_object_new_object();
+			json_object_object_add(o, "decision_id",
+			    json_object_new_string(id));
+			json_object_object_add(o, "timestamp",
+			    json_object_new_string(ts));
+			json_object_object_add(o, "repository",
+			    json_object_new_string(i % 10 ? "common" : "rare"));
+			cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o),
+			    CV_OK);
+			json_object_put(o);
+		}
+		cr_assert_eq(cv_store_commit(st), CV_OK);
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_DECISIONS, "{'decision_id':'d000005',"
+		    "'timestamp':'zz','repository':'rare'}");
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d012345",
+		    &out), CV_OK);
+		json_object_put(out);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
+		    { "repository", "rare" } }, 1, 3, 0, &total),
+		    "d000005,d019990,d019980", "%s", kinds[be]);
+		cr_assert_eq(total, n / 10 + 1);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, 4, 1, &total),
+		    "d019999,d019998,d019997,d019996", "%s", kinds[be]);
+		cr_assert_eq(total, n);
+	}
+}
+
+/* The same calls give byte-identical answers from both backends. */
+Test(store, backends_agree)
+{
+	static const char *const recs[] = {
+		"{'decision_id':'a','timestamp':'2024-05-01T10:00:00+00:00',"
+		    "'repository':'org/one','decision':'allow','severity':1.5}",
+		"{'decision_id':'b','timestamp':'2024-05-01T10:00:00+00:00',"
+		    "'repository':'org/two','decision':'block','policy_pack':"
+		    "'strict','x':{'z':[3,2,1],'a':'ü'}}",
+		"{'decision_id':'c','repository':'org/one','decision':"
+		    "'require_approval','rule_id':null}",
+		"{'decision_id':'d','timestamp':'2024-04-30T23:59:59.5+00:00',"
+		    "'repository':{'name':'org/one'},'decision':'allow',"
+		    "'severity':2,'big':123456789012345}",
+		"{'decision_id':'e','timestamp':'','decision':'block',"
+		    "'agent_id':'codex','actor':false}",
+		"{'decision_id':'a','timestamp':'2024-05-02T00:00:00+00:00',"
+		    "'repository':'org/two','decision':'allow','v':2}",
+	};
+	static const struct cv_filter fs[][2] = {
+		{ { NULL, NULL } },
+		{ { "repository", "org/one" } },
+		{ { "repository", "org/two" }, { "decision", "allow" } },
+		{ { "decision", "block" } },
+		{ { "severity", "2" } },
+		{ { "actor", "false" } },
+		{ { "rule_id", NULL } },
+	};
+	static const size_t nfs[] = { 0, 1, 2, 1, 1, 1, 1 };
+	static const size_t pages[][2] = { { SIZE_MAX, 0 }, { 2, 0 }, { 2, 1 },
+	    { 1, 3 }, { 10, 10 } };
+	char			*out[2][64];
+	struct json_object	*items;
+	size_t			 i, j, k, total;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++)
+			put(CV_COLL_DECISIONS, recs[i]);
+		k = 0;
+		for (i = 0; i < sizeof(nfs) / sizeof(nfs[0]); i++)
+			for (j = 0; j < sizeof(pages) / sizeof(pages[0]); j++) {
+				cr_assert_eq(cv_store_list(st,
+				    CV_COLL_DECISIONS, fs[i], nfs[i],
+				    pages[j][0], pages[j][1], &items, &total),
+				    CV_OK);
+				cr_assert_lt(k, 64);
+				if (asprintf(&out[be][k++], "%zu %s", total,
+				    json_object_to_json_string_ext(items,
+				    JSON_C_TO_STRING_PLAIN)) == -1)
+					cr_assert_fail("asprintf");
+				json_object_put(items);
+			}
+	}
+	for (i = 0; i < k; i++) {
+		cr_assert_str_eq(out[0][i], out[1][i], "query %zu differs", i);
+		free(out[0][i]);
+		free(out[1][i]);
+	}
+}
