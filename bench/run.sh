@@ -26,6 +26,7 @@
 #   WARMUP    seconds of warm-up of each side of a class, 0 for none [2]
 #   ROUNDS    measurements of each side of a class; medians are reported [3]
 #   STORE     json or sqlite: the backend of every store [json]
+#   SEED      decisions stored before the responders start (bench/cavra-seed) [0]
 #   NGINX_WORKERS  nginx worker processes [1]
 #   ONLY      comma-separated class names to run [all]
 #   CLASSES   file of classes, replacing the table below
@@ -45,10 +46,8 @@ set -eu
 DEFAULT_CLASSES='
 noop              GET    /noop
 health            GET    /health
-'
-# Classes to add as their endpoints land (the body file must exist):
-#   decisions_post  POST   /decisions            bench/decision.json
-#   decisions_list  GET    /decisions?limit=50
+decisions_post    POST   /decisions            bench/decision.json
+decisions_list    GET    /decisions?limit=50
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 arg=${1:-}
@@ -177,6 +176,11 @@ if [ "$STORE" = sqlite ]; then
 	    INTEGRATION; do
 		export "CAVRA_${s}_DB=$tmp/work/${s,,}.db"
 	done
+fi
+if [ "${SEED:-0}" -gt 0 ]; then
+	[ -x "$builddir/bench/cavra-seed" ] || die "bench/cavra-seed not built"
+	(cd "$tmp/work" && "$builddir/bench/cavra-seed" "$SEED") ||
+	    die "seeding $SEED decisions failed"
 fi
 if [ -z "${CAVRA_POLICY_DIR:-}" ] && [ -d "$srcdir/policies" ]; then
 	export CAVRA_POLICY_DIR=$srcdir/policies

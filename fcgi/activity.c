@@ -150,12 +150,17 @@ evidence_refs(struct cv_req *req, struct json_object *v, const char *what)
 	return a;
 }
 
-/* Appends the strings of `add` to `dst` that it does not hold yet. */
+/*
+ * Appends the strings of `add` that `dst` does not hold yet, then drops
+ * the oldest entries past CV_SESSION_REFS_MAX: a session keeps the
+ * references of its latest decisions (GET /decisions?session_id= lists
+ * them all), so its record stays small however long it runs.
+ */
 static void
 union_refs(struct json_object *dst, struct json_object *add)
 {
 	const char	*s;
-	size_t		 i, j, n;
+	size_t		 i, j, n, len;
 	int		 seen;
 
 	n = json_object_array_length(add);
@@ -164,12 +169,16 @@ union_refs(struct json_object *dst, struct json_object *add)
 		if (s == NULL)
 			continue;
 		seen = 0;
-		for (j = 0; j < json_object_array_length(dst) && !seen; j++)
+		len = json_object_array_length(dst);
+		for (j = 0; j < len && !seen; j++)
 			seen = strcmp(s, json_object_get_string(
 			    json_object_array_get_idx(dst, j))) == 0;
 		if (!seen)
 			json_object_array_add(dst, json_object_new_string(s));
 	}
+	len = json_object_array_length(dst);
+	if (len > CV_SESSION_REFS_MAX)
+		json_object_array_del_idx(dst, 0, len - CV_SESSION_REFS_MAX);
 }
 
 static enum cv_err
@@ -214,15 +223,43 @@ count_into(struct cv_req *req, const char *sid, struct json_object *sess,
 }
 
 /*
+ * Adds decision d to the counts of the stored session `old`, whose counts
+ * already cover the session's earlier decisions.  Returns 0 when old
+ * lacks a count (then the caller recounts).
+ */
+static int
+add_counts(struct json_object *old, struct json_object *d,
+    struct json_object *s)
+{
+	const char	*dec;
+	int64_t		 n, b, a;
+
+	if (cv_json_int(old, "decision_count", &n) != CV_JGET_OK ||
+	    cv_json_int(old, "blocked_count", &b) != CV_JGET_OK ||
+	    cv_json_int(old, "approval_required_count", &a) != CV_JGET_OK)
+		return 0;
+	dec = cv_json_str_or(d, "decision", "");
+	cv_json_add_int(s, "decision_count", n + 1);
+	cv_json_add_int(s, "blocked_count", b + (strcmp(dec, "block") == 0));
+	cv_json_add_int(s, "approval_required_count", a +
+	    (strcmp(dec, "require_approval") == 0));
+	return 1;
+}
+
+/*
  * Refreshes the session of decision d after d was stored (within the
  * same transaction).  The session takes d's identity fields, its state
  * becomes active, updated_at becomes d's timestamp, d's evidence refs
- * are added, and the counts are recounted: the session follows its
- * latest decision (a deliberate difference from the reference, which
- * freezes updated_at and evidence_refs at the first decision).
+ * are added, and the counts move on: the session follows its latest
+ * decision (a deliberate difference from the reference, which freezes
+ * updated_at and evidence_refs at the first decision).  prior says
+ * whether the session had decisions before d: then its stored counts are
+ * derived from them and d is added; otherwise they are recounted, so a
+ * summary made by POST /sessions before any decision gives way to the
+ * real counts, as in the reference.
  */
 static enum cv_err
-refresh_session(struct cv_req *req, struct json_object *d)
+refresh_session(struct cv_req *req, struct json_object *d, int prior)
 {
 	static const char *const ident[] = { "agent_id", "actor",
 	    "repository", "policy_pack", NULL };
@@ -246,7 +283,8 @@ refresh_session(struct cv_req *req, struct json_object *d)
 	cv_json_add_str(s, "started_at", cv_json_str_or(old, "started_at",
 	    ts));
 	cv_json_add_str(s, "updated_at", ts);
-	if ((rc = count_into(req, sid, s, &total)) != CV_OK)
+	if ((old == NULL || !prior || !add_counts(old, d, s)) &&
+	    (rc = count_into(req, sid, s, &total)) != CV_OK)
 		goto out;
 	refs = json_object_new_array();
 	if (cv_json_arr(old, "evidence_refs", &v) == CV_JGET_OK)
@@ -307,7 +345,8 @@ static enum cv_err
 h_decide(struct cv_req *req, struct cv_resp *resp)
 {
 	struct json_object	*b = req->json, *d = NULL, *server = NULL;
-	struct json_object	*repo;
+	struct json_object	*repo, *prior = NULL;
+	struct cv_filter	 prior_f = { "session_id", NULL };
 	const struct cv_pack	*pack;
 	struct cv_action	 act;
 	struct cv_verdict	 v;
@@ -404,16 +443,25 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 		}
 	}
 
+	prior_f.value = sid;
 	if ((rc = cv_store_begin(activity)) != CV_OK) {
 		rc = store_err(req, rc);
 		goto out;
 	}
 	intx = 1;
+	/* Did the session have decisions before this one?  (One row,
+	 * uncounted: cheap however long the session is.) */
+	if ((rc = cv_store_list(activity, CV_COLL_DECISIONS, &prior_f, 1, 1,
+	    0, &prior, NULL)) != CV_OK) {
+		rc = store_err(req, rc);
+		goto out;
+	}
 	if ((rc = cv_store_put(activity, CV_COLL_DECISIONS, d)) != CV_OK) {
 		rc = store_err(req, rc);
 		goto out;
 	}
-	if ((rc = refresh_session(req, d)) != CV_OK)
+	if ((rc = refresh_session(req, d,
+	    json_object_array_length(prior) > 0)) != CV_OK)
 		goto out;
 	if ((rc = cv_store_commit(activity)) != CV_OK) {
 		rc = store_err(req, rc);
@@ -426,6 +474,7 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 out:
 	if (intx)
 		cv_store_rollback(activity);
+	json_object_put(prior);
 	json_object_put(d);
 	return rc;
 }
@@ -553,15 +602,26 @@ derive_session(struct cv_req *req, struct json_object *s, const char *sid)
 	    { "actor", "ai-agent" }, { "repository", "local" },
 	    { "policy_pack", DEFAULT_PACK } };
 	struct cv_filter	 f = { "session_id", sid };
-	struct json_object	*ds = NULL, *d, *v, *refs;
+	struct json_object	*ds = NULL, *first = NULL, *d, *v, *refs;
 	const char		*ts, *lo = NULL, *hi = NULL;
 	char			 now[CV_TS_LEN];
 	enum cv_err		 rc;
 	size_t			 i, j, n, total;
 
-	if ((rc = cv_store_list(activity, CV_COLL_DECISIONS, &f, 1, SIZE_MAX,
-	    0, &ds, &total)) != CV_OK)
+	/* The latest decisions (newest first) and the very first one. */
+	if ((rc = cv_store_list(activity, CV_COLL_DECISIONS, &f, 1,
+	    CV_SESSION_REFS_MAX, 0, &ds, &total)) != CV_OK)
 		return store_err(req, rc);
+	if (total > CV_SESSION_REFS_MAX) {
+		if ((rc = cv_store_list(activity, CV_COLL_DECISIONS, &f, 1, 1,
+		    total - 1, &first, NULL)) != CV_OK) {
+			json_object_put(ds);
+			return store_err(req, rc);
+		}
+		json_object_array_add(ds, json_object_get(
+		    json_object_array_get_idx(first, 0)));
+		json_object_put(first);
+	}
 	n = json_object_array_length(ds);
 	/* Store order is newest first: walk oldest first. */
 	for (i = 0; i < nitems(ident); i++) {

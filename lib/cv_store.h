@@ -98,7 +98,8 @@ enum cv_err	 cv_store_get(struct cv_store *, size_t coll, const char *id,
 		    struct json_object **out);
 /* Records matching every filter, in store order, `offset` skipped and at
  * most `limit` returned (SIZE_MAX: all).  *items is a new array; *total
- * (may be NULL) is the count before slicing.  A filter on a field not in
+ * is the count before slicing.  With total NULL nothing is counted, so a
+ * small page of a large match costs only the page.  A filter on a field not in
  * the collection's `fields` is CV_EINVAL. */
 enum cv_err	 cv_store_list(struct cv_store *, size_t coll,
 		    const struct cv_filter *, size_t nfilters, size_t limit,

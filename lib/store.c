@@ -481,7 +481,8 @@ query(struct cv_store *s, size_t coll, const struct cv_filter *filters,
 	enum cv_err		 rc;
 	int			 never;
 
-	*total = 0;
+	if (total != NULL)
+		*total = 0;
 	if ((rc = same_process(s)) != CV_OK)
 		return rc;
 	if (coll >= s->def->ncolls)
@@ -516,7 +517,8 @@ cv_store_list(struct cv_store *s, size_t coll, const struct cv_filter *filters,
 	*items = NULL;
 	if ((arr = json_object_new_array()) == NULL)
 		return CV_ENOMEM;
-	rc = query(s, coll, filters, nfilters, limit, offset, arr, &n);
+	rc = query(s, coll, filters, nfilters, limit, offset, arr,
+	    total != NULL ? &n : NULL);
 	if (rc != CV_OK) {
 		json_object_put(arr);
 		return rc;

@@ -884,7 +884,8 @@ add_copy(struct json_object *items, struct json_object *o)
 
 /*
  * Walks the collection in store order, counting matches and copying the
- * page [offset, offset + limit) into items when items is not NULL.
+ * page [offset, offset + limit) into items when items is not NULL.  With
+ * total NULL the walk stops once the page is full.
  */
 static enum cv_err
 js_list(struct cv_store *s, size_t coll, const struct cv_query *q,
@@ -897,7 +898,8 @@ js_list(struct cv_store *s, size_t coll, const struct cv_query *q,
 	size_t			 nfields, k, count = 0;
 	enum cv_err		 rc = CV_OK;
 
-	*total = 0;
+	if (total != NULL)
+		*total = 0;
 	if (!js->loaded)
 		return CV_EINTERNAL;
 	jc = &js->colls[coll];
@@ -921,8 +923,12 @@ js_list(struct cv_store *s, size_t coll, const struct cv_query *q,
 		    (rc = add_copy(items, r->obj)) != CV_OK)
 			goto out;
 		count++;
+		if (total == NULL && count - q->offset >= q->limit &&
+		    count >= q->offset)
+			break;
 	}
-	*total = count;
+	if (total != NULL)
+		*total = count;
 out:
 	cv_arena_reset(&js->arena);
 	return rc;

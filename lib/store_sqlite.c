@@ -895,8 +895,9 @@ sq_bind_filters(struct cv_store *s, sqlite3_stmt *st,
 }
 
 /*
- * Counts the matches, then (when items is not NULL and the page is not
- * empty) appends the page's records.  CV_EBUSY, CV_EIO.
+ * Counts the matches (unless total is NULL), then (when items is not
+ * NULL and the page is not empty) appends the page's records.  CV_EBUSY,
+ * CV_EIO.
  */
 static enum cv_err
 sq_list(struct cv_store *s, size_t coll, const struct cv_query *q,
@@ -909,20 +910,24 @@ sq_list(struct cv_store *s, size_t coll, const struct cv_query *q,
 	int			 rc;
 	enum cv_err		 e;
 
-	*total = 0;
 	if ((e = sq_query(s, coll, q, &sq)) != CV_OK)
 		return e;
-	st = sq->count;
-	if ((e = sq_bind_filters(s, st, q)) != CV_OK)
-		goto out;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		e = sq_fail(s, rc, "count");
-		goto out;
+	if (total != NULL) {
+		*total = 0;
+		st = sq->count;
+		if ((e = sq_bind_filters(s, st, q)) != CV_OK)
+			goto out;
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			e = sq_fail(s, rc, "count");
+			goto out;
+		}
+		n = sqlite3_column_int64(st, 0);
+		*total = (size_t)n;
+		sq_done(st);
+		if (q->offset >= (size_t)n)
+			goto out;
 	}
-	n = sqlite3_column_int64(st, 0);
-	*total = (size_t)n;
-	sq_done(st);
-	if (items == NULL || q->limit == 0 || q->offset >= (size_t)n)
+	if (items == NULL || q->limit == 0)
 		goto out;
 	st = sq->list;
 	if ((e = sq_bind_filters(s, st, q)) != CV_OK)
