@@ -48,6 +48,7 @@ noop              GET    /noop
 health            GET    /health
 decisions_post    POST   /decisions            bench/decision.json
 decisions_list    GET    /decisions?limit=50
+'
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 arg=${1:-}

@@ -42,7 +42,7 @@
 #define CV_POLICY_SOURCES_MAX	32		/* files one compiled pack reads */
 #define CV_POLICY_CACHE_MAX	64		/* compiled packs kept per process */
 
-#define CV_SESSION_REFS_MAX	100		/* evidence refs a session keeps:
+#define CV_SESSION_REFS_MAX	20 		/* evidence refs a session keeps:
 						   those of its latest decisions */
 #define CV_ID_MAX		512		/* a record id (decision_id, ...) */
 #define CV_FIELD_MAX		65536		/* a string field we store */
