@@ -11,6 +11,7 @@
 #include "cv_json.h"
 #include "cv_http.h"
 #include "cv_store.h"
+#include "cv_conf.h"
 
 #define CV_PRODUCT	"CAVRA"
 

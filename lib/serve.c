@@ -24,6 +24,7 @@
 #include <fcgiapp.h>
 #include <json-c/json.h>
 
+#include "cv_conf.h"
 #include "cv_http.h"
 #include "cv_util.h"
 
@@ -292,7 +293,7 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 	if (optind != argc)
 		usage(argv[0]);
 
-	if (cv_cors_init() != CV_OK)
+	if (cv_cors_init() != CV_OK || cv_conf_check() != CV_OK)
 		return EXIT_CONFIG;
 	if (app->init != NULL && app->init() != CV_OK)
 		return EXIT_CONFIG;

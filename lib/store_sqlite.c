@@ -343,6 +343,33 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 		}
 		sqlite3_reset(st);
 	}
+	/* The row count kept by triggers (see sq_query()). */
+	snprintf(name, sizeof(name), "%s_rows_ins", c->table);
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((e = sq_prepare(s, "SELECT 1 FROM sqlite_schema "
+	    "WHERE type = 'trigger' AND name = ?1", &st)) != CV_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		(*missing)++;
+		if (sql != NULL)
+			sb_add(sql, "CREATE TABLE IF NOT EXISTS cavra_row_counts "
+			    "(tbl TEXT PRIMARY KEY NOT NULL, n INTEGER NOT "
+			    "NULL);\n"
+			    "INSERT OR REPLACE INTO cavra_row_counts VALUES "
+			    "('%s', (SELECT count(*) FROM \"%s\"));\n"
+			    "CREATE TRIGGER IF NOT EXISTS \"%s_rows_ins\" AFTER "
+			    "INSERT ON \"%s\" BEGIN UPDATE cavra_row_counts "
+			    "SET n = n + 1 WHERE tbl = '%s'; END;\n"
+			    "CREATE TRIGGER IF NOT EXISTS \"%s_rows_del\" AFTER "
+			    "DELETE ON \"%s\" BEGIN UPDATE cavra_row_counts "
+			    "SET n = n - 1 WHERE tbl = '%s'; END;\n",
+			    c->table, c->table, c->table, c->table, c->table,
+			    c->table, c->table, c->table);
+	} else if (rc != SQLITE_ROW)
+		e = sq_fail(s, rc, "sqlite_schema");
 out:
 	sqlite3_finalize(st);
 	return e;
@@ -855,7 +882,13 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	for (i = 0; i < q->nf; i++)
 		sb_add(&w, "%s\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
 		    cv_coll_colname(c, q->f[i].col), i + 1);
-	sb_add(&b, "SELECT count(*) FROM \"%s\"%s", c->table, w.p);
+	/* An unfiltered total is the row count the triggers of sq_indexes()
+	 * keep, not a scan of the whole table. */
+	if (q->nf == 0)
+		sb_add(&b, "SELECT n FROM cavra_row_counts WHERE tbl = '%s'",
+		    c->table);
+	else
+		sb_add(&b, "SELECT count(*) FROM \"%s\"%s", c->table, w.p);
 	if ((e = sq_prepare(s, b.p, &nq->count)) != CV_OK)
 		goto out;
 	b.len = 0;

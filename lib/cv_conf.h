@@ -1,0 +1,26 @@
+/*
+ * Configuration files named by environment variables (OIDC, RBAC,
+ * approval routing and provider, connectors): JSON, or YAML when the path
+ * ends in .yaml or .yml, and always a mapping.  Every responder checks
+ * all of them at start, so a broken file is one line on stderr and exit
+ * status 78, not an error on the first request that needs it.
+ */
+#ifndef CV_CONF_H
+#define CV_CONF_H
+
+#include "cv_err.h"
+
+struct json_object;
+
+/* The variables that name configuration files, NULL-terminated. */
+extern const char *const cv_conf_files[];
+
+/* Loads the file named by variable `env`.  *out is a new reference, or
+ * NULL when the variable is unset or empty.  On failure logs one line
+ * naming the variable, the path and the problem, and returns CV_EINVAL. */
+enum cv_err	 cv_conf_load(const char *env, struct json_object **out);
+/* Loads and checks every file of cv_conf_files[] and that
+ * CAVRA_EVIDENCE_ARTIFACT_ROOT, when set, is a directory. */
+enum cv_err	 cv_conf_check(void);
+
+#endif /* !CV_CONF_H */

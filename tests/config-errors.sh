@@ -1,0 +1,71 @@
+#!/bin/sh
+# TAP: a responder started with a broken configuration says what is wrong
+# in one line on stderr and exits 78; a good one starts, and SIGTERM stops
+# it with status 0 and removes its socket.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+bin=$top_builddir/fcgi/cavra-console
+act=$top_builddir/fcgi/cavra-activity
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+# expect_config_error DESCRIPTION WORD ENV... -- BINARY
+expect_config_error() {
+	desc=$1 word=$2
+	shift 2
+	env "$@" -s "$tmp/x.sock" >"$tmp/out" 2>"$tmp/err" </dev/null &
+	pid=$!
+	( sleep 10; kill -KILL $pid 2>/dev/null ) &
+	guard=$!
+	wait $pid
+	rc=$?
+	kill $guard 2>/dev/null
+	lines=$(wc -l <"$tmp/err")
+	[ "$rc" = 78 ] && [ "$lines" = 1 ] && grep -q -- "$word" "$tmp/err"
+	ok $? "$desc (exit $rc, $lines line(s): $(cat "$tmp/err"))"
+}
+
+echo "1..10"
+printf '{"issuer": "x",' >"$tmp/bad.json"
+printf -- '- a\n- b\n' >"$tmp/list.yaml"
+printf 'issuer: x\naudience: [a, b\n' >"$tmp/bad.yaml"
+printf '{"issuer":"https://idp.example","audience":"cavra"}' >"$tmp/good.json"
+printf 'rules:\n  - repository: payments/api\n' >"$tmp/good.yaml"
+
+expect_config_error "missing connector config" CAVRA_CONNECTOR_CONFIG \
+	CAVRA_CONNECTOR_CONFIG="$tmp/none.json" "$bin"
+expect_config_error "malformed JSON OIDC config" "malformed JSON" \
+	CAVRA_APPROVAL_OIDC_CONFIG="$tmp/bad.json" "$bin"
+expect_config_error "YAML RBAC file that is a list" mapping \
+	CAVRA_APPROVAL_RBAC_FILE="$tmp/list.yaml" "$bin"
+expect_config_error "malformed YAML routing file" CAVRA_APPROVAL_ROUTING_FILE \
+	CAVRA_APPROVAL_ROUTING_FILE="$tmp/bad.yaml" "$bin"
+expect_config_error "artifact root that is not a directory" \
+	CAVRA_EVIDENCE_ARTIFACT_ROOT \
+	CAVRA_EVIDENCE_ARTIFACT_ROOT="$tmp/good.json" "$bin"
+expect_config_error "bad CAVRA_WORKERS" CAVRA_WORKERS CAVRA_WORKERS=lots "$bin"
+expect_config_error "policy directory without the default pack" \
+	cavra-ai-agent-baseline CAVRA_POLICY_DIR="$tmp" "$act"
+
+# A good configuration starts; SIGTERM stops it cleanly.
+CAVRA_APPROVAL_OIDC_CONFIG="$tmp/good.json" \
+CAVRA_APPROVAL_RBAC_FILE="$tmp/good.yaml" \
+	"$bin" -s "$tmp/good.sock" 2>"$tmp/err" </dev/null &
+pid=$!
+i=0
+while [ ! -S "$tmp/good.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -S "$tmp/good.sock" ]
+ok $? "good JSON and YAML configuration starts"
+kill -TERM $pid
+wait $pid
+rc=$?
+ok "$rc" "SIGTERM stops it with status 0 (got $rc)"
+[ ! -e "$tmp/good.sock" ]
+ok $? "its socket is removed"
