@@ -36,6 +36,13 @@ struct cv_coll {
 	const char		*order_field;	/* "timestamp", or NULL: id */
 	int			 order_desc;	/* 1: largest first */
 	const char *const	*fields;	/* filterable, NULL-terminated */
+	int			 order_moves;	/* 1: upserts change the order
+						   field (sessions.updated_at):
+						   SQLite then indexes each
+						   field alone, not with the
+						   order, so an upsert touches
+						   only the indexes of the
+						   columns that changed */
 };
 
 struct cv_store_def {

@@ -17,7 +17,7 @@ static const char *const evidence_fields[] = {
 
 static const struct cv_coll evidence_colls[] = {
 	{ "items", "evidence_metadata", "session_id", "created_at", 1,
-	    evidence_fields },
+	    evidence_fields, 0 },
 };
 
 const struct cv_store_def cv_store_evidence = {
@@ -36,7 +36,7 @@ static const char *const approval_fields[] = {
 
 static const struct cv_coll approval_colls[] = {
 	{ "items", "approvals", "approval_id", "requested_at", 1,
-	    approval_fields },
+	    approval_fields, 0 },
 };
 
 const struct cv_store_def cv_store_approvals = {
@@ -58,9 +58,9 @@ static const char *const mcp_server_fields[] = {
 
 static const struct cv_coll registry_colls[] = {
 	[CV_COLL_AGENTS] = { "agents", "registry_agents", "agent_id", NULL, 0,
-	    agent_fields },
+	    agent_fields, 0 },
 	[CV_COLL_MCP_SERVERS] = { "mcp_servers", "registry_mcp_servers",
-	    "server_id", NULL, 0, mcp_server_fields },
+	    "server_id", NULL, 0, mcp_server_fields, 0 },
 };
 
 const struct cv_store_def cv_store_registry = {
@@ -73,19 +73,19 @@ const struct cv_store_def cv_store_registry = {
 };
 
 static const char *const decision_fields[] = {
-	"session_id", "agent_id", "actor", "repository", "policy_pack",
-	"decision", "severity", "action_type", "rule_id", NULL
+	"session_id", "agent_id", "repository", "policy_pack", "decision",
+	"severity", "action_type", NULL
 };
 
 static const char *const session_fields[] = {
-	"agent_id", "actor", "repository", "policy_pack", "state", NULL
+	"agent_id", "repository", "policy_pack", "state", NULL
 };
 
 static const struct cv_coll activity_colls[] = {
 	[CV_COLL_DECISIONS] = { "decisions", "activity_decisions",
-	    "decision_id", "timestamp", 1, decision_fields },
+	    "decision_id", "timestamp", 1, decision_fields, 0 },
 	[CV_COLL_SESSIONS] = { "sessions", "activity_sessions", "session_id",
-	    "updated_at", 1, session_fields },
+	    "updated_at", 1, session_fields, 1 },
 };
 
 const struct cv_store_def cv_store_activity = {
@@ -107,9 +107,9 @@ static const char *const rollout_fields[] = {
 
 static const struct cv_coll inventory_colls[] = {
 	[CV_COLL_REPOSITORIES] = { "repositories", "inventory_repositories",
-	    "repository_id", NULL, 0, repository_fields },
+	    "repository_id", NULL, 0, repository_fields, 0 },
 	[CV_COLL_ROLLOUTS] = { "policy_rollouts", "inventory_policy_rollouts",
-	    "rollout_id", NULL, 0, rollout_fields },
+	    "rollout_id", NULL, 0, rollout_fields, 0 },
 };
 
 const struct cv_store_def cv_store_inventory = {
@@ -128,7 +128,7 @@ static const char *const integration_fields[] = {
 
 static const struct cv_coll integration_colls[] = {
 	{ "integrations", "integrations", "integration_id", NULL, 0,
-	    integration_fields },
+	    integration_fields, 0 },
 };
 
 const struct cv_store_def cv_store_integrations = {

@@ -55,9 +55,19 @@ struct scoll {
 					 * if it is not one of them */
 	size_t		  ncols;
 	sqlite3_stmt	 *get;
-	sqlite3_stmt	 *put;
+	sqlite3_stmt	 *put;		/* upsert (backfill) */
+	sqlite3_stmt	 *old;		/* the stored columns of one id */
+	sqlite3_stmt	 *ins;		/* plain insert */
+	struct supd	 *upd;		/* updates, one per changed-set */
+	size_t		  nupd;
 	struct squery	 *q;
 	size_t		  nq;
+};
+
+/* An UPDATE that sets only the columns in mask (and the payload). */
+struct supd {
+	uint32_t	  mask;
+	sqlite3_stmt	 *st;
 };
 
 struct sstore {
@@ -175,6 +185,15 @@ static const char *
 order_col(const struct cv_coll *c)
 {
 	return c->order_field != NULL ? c->order_field : c->id_field;
+}
+
+static enum cv_err
+sq_bind_text(struct cv_store *s, sqlite3_stmt *st, int i, const char *v)
+{
+	int	 rc;
+
+	rc = sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	return rc == SQLITE_OK ? CV_OK : sq_fail(s, rc, "bind");
 }
 
 /*
@@ -325,7 +344,8 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 			break;
 		snprintf(name, sizeof(name), "%s_%s%s", c->table,
 		    j < nf ? "by_" : "order", j < nf ? c->fields[j] : "");
-		if (sql != NULL && j < nf && c->order_field != NULL)
+		if (sql != NULL && j < nf && c->order_field != NULL &&
+		    !c->order_moves)
 			sb_add(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
 			    "\"%s\" (\"%s\", \"%s\", \"%s\");\n", name,
 			    c->table, c->fields[j], oc, c->id_field);
@@ -408,8 +428,63 @@ sq_coll_prepare(struct cv_store *s, size_t coll)
 		sb_add(&b, "\"%s\" = excluded.\"%s\", ", sc->cols[j],
 		    sc->cols[j]);
 	sb_add(&b, "payload = excluded.payload");
-	e = sq_prepare(s, b.p, &sc->put);
+	if ((e = sq_prepare(s, b.p, &sc->put)) != CV_OK)
+		goto out;
+	b.len = 0;
+	sb_add(&b, "SELECT \"%s\"", c->id_field);
+	for (j = 0; j < sc->ncols; j++)
+		sb_add(&b, ", \"%s\"", sc->cols[j]);
+	sb_add(&b, " FROM \"%s\" WHERE \"%s\" = ?1", c->table, c->id_field);
+	if ((e = sq_prepare(s, b.p, &sc->old)) != CV_OK)
+		goto out;
+	b.len = 0;
+	sb_add(&b, "INSERT INTO \"%s\" (\"%s\"", c->table, c->id_field);
+	for (j = 0; j < sc->ncols; j++)
+		sb_add(&b, ", \"%s\"", sc->cols[j]);
+	sb_add(&b, ", payload) VALUES (?1");
+	for (j = 0; j < sc->ncols; j++)
+		sb_add(&b, ", ?%zu", j + 2);
+	sb_add(&b, ", ?%zu)", sc->ncols + 2);
+	e = sq_prepare(s, b.p, &sc->ins);
 out:
+	free(b.p);
+	return e;
+}
+
+/*
+ * The cached UPDATE of collection coll that sets the columns in mask and
+ * the payload, with the parameter numbers of the upsert (?1 the id, ?2..
+ * the columns, the payload last), so sq_bind_rec() binds it too.
+ */
+static enum cv_err
+sq_update(struct cv_store *s, size_t coll, uint32_t mask, sqlite3_stmt **out)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct scoll		*sc = &ss->colls[coll];
+	struct supd		*p;
+	struct sb		 b = { NULL, 0, 0 };
+	size_t			 i, j;
+	enum cv_err		 e;
+
+	for (i = 0; i < sc->nupd; i++)
+		if (sc->upd[i].mask == mask) {
+			*out = sc->upd[i].st;
+			return CV_OK;
+		}
+	if ((p = reallocarray(sc->upd, sc->nupd + 1, sizeof(*p))) == NULL)
+		return CV_ENOMEM;
+	sc->upd = p;
+	sb_add(&b, "UPDATE \"%s\" SET ", c->table);
+	for (j = 0; j < sc->ncols; j++)
+		if (mask & (UINT32_C(1) << j))
+			sb_add(&b, "\"%s\" = ?%zu, ", sc->cols[j], j + 2);
+	sb_add(&b, "payload = ?%zu WHERE \"%s\" = ?1", sc->ncols + 2,
+	    c->id_field);
+	if ((e = sq_prepare(s, b.p, &sc->upd[sc->nupd].st)) == CV_OK) {
+		sc->upd[sc->nupd].mask = mask;
+		*out = sc->upd[sc->nupd++].st;
+	}
 	free(b.p);
 	return e;
 }
@@ -622,7 +697,7 @@ sq_close(struct cv_store *s)
 {
 	struct sstore	*ss = s->be;
 	struct scoll	*sc;
-	size_t		 ci, i;
+	size_t		 ci, i, j;
 
 	if (ss == NULL)
 		return;
@@ -632,6 +707,11 @@ sq_close(struct cv_store *s)
 		sc = &ss->colls[ci];
 		sqlite3_finalize(sc->get);
 		sqlite3_finalize(sc->put);
+		sqlite3_finalize(sc->old);
+		sqlite3_finalize(sc->ins);
+		for (j = 0; j < sc->nupd; j++)
+			sqlite3_finalize(sc->upd[j].st);
+		free(sc->upd);
 		for (i = 0; i < sc->nq; i++) {
 			sqlite3_finalize(sc->q[i].list);
 			sqlite3_finalize(sc->q[i].count);
@@ -811,13 +891,51 @@ static enum cv_err
 sq_put(struct cv_store *s, size_t coll, const char *id,
     struct json_object *rec)
 {
-	struct sstore	*ss = s->be;
-	sqlite3_stmt	*st = ss->colls[coll].put;
-	enum cv_err	 e;
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct scoll		*sc = &ss->colls[coll];
+	struct json_object	*v;
+	sqlite3_stmt		*st = NULL;
+	const char		*k, *o;
+	uint32_t		 mask = 0;
+	size_t			 j;
+	enum cv_err		 e;
+	int			 rc;
 
+	/* An existing row is updated in the columns that changed only:
+	 * SQLite rewrites the index entries of every column an UPDATE
+	 * sets, changed or not. */
+	if ((e = sq_bind_text(s, sc->old, 1, id)) != CV_OK)
+		goto out;
+	rc = sqlite3_step(sc->old);
+	if (rc == SQLITE_ROW) {
+		for (j = 0; j < sc->ncols; j++) {
+			v = NULL;
+			json_object_object_get_ex(rec, sc->cols[j], &v);
+			k = cv_json_key(&ss->arena, v);
+			if (k == NULL && cv_coll_is_order(c, sc->cols[j]))
+				k = "";
+			o = (const char *)sqlite3_column_text(sc->old,
+			    (int)j + 1);
+			if ((k == NULL) != (o == NULL) ||
+			    (k != NULL && strcmp(k, o) != 0))
+				mask |= UINT32_C(1) << j;
+		}
+		sq_done(sc->old);
+		if ((e = sq_update(s, coll, mask, &st)) != CV_OK)
+			goto out;
+	} else if (rc == SQLITE_DONE) {
+		sq_done(sc->old);
+		st = sc->ins;
+	} else {
+		e = sq_fail(s, rc, "select");
+		sq_done(sc->old);
+		goto out;
+	}
 	if ((e = sq_bind_rec(s, coll, st, id, rec)) == CV_OK)
-		e = sq_run(s, st, "upsert");
+		e = sq_run(s, st, rc == SQLITE_ROW ? "update" : "insert");
 	sq_done(st);
+out:
 	json_object_put(rec);
 	cv_arena_reset(&ss->arena);
 	return e;

@@ -392,7 +392,7 @@ seed_decisions(void)
 	    "'session_id':'s1'}");
 	put(CV_COLL_DECISIONS, "{'decision_id':'d3','timestamp':'t3',"
 	    "'repository':{'name':'r1','provider':'github'},"
-	    "'decision':'block','session_id':'s2','actor':true}");
+	    "'decision':'block','session_id':'s2','action_type':true}");
 	put(CV_COLL_DECISIONS, "{'decision_id':'d4','timestamp':'t2',"
 	    "'repository':'r1','decision':'block','session_id':null}");
 	put(CV_COLL_DECISIONS, "{'decision_id':'d5',"
@@ -430,7 +430,7 @@ Test(store, filters)
 		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
 		    { "severity", "3" } }, 1, SIZE_MAX, 0, NULL), "d1,d2");
 		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
-		    { "actor", "true" } }, 1, SIZE_MAX, 0, NULL), "d3");
+		    { "action_type", "true" } }, 1, SIZE_MAX, 0, NULL), "d3");
 		/* The id field is a filter too. */
 		cr_assert_str_eq(ids(CV_COLL_DECISIONS, (struct cv_filter[]){
 		    { "decision_id", "d2" } }, 1, SIZE_MAX, 0, NULL), "d2");
@@ -948,7 +948,8 @@ Test(store, sqlite_schema)
 	sqlite3_finalize(q);
 
 	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT repository, decision, "
-	    "timestamp, actor, payload FROM activity_decisions", -1, &q, NULL),
+	    "timestamp, action_type, payload FROM activity_decisions", -1, &q,
+	    NULL),
 	    SQLITE_OK);
 	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
 	cr_assert_str_eq((const char *)sqlite3_column_text(q, 0),
@@ -964,7 +965,7 @@ Test(store, sqlite_schema)
 	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE type = 'index' AND name IN "
 	    "('activity_decisions_by_session_id', "
-	    "'activity_decisions_by_rule_id', 'activity_decisions_order', "
+	    "'activity_decisions_by_action_type', 'activity_decisions_order', "
 	    "'activity_sessions_by_state', 'activity_sessions_order')", -1,
 	    &q, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
@@ -1001,21 +1002,21 @@ Test(store, sqlite_adds_missing_columns)
 	cr_assert_eq(sqlite3_exec(db, "CREATE TABLE activity_sessions ("
 	    "session_id TEXT PRIMARY KEY, state TEXT, payload TEXT NOT NULL);"
 	    "INSERT INTO activity_sessions VALUES ('s1', 'open', "
-	    "'{\"session_id\":\"s1\",\"state\":\"open\",\"actor\":\"bob\","
+	    "'{\"session_id\":\"s1\",\"state\":\"open\",\"agent_id\":\"bob\","
 	    "\"updated_at\":\"u1\"}');"
 	    "INSERT INTO activity_sessions VALUES ('s2', 'open', "
-	    "'{\"session_id\":\"s2\",\"state\":\"open\",\"actor\":\"amy\","
+	    "'{\"session_id\":\"s2\",\"state\":\"open\",\"agent_id\":\"amy\","
 	    "\"updated_at\":\"u2\"}');", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	open_store(1, &cv_store_activity);
 	cr_assert_str_eq(ids(CV_COLL_SESSIONS, (struct cv_filter[]){
-	    { "actor", "bob" } }, 1, SIZE_MAX, 0, NULL), "s1");
+	    { "agent_id", "bob" } }, 1, SIZE_MAX, 0, NULL), "s1");
 	cr_assert_str_eq(ids(CV_COLL_SESSIONS, NULL, 0, SIZE_MAX, 0, NULL),
 	    "s2,s1");
 	/* And the second open finds nothing to do. */
 	open_store(1, &cv_store_activity);
 	cr_assert_eq(count(CV_COLL_SESSIONS, (struct cv_filter[]){
-	    { "actor", "amy" } }, 1), 1);
+	    { "agent_id", "amy" } }, 1), 1);
 }
 
 /* A store used in a process forked after it was opened refuses. */
@@ -1340,12 +1341,12 @@ Test(store, backends_agree)
 		    "'repository':'org/two','decision':'block','policy_pack':"
 		    "'strict','x':{'z':[3,2,1],'a':'ü'}}",
 		"{'decision_id':'c','repository':'org/one','decision':"
-		    "'require_approval','rule_id':null}",
+		    "'require_approval','action_type':null}",
 		"{'decision_id':'d','timestamp':'2024-04-30T23:59:59.5+00:00',"
 		    "'repository':{'name':'org/one'},'decision':'allow',"
 		    "'severity':2,'big':123456789012345}",
 		"{'decision_id':'e','timestamp':'','decision':'block',"
-		    "'agent_id':'codex','actor':false}",
+		    "'agent_id':'codex','severity':false}",
 		"{'decision_id':'a','timestamp':'2024-05-02T00:00:00+00:00',"
 		    "'repository':'org/two','decision':'allow','v':2}",
 	};
@@ -1355,8 +1356,8 @@ Test(store, backends_agree)
 		{ { "repository", "org/two" }, { "decision", "allow" } },
 		{ { "decision", "block" } },
 		{ { "severity", "2" } },
-		{ { "actor", "false" } },
-		{ { "rule_id", NULL } },
+		{ { "severity", "false" } },
+		{ { "action_type", NULL } },
 	};
 	static const size_t nfs[] = { 0, 1, 2, 1, 1, 1, 1 };
 	static const size_t pages[][2] = { { SIZE_MAX, 0 }, { 2, 0 }, { 2, 1 },
