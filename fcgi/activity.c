@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cavra.h"
@@ -513,28 +514,29 @@ filters(struct cv_req *req, const char *const *keys, struct cv_filter *f,
 	return CV_OK;
 }
 
-/* A paged list of one collection: {items,total,limit,offset}. */
+/*
+ * A paged list of one collection: {items,total,limit,offset}.  The items
+ * are the stored records' text, spliced in without parsing them.
+ */
 static enum cv_err
 list(struct cv_req *req, struct cv_resp *resp, size_t coll,
     const char *const *keys)
 {
 	struct cv_filter	 f[16];
-	struct json_object	*items, *o;
-	size_t			 nf, limit, offset, total;
+	size_t			 nf, limit, offset, total, len;
+	char			*items, *body;
 	enum cv_err		 rc;
 
 	if ((rc = filters(req, keys, f, &nf)) != CV_OK ||
 	    (rc = cv_query_page(req, &limit, &offset)) != CV_OK)
 		return rc;
-	if ((rc = cv_store_list(activity, coll, f, nf, limit, offset, &items,
-	    &total)) != CV_OK)
+	if ((rc = cv_store_list_json(activity, coll, f, nf, limit, offset,
+	    &items, &len, &total)) != CV_OK)
 		return store_err(req, rc);
-	o = json_object_new_object();
-	json_object_object_add(o, "items", items);
-	cv_json_add_int(o, "total", (int64_t)total);
-	cv_json_add_int(o, "limit", (int64_t)limit);
-	cv_json_add_int(o, "offset", (int64_t)offset);
-	cv_resp_json(resp, 200, o);
+	body = cv_arena_printf(req->arena, "{\"items\":%s,\"total\":%zu,"
+	    "\"limit\":%zu,\"offset\":%zu}", items, total, limit, offset);
+	free(items);
+	cv_resp_bytes(resp, 200, "application/json", body, strlen(body));
 	return CV_OK;
 }
 

@@ -111,6 +111,12 @@ enum cv_err	 cv_store_get(struct cv_store *, size_t coll, const char *id,
 enum cv_err	 cv_store_list(struct cv_store *, size_t coll,
 		    const struct cv_filter *, size_t nfilters, size_t limit,
 		    size_t offset, struct json_object **items, size_t *total);
+/* As cv_store_list(), but the page as one JSON array text "[...]"
+ * (malloc'ed, NUL-terminated; the caller frees *text).  The SQLite backend
+ * passes its stored payloads through without parsing them. */
+enum cv_err	 cv_store_list_json(struct cv_store *, size_t coll,
+		    const struct cv_filter *, size_t nfilters, size_t limit,
+		    size_t offset, char **text, size_t *len, size_t *total);
 enum cv_err	 cv_store_count(struct cv_store *, size_t coll,
 		    const struct cv_filter *, size_t nfilters, size_t *);
 

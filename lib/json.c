@@ -103,6 +103,74 @@ double_quoted_only(const char *s, size_t len)
 }
 
 /*
+ * json-c takes raw control characters (U+0000..U+001F) inside strings
+ * even in strict mode; JSON requires them escaped.  Returns 0 when one
+ * occurs.  Called on text json-c accepted, so quotes pair up.
+ */
+static int
+no_raw_controls(const char *s, size_t len)
+{
+	size_t	 i;
+	int	 in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in && s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			in = !in;
+		else if (in && (unsigned char)s[i] < 0x20)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * JSON_TOKENER_VALIDATE_UTF8 checks only the shape of each sequence: it
+ * takes overlong forms (C0 80 for NUL), UTF-16 surrogates (ED A0 80) and
+ * code points past U+10FFFF, which the canonical writer then turns into
+ * escapes of other text.  Returns the offset of the first byte that is not
+ * part of well-formed UTF-8 (RFC 3629; Unicode table 3-7), or len.
+ */
+static size_t
+utf8_check(const char *buf, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)buf;
+	unsigned char		 lo, hi;
+	size_t			 i, j, n;
+
+	for (i = 0; i < len; i += n + 1) {
+		lo = 0x80;
+		hi = 0xbf;
+		if (s[i] < 0x80)
+			n = 0;
+		else if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			n = 1;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			n = 2;
+			if (s[i] == 0xe0)
+				lo = 0xa0;	/* overlong */
+			else if (s[i] == 0xed)
+				hi = 0x9f;	/* surrogates */
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			n = 3;
+			if (s[i] == 0xf0)
+				lo = 0x90;	/* overlong */
+			else if (s[i] == 0xf4)
+				hi = 0x8f;	/* past U+10FFFF */
+		} else
+			return i;
+		if (n == 0)
+			continue;
+		if (len - i <= n || s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (j = 2; j <= n; j++)
+			if ((s[i + j] & 0xc0) != 0x80)
+				return i;
+	}
+	return len;
+}
+
+/*
  * Parses exactly len bytes of buf as one strict JSON value (no trailing
  * bytes but white space, valid UTF-8, nesting at most depth, finite
  * numbers).  On success *out is a new reference.  On failure returns
@@ -121,6 +189,11 @@ cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
 	*out = NULL;
 	if (len > INT32_MAX) {
 		snprintf(errbuf, errlen, "JSON text too large");
+		return CV_EINVAL;
+	}
+	if ((end = utf8_check(buf, len)) != len) {
+		snprintf(errbuf, errlen, "malformed JSON at byte %zu: invalid "
+		    "utf-8 string", end);
 		return CV_EINVAL;
 	}
 	if ((tok = json_tokener_new_ex(depth)) == NULL) {
@@ -149,7 +222,7 @@ cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
 		goto out;
 	}
 	for (; end < len; end++)
-		if (strchr(" \t\r\n", buf[end]) == NULL) {
+		if (buf[end] == '\0' || strchr(" \t\r\n", buf[end]) == NULL) {
 			snprintf(errbuf, errlen, "malformed JSON: trailing "
 			    "data at byte %zu", end);
 			goto out;
@@ -157,6 +230,11 @@ cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
 	if (!double_quoted_only(buf, len)) {
 		snprintf(errbuf, errlen, "malformed JSON: strings must use "
 		    "double quotes");
+		goto out;
+	}
+	if (!no_raw_controls(buf, len)) {
+		snprintf(errbuf, errlen, "malformed JSON: control character "
+		    "in a string");
 		goto out;
 	}
 	if (!all_finite(o)) {

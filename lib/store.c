@@ -474,7 +474,7 @@ resolve(const struct cv_coll *c, const struct cv_filter *in, size_t nin,
 static enum cv_err
 query(struct cv_store *s, size_t coll, const struct cv_filter *filters,
     size_t nfilters, size_t limit, size_t offset, struct json_object *items,
-    size_t *total)
+    struct cv_text *text, size_t *total)
 {
 	struct cv_qfilter	 f[CV_STORE_FIELDS_MAX + 1];
 	struct cv_query		 q;
@@ -492,13 +492,81 @@ query(struct cv_store *s, size_t coll, const struct cv_filter *filters,
 		return rc;
 	q.limit = limit;
 	q.offset = offset;
-	if (s->in_txn)
-		return s->ops->list(s, coll, &q, items, total);
-	if ((rc = s->ops->rbegin(s)) != CV_OK)
+	if (!s->in_txn && (rc = s->ops->rbegin(s)) != CV_OK)
 		return rc;
-	rc = s->ops->list(s, coll, &q, items, total);
-	s->ops->rend(s);
+	if (text != NULL)
+		rc = s->ops->list_text(s, coll, &q, text, total);
+	else
+		rc = s->ops->list(s, coll, &q, items, total);
+	if (!s->in_txn)
+		s->ops->rend(s);
 	return rc;
+}
+
+void
+cv_text_add(struct cv_text *t, const char *p, size_t n)
+{
+	size_t	 cap;
+
+	if (t->len + n + 1 > t->cap) {
+		cap = t->cap == 0 ? 4096 : t->cap;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		if ((t->p = realloc(t->p, cap)) == NULL)
+			cv_fatal("out of memory (%zu bytes)", cap);
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, p, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+/*
+ * The page as JSON text: "[" records "]" in one malloc'ed string the
+ * caller frees.  Records are the stored text when the backend can give it
+ * (SQLite's payload column: no parse, no serialisation), else serialised
+ * from cv_store_list().  Errors as cv_store_list().
+ */
+enum cv_err
+cv_store_list_json(struct cv_store *s, size_t coll,
+    const struct cv_filter *filters, size_t nfilters, size_t limit,
+    size_t offset, char **out, size_t *len, size_t *total)
+{
+	struct cv_text		 t = { NULL, 0, 0 };
+	struct json_object	*items = NULL;
+	const char		*rec;
+	size_t			 i, n, rlen;
+	enum cv_err		 rc;
+
+	*out = NULL;
+	*len = 0;
+	cv_text_add(&t, "[", 1);
+	if (s->ops->list_text != NULL)
+		rc = query(s, coll, filters, nfilters, limit, offset, NULL, &t,
+		    total);
+	else {
+		rc = cv_store_list(s, coll, filters, nfilters, limit, offset,
+		    &items, total);
+		n = rc == CV_OK ? json_object_array_length(items) : 0;
+		for (i = 0; i < n; i++) {
+			rec = json_object_to_json_string_length(
+			    json_object_array_get_idx(items, i),
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE, &rlen);
+			if (i > 0)
+				cv_text_add(&t, ",", 1);
+			cv_text_add(&t, rec, rlen);
+		}
+		json_object_put(items);
+	}
+	if (rc != CV_OK) {
+		free(t.p);
+		return rc;
+	}
+	cv_text_add(&t, "]", 1);
+	*out = t.p;
+	*len = t.len;
+	return CV_OK;
 }
 
 /*
@@ -517,7 +585,7 @@ cv_store_list(struct cv_store *s, size_t coll, const struct cv_filter *filters,
 	*items = NULL;
 	if ((arr = json_object_new_array()) == NULL)
 		return CV_ENOMEM;
-	rc = query(s, coll, filters, nfilters, limit, offset, arr,
+	rc = query(s, coll, filters, nfilters, limit, offset, arr, NULL,
 	    total != NULL ? &n : NULL);
 	if (rc != CV_OK) {
 		json_object_put(arr);
@@ -533,5 +601,5 @@ enum cv_err
 cv_store_count(struct cv_store *s, size_t coll, const struct cv_filter *filters,
     size_t nfilters, size_t *count)
 {
-	return query(s, coll, filters, nfilters, 0, 0, NULL, count);
+	return query(s, coll, filters, nfilters, 0, 0, NULL, NULL, count);
 }

@@ -38,6 +38,15 @@ struct cv_query {
 	size_t			 offset;
 };
 
+/* A growable text buffer (malloc'ed). */
+struct cv_text {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void		 cv_text_add(struct cv_text *, const char *, size_t);
+
 struct cv_store_ops {
 	const char	*kind;
 	/* Sets s->be; the parent directory exists.  CV_EIO logged. */
@@ -59,6 +68,12 @@ struct cv_store_ops {
 	/* Appends the page to items (NULL: count only), sets *total. */
 	enum cv_err	(*list)(struct cv_store *, size_t coll,
 			    const struct cv_query *, struct json_object *items,
+			    size_t *total);
+	/* Optional: as list, but appends each record of the page to out as
+	 * its stored JSON text, comma-separated, without parsing it.  NULL:
+	 * the front end serialises what list returns. */
+	enum cv_err	(*list_text)(struct cv_store *, size_t coll,
+			    const struct cv_query *, struct cv_text *out,
 			    size_t *total);
 };
 

@@ -946,4 +946,5 @@ const struct cv_store_ops cv_store_json_ops = {
 	js_put,
 	js_get,
 	js_list,
+	NULL,
 };

@@ -1046,19 +1046,20 @@ sq_bind_filters(struct cv_store *s, sqlite3_stmt *st,
 }
 
 /*
- * Counts the matches (unless total is NULL), then (when items is not
- * NULL and the page is not empty) appends the page's records.  CV_EBUSY,
- * CV_EIO.
+ * Counts the matches (unless total is NULL), then (when the page is not
+ * empty) appends the page's records to items, or their stored text,
+ * comma-separated, to text.  CV_EBUSY, CV_EIO.
  */
 static enum cv_err
-sq_list(struct cv_store *s, size_t coll, const struct cv_query *q,
-    struct json_object *items, size_t *total)
+sq_page(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct json_object *items, struct cv_text *text, size_t *total)
 {
 	struct squery		*sq;
 	struct json_object	*rec;
 	sqlite3_stmt		*st = NULL;
+	const char		*p;
 	int64_t			 n = 0;
-	int			 rc;
+	int			 rc, first = 1;
 	enum cv_err		 e;
 
 	if ((e = sq_query(s, coll, q, &sq)) != CV_OK)
@@ -1078,7 +1079,7 @@ sq_list(struct cv_store *s, size_t coll, const struct cv_query *q,
 		if (q->offset >= (size_t)n)
 			goto out;
 	}
-	if (items == NULL || q->limit == 0)
+	if ((items == NULL && text == NULL) || q->limit == 0)
 		goto out;
 	st = sq->list;
 	if ((e = sq_bind_filters(s, st, q)) != CV_OK)
@@ -1091,6 +1092,18 @@ sq_list(struct cv_store *s, size_t coll, const struct cv_query *q,
 		goto out;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (text != NULL) {
+			/* The stored text as it is: no parse. */
+			if ((p = (const char *)sqlite3_column_text(st, 0)) ==
+			    NULL)
+				continue;
+			if (!first)
+				cv_text_add(text, ",", 1);
+			first = 0;
+			cv_text_add(text, p, (size_t)sqlite3_column_bytes(st,
+			    0));
+			continue;
+		}
 		if ((e = sq_payload(s, coll, st, 0, &rec)) != CV_OK)
 			goto out;
 		if (json_object_array_add(items, rec) != 0) {
@@ -1106,6 +1119,20 @@ out:
 	return e;
 }
 
+static enum cv_err
+sq_list(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct json_object *items, size_t *total)
+{
+	return sq_page(s, coll, q, items, NULL, total);
+}
+
+static enum cv_err
+sq_list_text(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct cv_text *text, size_t *total)
+{
+	return sq_page(s, coll, q, NULL, text, total);
+}
+
 const struct cv_store_ops cv_store_sqlite_ops = {
 	"sqlite",
 	sq_open,
@@ -1118,4 +1145,5 @@ const struct cv_store_ops cv_store_sqlite_ops = {
 	sq_put,
 	sq_get,
 	sq_list,
+	sq_list_text,
 };
