@@ -439,8 +439,10 @@ js_refresh(struct cv_store *s)
 static enum cv_err
 js_lock(struct cv_store *s)
 {
-	static const long	 delay_us[] = { 100, 200, 500, 1000, 2000, 5000,
-				    10000 };
+	/* Short sleeps: a writer holds the lock for one file rewrite, and a
+	 * waiter that slept long would let the others take it again and
+	 * again (flock(2) with LOCK_NB has no queue). */
+	static const long	 delay_us[] = { 50, 100, 200, 500, 1000 };
 	struct jstore		*js = s->be;
 	struct timespec		 t0, t1, d;
 	size_t			 i = 0;
