@@ -55,9 +55,16 @@ build() {
 		objs="$objs $o"
 	done
 	for t in $targets; do
+		bin=$out/fuzz_$t
+		if [ -f "$bin" ] && [ -z "$(find "$top/fuzz/fuzz_$t.c" \
+		    "$top/fuzz/fuzz.h" $objs -newer "$bin")" ]; then
+			continue
+		fi
 		echo "fuzz/build.sh: fuzz_$t" >&2
+		# Renamed into place: a running target keeps its binary.
 		$CC $cflags -fsanitize=fuzzer,address,undefined \
-		    -o "$out/fuzz_$t" "$top/fuzz/fuzz_$t.c" $objs $libs
+		    -o "$bin.tmp.$$" "$top/fuzz/fuzz_$t.c" $objs $libs
+		mv -f "$bin.tmp.$$" "$bin"
 	done
 }
 

@@ -2,13 +2,15 @@
  * Fuzzes loading a JSON store file (lib/store_json.c js_load() and the
  * list, count and get paths over what it loaded).  The input is written
  * to a file in a private temporary directory, which is opened as each of
- * the six stores of the API in turn; every collection is listed whole and
- * in a page, counted, filtered and read back by id.
+ * the six stores of the API in turn; every collection is listed whole,
+ * in a page and as text (cv_store_list_json()), counted, filtered and
+ * read back by id.
  *
  * A malformed file must give CV_EIO and nothing else.  For a store that
- * opens it checks that the total equals the listed records, that every
- * listed record is found again by its id, and that filtering on a listed
- * record's own field value finds at least that record; a failure aborts.
+ * opens it checks that the total equals the listed records, that the text
+ * listing parses to the same records, that every listed record is found
+ * again by its id, and that filtering on a listed record's own field
+ * value finds at least that record; a failure aborts.
  */
 #include "config.h"
 
@@ -75,8 +77,9 @@ walk(struct cv_store *st, const struct cv_store_def *def, size_t ci)
 	struct cv_arena		 a;
 	struct cv_filter	 f[2];
 	struct json_object	*items, *page, *rec, *got, *v;
-	const char		*id;
-	size_t			 i, n, total, count;
+	const char		*id, *canon;
+	char			*text, err[256];
+	size_t			 i, n, total, count, len;
 	enum cv_err		 rc;
 
 	if ((rc = cv_store_list(st, ci, NULL, 0, SIZE_MAX, 0, &items,
@@ -92,7 +95,22 @@ walk(struct cv_store *st, const struct cv_store_def *def, size_t ci)
 		fail(def, c, "a page has the wrong length");
 	json_object_put(page);
 
+	/* The same listing as text: it must parse to the same records. */
 	cv_arena_init(&a);
+	if (cv_store_list_json(st, ci, NULL, 0, SIZE_MAX, 0, &text, &len,
+	    &count) != CV_OK || count != n || strlen(text) != len)
+		fail(def, c, "the text listing differs");
+	if (cv_json_parse(text, len, CV_STORE_PARSE_DEPTH, &page, err,
+	    sizeof(err)) != CV_OK)
+		fail(def, c, "the text listing does not parse");
+	canon = cv_json_canonical(&a, items);
+	if (strcmp(canon, cv_json_canonical(&a, page)) != 0 &&
+	    !fuzz_jsonc_pair_bug(canon))
+		fail(def, c, "the text listing has other records");
+	json_object_put(page);
+	free(text);
+	cv_arena_reset(&a);
+
 	for (i = 0; i < n && i < 8; i++) {
 		rec = json_object_array_get_idx(items, i);
 		if (cv_json_str(rec, c->id_field, &id) != CV_JGET_OK)

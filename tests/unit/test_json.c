@@ -56,6 +56,38 @@ Test(json, rejects_malformed_documents)
 	parse_bad("{\"a\":1}\0{}", 10);
 }
 
+/* What json-c's own checks let through (found by fuzz/fuzz_json.c). */
+Test(json, rejects_ill_formed_utf8_and_raw_controls)
+{
+	static const char *const bad[] = {
+	    "\"\xc0\x80\"",			/* overlong NUL */
+	    "\"\xe0\x80\x80\"",		/* overlong */
+	    "\"\xf0\x80\x80\x80\"",		/* overlong */
+	    "\"\xed\xa0\x80\"",		/* U+D800 */
+	    "{\"\xed\xbf\xbf\":1}",		/* U+DFFF, in a key */
+	    "\"\xf4\x90\x80\x80\"",		/* U+110000 */
+	    "\"\xf5\x80\x80\x80\"",
+	    "\"\xe2\x82\"",			/* truncated */
+	    "\"a\x01" "b\"",			/* raw control characters */
+	    "\"a\tb\"",
+	    "{\"k\x1f\":1}",
+	    NULL };
+	static const char *const ok[] = {
+	    "\"\xed\x9f\xbf\xee\x80\x80\"",	/* U+D7FF U+E000 */
+	    "\"\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"", /* U+10000 U+10FFFF */
+	    "\"a\\tb\\u0001\"",
+	    NULL };
+	const char *const	*p;
+
+	for (p = bad; *p != NULL; p++)
+		parse_bad(*p, strlen(*p));
+	for (p = ok; *p != NULL; p++)
+		json_object_put(parse_ok(*p));
+	/* A NUL is not white space after the value. */
+	parse_bad("{}\0", 3);
+	parse_bad("1\0", 2);
+}
+
 Test(json, depth_is_limited)
 {
 	char	 buf[200];
