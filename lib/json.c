@@ -82,11 +82,14 @@ all_finite(struct json_object *o)
 }
 
 /*
- * json-c takes 'single-quoted' strings even in strict mode: a quote
- * outside a double-quoted string is not JSON.  Returns 0 when one occurs.
+ * What json-c takes even in strict mode and JSON does not: a quote
+ * outside a double-quoted string ('single-quoted' strings), and a raw
+ * control character (U+0000..U+001F) inside one.  One pass over text
+ * json-c accepted, so double quotes pair up.  Returns NULL when the text
+ * has neither, else the sentence for the first found.
  */
-static int
-double_quoted_only(const char *s, size_t len)
+static const char *
+string_problem(const char *s, size_t len)
 {
 	size_t	 i;
 	int	 in = 0;
@@ -97,31 +100,11 @@ double_quoted_only(const char *s, size_t len)
 		else if (s[i] == '"')
 			in = !in;
 		else if (!in && s[i] == '\'')
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * json-c takes raw control characters (U+0000..U+001F) inside strings
- * even in strict mode; JSON requires them escaped.  Returns 0 when one
- * occurs.  Called on text json-c accepted, so quotes pair up.
- */
-static int
-no_raw_controls(const char *s, size_t len)
-{
-	size_t	 i;
-	int	 in = 0;
-
-	for (i = 0; i < len; i++) {
-		if (in && s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			in = !in;
+			return "strings must use double quotes";
 		else if (in && (unsigned char)s[i] < 0x20)
-			return 0;
+			return "control character in a string";
 	}
-	return 1;
+	return NULL;
 }
 
 /*
@@ -184,6 +167,7 @@ cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
 	struct json_object	*o = NULL;
 	enum json_tokener_error	 jerr;
 	enum cv_err		 rc = CV_EINVAL;
+	const char		*problem;
 	size_t			 end;
 
 	*out = NULL;
@@ -227,14 +211,8 @@ cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
 			    "data at byte %zu", end);
 			goto out;
 		}
-	if (!double_quoted_only(buf, len)) {
-		snprintf(errbuf, errlen, "malformed JSON: strings must use "
-		    "double quotes");
-		goto out;
-	}
-	if (!no_raw_controls(buf, len)) {
-		snprintf(errbuf, errlen, "malformed JSON: control character "
-		    "in a string");
+	if ((problem = string_problem(buf, len)) != NULL) {
+		snprintf(errbuf, errlen, "malformed JSON: %s", problem);
 		goto out;
 	}
 	if (!all_finite(o)) {
