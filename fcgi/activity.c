@@ -346,8 +346,10 @@ static enum cv_err
 h_decide(struct cv_req *req, struct cv_resp *resp)
 {
 	struct json_object	*b = req->json, *d = NULL, *server = NULL;
-	struct json_object	*repo, *prior = NULL;
+	struct json_object	*repo;
 	struct cv_filter	 prior_f = { "session_id", NULL };
+	char			*prior = NULL;	/* "[]" or one record */
+	size_t			 priorlen = 0;
 	const struct cv_pack	*pack;
 	struct cv_action	 act;
 	struct cv_verdict	 v;
@@ -450,10 +452,11 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 		goto out;
 	}
 	intx = 1;
-	/* Did the session have decisions before this one?  (One row,
-	 * uncounted: cheap however long the session is.) */
-	if ((rc = cv_store_list(activity, CV_COLL_DECISIONS, &prior_f, 1, 1,
-	    0, &prior, NULL)) != CV_OK) {
+	/* Did the session have decisions before this one?  (One row as
+	 * stored text, uncounted and unparsed: cheap however long the
+	 * session is.) */
+	if ((rc = cv_store_list_json(activity, CV_COLL_DECISIONS, &prior_f, 1,
+	    1, 0, &prior, &priorlen, NULL)) != CV_OK) {
 		rc = store_err(req, rc);
 		goto out;
 	}
@@ -461,8 +464,7 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 		rc = store_err(req, rc);
 		goto out;
 	}
-	if ((rc = refresh_session(req, d,
-	    json_object_array_length(prior) > 0)) != CV_OK)
+	if ((rc = refresh_session(req, d, priorlen > 2)) != CV_OK)
 		goto out;
 	if ((rc = cv_store_commit(activity)) != CV_OK) {
 		rc = store_err(req, rc);
@@ -475,7 +477,7 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 out:
 	if (intx)
 		cv_store_rollback(activity);
-	json_object_put(prior);
+	free(prior);
 	json_object_put(d);
 	return rc;
 }
