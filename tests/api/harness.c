@@ -169,10 +169,34 @@ api_header(const struct api_resp *r, const char *name)
 	return NULL;
 }
 
+/*
+ * Copies the end of this stack's restart.log into buf (size n), so that a
+ * failed restart says why.
+ */
+static void
+restart_log(char *buf, size_t n)
+{
+	char	 path[4096];
+	FILE	*f;
+	long	 len;
+	size_t	 got;
+
+	snprintf(path, sizeof(path), "%s/restart.log", api_run_dir());
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > (long)n - 1)
+		fseek(f, len - (long)n + 1, SEEK_SET);
+	else
+		rewind(f);
+	got = fread(buf, 1, n - 1, f);
+	buf[got] = '\0';
+	fclose(f);
+}
+
 void
 api_restart(void)
 {
-	char		 cmd[4096], var[128], val[4096];
+	char		 cmd[4096], var[128], val[4096], log[2048] = "";
 	const char	*stores, *p, *e;
 	int		 rc;
 
@@ -195,9 +219,12 @@ api_restart(void)
 		}
 	}
 	snprintf(cmd, sizeof(cmd), "\"%s/tests/stack\" restart \"%s\" "
-	    ">/dev/null 2>&1", getenv("top_srcdir"), api_run_dir());
+	    ">\"%s/restart.log\" 2>&1", getenv("top_srcdir"), api_run_dir(),
+	    api_run_dir());
 	rc = system(cmd);
-	cr_assert_eq(rc, 0, "stack restart failed");
+	if (rc != 0)
+		restart_log(log, sizeof(log));
+	cr_assert_eq(rc, 0, "stack restart failed: %s", log);
 }
 
 struct json_object *
