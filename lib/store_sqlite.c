@@ -815,6 +815,7 @@ sq_open(struct cv_store *s)
 	sqlite3_db_config(ss->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
 	if ((e = sq_exec(s, "PRAGMA trusted_schema = OFF")) != CV_OK ||
 	    (e = sq_exec(s, "PRAGMA synchronous = NORMAL")) != CV_OK ||
+	    (e = sq_exec(s, "PRAGMA temp_store = MEMORY")) != CV_OK ||
 	    (e = sq_exec(s, "PRAGMA analysis_limit = 400")) != CV_OK)
 		goto out;
 	if ((e = sq_wal(s)) != CV_OK)
