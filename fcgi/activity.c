@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,8 +196,7 @@ store_err(struct cv_req *req, enum cv_err rc)
  * transaction, so the counts match what is stored.
  */
 static enum cv_err
-count_into(struct cv_req *req, const char *sid, struct json_object *sess,
-    size_t *total)
+count_into(const char *sid, struct json_object *sess)
 {
 	static const struct {
 		const char	*key;
@@ -215,82 +215,105 @@ count_into(struct cv_req *req, const char *sid, struct json_object *sess,
 		f[1].value = counts[i].decision;
 		if ((rc = cv_store_count(activity, CV_COLL_DECISIONS, f,
 		    counts[i].decision != NULL ? 2 : 1, &n)) != CV_OK)
-			return store_err(req, rc);
-		if (i == 0)
-			*total = n;
+			return rc;
 		cv_json_add_int(sess, counts[i].key, (int64_t)n);
 	}
 	return CV_OK;
 }
 
 /*
- * Adds decision d to the counts of the stored session `old`, whose counts
- * already cover the session's earlier decisions.  Returns 0 when old
- * lacks a count (then the caller recounts).
+ * Adds the n decisions ds to the counts of the stored session `old`,
+ * whose counts already cover the session's earlier decisions.  Returns 0
+ * when old lacks a count (then the caller recounts).
  */
 static int
-add_counts(struct json_object *old, struct json_object *d,
-    struct json_object *s)
+add_counts(struct json_object *old, struct json_object *const *ds,
+    size_t n, struct json_object *s)
 {
 	const char	*dec;
-	int64_t		 n, b, a;
+	int64_t		 c, b, a;
+	size_t		 i;
 
-	if (cv_json_int(old, "decision_count", &n) != CV_JGET_OK ||
+	if (cv_json_int(old, "decision_count", &c) != CV_JGET_OK ||
 	    cv_json_int(old, "blocked_count", &b) != CV_JGET_OK ||
 	    cv_json_int(old, "approval_required_count", &a) != CV_JGET_OK)
 		return 0;
-	dec = cv_json_str_or(d, "decision", "");
-	cv_json_add_int(s, "decision_count", n + 1);
-	cv_json_add_int(s, "blocked_count", b + (strcmp(dec, "block") == 0));
-	cv_json_add_int(s, "approval_required_count", a +
-	    (strcmp(dec, "require_approval") == 0));
+	for (i = 0; i < n; i++) {
+		dec = cv_json_str_or(ds[i], "decision", "");
+		c++;
+		b += strcmp(dec, "block") == 0;
+		a += strcmp(dec, "require_approval") == 0;
+	}
+	cv_json_add_int(s, "decision_count", c);
+	cv_json_add_int(s, "blocked_count", b);
+	cv_json_add_int(s, "approval_required_count", a);
 	return 1;
 }
 
+/* Whether decision x comes after y in store order (timestamp, then id). */
+static int
+later(struct json_object *x, struct json_object *y)
+{
+	int	 c;
+
+	c = strcmp(cv_json_str_or(x, "timestamp", ""),
+	    cv_json_str_or(y, "timestamp", ""));
+	if (c == 0)
+		c = strcmp(cv_json_str_or(x, "decision_id", ""),
+		    cv_json_str_or(y, "decision_id", ""));
+	return c > 0;
+}
+
 /*
- * Refreshes the session of decision d after d was stored (within the
- * same transaction).  The session takes d's identity fields, its state
- * becomes active, updated_at becomes d's timestamp, d's evidence refs
- * are added, and the counts move on: the session follows its latest
- * decision (a deliberate difference from the reference, which freezes
- * updated_at and evidence_refs at the first decision).  prior says
- * whether the session had decisions before d: then its stored counts are
- * derived from them and d is added; otherwise they are recounted, so a
- * summary made by POST /sessions before any decision gives way to the
- * real counts, as in the reference.
+ * Refreshes session sid after its n decisions ds (just stored, in the
+ * same transaction) were added.  The session takes the identity fields
+ * of the latest of them, its state becomes active, updated_at becomes
+ * that decision's timestamp, their evidence refs are added, and the
+ * counts move on: the session follows its latest decision (a deliberate
+ * difference from the reference, which freezes updated_at and
+ * evidence_refs at the first decision).  prior says whether the session
+ * had decisions before ds: then its stored counts are derived from them
+ * and ds are added; otherwise they are recounted, so a summary made by
+ * POST /sessions before any decision gives way to the real counts, as in
+ * the reference.  Store errors are returned as they are.
  */
 static enum cv_err
-refresh_session(struct cv_req *req, struct json_object *d, int prior)
+refresh_session(const char *sid, struct json_object *const *ds, size_t n,
+    int prior)
 {
 	static const char *const ident[] = { "agent_id", "actor",
 	    "repository", "policy_pack", NULL };
-	struct json_object	*old = NULL, *s, *refs, *v;
-	const char		*sid, *ts, *const *k;
+	struct json_object	*old = NULL, *s, *refs, *v, *last = ds[0];
+	const char		*const *k;
 	enum cv_err		 rc;
-	size_t			 total;
+	size_t			 i;
 
-	sid = json_object_get_string(json_object_object_get(d, "session_id"));
-	ts = json_object_get_string(json_object_object_get(d, "timestamp"));
+	for (i = 1; i < n; i++)
+		if (later(ds[i], last))
+			last = ds[i];
 	rc = cv_store_get(activity, CV_COLL_SESSIONS, sid, &old);
 	if (rc != CV_OK && rc != CV_ENOENT)
-		return store_err(req, rc);
+		return rc;
 	s = json_object_new_object();
 	cv_json_add_str(s, "schema_version", "cavra.session.v1");
 	cv_json_add_str(s, "session_id", sid);
 	for (k = ident; *k != NULL; k++)
 		json_object_object_add(s, *k,
-		    json_object_get(json_object_object_get(d, *k)));
+		    json_object_get(json_object_object_get(last, *k)));
 	cv_json_add_str(s, "state", "active");
 	cv_json_add_str(s, "started_at", cv_json_str_or(old, "started_at",
-	    ts));
-	cv_json_add_str(s, "updated_at", ts);
-	if ((old == NULL || !prior || !add_counts(old, d, s)) &&
-	    (rc = count_into(req, sid, s, &total)) != CV_OK)
+	    cv_json_str_or(ds[0], "timestamp", "")));
+	cv_json_add_str(s, "updated_at", cv_json_str_or(last, "timestamp",
+	    ""));
+	if ((old == NULL || !prior || !add_counts(old, ds, n, s)) &&
+	    (rc = count_into(sid, s)) != CV_OK)
 		goto out;
 	refs = json_object_new_array();
 	if (cv_json_arr(old, "evidence_refs", &v) == CV_JGET_OK)
 		union_refs(refs, v);
-	union_refs(refs, json_object_object_get(d, "evidence_refs"));
+	for (i = 0; i < n; i++)
+		union_refs(refs, json_object_object_get(ds[i],
+		    "evidence_refs"));
 	json_object_object_add(s, "evidence_refs", refs);
 	/* Fields of the old record this function does not own stay. */
 	if (old != NULL) {
@@ -300,12 +323,170 @@ refresh_session(struct cv_req *req, struct json_object *d, int prior)
 				    json_object_get(val));
 		}
 	}
-	if ((rc = cv_store_put(activity, CV_COLL_SESSIONS, s)) != CV_OK)
-		rc = store_err(req, rc);
+	rc = cv_store_put(activity, CV_COLL_SESSIONS, s);
 out:
 	json_object_put(s);
 	json_object_put(old);
 	return rc;
+}
+
+/*
+ * Group commit.  A request thread that has built a decision queues it.
+ * When no commit is running it becomes the committer: it takes up to
+ * CV_COMMIT_BATCH_MAX queued decisions (its own first) and stores them,
+ * with their sessions refreshed, in one transaction; then it wakes the
+ * threads of that batch and hands the committer's role to the thread at
+ * the head of the queue, if any.  Otherwise it sleeps until one of those
+ * two wakes it.  Each decision is acknowledged only after the transaction
+ * holding it committed.  With one thread this is one transaction per
+ * decision.
+ */
+struct pending {
+	struct json_object	*d;
+	enum cv_err		 rc;
+	int			 done;
+	pthread_cond_t		 wake;
+	struct pending		*next;
+};
+
+static pthread_mutex_t	 store_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t	 registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t	 queue_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pending	*queue_head, **queue_tail = &queue_head;
+static int		 committing;
+
+/*
+ * Stores the n decisions of batch and refreshes each of their sessions
+ * once, inside the caller's transaction.  Store errors are returned.
+ */
+static enum cv_err
+apply_batch(struct pending *const *batch, size_t n)
+{
+	struct cv_filter	 f = { "session_id", NULL };
+	struct json_object	*ds[CV_COMMIT_BATCH_MAX];
+	const char		*sids[CV_COMMIT_BATCH_MAX], *sid;
+	int			 prior[CV_COMMIT_BATCH_MAX];
+	char			*text;
+	size_t			 i, j, ns = 0, nd, len;
+	enum cv_err		 rc;
+
+	/* The batch's sessions, and whether each had decisions before it
+	 * (one row as stored text, uncounted and unparsed: cheap however
+	 * long the session is). */
+	for (i = 0; i < n; i++) {
+		sid = cv_json_str_or(batch[i]->d, "session_id", "");
+		for (j = 0; j < ns && strcmp(sids[j], sid) != 0; j++)
+			;
+		if (j < ns)
+			continue;
+		f.value = sids[ns] = sid;
+		if ((rc = cv_store_list_json(activity, CV_COLL_DECISIONS, &f,
+		    1, 1, 0, &text, &len, NULL)) != CV_OK)
+			return rc;
+		free(text);
+		prior[ns++] = len > 2;
+	}
+	for (i = 0; i < n; i++)
+		if ((rc = cv_store_put(activity, CV_COLL_DECISIONS,
+		    batch[i]->d)) != CV_OK)
+			return rc;
+	for (j = 0; j < ns; j++) {
+		for (i = nd = 0; i < n; i++)
+			if (strcmp(cv_json_str_or(batch[i]->d, "session_id",
+			    ""), sids[j]) == 0)
+				ds[nd++] = batch[i]->d;
+		if ((rc = refresh_session(sids[j], ds, nd, prior[j])) !=
+		    CV_OK)
+			return rc;
+	}
+	return CV_OK;
+}
+
+/* One transaction over the n decisions of batch.  Returns its result. */
+static enum cv_err
+commit_batch(struct pending *const *batch, size_t n)
+{
+	enum cv_err	 rc;
+
+	if ((rc = cv_store_begin(activity)) != CV_OK)
+		return rc;
+	if ((rc = apply_batch(batch, n)) != CV_OK) {
+		cv_store_rollback(activity);
+		return rc;
+	}
+	return cv_store_commit(activity);
+}
+
+/*
+ * Stores the queued decisions of the list at head (up to
+ * CV_COMMIT_BATCH_MAX), setting each one's rc.  When the batch fails as
+ * a whole, each decision is tried in a transaction of its own, so one
+ * that cannot be stored does not take the others with it.
+ */
+static void
+store_batch(struct pending *head)
+{
+	struct pending	*batch[CV_COMMIT_BATCH_MAX], *p;
+	size_t		 i, n = 0;
+	enum cv_err	 rc;
+
+	for (p = head; p != NULL; p = p->next)
+		batch[n++] = p;
+	pthread_mutex_lock(&store_mu);
+	rc = commit_batch(batch, n);
+	for (i = 0; i < n; i++) {
+		if (rc != CV_OK && n > 1)
+			batch[i]->rc = commit_batch(&batch[i], 1);
+		else
+			batch[i]->rc = rc;
+	}
+	pthread_mutex_unlock(&store_mu);
+}
+
+/*
+ * Stores decision d (not consumed) through the group commit and returns
+ * once its transaction committed or failed: CV_OK, or the store's error.
+ */
+static enum cv_err
+commit_decision(struct json_object *d)
+{
+	struct pending	 self = { d, CV_OK, 0, PTHREAD_COND_INITIALIZER,
+	    NULL }, *head, *p, *next;
+	size_t		 n;
+
+	pthread_mutex_lock(&queue_mu);
+	*queue_tail = &self;
+	queue_tail = &self.next;
+	while (!self.done) {
+		if (committing || queue_head != &self) {
+			pthread_cond_wait(&self.wake, &queue_mu);
+			continue;
+		}
+		committing = 1;
+		head = queue_head;
+		for (p = head, n = 1; p->next != NULL &&
+		    n < CV_COMMIT_BATCH_MAX; p = p->next, n++)
+			;
+		queue_head = p->next;
+		if (queue_head == NULL)
+			queue_tail = &queue_head;
+		p->next = NULL;
+		pthread_mutex_unlock(&queue_mu);
+		store_batch(head);
+		pthread_mutex_lock(&queue_mu);
+		for (p = head; p != NULL; p = next) {
+			next = p->next;
+			p->done = 1;
+			if (p != &self)
+				pthread_cond_signal(&p->wake);
+		}
+		committing = 0;
+		if (queue_head != NULL)
+			pthread_cond_signal(&queue_head->wake);
+	}
+	pthread_mutex_unlock(&queue_mu);
+	pthread_cond_destroy(&self.wake);
+	return self.rc;
 }
 
 /*
@@ -321,6 +502,7 @@ mcp_lookup(struct cv_req *req, const char *server, struct json_object **out)
 	size_t			 total;
 
 	*out = NULL;
+	pthread_mutex_lock(&registry_mu);
 	rc = cv_store_get(registry, CV_COLL_MCP_SERVERS, server, out);
 	if (rc == CV_ENOENT) {
 		rc = cv_store_list(registry, CV_COLL_MCP_SERVERS, &f, 1, 1, 0,
@@ -329,6 +511,7 @@ mcp_lookup(struct cv_req *req, const char *server, struct json_object **out)
 			*out = json_object_get(json_object_array_get_idx(items,
 			    0));
 	}
+	pthread_mutex_unlock(&registry_mu);
 	json_object_put(items);
 	if (rc != CV_OK)
 		return cv_fail(req, rc, "MCP trust registry failed");
@@ -338,7 +521,8 @@ mcp_lookup(struct cv_req *req, const char *server, struct json_object **out)
 /*
  * POST /decisions: validates the action, evaluates it against the pack,
  * stores the `cavra.decision.v1` record with the request's other fields,
- * and refreshes the session, in one store transaction.
+ * and refreshes the session, in one store transaction (shared with the
+ * decisions of other threads: see commit_decision()).
  * 404 unknown pack; 422 missing or invalid action_type or target, a
  * non-scalar identity field; 400 a pack that does not load.
  */
@@ -347,9 +531,6 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 {
 	struct json_object	*b = req->json, *d = NULL, *server = NULL;
 	struct json_object	*repo;
-	struct cv_filter	 prior_f = { "session_id", NULL };
-	char			*prior = NULL;	/* "[]" or one record */
-	size_t			 priorlen = 0;
 	const struct cv_pack	*pack;
 	struct cv_action	 act;
 	struct cv_verdict	 v;
@@ -357,7 +538,6 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 	char			*did, ts[CV_TS_LEN], errbuf[512];
 	const char *const	*k;
 	enum cv_err		 rc;
-	int			 intx = 0;
 
 	memset(&act, 0, sizeof(act));
 	if ((rc = string(req, b, "policy_pack", DEFAULT_PACK, &pack_id)) !=
@@ -446,38 +626,13 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 		}
 	}
 
-	prior_f.value = sid;
-	if ((rc = cv_store_begin(activity)) != CV_OK) {
+	if ((rc = commit_decision(d)) != CV_OK) {
 		rc = store_err(req, rc);
 		goto out;
 	}
-	intx = 1;
-	/* Did the session have decisions before this one?  (One row as
-	 * stored text, uncounted and unparsed: cheap however long the
-	 * session is.) */
-	if ((rc = cv_store_list_json(activity, CV_COLL_DECISIONS, &prior_f, 1,
-	    1, 0, &prior, &priorlen, NULL)) != CV_OK) {
-		rc = store_err(req, rc);
-		goto out;
-	}
-	if ((rc = cv_store_put(activity, CV_COLL_DECISIONS, d)) != CV_OK) {
-		rc = store_err(req, rc);
-		goto out;
-	}
-	if ((rc = refresh_session(req, d, priorlen > 2)) != CV_OK)
-		goto out;
-	if ((rc = cv_store_commit(activity)) != CV_OK) {
-		rc = store_err(req, rc);
-		intx = 0;
-		goto out;
-	}
-	intx = 0;
 	cv_resp_json(resp, 200, d);
 	d = NULL;
 out:
-	if (intx)
-		cv_store_rollback(activity);
-	free(prior);
 	json_object_put(d);
 	return rc;
 }
@@ -532,8 +687,11 @@ list(struct cv_req *req, struct cv_resp *resp, size_t coll,
 	if ((rc = filters(req, keys, f, &nf)) != CV_OK ||
 	    (rc = cv_query_page(req, &limit, &offset)) != CV_OK)
 		return rc;
-	if ((rc = cv_store_list_json(activity, coll, f, nf, limit, offset,
-	    &items, &len, &total)) != CV_OK)
+	pthread_mutex_lock(&store_mu);
+	rc = cv_store_list_json(activity, coll, f, nf, limit, offset, &items,
+	    &len, &total);
+	pthread_mutex_unlock(&store_mu);
+	if (rc != CV_OK)
 		return store_err(req, rc);
 	body = cv_arena_printf(req->arena, "{\"items\":%s,\"total\":%zu,"
 	    "\"limit\":%zu,\"offset\":%zu}", items, total, limit, offset);
@@ -569,7 +727,9 @@ get_one(struct cv_req *req, struct cv_resp *resp, size_t coll,
 	struct json_object	*o;
 	enum cv_err		 rc;
 
+	pthread_mutex_lock(&store_mu);
 	rc = cv_store_get(activity, coll, cv_param(req, param), &o);
+	pthread_mutex_unlock(&store_mu);
 	if (rc == CV_ENOENT)
 		return cv_fail(req, rc, "%s", missing);
 	if (rc != CV_OK)
@@ -666,8 +826,8 @@ derive_session(struct cv_req *req, struct json_object *s, const char *sid)
 		json_object_object_add(s, "evidence_refs", refs);
 	}
 	json_object_put(ds);
-	if (n > 0)
-		return count_into(req, sid, s, &total);
+	if (n > 0 && (rc = count_into(sid, s)) != CV_OK)
+		return store_err(req, rc);
 	return CV_OK;
 }
 
@@ -696,10 +856,10 @@ input_count(struct cv_req *req, struct json_object *s, const char *key)
  * counts come from the stored decisions when there are any.  400
  * "invalid session record: ..." for a missing session_id, a state
  * outside active/completed/failed/archived, bad counts or bad
- * evidence_refs.
+ * evidence_refs.  Called with store_mu held.
  */
 static enum cv_err
-h_session_put(struct cv_req *req, struct cv_resp *resp)
+session_put(struct cv_req *req, struct cv_resp *resp)
 {
 	static const char *const strs[] = { "started_at", "updated_at",
 	    "agent_id", "actor", "policy_pack", NULL };
@@ -790,6 +950,17 @@ out:
 }
 
 static enum cv_err
+h_session_put(struct cv_req *req, struct cv_resp *resp)
+{
+	enum cv_err	 rc;
+
+	pthread_mutex_lock(&store_mu);
+	rc = session_put(req, resp);
+	pthread_mutex_unlock(&store_mu);
+	return rc;
+}
+
+static enum cv_err
 worker_init(void)
 {
 	if (cv_store_open(&cv_store_activity, &activity) != CV_OK ||
@@ -840,8 +1011,17 @@ static const struct cv_route routes[] = {
 };
 
 static const struct cv_app app = {
-	"cavra-activity", routes, nitems(routes), init, worker_init,
-	worker_fini
+	.name = "cavra-activity",
+	.routes = routes,
+	.nroutes = nitems(routes),
+	.init = init,
+	.worker_init = worker_init,
+	.worker_fini = worker_fini,
+	/* One process whose threads share one store connection: decisions
+	 * are committed in groups (commit_decision()) and no other
+	 * process's commits invalidate its page cache. */
+	.workers = 1,
+	.threads = CV_ACTIVITY_THREADS,
 };
 
 int

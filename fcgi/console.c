@@ -355,7 +355,9 @@ static const struct cv_route routes[] = {
 };
 
 static const struct cv_app app = {
-	"cavra-console", routes, nitems(routes), NULL, NULL, NULL
+	.name = "cavra-console",
+	.routes = routes,
+	.nroutes = nitems(routes),
 };
 
 int

@@ -45,7 +45,10 @@ worker_fini(void)
 }
 
 static const struct cv_app app = {
-	"cavra-policy", routes, nitems(routes), NULL, NULL, worker_fini
+	.name = "cavra-policy",
+	.routes = routes,
+	.nroutes = nitems(routes),
+	.worker_fini = worker_fini,
 };
 
 int

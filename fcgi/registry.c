@@ -840,8 +840,11 @@ worker_fini(void)
 }
 
 static const struct cv_app app = {
-	"cavra-registry", routes, nitems(routes), NULL, worker_init,
-	worker_fini
+	.name = "cavra-registry",
+	.routes = routes,
+	.nroutes = nitems(routes),
+	.worker_init = worker_init,
+	.worker_fini = worker_fini,
 };
 
 int

@@ -240,8 +240,8 @@ static const struct cv_route routes[] = {
 	{ CV_GET, "/files/{path}/meta", h_get, 0, NULL, NULL },
 };
 
-static const struct cv_app app = { "fuzz", routes, nitems(routes), NULL,
-    NULL, NULL };
+static const struct cv_app app = { .name = "fuzz", .routes = routes,
+    .nroutes = nitems(routes) };
 
 /*
  * Per-process state, as a worker has it: the router and one arena that

@@ -64,9 +64,17 @@ struct cv_app {
 	 * configuration.  A non-CV_OK return exits with status 78 after the
 	 * function has logged one line saying what is wrong. */
 	enum cv_err		(*init)(void);
-	/* Called in each worker after fork: open stores. */
+	/* Called in each worker after fork, before its threads start: open
+	 * stores. */
 	enum cv_err		(*worker_init)(void);
 	void			(*worker_fini)(void);
+	/* Worker processes (0: CV_WORKERS_DEFAULT) and request threads per
+	 * worker (0 or 1: one).  More than one thread means every handler
+	 * and everything worker_init() opens is safe to use from several
+	 * threads at once; CAVRA_THREADS (-t) then overrides the count.
+	 * CAVRA_WORKERS (-n) overrides the processes of every responder. */
+	int			 workers;
+	int			 threads;
 };
 
 struct cv_req {
@@ -171,7 +179,8 @@ size_t		 cv_cors_origins(const char *const **);
 /* Allow-Origin value for an Origin header, or NULL if not allowed. */
 const char	*cv_cors_allow(const char *origin);
 
-/* The responder's main(): options -s SOCKET, -n WORKERS, --routes. */
+/* The responder's main(): options -s SOCKET, -n WORKERS, -t THREADS,
+ * --routes. */
 int		 cv_serve_main(const struct cv_app *, int, char **);
 
 #endif /* !CV_HTTP_H */

@@ -25,6 +25,10 @@
 #define CV_ARENA_CHUNK		(16 * 1024)	/* per-request arena chunk size */
 #define CV_WORKERS_DEFAULT	2		/* worker processes per responder */
 #define CV_WORKERS_MAX		64
+#define CV_THREADS_MAX		64		/* request threads per worker */
+#define CV_ACTIVITY_THREADS	16		/* cavra-activity request threads */
+#define CV_COMMIT_BATCH_MAX	64		/* decisions per group commit */
+#define CV_THREAD_WAKE_MS	20		/* stop: re-signal blocked threads */
 #define CV_BACKLOG		128		/* listen(2) backlog of a responder */
 #define CV_CORS_ORIGINS_MAX	32		/* entries of CAVRA_CORS_ORIGINS */
 

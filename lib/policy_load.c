@@ -1,7 +1,7 @@
 /*
  * Policy packs on disk: choosing the policy root, reading policy.yaml
  * with libyaml into json-c, merging metadata.inherits, normalising, and
- * the per-process cache of compiled packs.
+ * the per-thread cache of compiled packs.
  *
  * The YAML reader is deliberately small: block and flow collections,
  * scalars resolved the YAML 1.1 way PyYAML's safe loader does for the
@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +36,17 @@
 #include "cv_policy.h"
 #include "cv_util.h"
 #include "policy_int.h"
+
+/* A thread's compiled packs (most recently used last) and policy root. */
+struct pcache {
+	struct cv_pack	*packs[CV_POLICY_CACHE_MAX];
+	size_t		 n;
+	char		*root;
+};
+
+static pthread_key_t	 pcache_key;
+static pthread_once_t	 pcache_once = PTHREAD_ONCE_INIT;
+static struct pcache	*pcache(void);
 
 #ifndef CAVRA_PKGDATADIR
 #define CAVRA_PKGDATADIR	"/usr/local/share/cavra"
@@ -85,13 +97,13 @@ seterr(char *buf, size_t len, const char *fmt, ...)
  * The policy root now in force: CAVRA_POLICY_DIR when set, else
  * ./policies when it is a directory, else the installed data directory.
  * Computed on every call (tests and operators may change the
- * environment); the returned string is static and valid until the next
- * call.
+ * environment); the returned string belongs to the calling thread and
+ * is valid until its next call.
  */
 const char *
 cv_policy_root(void)
 {
-	static char	*cur;
+	struct pcache	*pc = pcache();
 	const char	*want, *env;
 	struct stat	 st;
 
@@ -101,11 +113,11 @@ cv_policy_root(void)
 		want = "policies";
 	else
 		want = CAVRA_PKGDATADIR "/policies";
-	if (cur == NULL || strcmp(cur, want) != 0) {
-		free(cur);
-		cur = cv_xstrdup(want);
+	if (pc->root == NULL || strcmp(pc->root, want) != 0) {
+		free(pc->root);
+		pc->root = cv_xstrdup(want);
 	}
-	return cur;
+	return pc->root;
 }
 
 /*
@@ -1140,27 +1152,65 @@ pack_fresh(const struct cv_pack *pk)
 	return 1;
 }
 
-/* The cache: most recently used last. */
-static struct cv_pack	*cache[CV_POLICY_CACHE_MAX];
-static size_t		 ncache;
+static void
+cache_remove(struct pcache *pc, size_t i)
+{
+	pack_free(pc->packs[i]);
+	memmove(&pc->packs[i], &pc->packs[i + 1], (pc->n - i - 1) *
+	    sizeof(*pc->packs));
+	pc->packs[--pc->n] = NULL;
+}
+
+/* Thread exit: the thread's packs and root go. */
+static void
+pcache_free(void *arg)
+{
+	struct pcache	*pc = arg;
+
+	while (pc->n > 0)
+		cache_remove(pc, pc->n - 1);
+	free(pc->root);
+	free(pc);
+}
 
 static void
-cache_remove(size_t i)
+pcache_key_init(void)
 {
-	pack_free(cache[i]);
-	memmove(&cache[i], &cache[i + 1], (ncache - i - 1) * sizeof(*cache));
-	cache[--ncache] = NULL;
+	if (pthread_key_create(&pcache_key, pcache_free) != 0)
+		cv_fatal("pthread_key_create failed");
 }
 
 /*
- * Frees every cached pack (tests, and a clean exit under a leak checker).
+ * The calling thread's cache, created on first use.  Each thread of a
+ * threaded responder compiles the packs it uses once, and no pack is
+ * freed under another thread's evaluation.
+ */
+static struct pcache *
+pcache(void)
+{
+	struct pcache	*pc;
+
+	pthread_once(&pcache_once, pcache_key_init);
+	if ((pc = pthread_getspecific(pcache_key)) == NULL) {
+		pc = cv_xcalloc(1, sizeof(*pc));
+		if (pthread_setspecific(pcache_key, pc) != 0)
+			cv_fatal("pthread_setspecific failed");
+	}
+	return pc;
+}
+
+/*
+ * Frees every pack cached by the calling thread (tests, and a clean exit
+ * under a leak checker).
  * Packs handed out before become invalid.
  */
 void
 cv_policy_cache_clear(void)
 {
-	while (ncache > 0)
-		cache_remove(ncache - 1);
+	struct pcache	*pc = pcache();
+
+	while (pc->n > 0)
+		cache_remove(pc, pc->n - 1);
 }
 
 /*
@@ -1173,6 +1223,7 @@ enum cv_err
 cv_policy_get(const char *id, const struct cv_pack **out, char *errbuf,
     size_t errlen)
 {
+	struct pcache	*pc = pcache();
 	const char	*root;
 	struct cv_pack	*pk;
 	enum cv_err	 rc;
@@ -1185,27 +1236,27 @@ cv_policy_get(const char *id, const struct cv_pack **out, char *errbuf,
 		return CV_EINVAL;
 	}
 	root = cv_policy_root();
-	for (i = 0; i < ncache; i++) {
-		pk = cache[i];
+	for (i = 0; i < pc->n; i++) {
+		pk = pc->packs[i];
 		if (strcmp(pk->id, id) != 0 || strcmp(pk->root, root) != 0)
 			continue;
 		if (!pack_fresh(pk)) {
-			cache_remove(i);
+			cache_remove(pc, i);
 			break;
 		}
-		if (i + 1 < ncache) {
-			memmove(&cache[i], &cache[i + 1],
-			    (ncache - i - 1) * sizeof(*cache));
-			cache[ncache - 1] = pk;
+		if (i + 1 < pc->n) {
+			memmove(&pc->packs[i], &pc->packs[i + 1],
+			    (pc->n - i - 1) * sizeof(*pc->packs));
+			pc->packs[pc->n - 1] = pk;
 		}
 		*out = pk;
 		return CV_OK;
 	}
 	if ((rc = pack_load(root, id, &pk, errbuf, errlen)) != CV_OK)
 		return rc;
-	if (ncache == CV_POLICY_CACHE_MAX)
-		cache_remove(0);
-	cache[ncache++] = pk;
+	if (pc->n == CV_POLICY_CACHE_MAX)
+		cache_remove(pc, 0);
+	pc->packs[pc->n++] = pk;
 	*out = pk;
 	return CV_OK;
 }

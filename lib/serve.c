@@ -3,7 +3,8 @@
  * opens the listening socket (-s PATH, or fd 0 as FastCGI process managers
  * hand it over), forks N workers and restarts any that die; workers that
  * accept FastCGI requests with FCGX_Accept_r and run each through
- * cv_dispatch().  SIGTERM or SIGINT stops the parent, which stops the
+ * cv_dispatch(), in one thread or, for a responder that declares itself
+ * thread-safe, in several.  SIGTERM or SIGINT stops the parent, which stops the
  * workers (each finishes its current request) and removes its socket.
  */
 #include "config.h"
@@ -14,7 +15,9 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,13 @@ on_stop(int sig)
 {
 	(void)sig;
 	stopping = 1;
+}
+
+/* SIGUSR1: only interrupts a request thread's accept(2). */
+static void
+on_wake(int sig)
+{
+	(void)sig;
 }
 
 static void
@@ -97,13 +107,29 @@ read_body(FCGX_Request *fr, struct cv_arena *a, char **body, size_t *len)
 	*len = (size_t)got;
 }
 
+/* What every request thread of a worker shares. */
+struct worker {
+	const struct cv_app	*app;
+	const struct cv_router	*router;
+	int			 fd;
+};
+
+/* A request thread's slot: its id and whether it has returned. */
+struct rthread {
+	pthread_t		 tid;
+	const struct worker	*w;
+	atomic_int		 done;
+};
+
 /*
- * One worker: accepts and answers requests until told to stop.
+ * Accepts and answers requests on w->fd until the worker is told to stop.
+ * Runs in every request thread, the worker's main thread included; each
+ * has its own FastCGI request and arena.
  */
 static void
-worker(const struct cv_app *app, const struct cv_router *router, int fd)
+serve_requests(const struct worker *w)
 {
-	struct cv_dispatch	 d = { app, router };
+	struct cv_dispatch	 d = { w->app, w->router };
 	FCGX_Request		 fr;
 	struct cv_arena		 arena;
 	struct cv_req		 req;
@@ -112,14 +138,9 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd)
 	char			*body, *out;
 	size_t			 blen, olen;
 
-	set_handler(SIGTERM, on_stop);
-	set_handler(SIGINT, on_stop);
-	signal(SIGPIPE, SIG_IGN);
-	if (app->worker_init != NULL && app->worker_init() != CV_OK)
-		exit(EXIT_CONFIG);
 	cv_arena_init(&arena);
-	if (FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
-		cv_fatal("%s: FCGX_InitRequest failed", app->name);
+	if (FCGX_InitRequest(&fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		cv_fatal("%s: FCGX_InitRequest failed", w->app->name);
 	while (!stopping) {
 		if (FCGX_Accept_r(&fr) < 0) {
 			if (stopping)
@@ -135,10 +156,10 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd)
 		cv_dispatch(&d, &req, &resp, fcgi_env, &fr, body, blen);
 		out = cv_resp_render(&arena, &req, &resp, &olen);
 		if (FCGX_PutStr(out, (int)olen, fr.out) < 0)
-			cv_log("%s: client went away", app->name);
+			cv_log("%s: client went away", w->app->name);
 		/* Log before FCGX_Finish_r(): it frees the parameters that
 		 * req.method_name points into. */
-		cv_log("%s %s %s %d %lldus", app->name, req.method_name,
+		cv_log("%s %s %s %d %lldus", w->app->name, req.method_name,
 		    req.path != NULL ? req.path : "-", resp.status,
 		    elapsed_us(&t0));
 		FCGX_Finish_r(&fr);
@@ -149,13 +170,81 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd)
 	}
 	FCGX_Free(&fr, 0);
 	cv_arena_free(&arena);
+}
+
+/* Thread entry: serve, then say so. */
+static void *
+rthread_main(void *arg)
+{
+	struct rthread	*t = arg;
+
+	serve_requests(t->w);
+	atomic_store(&t->done, 1);
+	return NULL;
+}
+
+/*
+ * One worker process: worker_init(), then `nthreads` request threads (the
+ * main thread is one of them) until SIGTERM/SIGINT.  Only the main thread
+ * takes those signals; on stop it wakes the others out of accept(2) with
+ * SIGUSR1 (resent every CV_THREAD_WAKE_MS, since one can arrive just
+ * before a thread blocks) and joins them, each finishing its request.
+ */
+static void
+worker(const struct cv_app *app, const struct cv_router *router, int fd,
+    int nthreads)
+{
+	struct worker		 w = { app, router, fd };
+	struct rthread		*ts = NULL;
+	struct timespec		 nap = { 0, CV_THREAD_WAKE_MS * 1000000L };
+	sigset_t		 stop, old;
+	int			 i, n = 0, left;
+
+	set_handler(SIGTERM, on_stop);
+	set_handler(SIGINT, on_stop);
+	set_handler(SIGUSR1, on_wake);
+	signal(SIGPIPE, SIG_IGN);
+	if (app->worker_init != NULL && app->worker_init() != CV_OK)
+		exit(EXIT_CONFIG);
+	if (nthreads > 1) {
+		ts = cv_xcalloc((size_t)nthreads - 1, sizeof(*ts));
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &stop, &old);
+		for (n = 0; n < nthreads - 1; n++) {
+			ts[n].w = &w;
+			if (pthread_create(&ts[n].tid, NULL, rthread_main,
+			    &ts[n]) != 0) {
+				cv_log("%s: pthread_create failed; %d threads",
+				    app->name, n + 1);
+				break;
+			}
+		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	serve_requests(&w);
+	do {
+		left = 0;
+		for (i = 0; i < n; i++)
+			if (!atomic_load(&ts[i].done)) {
+				pthread_kill(ts[i].tid, SIGUSR1);
+				left++;
+			}
+		if (left > 0)
+			nanosleep(&nap, NULL);
+	} while (left > 0);
+	for (i = 0; i < n; i++)
+		pthread_join(ts[i].tid, NULL);
+	free(ts);
 	if (app->worker_fini != NULL)
 		app->worker_fini();
 	exit(0);
 }
 
 static pid_t
-spawn(const struct cv_app *app, const struct cv_router *router, int fd)
+spawn(const struct cv_app *app, const struct cv_router *router, int fd,
+    int nthreads)
 {
 	pid_t	 pid;
 
@@ -164,15 +253,38 @@ spawn(const struct cv_app *app, const struct cv_router *router, int fd)
 		return -1;
 	}
 	if (pid == 0)
-		worker(app, router, fd);
+		worker(app, router, fd, nthreads);
 	return pid;
+}
+
+/*
+ * Parses a count option: `s` (NULL: leave *out) must be a decimal
+ * 1..max.  Otherwise one line names `what` and CV_EINVAL is returned.
+ */
+static enum cv_err
+count(const struct cv_app *app, const char *what, const char *s, long max,
+    long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL)
+		return CV_OK;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 1 || v > max) {
+		cv_log("%s: %s must be 1..%ld", app->name, what, max);
+		return CV_EINVAL;
+	}
+	*out = v;
+	return CV_OK;
 }
 
 static void
 usage(const char *name)
 {
-	fprintf(stderr, "usage: %s [-n workers] [-s socket] | --routes\n",
-	    name);
+	fprintf(stderr, "usage: %s [-n workers] [-t threads] [-s socket] | "
+	    "--routes\n", name);
 	exit(2);
 }
 
@@ -203,7 +315,7 @@ print_routes(const struct cv_app *app)
  */
 static int
 supervise(const struct cv_app *app, const struct cv_router *router, int fd,
-    pid_t *pids, int n)
+    int nthreads, pid_t *pids, int n)
 {
 	pid_t	 pid;
 	int	 i, status, rc = 0, alive = 0;
@@ -244,7 +356,7 @@ supervise(const struct cv_app *app, const struct cv_router *router, int fd,
 		    WIFSIGNALED(status) ? WTERMSIG(status) :
 		    WEXITSTATUS(status));
 		sleep(WIFSIGNALED(status) ? 0 : 1);
-		if ((pids[i] = spawn(app, router, fd)) > 0)
+		if ((pids[i] = spawn(app, router, fd, nthreads)) > 0)
 			alive++;
 	}
 	return rc;
@@ -254,10 +366,9 @@ int
 cv_serve_main(const struct cv_app *app, int argc, char **argv)
 {
 	struct cv_router	*router;
-	const char		*sock = NULL, *w;
+	const char		*sock = NULL;
 	pid_t			 pids[CV_WORKERS_MAX];
-	char			*end;
-	long			 n = CV_WORKERS_DEFAULT;
+	long			 n, t;
 	int			 i, fd, rc, ch;
 	mode_t			 old;
 
@@ -265,26 +376,32 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 		print_routes(app);
 		return 0;
 	}
-	if ((w = cv_env("CAVRA_WORKERS")) != NULL) {
-		n = strtol(w, &end, 10);
-		if (*end != '\0' || n < 1 || n > CV_WORKERS_MAX) {
-			cv_log("%s: CAVRA_WORKERS must be 1..%d", app->name,
-			    CV_WORKERS_MAX);
-			return EXIT_CONFIG;
-		}
-	}
-	while ((ch = getopt(argc, argv, "n:s:")) != -1) {
+	n = app->workers > 0 ? app->workers : CV_WORKERS_DEFAULT;
+	t = app->threads > 1 ? app->threads : 1;
+	if (count(app, "CAVRA_WORKERS", cv_env("CAVRA_WORKERS"),
+	    CV_WORKERS_MAX, &n) != CV_OK || (t > 1 && count(app,
+	    "CAVRA_THREADS", cv_env("CAVRA_THREADS"), CV_THREADS_MAX, &t) !=
+	    CV_OK))
+		return EXIT_CONFIG;
+	while ((ch = getopt(argc, argv, "n:s:t:")) != -1) {
 		switch (ch) {
 		case 'n':
-			n = strtol(optarg, &end, 10);
-			if (*end != '\0' || n < 1 || n > CV_WORKERS_MAX) {
-				cv_log("%s: -n must be 1..%d", app->name,
-				    CV_WORKERS_MAX);
+			if (count(app, "-n", optarg, CV_WORKERS_MAX, &n) !=
+			    CV_OK)
 				return EXIT_CONFIG;
-			}
 			break;
 		case 's':
 			sock = optarg;
+			break;
+		case 't':
+			if (app->threads <= 1) {
+				cv_log("%s: -t: this responder runs one "
+				    "thread per worker", app->name);
+				return EXIT_CONFIG;
+			}
+			if (count(app, "-t", optarg, CV_THREADS_MAX, &t) !=
+			    CV_OK)
+				return EXIT_CONFIG;
 			break;
 		default:
 			usage(argv[0]);
@@ -326,10 +443,10 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 	set_handler(SIGINT, on_stop);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < n; i++)
-		pids[i] = spawn(app, router, fd);
-	cv_log("%s: %ld workers on %s", app->name, n,
+		pids[i] = spawn(app, router, fd, (int)t);
+	cv_log("%s: %ld workers x %ld threads on %s", app->name, n, t,
 	    sock != NULL ? sock : "fd 0");
-	rc = supervise(app, router, fd, pids, (int)n);
+	rc = supervise(app, router, fd, (int)t, pids, (int)n);
 	if (sock != NULL)
 		unlink(sock);
 	cv_router_free(router);

@@ -4,9 +4,8 @@
  */
 #include "config.h"
 
-#include <sys/random.h>
+#include <openssl/rand.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,30 +46,23 @@ cv_ts_now(char *buf, size_t len)
 
 /*
  * Fills buf with n lowercase hex digits and a NUL (buf holds n + 1).
- * Random bytes come from getrandom(2); a failure there is fatal, since
- * ids must not repeat.
+ * Random bytes come from OpenSSL's DRBG (seeded from the kernel, reseeded
+ * after fork(2), safe across threads, and no system call per id); a
+ * failure there is fatal, since ids must not repeat.
  */
 void
 cv_rand_hex(char *buf, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		 raw[64];
-	size_t			 i, want, got;
-	ssize_t			 r;
+	size_t			 i, want;
 
 	while (n > 0) {
 		want = (n + 1) / 2;
 		if (want > sizeof(raw))
 			want = sizeof(raw);
-		for (got = 0; got < want; got += (size_t)r) {
-			r = getrandom(raw + got, want - got, 0);
-			if (r < 0 && errno == EINTR) {
-				r = 0;
-				continue;
-			}
-			if (r < 0)
-				cv_fatal("getrandom: %s", strerror(errno));
-		}
+		if (RAND_bytes(raw, (int)want) != 1)
+			cv_fatal("RAND_bytes failed");
 		for (i = 0; i < want * 2 && n > 0; i++, n--)
 			*buf++ = hex[(raw[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
 	}

@@ -64,8 +64,8 @@ static const struct cv_route routes[] = {
 	{ CV_POST, "/fail", h_fail, CV_BODY_JSON, NULL, NULL },
 };
 
-static const struct cv_app app = { "test", routes, nitems(routes), NULL,
-    NULL, NULL };
+static const struct cv_app app = { .name = "test", .routes = routes,
+    .nroutes = nitems(routes) };
 
 struct env {
 	const char	*kv[16][2];
