@@ -19,7 +19,9 @@
 # exit.
 #
 # Environment (defaults in brackets):
-#   WORKERS   workers per responder and for the no-op [2]
+#   WORKERS   worker processes of the no-op and, when set, of every
+#             responder [2 for the no-op; each responder's own default:
+#             2, cavra-activity 1 process of 16 threads]
 #   CONN      wrk connections [32]
 #   THREADS   wrk threads [2]
 #   DURATION  seconds per measurement [10]
@@ -54,7 +56,8 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 arg=${1:-}
 builddir=$(cd "${arg:-$srcdir}" && pwd)
 
-WORKERS=${WORKERS:-2}
+WORKERS=${WORKERS:-}
+NOOP_WORKERS=${WORKERS:-2}
 CONN=${CONN:-32}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-10}
@@ -76,7 +79,7 @@ die()
 	exit 1
 }
 
-for v in WORKERS CONN THREADS DURATION WARMUP ROUNDS NGINX_WORKERS; do
+for v in NOOP_WORKERS CONN THREADS DURATION WARMUP ROUNDS NGINX_WORKERS; do
 	case ${!v} in
 	'' | *[!0-9]*) die "$v must be a number" ;;
 	esac
@@ -190,23 +193,23 @@ fi
 # ---------------------------------------------------------------------
 # Start the responders, each in its own -s socket, and wait for them.
 
-start()
+start()	# start NAME BINARY [WORKERS]
 {
-	local name=$1 bin=$2
+	local name=$1 bin=$2 n=${3:-}
 
 	(cd "$tmp/work" && exec "$bin" -s "$tmp/run/$name.sock" \
-	    -n "$WORKERS" 2>>"$tmp/logs/$name.log") &
+	    ${n:+-n "$n"} 2>>"$tmp/logs/$name.log") &
 	pids+=("$!")
 	names+=("$name")
 }
 
-start noop "$noop"
+start noop "$noop" "$NOOP_WORKERS"
 responders=()
 for bin in "$builddir"/fcgi/cavra-*; do
 	if [ -f "$bin" ] && [ -x "$bin" ]; then
 		name=${bin##*/cavra-}
 		responders+=("$name")
-		start "$name" "$bin"
+		start "$name" "$bin" "$WORKERS"
 	fi
 done
 [ "${#responders[@]}" -gt 0 ] ||
@@ -509,7 +512,7 @@ if [ "$commit" != unknown ] &&
 	commit="$commit (with uncommitted changes)"
 fi
 model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-cmd="WORKERS=$WORKERS CONN=$CONN THREADS=$THREADS DURATION=$DURATION"
+cmd="${WORKERS:+WORKERS=$WORKERS }CONN=$CONN THREADS=$THREADS DURATION=$DURATION"
 cmd="$cmd WARMUP=$WARMUP ROUNDS=$ROUNDS STORE=$STORE NGINX_WORKERS=$NGINX_WORKERS"
 [ -z "$ONLY" ] || cmd="$cmd ONLY=$ONLY"
 [ -z "$CLASSES" ] || cmd="$cmd CLASSES=$CLASSES"
@@ -523,7 +526,7 @@ report()
 	echo "- software: $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $("$WRK" -v 2>&1 | head -n 1 | awk '{ print $1, $2 }')"
 	echo "- build: commit $commit, $builddir"
 	echo "- command: \`$cmd\`"
-	echo "- wrk: \`$WRK -t$THREADS -c$CONN -d${DURATION}s --latency\`, $ROUNDS rounds per side (medians), after ${WARMUP}s of warm-up; stores: $STORE; $WORKERS workers per responder; nginx: $NGINX_WORKERS worker, access log off"
+	echo "- wrk: \`$WRK -t$THREADS -c$CONN -d${DURATION}s --latency\`, $ROUNDS rounds per side (medians), after ${WARMUP}s of warm-up; stores: $STORE; workers: ${WORKERS:-as each responder defaults} (no-op: $NOOP_WORKERS); nginx: $NGINX_WORKERS worker, access log off"
 	echo
 	echo "| class | request | status | rps | p50 ms | p99 ms | noop rps | noop p50 ms | noop p99 ms | ratio | ratio per round | errors | responder | RSS MiB |"
 	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"

@@ -32,7 +32,7 @@ expect_config_error() {
 	ok $? "$desc (exit $rc, $lines line(s): $(cat "$tmp/err"))"
 }
 
-echo "1..10"
+echo "1..15"
 printf '{"issuer": "x",' >"$tmp/bad.json"
 printf -- '- a\n- b\n' >"$tmp/list.yaml"
 printf 'issuer: x\naudience: [a, b\n' >"$tmp/bad.yaml"
@@ -53,6 +53,9 @@ expect_config_error "artifact root that is not a directory" \
 expect_config_error "bad CAVRA_WORKERS" CAVRA_WORKERS CAVRA_WORKERS=lots "$bin"
 expect_config_error "policy directory without the default pack" \
 	cavra-ai-agent-baseline CAVRA_POLICY_DIR="$tmp" "$act"
+expect_config_error "bad CAVRA_THREADS" CAVRA_THREADS CAVRA_THREADS=0 "$act"
+expect_config_error "-t on a single-threaded responder" "one thread" \
+	"$bin" -t 4
 
 # A good configuration starts; SIGTERM stops it cleanly.
 CAVRA_APPROVAL_OIDC_CONFIG="$tmp/good.json" \
@@ -69,3 +72,20 @@ rc=$?
 ok "$rc" "SIGTERM stops it with status 0 (got $rc)"
 [ ! -e "$tmp/good.sock" ]
 ok $? "its socket is removed"
+
+# The threaded responder (cavra-activity) stops as cleanly: every request
+# thread leaves accept(2) and the worker exits.
+CAVRA_POLICY_DIR="$top_srcdir/policies" CAVRA_ACTIVITY_STORE="$tmp/activity.json" \
+	CAVRA_REGISTRY_STORE="$tmp/registry.json" \
+	"$act" -s "$tmp/act.sock" -t 8 2>"$tmp/act.err" </dev/null &
+pid=$!
+i=0
+while [ ! -S "$tmp/act.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -S "$tmp/act.sock" ] && grep -q "1 workers x 8 threads" "$tmp/act.err"
+ok $? "cavra-activity starts 1 worker of 8 threads ($(head -c 200 "$tmp/act.err"))"
+kill -TERM $pid
+wait $pid
+rc=$?
+ok "$rc" "SIGTERM stops cavra-activity with status 0 (got $rc)"
+[ ! -e "$tmp/act.sock" ] && ! pgrep -f "$tmp/act.sock" >/dev/null
+ok $? "its socket is removed and no worker is left"
