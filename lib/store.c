@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,32 @@ cv_store_locate(const struct cv_store_def *def, const char **kind,
 		*path = p;
 	if (by != NULL)
 		*by = b;
+}
+
+/*
+ * Fork generation: bumped in the child of every fork(2) by a
+ * pthread_atfork() handler, so a store can tell it was opened by its
+ * parent without a getpid() system call per store call.  Written only by
+ * that handler, which runs while the child has a single thread, before
+ * any other thread of the child exists; every later read is ordered after
+ * that write, so a plain int is race-free.  A child made by a raw clone(2)
+ * or _Fork() runs no handler and is not told apart: exec or _exit there.
+ */
+static unsigned int	fork_gen;
+static pthread_once_t	fork_once = PTHREAD_ONCE_INIT;
+
+static void
+fork_child(void)
+{
+	fork_gen++;
+}
+
+/* Registers fork_child(), once per process (pthread_once). */
+static void
+fork_init(void)
+{
+	if (pthread_atfork(NULL, NULL, fork_child) != 0)
+		cv_fatal("store: pthread_atfork failed");
 }
 
 /* A name we may put between double quotes in SQL: [a-z_][a-z0-9_]*. */
@@ -187,7 +214,9 @@ cv_store_open_path(const struct cv_store_def *def, int sqlite,
 	s->def = def;
 	s->ops = sqlite ? &cv_store_sqlite_ops : &cv_store_json_ops;
 	s->path = cv_xstrdup(path);
-	s->pid = getpid();
+	if ((errno = pthread_once(&fork_once, fork_init)) != 0)
+		cv_fatal("store: pthread_once: %s", strerror(errno));
+	s->gen = fork_gen;
 	if ((rc = make_parent(path)) != CV_OK)
 		goto out;
 	if ((rc = s->ops->open(s)) != CV_OK)
@@ -221,7 +250,7 @@ cv_store_close(struct cv_store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->pid == getpid()) {
+	if (s->gen == fork_gen) {
 		if (s->in_txn)
 			s->ops->rollback(s);
 		s->ops->close(s);
@@ -242,11 +271,14 @@ cv_store_path(const struct cv_store *s)
 	return s->path;
 }
 
-/* CV_EINTERNAL (logged) when s was opened by another process. */
+/*
+ * CV_EINTERNAL (logged) when s was opened by another process: one forked
+ * since (see fork_gen).
+ */
 static enum cv_err
 same_process(const struct cv_store *s)
 {
-	if (s->pid == getpid())
+	if (s->gen == fork_gen)
 		return CV_OK;
 	cv_log("store %s: used in a process forked after it was opened",
 	    s->def->name);

@@ -81,7 +81,8 @@ struct cv_store {
 	const struct cv_store_def	*def;
 	const struct cv_store_ops	*ops;
 	char				*path;
-	pid_t				 pid;		/* process that opened it */
+	unsigned int			 gen;		/* fork_gen when opened
+							   (store.c) */
 	int				 in_txn;
 	void				*be;		/* backend state */
 };
