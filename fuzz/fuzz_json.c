@@ -3,13 +3,16 @@
  * serialisers that digests and the store key rely on: every input is
  * parsed with the request body's depth limit, and a value that parses is
  * written canonically and compactly, deep-copied with sorted keys and
- * turned into a store key.
+ * turned into a store key, and written with sorted keys as the SQLite
+ * store writes a payload.
  *
- * Besides crashes, leaks and UB it checks three properties and aborts
+ * Besides crashes, leaks and UB it checks four properties and aborts
  * when one fails: an accepted input has no raw control byte but white
- * space, the sorted copy has the same canonical text as the value, and
- * canonical text (pure ASCII, same nesting) parses again to the same
- * canonical text (but for a json-c bug, see fuzz.h).
+ * space, the sorted copy has the same canonical text as the value,
+ * cv_json_print_sorted() and cv_json_key_sorted() give what json-c and
+ * cv_json_key() give for the sorted copy, byte for byte, and canonical
+ * text (pure ASCII, same nesting) parses again to the same canonical text
+ * (but for a json-c bug, see fuzz.h).
  */
 #include "config.h"
 
@@ -37,11 +40,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cv_arena		 a;
+	struct printbuf		*pb;
 	struct json_object	*o, *sorted, *again;
-	const char		*s;
+	const char		*s, *text, *k1, *k2;
 	char			*canon, *canon2, *compact, err[256];
 	int64_t			 i64;
-	size_t			 i;
+	size_t			 i, len;
 	int			 b, in;
 
 	if (cv_json_parse((const char *)data, size, CV_JSON_DEPTH_MAX, &o,
@@ -75,6 +79,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	canon2 = cv_json_canonical(&a, sorted);
 	check(strcmp(canon, canon2) == 0, "sorted copy differs", canon,
 	    canon2);
+	text = json_object_to_json_string_length(sorted,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if ((pb = printbuf_new()) == NULL || text == NULL)
+		check(0, "out of memory", "", NULL);
+	check(cv_json_print_sorted(pb, o) == 0 && (size_t)pb->bpos == len &&
+	    memcmp(pb->buf, text, len) == 0,
+	    "sorted print differs from the sorted copy printed", pb->buf,
+	    text);
+	printbuf_free(pb);
+	k1 = cv_json_key(&a, sorted);
+	k2 = cv_json_key_sorted(&a, o);
+	check((k1 == NULL && k2 == NULL) || (k1 != NULL && k2 != NULL &&
+	    strcmp(k1, k2) == 0), "sorted key differs from the copy's key",
+	    k2 != NULL ? k2 : "(null)", k1);
 	json_object_put(sorted);
 
 	if (cv_json_parse(canon, strlen(canon), CV_JSON_DEPTH_MAX, &again,

@@ -47,6 +47,12 @@ struct json_object *cv_json_sorted_new(struct json_object *);
 /* Value as a filter/sort key: string as is, scalars as JSON text,
  * NULL for absent or null.  Arena. */
 const char	*cv_json_key(struct cv_arena *, struct json_object *);
+/* The key of cv_json_sorted_new(o), without the copy.  Arena. */
+const char	*cv_json_key_sorted(struct cv_arena *, struct json_object *);
+/* Appends what json-c prints for cv_json_sorted_new(o) with
+ * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, without the
+ * copy.  0, or -1 when out of memory. */
+int		 cv_json_print_sorted(struct printbuf *, struct json_object *);
 
 /* Shorthands that add to an object; NULL string adds JSON null. */
 void		 cv_json_add_str(struct json_object *, const char *,

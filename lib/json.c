@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/printbuf.h>
+
 #include "cv_arena.h"
 #include "cv_json.h"
 
@@ -543,6 +545,225 @@ cv_json_sorted_new(struct json_object *o)
 	}
 }
 
+/* One member of an object: its key and value, for sorting. */
+struct member {
+	const char		*k;
+	struct json_object	*v;
+};
+
+#define SORT_STACK	32	/* members sorted without a malloc */
+
+static int
+member_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct member *)a)->k,
+	    ((const struct member *)b)->k);
+}
+
+/*
+ * Appends n bytes to pb, in place when they fit (as json-c's
+ * printbuf_memappend_fast() does), else through printbuf_memappend().
+ * -1 when pb cannot grow.
+ */
+static inline int
+pb_add(struct printbuf *pb, const char *s, size_t n)
+{
+	if (n < (size_t)(pb->size - pb->bpos)) {
+		memcpy(pb->buf + pb->bpos, s, n);
+		pb->bpos += (int)n;
+		pb->buf[pb->bpos] = '\0';
+		return 0;
+	}
+	if (n > INT32_MAX)
+		return -1;
+	return printbuf_memappend(pb, s, (int)n) < 0 ? -1 : 0;
+}
+
+/* Bytes json-c escapes in a string (with JSON_C_TO_STRING_NOSLASHESCAPE):
+ * below 0x20, '"' and '\\'. */
+static const unsigned char escaped[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/*
+ * Appends s[0..n) to pb between double quotes, escaped as json-c's
+ * json_escape_str() does with JSON_C_TO_STRING_NOSLASHESCAPE: \b \n \r
+ * \t \f \" \\ short, other bytes below 0x20 (NUL too) as \u00xx in
+ * lower-case hex, every other byte ('/' too) as it is.  -1 when pb cannot
+ * grow.
+ */
+static int
+print_string(struct printbuf *pb, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s;
+	char			 esc[6];
+	size_t			 i, start = 0, elen;
+
+	if (pb_add(pb, "\"", 1) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!escaped[p[i]])
+			continue;
+		elen = 2;
+		esc[0] = '\\';
+		switch (p[i]) {
+		case '\b': esc[1] = 'b'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[p[i] >> 4];
+			esc[5] = hex[p[i] & 0xf];
+			elen = 6;
+		}
+		if (pb_add(pb, s + start, i - start) < 0 ||
+		    pb_add(pb, esc, elen) < 0)
+			return -1;
+		start = i + 1;
+	}
+	if (pb_add(pb, s + start, i - start) < 0)
+		return -1;
+	return pb_add(pb, "\"", 1);
+}
+
+/*
+ * Appends an integer as json-c does: signed, or unsigned for a value
+ * json-c holds as uint64 (json_object_get_int64() clamps those to
+ * INT64_MAX).  -1 when pb cannot grow.
+ */
+static int
+print_int(struct printbuf *pb, struct json_object *o)
+{
+	char		 tmp[24], *p = tmp + sizeof(tmp);
+	int64_t		 i;
+	uint64_t	 u;
+	int		 neg;
+
+	i = json_object_get_int64(o);
+	neg = i < 0;
+	if (i == INT64_MAX)
+		u = json_object_get_uint64(o);
+	else
+		u = neg ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (neg)
+		*--p = '-';
+	return pb_add(pb, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/*
+ * Appends o to pb with the keys of every object in byte order, compact:
+ * byte for byte what json_object_to_json_string_length() gives with
+ * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE for
+ * cv_json_sorted_new(o), without building that copy.  Strings, integers,
+ * booleans and null are written as json-c's default serialisers write
+ * them; a double is printed by json-c itself (it keeps the text a parsed
+ * number came from, and its own formatting otherwise), which caches a
+ * buffer in that leaf as any json-c serialisation does.  Objects that
+ * carry other custom serialisers are not supported (cv_json_sorted_new()
+ * cannot copy them either).  Returns 0, or -1 when out of memory.
+ */
+int
+cv_json_print_sorted(struct printbuf *pb, struct json_object *o)
+{
+	struct member		 stack[SORT_STACK], *m = stack, tmp;
+	struct json_object_iter	 it;
+	const char		*text;
+	size_t			 i, j, n, len;
+	int			 rc = -1;
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return pb_add(pb, "null", 4);
+	case json_type_boolean:
+		if (json_object_get_boolean(o))
+			return pb_add(pb, "true", 4);
+		return pb_add(pb, "false", 5);
+	case json_type_int:
+		return print_int(pb, o);
+	case json_type_double:
+		text = json_object_to_json_string_length(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &len);
+		return text == NULL ? -1 : pb_add(pb, text, len);
+	case json_type_string:
+		return print_string(pb, json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o));
+	case json_type_array:
+		if (pb_add(pb, "[", 1) < 0)
+			return -1;
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			if ((i > 0 && pb_add(pb, ",", 1) < 0) ||
+			    cv_json_print_sorted(pb,
+			    json_object_array_get_idx(o, i)) < 0)
+				return -1;
+		return pb_add(pb, "]", 1);
+	case json_type_object:
+		break;
+	}
+
+	n = (size_t)json_object_object_length(o);
+	if (n > SORT_STACK && (m = calloc(n, sizeof(*m))) == NULL)
+		return -1;
+	i = 0;
+	json_object_object_foreachC(o, it) {
+		m[i].k = it.key;
+		m[i].v = it.val;
+		i++;
+	}
+	if (n <= SORT_STACK) {
+		/* Insertion sort: no call per comparison for small objects. */
+		for (i = 1; i < n; i++) {
+			tmp = m[i];
+			for (j = i; j > 0 && strcmp(m[j - 1].k, tmp.k) > 0; j--)
+				m[j] = m[j - 1];
+			m[j] = tmp;
+		}
+	} else
+		qsort(m, n, sizeof(*m), member_cmp);
+	if (pb_add(pb, "{", 1) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((i > 0 && pb_add(pb, ",", 1) < 0) ||
+		    print_string(pb, m[i].k, strlen(m[i].k)) < 0 ||
+		    pb_add(pb, ":", 1) < 0 ||
+		    cv_json_print_sorted(pb, m[i].v) < 0)
+			goto out;
+	if (pb_add(pb, "}", 1) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (m != stack)
+		free(m);
+	return rc;
+}
+
 /*
  * The key form of a value: a string is itself (borrowed from o), any other
  * value is its compact JSON text in the arena; NULL for absent or null.
@@ -565,6 +786,23 @@ cv_json_key(struct cv_arena *a, struct json_object *o)
 		return cv_arena_strdup(a, tmp);
 	default:
 		return cv_json_compact(a, o);
+	}
+}
+
+/*
+ * As cv_json_key(), but an object or array is keyed as if its objects had
+ * their keys sorted: the key cv_json_key() gives for
+ * cv_json_sorted_new(o), without the copy.  Arena (or borrowed from o).
+ */
+const char *
+cv_json_key_sorted(struct cv_arena *a, struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_array:
+	case json_type_object:
+		return render(a, o, 1, 0);
+	default:
+		return cv_json_key(a, o);
 	}
 }
 

@@ -361,13 +361,14 @@ depth_of(struct json_object *o, int max)
  * Upserts a copy of rec (keys sorted) under its id field; rec stays the
  * caller's.  CV_EINVAL when rec is not an object, its id is not a
  * non-empty string of at most CV_ID_MAX bytes without NUL, or it nests
- * deeper than CV_STORE_RECORD_DEPTH.  CV_EBUSY, CV_EIO from the backend.
+ * deeper than CV_STORE_RECORD_DEPTH.  CV_EBUSY, CV_EIO, CV_ENOMEM from
+ * the backend.
  */
 enum cv_err
 cv_store_put(struct cv_store *s, size_t coll, struct json_object *rec)
 {
 	const struct cv_coll	*c;
-	struct json_object	*copy = NULL, *v;
+	struct json_object	*v;
 	const char		*id;
 	size_t			 len;
 	enum cv_err		 rc;
@@ -384,32 +385,23 @@ cv_store_put(struct cv_store *s, size_t coll, struct json_object *rec)
 	    !json_object_is_type(v, json_type_string))
 		goto out;
 	len = (size_t)json_object_get_string_len(v);
-	if (len == 0 || len > CV_ID_MAX ||
-	    strlen(json_object_get_string(v)) != len)
+	id = json_object_get_string(v);
+	if (len == 0 || len > CV_ID_MAX || strlen(id) != len)
 		goto out;
 	if (depth_of(rec, CV_STORE_RECORD_DEPTH) > CV_STORE_RECORD_DEPTH)
 		goto out;
-	rc = CV_ENOMEM;
-	if ((copy = cv_json_sorted_new(rec)) == NULL)
-		goto out;
-	json_object_object_get_ex(copy, c->id_field, &v);
-	id = json_object_get_string(v);
 	if (s->in_txn) {
-		rc = s->ops->put(s, coll, id, copy);
-		copy = NULL;
+		rc = s->ops->put(s, coll, id, rec);
 		goto out;
 	}
 	if ((rc = s->ops->begin(s)) != CV_OK)
 		goto out;
-	rc = s->ops->put(s, coll, id, copy);
-	copy = NULL;
-	if (rc != CV_OK) {
+	if ((rc = s->ops->put(s, coll, id, rec)) != CV_OK) {
 		s->ops->rollback(s);
 		goto out;
 	}
 	rc = s->ops->commit(s);
 out:
-	json_object_put(copy);
 	return rc;
 }
 

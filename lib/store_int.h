@@ -59,8 +59,9 @@ struct cv_store_ops {
 	/* Brackets a read outside a write transaction. */
 	enum cv_err	(*rbegin)(struct cv_store *);
 	void		(*rend)(struct cv_store *);
-	/* Upsert inside a write transaction.  Consumes rec (sorted keys,
-	 * owned by nobody else); id points into it. */
+	/* Upsert inside a write transaction.  rec stays the caller's, its
+	 * keys in any order: the backend stores it with sorted keys.  id
+	 * points into rec. */
 	enum cv_err	(*put)(struct cv_store *, size_t coll, const char *id,
 			    struct json_object *rec);
 	enum cv_err	(*get)(struct cv_store *, size_t coll, const char *id,

@@ -771,15 +771,17 @@ js_rend(struct cv_store *s)
 }
 
 /*
- * Upserts rec (consumed) in the cache, keeping the array in order.
- * CV_ENOMEM leaves the cache as it was.
+ * Upserts a copy of rec with sorted keys (rec stays the caller's) in the
+ * cache, keeping the array in order.  CV_ENOMEM leaves the cache as it
+ * was.
  */
 static enum cv_err
 js_put(struct cv_store *s, size_t coll, const char *id,
-    struct json_object *rec)
+    struct json_object *orig)
 {
 	struct jstore		*js = s->be;
 	const struct cv_coll	*c = &s->def->colls[coll];
+	struct json_object	*rec = NULL, *v;
 	struct jcoll		*jc;
 	struct jrec		*r;
 	size_t			 pos;
@@ -789,6 +791,13 @@ js_put(struct cv_store *s, size_t coll, const char *id,
 		rc = CV_EINTERNAL;
 		goto out;
 	}
+	/* The record keeps its id: point into the copy. */
+	if ((rec = cv_json_sorted_new(orig)) == NULL) {
+		rc = CV_ENOMEM;
+		goto out;
+	}
+	json_object_object_get_ex(rec, c->id_field, &v);
+	id = json_object_get_string(v);
 	jc = &js->colls[coll];
 	if ((r = tab_find(jc, id)) != NULL) {
 		pos = lower_bound(jc, r);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <json-c/printbuf.h>
 #include <sqlite3.h>
 
 #include "cv_arena.h"
@@ -41,6 +42,7 @@
 #define SQ_OPEN_FLAGS	(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | \
 			    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE)
 #define SQ_JSON_FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define SQ_PB_KEEP	65536	/* payload buffer kept between puts */
 
 /* The list and count statements of one set of filtered columns. */
 struct squery {
@@ -54,6 +56,8 @@ struct scoll {
 					 * the fields, then the order field
 					 * if it is not one of them */
 	size_t		  ncols;
+	size_t		  order;	/* index of the order field in cols,
+					 * ncols if none */
 	sqlite3_stmt	 *get;
 	sqlite3_stmt	 *put;		/* upsert (backfill) */
 	sqlite3_stmt	 *old;		/* the stored columns of one id */
@@ -79,6 +83,7 @@ struct sstore {
 	struct scoll	*colls;
 	unsigned long	 calls;		/* reads and commits, for optimize */
 	struct cv_arena	 arena;
+	struct printbuf	*pb;		/* a put's payload text, or NULL */
 };
 
 /* A growing SQL text; allocation failure is fatal (built once). */
@@ -197,44 +202,55 @@ sq_bind_text(struct cv_store *s, sqlite3_stmt *st, int i, const char *v)
 }
 
 /*
- * Binds a record to the upsert statement: ?1 the id, then each stored
- * column's key, then the payload.  The bound text lives in rec and the
- * arena until the statement is reset.
+ * The stored column keys of rec into keys[] (room for the collection's
+ * ncols): cv_json_key() of each column's field, NULL when absent or null,
+ * "" for an absent order field.  sorted: an object or array field is
+ * keyed as if its keys were sorted (rec as a caller gave it), else as rec
+ * lists them (a stored payload).  Keys live in rec and the arena.
+ */
+static void
+sq_keys(struct cv_store *s, size_t coll, struct json_object *rec,
+    int sorted, const char **keys)
+{
+	struct sstore		*ss = s->be;
+	struct scoll		*sc = &ss->colls[coll];
+	struct json_object	*v;
+	size_t			 j;
+
+	for (j = 0; j < sc->ncols; j++) {
+		v = NULL;
+		json_object_object_get_ex(rec, sc->cols[j], &v);
+		keys[j] = sorted ? cv_json_key_sorted(&ss->arena, v) :
+		    cv_json_key(&ss->arena, v);
+		if (keys[j] == NULL && j == sc->order)
+			keys[j] = "";
+	}
+}
+
+/*
+ * Binds a record to an upsert, insert or update statement: ?1 the id,
+ * then each stored column's key (see sq_keys()), then the payload text of
+ * len bytes.  The bound text must live until the statement is reset.
  */
 static enum cv_err
 sq_bind_rec(struct cv_store *s, size_t coll, sqlite3_stmt *st,
-    const char *id, struct json_object *rec)
+    const char *id, const char *const *keys, const char *payload, size_t len)
 {
 	struct sstore		*ss = s->be;
-	const struct cv_coll	*c = &s->def->colls[coll];
 	struct scoll		*sc = &ss->colls[coll];
-	struct json_object	*v;
-	const char		*k, *payload;
-	size_t			 j, len;
+	size_t			 j;
 	int			 rc;
 
-	rc = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	for (j = 0; rc == SQLITE_OK && j < sc->ncols; j++) {
-		v = NULL;
-		json_object_object_get_ex(rec, sc->cols[j], &v);
-		k = cv_json_key(&ss->arena, v);
-		if (k == NULL && cv_coll_is_order(c, sc->cols[j]))
-			k = "";
-		if (k == NULL)
-			rc = sqlite3_bind_null(st, (int)j + 2);
-		else
-			rc = sqlite3_bind_text(st, (int)j + 2, k, -1,
-			    SQLITE_STATIC);
-	}
-	if (rc != SQLITE_OK)
-		return sq_fail(s, rc, "bind");
-	if ((payload = json_object_to_json_string_length(rec, SQ_JSON_FLAGS,
-	    &len)) == NULL)
-		return CV_ENOMEM;
 	if (len > INT32_MAX)
 		return CV_EINVAL;
-	rc = sqlite3_bind_text(st, (int)sc->ncols + 2, payload, (int)len,
-	    SQLITE_STATIC);
+	rc = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	for (j = 0; rc == SQLITE_OK && j < sc->ncols; j++)
+		rc = keys[j] == NULL ? sqlite3_bind_null(st, (int)j + 2) :
+		    sqlite3_bind_text(st, (int)j + 2, keys[j], -1,
+		    SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, (int)sc->ncols + 2, payload,
+		    (int)len, SQLITE_STATIC);
 	return rc == SQLITE_OK ? CV_OK : sq_fail(s, rc, "bind");
 }
 
@@ -502,6 +518,8 @@ sq_backfill(struct cv_store *s, size_t coll)
 	struct json_object	*rec = NULL, *v;
 	sqlite3_stmt		*st = NULL;
 	struct sb		 b = { NULL, 0, 0 };
+	const char		*keys[CV_STORE_FIELDS_MAX + 1], *text;
+	size_t			 len;
 	int			 rc;
 	enum cv_err		 e;
 
@@ -520,8 +538,13 @@ sq_backfill(struct cv_store *s, size_t coll)
 			e = CV_EIO;
 			goto out;
 		}
-		if ((e = sq_bind_rec(s, coll, sc->put,
-		    json_object_get_string(v), rec)) == CV_OK)
+		/* The payload is rewritten as stored, in its key order. */
+		sq_keys(s, coll, rec, 0, keys);
+		if ((text = json_object_to_json_string_length(rec,
+		    SQ_JSON_FLAGS, &len)) == NULL)
+			e = CV_ENOMEM;
+		else if ((e = sq_bind_rec(s, coll, sc->put,
+		    json_object_get_string(v), keys, text, len)) == CV_OK)
 			e = sq_run(s, sc->put, "backfill");
 		sqlite3_clear_bindings(sc->put);
 		json_object_put(rec);
@@ -727,6 +750,8 @@ sq_close(struct cv_store *s)
 	if (ss->db != NULL && sqlite3_close(ss->db) != SQLITE_OK)
 		cv_log("%s: close: %s", s->path, sqlite3_errmsg(ss->db));
 	cv_arena_free(&ss->arena);
+	if (ss->pb != NULL)
+		printbuf_free(ss->pb);
 	free(ss);
 	s->be = NULL;
 }
@@ -804,6 +829,7 @@ sq_open(struct cv_store *s)
 				break;
 		if (c->order_field != NULL && j == nf)
 			sc->cols[sc->ncols++] = c->order_field;
+		sc->order = c->order_field != NULL ? j : sc->ncols;
 	}
 
 	if ((rc = sqlite3_open_v2(s->path, &ss->db, SQ_OPEN_FLAGS, NULL)) !=
@@ -887,22 +913,33 @@ sq_rend(struct cv_store *s)
 	sq_tick(s);
 }
 
-/* Upserts rec (consumed) by id.  CV_EBUSY, CV_EIO. */
+/*
+ * Upserts rec (the caller's, keys in any order) by id, stored with sorted
+ * keys.  CV_EBUSY, CV_EIO, CV_ENOMEM.
+ */
 static enum cv_err
 sq_put(struct cv_store *s, size_t coll, const char *id,
     struct json_object *rec)
 {
 	struct sstore		*ss = s->be;
-	const struct cv_coll	*c = &s->def->colls[coll];
 	struct scoll		*sc = &ss->colls[coll];
-	struct json_object	*v;
 	sqlite3_stmt		*st = NULL;
-	const char		*k, *o;
+	const char		*keys[CV_STORE_FIELDS_MAX + 1], *o;
 	uint32_t		 mask = 0;
 	size_t			 j;
 	enum cv_err		 e;
 	int			 rc;
 
+	sq_keys(s, coll, rec, 1, keys);
+	if (ss->pb == NULL && (ss->pb = printbuf_new()) == NULL) {
+		e = CV_ENOMEM;
+		goto out;
+	}
+	printbuf_reset(ss->pb);
+	if (cv_json_print_sorted(ss->pb, rec) < 0) {
+		e = CV_ENOMEM;
+		goto out;
+	}
 	/* An existing row is updated in the columns that changed only:
 	 * SQLite rewrites the index entries of every column an UPDATE
 	 * sets, changed or not. */
@@ -911,15 +948,10 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 	rc = sqlite3_step(sc->old);
 	if (rc == SQLITE_ROW) {
 		for (j = 0; j < sc->ncols; j++) {
-			v = NULL;
-			json_object_object_get_ex(rec, sc->cols[j], &v);
-			k = cv_json_key(&ss->arena, v);
-			if (k == NULL && cv_coll_is_order(c, sc->cols[j]))
-				k = "";
 			o = (const char *)sqlite3_column_text(sc->old,
 			    (int)j + 1);
-			if ((k == NULL) != (o == NULL) ||
-			    (k != NULL && strcmp(k, o) != 0))
+			if ((keys[j] == NULL) != (o == NULL) ||
+			    (keys[j] != NULL && strcmp(keys[j], o) != 0))
 				mask |= UINT32_C(1) << j;
 		}
 		sq_done(sc->old);
@@ -933,11 +965,15 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 		sq_done(sc->old);
 		goto out;
 	}
-	if ((e = sq_bind_rec(s, coll, st, id, rec)) == CV_OK)
+	if ((e = sq_bind_rec(s, coll, st, id, keys, ss->pb->buf,
+	    (size_t)ss->pb->bpos)) == CV_OK)
 		e = sq_run(s, st, rc == SQLITE_ROW ? "update" : "insert");
 	sq_done(st);
 out:
-	json_object_put(rec);
+	if (ss->pb != NULL && ss->pb->size > SQ_PB_KEEP) {
+		printbuf_free(ss->pb);
+		ss->pb = NULL;
+	}
 	cv_arena_reset(&ss->arena);
 	return e;
 }

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -204,4 +207,172 @@ Test(json, keys_of_values)
 	    "{\"k\":\"v\"}");
 	json_object_put(o);
 	cv_arena_free(&a);
+}
+
+/*
+ * cv_json_print_sorted() of o must be byte for byte what json-c prints
+ * for cv_json_sorted_new(o) with the store's flags, appended after what
+ * the buffer held; and cv_json_key_sorted() of o what cv_json_key() gives
+ * for the copy.
+ */
+static void
+same_as_sorted_copy(struct json_object *o, const char *what)
+{
+	struct cv_arena		 a;
+	struct printbuf		*pb;
+	struct json_object	*c;
+	const char		*want, *k1, *k2;
+	size_t			 wlen;
+
+	cv_arena_init(&a);
+	c = cv_json_sorted_new(o);
+	want = json_object_to_json_string_length(c, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &wlen);
+	cr_assert_not_null(want);
+	pb = printbuf_new();
+	cr_assert_not_null(pb);
+	printbuf_memappend(pb, "<>", 2);
+	cr_assert_eq(cv_json_print_sorted(pb, o), 0, "%s", what);
+	cr_assert_eq((size_t)pb->bpos, wlen + 2, "%s: %d bytes, want %zu: "
+	    "%s\nwant %s", what, pb->bpos - 2, wlen, pb->buf + 2, want);
+	cr_assert(memcmp(pb->buf, "<>", 2) == 0 &&
+	    memcmp(pb->buf + 2, want, wlen) == 0, "%s: %s\nwant %s", what,
+	    pb->buf + 2, want);
+	cr_assert_eq(pb->buf[pb->bpos], '\0');
+	k1 = cv_json_key(&a, c);
+	k2 = cv_json_key_sorted(&a, o);
+	cr_assert((k1 == NULL && k2 == NULL) ||
+	    (k1 != NULL && k2 != NULL && strcmp(k1, k2) == 0),
+	    "%s: key %s, want %s", what, k2 ? k2 : "NULL", k1 ? k1 : "NULL");
+	printbuf_free(pb);
+	json_object_put(c);
+	cv_arena_free(&a);
+}
+
+Test(json, print_sorted_is_the_sorted_copy_printed)
+{
+	static const char *const docs[] = {
+		"{}", "[]", "null", "true", "false", "0", "\"\"",
+		"{\"a\":{},\"b\":[],\"c\":[[],{},[[]],[{}]]}",
+		"{\"z\":{\"y\":{\"x\":[1,{\"b\":2,\"a\":[{\"d\":4,\"c\":3}]}]}},"
+		    "\"a\":0}",
+		/* Unicode, raw and escaped (surrogate pairs too). */
+		"{\"\xc3\xa9\":\"\xc3\xbc\",\"\xe6\x97\xa5\xe6\x9c\xac\":"
+		    "\"\xe8\xaa\x9e\",\"a\":\"\xf0\x9f\x98\x80\",\"\\u00e9x\":"
+		    "\"\\ud83d\\ude00\",\"\\u2028\":\"\\uffff\\u0080\"}",
+		/* Escapes in values and keys; '/' is not escaped. */
+		"{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f "
+		    "\\u0000end\",\"k\\\"ey\\n\\t\":\"v/w</script>\","
+		    "\"\\u0000\":\"nul key\"}",
+		/* Integers: int64 limits, past them (uint64), past that
+		 * (double). */
+		"{\"i\":[0,-0,1,-1,42,-42,9223372036854775807,"
+		    "-9223372036854775808,9223372036854775808,"
+		    "18446744073709551615,18446744073709551616,"
+		    "123456789012345678901234567890]}",
+		/* Doubles as parsed (json-c keeps their text). */
+		"{\"d\":[0.0,-0.0,1.5,1.50,1e10,1E-7,-2.5e+300,0.1,"
+		    "3.141592653589793238462643,1.0e0,100.0,5e-324,"
+		    "1.7976931348623157e308]}",
+		"{\"t\":true,\"f\":false,\"n\":null,\"a\":[null,true,false,"
+		    "null],\"o\":{\"n\":null}}",
+		/* Key order: bytes, not locale. */
+		"{\"b\":1,\"a\":2,\"A\":3,\"aa\":4,\"\":5,\"a b\":6,\"~\":7,"
+		    "\"\xc3\xa9\":8,\"_\":9,\"0\":10,\"a\\u0000b\":11}",
+		"{\"schema_version\":\"cavra.decision.v1\",\"session_id\":"
+		    "\"s-1\",\"agent_id\":\"codex\",\"repository\":"
+		    "\"payments/api\",\"action_type\":\"execute_command\","
+		    "\"target\":\"terraform plan -out=tfplan\",\"evidence_refs\":"
+		    "[\"evidence://s-1/x\"],\"approver_group\":\"\","
+		    "\"decision_id\":\"dec_1\",\"timestamp\":"
+		    "\"2024-05-01T10:00:00.123456+00:00\",\"decision_count\":7}",
+	};
+	struct json_object	*o, *a, *deep, *big;
+	char			 bytes[256], key[16], *longstr;
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		o = json_tokener_parse(docs[i]);
+		cr_assert(o != NULL || strcmp(docs[i], "null") == 0,
+		    "bad test JSON %s", docs[i]);
+		same_as_sorted_copy(o, docs[i]);
+		/* Also as a member and an element. */
+		a = json_object_new_array();
+		json_object_array_add(a, json_object_get(o));
+		json_object_array_add(a, NULL);
+		deep = json_object_new_object();
+		json_object_object_add(deep, "v", a);
+		json_object_object_add(deep, "0", json_object_get(o));
+		same_as_sorted_copy(deep, docs[i]);
+		json_object_put(deep);
+		json_object_put(o);
+	}
+
+	/* Numbers built, not parsed: json-c's own formatting. */
+	o = json_object_new_object();
+	json_object_object_add(o, "third", json_object_new_double(1.0 / 3));
+	json_object_object_add(o, "huge", json_object_new_double(1e300));
+	json_object_object_add(o, "negzero", json_object_new_double(-0.0));
+	json_object_object_add(o, "whole", json_object_new_double(100.0));
+	json_object_object_add(o, "tiny", json_object_new_double(5e-324));
+	json_object_object_add(o, "text", json_object_new_double_s(1.5,
+	    "1.50"));
+	json_object_object_add(o, "min", json_object_new_int64(INT64_MIN));
+	json_object_object_add(o, "max", json_object_new_int64(INT64_MAX));
+	json_object_object_add(o, "umax", json_object_new_uint64(UINT64_MAX));
+	json_object_object_add(o, "upast", json_object_new_uint64(
+	    (uint64_t)INT64_MAX + 1));
+	json_object_object_add(o, "uedge", json_object_new_uint64(INT64_MAX));
+	json_object_object_add(o, "usmall", json_object_new_uint64(7));
+	json_object_object_add(o, "int", json_object_new_int(-2147483647 - 1));
+	json_object_object_add(o, "nul", NULL);
+	/* Every byte value, NUL and invalid UTF-8 included. */
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (char)(255 - i);
+	json_object_object_add(o, "bytes", json_object_new_string_len(bytes,
+	    (int)sizeof(bytes)));
+	same_as_sorted_copy(o, "built numbers and bytes");
+	json_object_put(o);
+
+	/* Objects larger than the stack sort, at and past its size. */
+	for (n = 31; n <= 100; n += n < 34 ? 1 : 66) {
+		big = json_object_new_object();
+		for (i = 0; i < n; i++) {
+			snprintf(key, sizeof(key), "k%03zu", (i * 37) % n);
+			json_object_object_add(big, key, json_object_new_int64(
+			    (int64_t)i));
+		}
+		same_as_sorted_copy(big, "many keys");
+		json_object_put(big);
+	}
+
+	/* Nesting as deep as a stored record may. */
+	deep = json_object_new_string("leaf");
+	for (i = 0; i < CV_STORE_RECORD_DEPTH; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, i % 2 ? "b" : "a", deep);
+		json_object_object_add(o, "c", json_object_new_int64(
+		    (int64_t)i));
+		if (i % 3 == 0) {
+			a = json_object_new_array();
+			json_object_array_add(a, o);
+			o = a;
+		}
+		deep = o;
+	}
+	same_as_sorted_copy(deep, "deep");
+	json_object_put(deep);
+
+	/* A long string: the buffer grows. */
+	longstr = malloc(100001);
+	cr_assert_not_null(longstr);
+	for (i = 0; i < 100000; i++)
+		longstr[i] = i % 1000 == 999 ? '\n' : (char)('a' + i % 26);
+	longstr[100000] = '\0';
+	o = json_object_new_object();
+	json_object_object_add(o, "z", json_object_new_string(longstr));
+	json_object_object_add(o, "a", json_object_new_string("short"));
+	same_as_sorted_copy(o, "long string");
+	json_object_put(o);
+	free(longstr);
 }

@@ -990,6 +990,78 @@ Test(store, sqlite_schema)
 	sqlite3_close(db);
 }
 
+/*
+ * SQLite stores a record as the text json-c prints for its sorted copy
+ * (cv_json_sorted_new()), byte for byte, and keys each column by the
+ * copy's field, on insert and on update.
+ */
+Test(store, sqlite_payload_is_the_sorted_copy)
+{
+	static const char *const recs[] = {
+		"{\"decision_id\":\"d1\",\"timestamp\":\"t1\",\"repository\":"
+		    "{\"b\":[{\"y\":1,\"x\":2.50}],\"a\":\"\\u00e9/\\n\"},"
+		    "\"z\":[1e3,-0.0,18446744073709551615,-9223372036854775808,"
+		    "true,false,null,{},[]],\"a\":\"\\\"\\\\\\u0000\\u001f\\u007f"
+		    "\xf0\x9f\x98\x80\",\"severity\":0.1}",
+		/* The same id: an update, with columns that change. */
+		"{\"severity\":3,\"repository\":[{\"k\":null,\"c\":1}],"
+		    "\"decision_id\":\"d1\",\"session_id\":\"s\","
+		    "\"\\u00e9\":{\"\\u00e8\":1,\"e\":2}}",
+		/* No order field: its column is "". */
+		"{\"decision_id\":\"d2\",\"decision\":false,\"agent_id\":12}",
+	};
+	static const char *const cols[] = {
+		"repository", "session_id", "decision", "agent_id", "timestamp",
+	};
+	struct json_object	*o, *c, *v;
+	sqlite3			*db;
+	sqlite3_stmt		*q;
+	const char		*want, *id, *got, *k;
+	size_t			 i, j, wlen;
+
+	open_store(1, &cv_store_activity);
+	cr_assert_eq(sqlite3_open_v2(path_of(1), &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT payload, repository, "
+	    "session_id, decision, agent_id, timestamp FROM "
+	    "activity_decisions WHERE decision_id = ?1", -1, &q, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		o = json_tokener_parse(recs[i]);
+		cr_assert_not_null(o, "bad test JSON %s", recs[i]);
+		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o), CV_OK);
+		c = cv_json_sorted_new(o);
+		want = json_object_to_json_string_length(c,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &wlen);
+		id = json_object_get_string(json_object_object_get(o,
+		    "decision_id"));
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+		cr_assert_eq((size_t)sqlite3_column_bytes(q, 0), wlen,
+		    "%zu: %s\nwant %s", i, sqlite3_column_text(q, 0), want);
+		cr_assert(memcmp(sqlite3_column_text(q, 0), want, wlen) == 0,
+		    "%zu: %s\nwant %s", i, sqlite3_column_text(q, 0), want);
+		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
+			v = NULL;
+			json_object_object_get_ex(c, cols[j], &v);
+			k = cv_json_key(&arena, v);
+			if (k == NULL && strcmp(cols[j], "timestamp") == 0)
+				k = "";
+			got = (const char *)sqlite3_column_text(q, (int)j + 1);
+			cr_assert((k == NULL && got == NULL) || (k != NULL &&
+			    got != NULL && strcmp(k, got) == 0),
+			    "%zu: %s is %s, want %s", i, cols[j],
+			    got ? got : "NULL", k ? k : "NULL");
+		}
+		sqlite3_reset(q);
+		json_object_put(c);
+		json_object_put(o);
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
 Test(store, sqlite_adds_missing_columns)
 {
 	sqlite3		*db;
