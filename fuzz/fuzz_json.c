@@ -6,9 +6,11 @@
  * turned into a store key, and written with sorted keys as the SQLite
  * store writes a payload.
  *
- * Besides crashes, leaks and UB it checks four properties and aborts
- * when one fails: an accepted input has no raw control byte but white
- * space, the sorted copy has the same canonical text as the value,
+ * Besides crashes, leaks and UB it checks five properties and aborts
+ * when one fails: a tokener kept from input to input
+ * (cv_json_parse_tok()) gives what a fresh one gives, an accepted input
+ * has no raw control byte but white space, the sorted copy has the same
+ * canonical text as the value,
  * cv_json_print_sorted() and cv_json_key_sorted() give what json-c and
  * cv_json_key() give for the sorted copy, byte for byte, and canonical
  * text (pure ASCII, same nesting) parses again to the same canonical text
@@ -26,6 +28,8 @@
 #include "cavra.h"
 #include "fuzz.h"
 
+static struct json_tokener	*kept;	/* cv_json_parse_tok()'s, across inputs */
+
 static void
 check(int ok, const char *what, const char *a, const char *b)
 {
@@ -41,15 +45,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cv_arena		 a;
 	struct printbuf		*pb;
-	struct json_object	*o, *sorted, *again;
+	struct json_object	*o, *o2, *sorted, *again;
 	const char		*s, *text, *k1, *k2;
-	char			*canon, *canon2, *compact, err[256];
+	char			*canon, *canon2, *compact, err[256], err2[256];
+	enum cv_err		 rc, rc2;
 	int64_t			 i64;
 	size_t			 i, len;
 	int			 b, in;
 
-	if (cv_json_parse((const char *)data, size, CV_JSON_DEPTH_MAX, &o,
-	    err, sizeof(err)) != CV_OK) {
+	rc2 = cv_json_parse_tok(&kept, CV_JSON_DEPTH_MAX, (const char *)data,
+	    size, &o2, err2, sizeof(err2));
+	if ((rc = cv_json_parse((const char *)data, size, CV_JSON_DEPTH_MAX,
+	    &o, err, sizeof(err))) != CV_OK) {
+		check(rc2 == rc && o2 == NULL && strcmp(err, err2) == 0,
+		    "a kept tokener fails otherwise", err, err2);
 		check(o == NULL, "failed parse returned a value", err, NULL);
 		check(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0',
 		    "failed parse left no message", "", NULL);
@@ -67,6 +76,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cv_arena_init(&a);
 	canon = cv_json_canonical(&a, o);
+	check(rc2 == CV_OK && strcmp(canon, cv_json_canonical(&a, o2)) == 0,
+	    "a kept tokener parses otherwise", canon, rc2 == CV_OK ?
+	    cv_json_canonical(&a, o2) : err2);
+	json_object_put(o2);
 	compact = cv_json_compact(&a, o);
 	check(canon != NULL && compact != NULL, "no text", "", NULL);
 	(void)cv_json_key(&a, o);

@@ -25,6 +25,11 @@ enum cv_jget {
 
 enum cv_err	 cv_json_parse(const char *, size_t, int depth,
 		    struct json_object **, char *errbuf, size_t errlen);
+/* As cv_json_parse(), reusing *tok between calls (NULL: made here, of
+ * the given depth; freed and NULL after a failed parse). */
+enum cv_err	 cv_json_parse_tok(struct json_tokener **tok, int depth,
+		    const char *, size_t, struct json_object **, char *errbuf,
+		    size_t errlen);
 enum cv_jget	 cv_json_str(struct json_object *, const char *key,
 		    const char **);
 enum cv_jget	 cv_json_int(struct json_object *, const char *key,

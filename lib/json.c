@@ -165,7 +165,28 @@ enum cv_err
 cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
     char *errbuf, size_t errlen)
 {
-	struct json_tokener	*tok;
+	struct json_tokener	*tok = NULL;
+	enum cv_err		 rc;
+
+	rc = cv_json_parse_tok(&tok, depth, buf, len, out, errbuf, errlen);
+	if (tok != NULL)
+		json_tokener_free(tok);
+	return rc;
+}
+
+/*
+ * As cv_json_parse(), with a tokener kept by the caller between calls
+ * (one per thread at a time).  NULL *tokp gets a new tokener of the given
+ * depth, which a later call reuses (then depth is ignored): after a
+ * successful parse it is reset, after a failed one it is freed and *tokp
+ * set to NULL, so no state of a failed parse reaches the next.  The caller
+ * frees *tokp with json_tokener_free() when not NULL.
+ */
+enum cv_err
+cv_json_parse_tok(struct json_tokener **tokp, int depth, const char *buf,
+    size_t len, struct json_object **out, char *errbuf, size_t errlen)
+{
+	struct json_tokener	*tok = *tokp;
 	struct json_object	*o = NULL;
 	enum json_tokener_error	 jerr;
 	enum cv_err		 rc = CV_EINVAL;
@@ -182,10 +203,11 @@ cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
 		    "utf-8 string", end);
 		return CV_EINVAL;
 	}
-	if ((tok = json_tokener_new_ex(depth)) == NULL) {
+	if (tok == NULL && (tok = json_tokener_new_ex(depth)) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		return CV_ENOMEM;
 	}
+	*tokp = tok;
 	json_tokener_set_flags(tok,
 	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, buf, (int)len);
@@ -227,7 +249,12 @@ cv_json_parse(const char *buf, size_t len, int depth, struct json_object **out,
 	rc = CV_OK;
 out:
 	json_object_put(o);
-	json_tokener_free(tok);
+	if (rc == CV_OK)
+		json_tokener_reset(tok);
+	else {
+		json_tokener_free(tok);
+		*tokp = NULL;
+	}
 	return rc;
 }
 

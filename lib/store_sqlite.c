@@ -84,6 +84,7 @@ struct sstore {
 	unsigned long	 calls;		/* reads and commits, for optimize */
 	struct cv_arena	 arena;
 	struct printbuf	*pb;		/* a put's payload text, or NULL */
+	struct json_tokener *tok;	/* parses payloads, or NULL */
 };
 
 /* A growing SQL text; allocation failure is fatal (built once). */
@@ -229,12 +230,14 @@ sq_keys(struct cv_store *s, size_t coll, struct json_object *rec,
 
 /*
  * Binds a record to an upsert, insert or update statement: ?1 the id,
- * then each stored column's key (see sq_keys()), then the payload text of
- * len bytes.  The bound text must live until the statement is reset.
+ * then the key of each stored column in mask (see sq_keys(); an UPDATE
+ * of sq_update() uses no other), then the payload text of len bytes.  The
+ * bound text must live until the statement is reset.
  */
 static enum cv_err
 sq_bind_rec(struct cv_store *s, size_t coll, sqlite3_stmt *st,
-    const char *id, const char *const *keys, const char *payload, size_t len)
+    const char *id, const char *const *keys, uint32_t mask,
+    const char *payload, size_t len)
 {
 	struct sstore		*ss = s->be;
 	struct scoll		*sc = &ss->colls[coll];
@@ -245,9 +248,11 @@ sq_bind_rec(struct cv_store *s, size_t coll, sqlite3_stmt *st,
 		return CV_EINVAL;
 	rc = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	for (j = 0; rc == SQLITE_OK && j < sc->ncols; j++)
-		rc = keys[j] == NULL ? sqlite3_bind_null(st, (int)j + 2) :
-		    sqlite3_bind_text(st, (int)j + 2, keys[j], -1,
-		    SQLITE_STATIC);
+		if (mask & (UINT32_C(1) << j))
+			rc = keys[j] == NULL ?
+			    sqlite3_bind_null(st, (int)j + 2) :
+			    sqlite3_bind_text(st, (int)j + 2, keys[j], -1,
+			    SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, (int)sc->ncols + 2, payload,
 		    (int)len, SQLITE_STATIC);
@@ -255,13 +260,14 @@ sq_bind_rec(struct cv_store *s, size_t coll, sqlite3_stmt *st,
 }
 
 /*
- * Parses a payload column into a new reference.  CV_EIO (logged) when the
- * stored text is not JSON.
+ * Parses a payload column into a new reference, with the connection's
+ * tokener.  CV_EIO (logged) when the stored text is not JSON.
  */
 static enum cv_err
 sq_payload(struct cv_store *s, size_t coll, sqlite3_stmt *st, int col,
     struct json_object **out)
 {
+	struct sstore	*ss = s->be;
 	const char	*text;
 	char		 err[256];
 	enum cv_err	 rc;
@@ -275,8 +281,8 @@ sq_payload(struct cv_store *s, size_t coll, sqlite3_stmt *st, int col,
 		    s->def->colls[coll].table);
 		return CV_EIO;
 	}
-	rc = cv_json_parse(text, (size_t)n, CV_STORE_PARSE_DEPTH, out, err,
-	    sizeof(err));
+	rc = cv_json_parse_tok(&ss->tok, CV_STORE_PARSE_DEPTH, text, (size_t)n,
+	    out, err, sizeof(err));
 	if (rc == CV_EINVAL) {
 		cv_log("%s: %s: stored payload: %s", s->path,
 		    s->def->colls[coll].table, err);
@@ -544,7 +550,8 @@ sq_backfill(struct cv_store *s, size_t coll)
 		    SQ_JSON_FLAGS, &len)) == NULL)
 			e = CV_ENOMEM;
 		else if ((e = sq_bind_rec(s, coll, sc->put,
-		    json_object_get_string(v), keys, text, len)) == CV_OK)
+		    json_object_get_string(v), keys, UINT32_MAX, text,
+		    len)) == CV_OK)
 			e = sq_run(s, sc->put, "backfill");
 		sqlite3_clear_bindings(sc->put);
 		json_object_put(rec);
@@ -752,6 +759,8 @@ sq_close(struct cv_store *s)
 	cv_arena_free(&ss->arena);
 	if (ss->pb != NULL)
 		printbuf_free(ss->pb);
+	if (ss->tok != NULL)
+		json_tokener_free(ss->tok);
 	free(ss);
 	s->be = NULL;
 }
@@ -960,12 +969,13 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 	} else if (rc == SQLITE_DONE) {
 		sq_done(sc->old);
 		st = sc->ins;
+		mask = UINT32_MAX;
 	} else {
 		e = sq_fail(s, rc, "select");
 		sq_done(sc->old);
 		goto out;
 	}
-	if ((e = sq_bind_rec(s, coll, st, id, keys, ss->pb->buf,
+	if ((e = sq_bind_rec(s, coll, st, id, keys, mask, ss->pb->buf,
 	    (size_t)ss->pb->bpos)) == CV_OK)
 		e = sq_run(s, st, rc == SQLITE_ROW ? "update" : "insert");
 	sq_done(st);

@@ -109,6 +109,59 @@ Test(json, depth_is_limited)
 	json_object_put(parse_ok(buf));
 }
 
+/*
+ * A kept tokener gives what a fresh one gives, call after call, whatever
+ * the calls before it did; it is dropped after a failed parse.
+ */
+Test(json, parse_with_a_kept_tokener_is_parse)
+{
+	static const char *const docs[] = {
+	    "{\"a\":[1,2,{\"b\":null}]}", "1", " 2 ", "\"x\"",
+	    "\"\\ud83d", "\"\\ud83d\\ude00\"",	/* cut in a surrogate pair */
+	    "{\"a\":", "{\"a\":1}", "[1,2", "[1,2]", "{\"a\":1}x", "nan",
+	    "\"\\u00e9\"", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "[[[]]]", "\"\xff\"", "true",
+	    "-0.5e3", "{\"k\":\"\\n\"}",
+	};
+	struct cv_arena		 a;
+	struct json_tokener	*tok = NULL, *before;
+	struct json_object	*o1, *o2;
+	char			 e1[256], e2[256];
+	enum cv_err		 r1, r2;
+	size_t			 i, round;
+
+	cv_arena_init(&a);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+			e1[0] = e2[0] = '\0';
+			before = tok;
+			r1 = cv_json_parse(docs[i], strlen(docs[i]),
+			    CV_JSON_DEPTH_MAX, &o1, e1, sizeof(e1));
+			r2 = cv_json_parse_tok(&tok, CV_JSON_DEPTH_MAX, docs[i],
+			    strlen(docs[i]), &o2, e2, sizeof(e2));
+			cr_assert_eq(r1, r2, "%s: %d, kept %d", docs[i], r1, r2);
+			if (r1 != CV_OK) {
+				cr_assert_str_eq(e1, e2, "%s", docs[i]);
+				cr_assert_null(o2);
+				/* Refused before parsing (UTF-8): the tokener
+				 * was not used, and is kept. */
+				if (strstr(e1, "utf-8") != NULL)
+					cr_assert_eq(tok, before, "%s", docs[i]);
+				else
+					cr_assert_null(tok, "%s", docs[i]);
+				continue;
+			}
+			cr_assert_not_null(tok);
+			cr_assert_str_eq(cv_json_canonical(&a, o1),
+			    cv_json_canonical(&a, o2), "%s", docs[i]);
+			json_object_put(o1);
+			json_object_put(o2);
+		}
+	if (tok != NULL)
+		json_tokener_free(tok);
+	cv_arena_free(&a);
+}
+
 Test(json, typed_getters_tell_absent_from_mistyped)
 {
 	struct json_object	*o, *v;

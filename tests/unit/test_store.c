@@ -1062,6 +1062,50 @@ Test(store, sqlite_payload_is_the_sorted_copy)
 	sqlite3_close(db);
 }
 
+/*
+ * A stored payload that is not JSON fails its read with CV_EIO; reads of
+ * good payloads after it (the connection keeps its parser) still work.
+ */
+Test(store, sqlite_bad_payload_then_good)
+{
+	static const char *const bad[] = {
+		"{\"decision_id\":\"bad\",\"x\":\"\\ud83d",	/* cut */
+		"{\"decision_id\":\"bad\",\"x\":[1,2",
+		"{\"decision_id\":\"bad\"} trailing",
+	};
+	struct json_object	*out;
+	sqlite3			*db;
+	sqlite3_stmt		*q;
+	size_t			 i;
+
+	open_store(1, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'good','timestamp':'t',"
+	    "'x':'\\u00e9\\ud83d\\ude00'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'bad','timestamp':'t'}");
+	cr_assert_eq(sqlite3_open_v2(path_of(1), &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "UPDATE activity_decisions SET "
+	    "payload = ?1 WHERE decision_id = 'bad'", -1, &q, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sqlite3_bind_text(q, 1, bad[i], -1, SQLITE_STATIC);
+		cr_assert_eq(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_reset(q);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "bad", &out),
+		    CV_EIO, "%s", bad[i]);
+		cr_assert_null(out);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "good", &out),
+		    CV_OK);
+		cr_assert_str_eq(json_object_to_json_string_ext(out,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+		    "{\"decision_id\":\"good\",\"timestamp\":\"t\",\"x\":"
+		    "\"\xc3\xa9\xf0\x9f\x98\x80\"}");
+		json_object_put(out);
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
 Test(store, sqlite_adds_missing_columns)
 {
 	sqlite3		*db;
