@@ -21,6 +21,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -805,6 +806,24 @@ out:
 	return e;
 }
 
+static pthread_once_t	sq_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Process-wide SQLite setup, run once before the first connection: no
+ * memory statistics (SQLITE_CONFIG_MEMSTATUS off, as SQLite recommends
+ * for speed).  With them every sqlite3_malloc() and sqlite3_free() takes
+ * a global mutex and updates counters, about 9% of the instructions of a
+ * decision's writes.  The store is the only SQLite user of the process
+ * and reads neither the statistics nor a heap limit.  When SQLite was
+ * initialised before (another user), sqlite3_config() refuses with
+ * SQLITE_MISUSE and nothing changes.
+ */
+static void
+sq_init(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /*
  * Opens the connection, sets it up (WAL, busy timeout, defensive),
  * brings the schema up to date and prepares the fixed statements.
@@ -822,6 +841,8 @@ sq_open(struct cv_store *s)
 	int			 rc;
 	enum cv_err		 e;
 
+	if ((rc = pthread_once(&sq_once, sq_init)) != 0)
+		cv_fatal("store: pthread_once: %s", strerror(rc));
 	ss = cv_xcalloc(1, sizeof(*ss));
 	cv_arena_init(&ss->arena);
 	s->be = ss;
