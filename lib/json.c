@@ -709,10 +709,10 @@ print_int(struct printbuf *pb, struct json_object *o)
  * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE for
  * cv_json_sorted_new(o), without building that copy.  Strings, integers,
  * booleans and null are written as json-c's default serialisers write
- * them; a double is printed by json-c itself (it keeps the text a parsed
- * number came from, and its own formatting otherwise), which caches a
- * buffer in that leaf as any json-c serialisation does.  Objects that
- * carry other custom serialisers are not supported (cv_json_sorted_new()
+ * them; a double is copied as cv_json_sorted_new() copies it and printed
+ * by json-c (which keeps the text a parsed number came from, and applies
+ * its own formatting otherwise), so o is only read.  Objects that carry
+ * other custom serialisers are not supported (cv_json_sorted_new()
  * cannot copy them either).  Returns 0, or -1 when out of memory.
  */
 int
@@ -720,6 +720,7 @@ cv_json_print_sorted(struct printbuf *pb, struct json_object *o)
 {
 	struct member		 stack[SORT_STACK], *m = stack, tmp;
 	struct json_object_iter	 it;
+	struct json_object	*d = NULL;
 	const char		*text;
 	size_t			 i, j, n, len;
 	int			 rc = -1;
@@ -734,10 +735,14 @@ cv_json_print_sorted(struct printbuf *pb, struct json_object *o)
 	case json_type_int:
 		return print_int(pb, o);
 	case json_type_double:
-		text = json_object_to_json_string_length(o,
+		if (json_object_deep_copy(o, &d, NULL) != 0)
+			return -1;
+		text = json_object_to_json_string_length(d,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
 		    &len);
-		return text == NULL ? -1 : pb_add(pb, text, len);
+		rc = text == NULL ? -1 : pb_add(pb, text, len);
+		json_object_put(d);
+		return rc;
 	case json_type_string:
 		return print_string(pb, json_object_get_string(o),
 		    (size_t)json_object_get_string_len(o));
