@@ -97,4 +97,7 @@ const char	*cv_coll_colname(const struct cv_coll *, size_t col);
 /* 1 if name is the collection's order field. */
 int		 cv_coll_is_order(const struct cv_coll *, const char *name);
 
+/* store_vfs.c: the SQLite VFS name stores open with (NULL: default). */
+const char	*cv_store_vfs(void);
+
 #endif /* !STORE_INT_H */

@@ -838,6 +838,7 @@ sq_open(struct cv_store *s)
 	struct sstore		*ss;
 	struct scoll		*sc;
 	size_t			 ci, j, nf;
+	char			 sql[64];
 	int			 rc;
 	enum cv_err		 e;
 
@@ -862,7 +863,8 @@ sq_open(struct cv_store *s)
 		sc->order = c->order_field != NULL ? j : sc->ncols;
 	}
 
-	if ((rc = sqlite3_open_v2(s->path, &ss->db, SQ_OPEN_FLAGS, NULL)) !=
+	if ((rc = sqlite3_open_v2(s->path, &ss->db, SQ_OPEN_FLAGS,
+	    cv_store_vfs())) !=
 	    SQLITE_OK) {
 		e = sq_fail(s, rc, "open");
 		goto out;
@@ -875,6 +877,13 @@ sq_open(struct cv_store *s)
 	    (e = sq_exec(s, "PRAGMA analysis_limit = 400")) != CV_OK)
 		goto out;
 	if ((e = sq_wal(s)) != CV_OK)
+		goto out;
+	/* Fewer, larger checkpoints: a page changed by many commits (an
+	 * index's right edge, a session) is copied back once per
+	 * checkpoint, not once per commit. */
+	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
+	    CV_WAL_AUTOCHECKPOINT);
+	if ((e = sq_exec(s, sql)) != CV_OK)
 		goto out;
 	if ((e = sq_schema(s)) != CV_OK)
 		goto out;
