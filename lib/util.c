@@ -4,8 +4,10 @@
  */
 #include "config.h"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "cv_arena.h"
+#include "cv_limits.h"
 #include "cv_util.h"
 
 /*
@@ -45,26 +48,69 @@ cv_ts_now(char *buf, size_t len)
 }
 
 /*
- * Fills buf with n lowercase hex digits and a NUL (buf holds n + 1).
- * Random bytes come from OpenSSL's DRBG (seeded from the kernel, reseeded
- * after fork(2), safe across threads, and no system call per id); a
- * failure there is fatal, since ids must not repeat.
+ * Random bytes for ids: each thread keeps a pool of CV_RAND_POOL bytes
+ * from getrandom(2) and refills it when used up, so an id costs no system
+ * call.  A forked child's pool is emptied (pthread_atfork), so parent and
+ * child never hand out the same bytes.
+ */
+static _Thread_local unsigned char	 pool[CV_RAND_POOL];
+static _Thread_local size_t		 pool_left;
+static pthread_once_t			 pool_once = PTHREAD_ONCE_INIT;
+
+static void
+pool_forked(void)
+{
+	explicit_bzero(pool, sizeof(pool));
+	pool_left = 0;
+}
+
+static void
+pool_init(void)
+{
+	if (pthread_atfork(NULL, NULL, pool_forked) != 0)
+		cv_fatal("pthread_atfork failed");
+}
+
+/* Fills the calling thread's pool; fatal when getrandom(2) fails. */
+static void
+pool_fill(void)
+{
+	size_t	 got;
+	ssize_t	 r;
+
+	for (got = 0; got < sizeof(pool); got += (size_t)r) {
+		r = getrandom(pool + got, sizeof(pool) - got, 0);
+		if (r < 0 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r < 0)
+			cv_fatal("getrandom: %s", strerror(errno));
+	}
+	pool_left = sizeof(pool);
+}
+
+/*
+ * Fills buf with n lowercase hex digits and a NUL (buf holds n + 1), from
+ * the thread's pool of random bytes.
  */
 void
 cv_rand_hex(char *buf, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 raw[64];
-	size_t			 i, want;
+	unsigned char		 b = 0;
+	size_t			 i;
 
-	while (n > 0) {
-		want = (n + 1) / 2;
-		if (want > sizeof(raw))
-			want = sizeof(raw);
-		if (RAND_bytes(raw, (int)want) != 1)
-			cv_fatal("RAND_bytes failed");
-		for (i = 0; i < want * 2 && n > 0; i++, n--)
-			*buf++ = hex[(raw[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
+	pthread_once(&pool_once, pool_init);
+	for (i = 0; i < n; i++) {
+		if (i % 2 == 0) {
+			if (pool_left == 0)
+				pool_fill();
+			b = pool[sizeof(pool) - pool_left];
+			pool[sizeof(pool) - pool_left] = 0;
+			pool_left--;
+		}
+		*buf++ = hex[(b >> (i % 2 ? 0 : 4)) & 0xf];
 	}
 	*buf = '\0';
 }

@@ -3,8 +3,12 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -108,5 +112,40 @@ Test(util, random_ids_have_prefix_and_hex)
 	cr_assert_str_neq(id, id2);
 	id = cv_rand_id(&a, "x", 7);
 	cr_assert_eq(strlen(id), 8);
+	cv_arena_free(&a);
+}
+
+/* Ids come from a per-thread pool of random bytes: refilled when used up,
+ * and emptied in a forked child, so parent and child never draw the same
+ * bytes. */
+Test(util, random_ids_differ_across_refills_and_fork)
+{
+	struct cv_arena	 a;
+	char		*ids[1000], *mine, theirs[32];
+	int		 fd[2], status;
+	size_t		 i, j;
+	ssize_t		 n;
+	pid_t		 pid;
+
+	cv_arena_init(&a);
+	for (i = 0; i < 1000; i++)
+		ids[i] = cv_rand_id(&a, "", 12);
+	for (i = 0; i < 1000; i++)
+		for (j = i + 1; j < 1000; j++)
+			cr_assert_str_neq(ids[i], ids[j]);
+	cr_assert_eq(pipe(fd), 0);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		mine = cv_rand_id(&a, "", 12);
+		_exit(write(fd[1], mine, 13) == 13 ? 0 : 1);
+	}
+	mine = cv_rand_id(&a, "", 12);
+	n = read(fd[0], theirs, 13);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_eq(n, 13);
+	cr_assert_str_neq(mine, theirs, "parent and child drew the same id");
+	close(fd[0]);
+	close(fd[1]);
 	cv_arena_free(&a);
 }
