@@ -5,11 +5,16 @@
  */
 #include "config.h"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cavra.h"
 #include "cv_policy.h"
@@ -339,13 +344,15 @@ out:
  * the head of the queue, if any.  Otherwise it sleeps until one of those
  * two wakes it.  Each decision is acknowledged only after the transaction
  * holding it committed.  With one thread this is one transaction per
- * decision.
+ * decision.  Invariant: the queue is not empty only while a committer
+ * runs (or has just been handed the role).
  */
+enum pstate { P_WAIT, P_DONE, P_LEAD };
+
 struct pending {
 	struct json_object	*d;
 	enum cv_err		 rc;
-	int			 done;
-	pthread_cond_t		 wake;
+	atomic_int		 state;	/* enum pstate */
 	struct pending		*next;
 };
 
@@ -443,6 +450,31 @@ store_batch(struct pending *head)
 	pthread_mutex_unlock(&store_mu);
 }
 
+/* Sleeps until *st leaves P_WAIT; returns the new state. */
+static int
+park(atomic_int *st)
+{
+	int	 v;
+
+	while ((v = atomic_load_explicit(st, memory_order_acquire)) == P_WAIT)
+		syscall(SYS_futex, st, FUTEX_WAIT_PRIVATE, P_WAIT, NULL, NULL,
+		    0);
+	return v;
+}
+
+/*
+ * Sets *st to v and wakes its thread.  The thread may return (and its
+ * pending record go) as soon as v is stored; the wake-up then reaches at
+ * worst a later record of that thread at the same address, which parks
+ * again since it is still waiting.
+ */
+static void
+unpark(atomic_int *st, int v)
+{
+	atomic_store_explicit(st, v, memory_order_release);
+	syscall(SYS_futex, st, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 /*
  * Stores decision d (not consumed) through the group commit and returns
  * once its transaction committed or failed: CV_OK, or the store's error.
@@ -450,42 +482,46 @@ store_batch(struct pending *head)
 static enum cv_err
 commit_decision(struct json_object *d)
 {
-	struct pending	 self = { d, CV_OK, 0, PTHREAD_COND_INITIALIZER,
-	    NULL }, *head, *p, *next;
+	struct pending	 self, *head, *p, *next, *lead;
 	size_t		 n;
+	int		 mine;
 
+	self.d = d;
+	self.rc = CV_OK;
+	self.next = NULL;
+	atomic_init(&self.state, P_WAIT);
 	pthread_mutex_lock(&queue_mu);
 	*queue_tail = &self;
 	queue_tail = &self.next;
-	while (!self.done) {
-		if (committing || queue_head != &self) {
-			pthread_cond_wait(&self.wake, &queue_mu);
-			continue;
-		}
+	if ((mine = !committing))
 		committing = 1;
-		head = queue_head;
-		for (p = head, n = 1; p->next != NULL &&
-		    n < CV_COMMIT_BATCH_MAX; p = p->next, n++)
-			;
-		queue_head = p->next;
-		if (queue_head == NULL)
-			queue_tail = &queue_head;
-		p->next = NULL;
-		pthread_mutex_unlock(&queue_mu);
-		store_batch(head);
-		pthread_mutex_lock(&queue_mu);
-		for (p = head; p != NULL; p = next) {
-			next = p->next;
-			p->done = 1;
-			if (p != &self)
-				pthread_cond_signal(&p->wake);
-		}
-		committing = 0;
-		if (queue_head != NULL)
-			pthread_cond_signal(&queue_head->wake);
-	}
 	pthread_mutex_unlock(&queue_mu);
-	pthread_cond_destroy(&self.wake);
+	if (!mine && park(&self.state) == P_DONE)
+		return self.rc;
+
+	/* The committer: self is at the head of the queue. */
+	pthread_mutex_lock(&queue_mu);
+	head = queue_head;
+	for (p = head, n = 1; p->next != NULL && n < CV_COMMIT_BATCH_MAX;
+	    p = p->next, n++)
+		;
+	queue_head = p->next;
+	if (queue_head == NULL)
+		queue_tail = &queue_head;
+	p->next = NULL;
+	pthread_mutex_unlock(&queue_mu);
+	store_batch(head);
+	pthread_mutex_lock(&queue_mu);
+	if ((lead = queue_head) == NULL)
+		committing = 0;
+	pthread_mutex_unlock(&queue_mu);
+	for (p = head; p != NULL; p = next) {
+		next = p->next;
+		if (p != &self)
+			unpark(&p->state, P_DONE);
+	}
+	if (lead != NULL)
+		unpark(&lead->state, P_LEAD);
 	return self.rc;
 }
 
