@@ -362,6 +362,51 @@ static pthread_mutex_t	 queue_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct pending	*queue_head, **queue_tail = &queue_head;
 static int		 committing;
 
+/* ["evidence://<sid>/<did>"], a new array. */
+static struct json_object *
+evidence_ref(const char *sid, const char *did)
+{
+	struct json_object	*a;
+	size_t			 n;
+	char			*ref;
+
+	n = strlen("evidence:///") + strlen(sid) + strlen(did) + 1;
+	ref = cv_xmalloc(n);
+	snprintf(ref, n, "evidence://%s/%s", sid, did);
+	a = json_object_new_array();
+	json_object_array_add(a, json_object_new_string(ref));
+	free(ref);
+	return a;
+}
+
+/*
+ * Stores decision d as a new record.  Its id is 48 random bits: should it
+ * name a stored decision, d takes a fresh id (and evidence reference)
+ * rather than replace that one, up to CV_ID_RETRIES times.
+ */
+static enum cv_err
+insert_decision(struct json_object *d)
+{
+	char		 did[sizeof("dec_") + 12];
+	const char	*sid;
+	enum cv_err	 rc;
+	int		 tries;
+
+	for (tries = 0; ; tries++) {
+		rc = cv_store_insert(activity, CV_COLL_DECISIONS, d);
+		if (rc != CV_ECONFLICT || tries == CV_ID_RETRIES)
+			return rc;
+		memcpy(did, "dec_", 4);
+		cv_rand_hex(did + 4, 12);
+		sid = cv_json_str_or(d, "session_id", "");
+		cv_log("cavra-activity: decision id %s taken; using %s",
+		    cv_json_str_or(d, "decision_id", ""), did);
+		cv_json_add_str(d, "decision_id", did);
+		json_object_object_add(d, "evidence_refs", evidence_ref(sid,
+		    did));
+	}
+}
+
 /*
  * Stores the n decisions of batch and refreshes each of their sessions
  * once, inside the caller's transaction.  Store errors are returned.
@@ -394,8 +439,7 @@ apply_batch(struct pending *const *batch, size_t n)
 		prior[ns++] = len > 2;
 	}
 	for (i = 0; i < n; i++)
-		if ((rc = cv_store_put(activity, CV_COLL_DECISIONS,
-		    batch[i]->d)) != CV_OK)
+		if ((rc = insert_decision(batch[i]->d)) != CV_OK)
 			return rc;
 	for (j = 0; j < ns; j++) {
 		for (i = nd = 0; i < n; i++)
@@ -643,8 +687,7 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 	cv_json_add_str(d, "decision", v.decision);
 	cv_json_add_str(d, "severity", v.severity);
 	cv_json_add_str(d, "reason", v.reason);
-	cv_json_add_strv(d, "evidence_refs", (const char *const[]){
-	    cv_arena_printf(req->arena, "evidence://%s/%s", sid, did), NULL });
+	json_object_object_add(d, "evidence_refs", evidence_ref(sid, did));
 	cv_json_add_str(d, "approver_group", v.approver_group);
 	cv_json_add_str(d, "timestamp", ts);
 	cv_json_add_str(d, "correlation_id", cv_rand_id(req->arena, "corr_",

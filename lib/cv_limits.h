@@ -52,6 +52,8 @@
 #define CV_SESSION_REFS_MAX	20 		/* evidence refs a session keeps:
 						   those of its latest decisions */
 #define CV_ID_MAX		512		/* a record id (decision_id, ...) */
+#define CV_ID_RETRIES		3		/* fresh ids tried when a random one
+						   is taken */
 #define CV_FIELD_MAX		65536		/* a string field we store */
 
 #endif /* !CV_LIMITS_H */

@@ -100,6 +100,11 @@ void		 cv_store_rollback(struct cv_store *);
  * (CV_EINVAL otherwise).  The record is copied, not consumed. */
 enum cv_err	 cv_store_put(struct cv_store *, size_t coll,
 		    struct json_object *);
+/* As cv_store_put(), but a record with the same id is left alone and the
+ * call fails with CV_ECONFLICT: for records that must never replace
+ * another (a decision whose random id collides). */
+enum cv_err	 cv_store_insert(struct cv_store *, size_t coll,
+		    struct json_object *);
 /* One record by id.  CV_ENOENT if none.  *out is a new reference. */
 enum cv_err	 cv_store_get(struct cv_store *, size_t coll, const char *id,
 		    struct json_object **out);

@@ -358,14 +358,16 @@ depth_of(struct json_object *o, int max)
 }
 
 /*
- * Upserts a copy of rec (keys sorted) under its id field; rec stays the
+ * Writes a copy of rec (keys sorted) under its id field; rec stays the
  * caller's.  CV_EINVAL when rec is not an object, its id is not a
  * non-empty string of at most CV_ID_MAX bytes without NUL, or it nests
- * deeper than CV_STORE_RECORD_DEPTH.  CV_EBUSY, CV_EIO, CV_ENOMEM from
- * the backend.
+ * deeper than CV_STORE_RECORD_DEPTH.  insert: CV_ECONFLICT instead of
+ * replacing a record with that id.  Outside a transaction the write is
+ * one.  CV_EBUSY, CV_EIO, CV_ENOMEM from the backend.
  */
-enum cv_err
-cv_store_put(struct cv_store *s, size_t coll, struct json_object *rec)
+static enum cv_err
+store_write(struct cv_store *s, size_t coll, struct json_object *rec,
+    int insert)
 {
 	const struct cv_coll	*c;
 	struct json_object	*v;
@@ -391,18 +393,31 @@ cv_store_put(struct cv_store *s, size_t coll, struct json_object *rec)
 	if (depth_of(rec, CV_STORE_RECORD_DEPTH) > CV_STORE_RECORD_DEPTH)
 		goto out;
 	if (s->in_txn) {
-		rc = s->ops->put(s, coll, id, rec);
+		rc = s->ops->put(s, coll, id, rec, insert);
 		goto out;
 	}
 	if ((rc = s->ops->begin(s)) != CV_OK)
 		goto out;
-	if ((rc = s->ops->put(s, coll, id, rec)) != CV_OK) {
+	if ((rc = s->ops->put(s, coll, id, rec, insert)) != CV_OK) {
 		s->ops->rollback(s);
 		goto out;
 	}
 	rc = s->ops->commit(s);
 out:
 	return rc;
+}
+
+
+enum cv_err
+cv_store_put(struct cv_store *s, size_t coll, struct json_object *rec)
+{
+	return store_write(s, coll, rec, 0);
+}
+
+enum cv_err
+cv_store_insert(struct cv_store *s, size_t coll, struct json_object *rec)
+{
+	return store_write(s, coll, rec, 1);
 }
 
 /*

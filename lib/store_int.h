@@ -59,11 +59,12 @@ struct cv_store_ops {
 	/* Brackets a read outside a write transaction. */
 	enum cv_err	(*rbegin)(struct cv_store *);
 	void		(*rend)(struct cv_store *);
-	/* Upsert inside a write transaction.  rec stays the caller's, its
-	 * keys in any order: the backend stores it with sorted keys.  id
-	 * points into rec. */
+	/* Upsert inside a write transaction (insert: CV_ECONFLICT when the
+	 * id exists, nothing written).  rec stays the caller's, its keys
+	 * in any order: the backend stores it with sorted keys.  id points
+	 * into rec. */
 	enum cv_err	(*put)(struct cv_store *, size_t coll, const char *id,
-			    struct json_object *rec);
+			    struct json_object *rec, int insert);
 	enum cv_err	(*get)(struct cv_store *, size_t coll, const char *id,
 			    struct json_object **);
 	/* Appends the page to items (NULL: count only), sets *total. */

@@ -773,11 +773,11 @@ js_rend(struct cv_store *s)
 /*
  * Upserts a copy of rec with sorted keys (rec stays the caller's) in the
  * cache, keeping the array in order.  CV_ENOMEM leaves the cache as it
- * was.
+ * was; with insert, an existing id is CV_ECONFLICT.
  */
 static enum cv_err
 js_put(struct cv_store *s, size_t coll, const char *id,
-    struct json_object *orig)
+    struct json_object *orig, int insert)
 {
 	struct jstore		*js = s->be;
 	const struct cv_coll	*c = &s->def->colls[coll];
@@ -789,6 +789,10 @@ js_put(struct cv_store *s, size_t coll, const char *id,
 
 	if (!js->loaded) {
 		rc = CV_EINTERNAL;
+		goto out;
+	}
+	if (insert && tab_find(&js->colls[coll], id) != NULL) {
+		rc = CV_ECONFLICT;
 		goto out;
 	}
 	/* The record keeps its id: point into the copy. */

@@ -954,11 +954,12 @@ sq_rend(struct cv_store *s)
 
 /*
  * Upserts rec (the caller's, keys in any order) by id, stored with sorted
- * keys.  CV_EBUSY, CV_EIO, CV_ENOMEM.
+ * keys; with insert, an existing id is CV_ECONFLICT.  CV_EBUSY, CV_EIO,
+ * CV_ENOMEM.
  */
 static enum cv_err
 sq_put(struct cv_store *s, size_t coll, const char *id,
-    struct json_object *rec)
+    struct json_object *rec, int insert)
 {
 	struct sstore		*ss = s->be;
 	struct scoll		*sc = &ss->colls[coll];
@@ -985,6 +986,11 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 	if ((e = sq_bind_text(s, sc->old, 1, id)) != CV_OK)
 		goto out;
 	rc = sqlite3_step(sc->old);
+	if (rc == SQLITE_ROW && insert) {
+		sq_done(sc->old);
+		e = CV_ECONFLICT;
+		goto out;
+	}
 	if (rc == SQLITE_ROW) {
 		for (j = 0; j < sc->ncols; j++) {
 			o = (const char *)sqlite3_column_text(sc->old,

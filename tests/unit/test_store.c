@@ -1570,3 +1570,42 @@ Test(store, wal_commits_are_visible_when_they_return)
 	sqlite3_finalize(q);
 	sqlite3_close(db);
 }
+
+/* cv_store_insert() never replaces: a taken id is CV_ECONFLICT and the
+ * stored record stays as it was, inside a transaction or not. */
+Test(store, insert_does_not_replace)
+{
+	struct json_object	*out;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
+		    J("{'decision_id':'d1','timestamp':'t1','decision':'allow'}")),
+		    CV_OK);
+		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
+		    J("{'decision_id':'d1','timestamp':'t2','decision':'block'}")),
+		    CV_ECONFLICT, "%s", kinds[be]);
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
+		    J("{'decision_id':'d2','timestamp':'t3'}")), CV_OK);
+		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
+		    J("{'decision_id':'d1','timestamp':'t4'}")), CV_ECONFLICT);
+		cr_assert_eq(cv_store_commit(st), CV_OK);
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out),
+		    CV_OK);
+		cr_assert_str_eq(cv_json_str_or(out, "decision", ""), "allow",
+		    "%s: the first record was replaced", kinds[be]);
+		json_object_put(out);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d2", &out),
+		    CV_OK);
+		json_object_put(out);
+		/* cv_store_put() still replaces. */
+		put(CV_COLL_DECISIONS, "{'decision_id':'d1','timestamp':'t5',"
+		    "'decision':'block'}");
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out),
+		    CV_OK);
+		cr_assert_str_eq(cv_json_str_or(out, "decision", ""), "block");
+		json_object_put(out);
+	}
+}
