@@ -33,13 +33,17 @@
 
 #define EXIT_CONFIG	78	/* EX_CONFIG: bad configuration */
 
-static volatile sig_atomic_t	stopping;
+/* Set by SIGTERM/SIGINT, read by every request thread: a lock-free
+ * atomic, which a signal handler may store to. */
+static atomic_int		stopping;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free "
+    "to be set from a signal handler");
 
 static void
 on_stop(int sig)
 {
 	(void)sig;
-	stopping = 1;
+	atomic_store(&stopping, 1);
 }
 
 /* SIGUSR1: only interrupts a request thread's accept(2). */
@@ -141,9 +145,9 @@ serve_requests(const struct worker *w)
 	cv_arena_init(&arena);
 	if (FCGX_InitRequest(&fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		cv_fatal("%s: FCGX_InitRequest failed", w->app->name);
-	while (!stopping) {
+	while (!atomic_load(&stopping)) {
 		if (FCGX_Accept_r(&fr) < 0) {
-			if (stopping)
+			if (atomic_load(&stopping))
 				break;
 			continue;
 		}
@@ -325,7 +329,7 @@ supervise(const struct cv_app *app, const struct cv_router *router, int fd,
 			alive++;
 
 	while (alive > 0) {
-		if (stopping) {
+		if (atomic_load(&stopping)) {
 			for (i = 0; i < n; i++)
 				if (pids[i] > 0)
 					kill(pids[i], SIGTERM);
@@ -342,12 +346,12 @@ supervise(const struct cv_app *app, const struct cv_router *router, int fd,
 			continue;
 		pids[i] = -1;
 		alive--;
-		if (stopping)
+		if (atomic_load(&stopping))
 			continue;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_CONFIG) {
 			cv_log("%s: worker configuration failed; stopping",
 			    app->name);
-			stopping = 1;
+			atomic_store(&stopping, 1);
 			rc = EXIT_CONFIG;
 			continue;
 		}

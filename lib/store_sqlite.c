@@ -1137,7 +1137,7 @@ static enum cv_err
 sq_page(struct cv_store *s, size_t coll, const struct cv_query *q,
     struct json_object *items, struct cv_text *text, size_t *total)
 {
-	struct squery		*sq;
+	struct squery		*sq = NULL;
 	struct json_object	*rec;
 	sqlite3_stmt		*st = NULL;
 	const char		*p;

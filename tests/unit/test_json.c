@@ -341,7 +341,7 @@ Test(json, print_sorted_is_the_sorted_copy_printed)
 		    "\"2024-05-01T10:00:00.123456+00:00\",\"decision_count\":7}",
 	};
 	struct json_object	*o, *a, *deep, *big;
-	char			 bytes[256], key[16], *longstr;
+	char			 bytes[256], key[32], *longstr;
 	size_t			 i, n;
 
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
