@@ -569,3 +569,63 @@ API_TEST(activity, four_writers_lose_nothing)
 	    CV_SESSION_REFS_MAX);
 	json_object_put(s);
 }
+
+/*
+ * Eight writers over three sessions, blocked and allowed reads mixed:
+ * decisions committed together (cavra-activity's group commit) refresh
+ * each of their sessions once, and every session's counts still equal
+ * what is stored for it.
+ */
+API_TEST(activity, concurrent_sessions_keep_exact_counts)
+{
+	struct json_object	*s;
+	const char		*base = uniq("many");
+	char			 script[2048], path[256], sid[128], n[8];
+	pid_t			 pids[8];
+	long long		 blocked = 0;
+	int			 i, st;
+
+	snprintf(script, sizeof(script), "i=0; while [ $i -lt 20 ]; do "
+	    "t=src/w$1-$i.c; [ $((i %% 2)) = 0 ] && t=.env; "
+	    "code=$(curl -s -o /dev/null -w '%%{http_code}' -X POST "
+	    "-H 'Content-Type: application/json' --data "
+	    "\"{\\\"session_id\\\":\\\"%s-$((($1 + i) %% 3))\\\","
+	    "\\\"action_type\\\":\\\"read_file\\\",\\\"target\\\":"
+	    "\\\"$t\\\"}\" \"$2/decisions\"); [ \"$code\" = 200 ] || exit 1; "
+	    "i=$((i + 1)); done", base);
+	for (i = 0; i < 8; i++) {
+		snprintf(n, sizeof(n), "%d", i);
+		if ((pids[i] = fork()) == 0) {
+			execl("/bin/sh", "sh", "-c", script, "sh", n,
+			    getenv(strcmp(api_mode(), "sqlite") == 0 ?
+			    "CAVRA_TEST_SQLITE_BASE" : "CAVRA_TEST_JSON_BASE"),
+			    (char *)NULL);
+			_exit(127);
+		}
+		cr_assert_gt(pids[i], 0);
+	}
+	for (i = 0; i < 8; i++) {
+		cr_assert_eq(waitpid(pids[i], &st, 0), pids[i]);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "writer %d failed", i);
+	}
+	cr_assert_eq(total("/decisions?session_id=%s-0", base) +
+	    total("/decisions?session_id=%s-1", base) +
+	    total("/decisions?session_id=%s-2", base), 160);
+	for (i = 0; i < 3; i++) {
+		snprintf(sid, sizeof(sid), "%s-%d", base, i);
+		snprintf(path, sizeof(path), "/sessions/%s", sid);
+		s = get_json(path);
+		cr_assert_eq(api_int(s, "decision_count"),
+		    total("/decisions?session_id=%s", sid), "%s", sid);
+		cr_assert_eq(api_int(s, "blocked_count"),
+		    total("/decisions?session_id=%s&decision=block", sid),
+		    "%s", sid);
+		cr_assert_eq(api_int(s, "approval_required_count"),
+		    total("/decisions?session_id=%s&decision=require_approval",
+		    sid), "%s", sid);
+		blocked += api_int(s, "blocked_count");
+		json_object_put(s);
+	}
+	cr_assert_eq(blocked, 80, "every .env read is blocked");
+}
