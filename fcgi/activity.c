@@ -1045,6 +1045,9 @@ worker_init(void)
 	if (cv_store_open(&cv_store_activity, &activity) != CV_OK ||
 	    cv_store_open(&cv_store_registry, &registry) != CV_OK)
 		return CV_EIO;
+	/* Commits do not wait for checkpoints (a failure to start the
+	 * thread is logged and leaves them checkpointing as they go). */
+	(void)cv_store_background_checkpoints(activity, &store_mu);
 	return CV_OK;
 }
 

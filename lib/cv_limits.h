@@ -30,6 +30,8 @@
 #define CV_COMMIT_BATCH_MAX	64		/* decisions per group commit */
 #define CV_WAL_GATHER_MAX	(4 * 1024 * 1024)	/* WAL bytes written at once */
 #define CV_WAL_AUTOCHECKPOINT	4000		/* WAL pages between checkpoints */
+#define CV_WAL_CKPT_STALL	(4 * CV_WAL_AUTOCHECKPOINT)	/* WAL pages at which a
+						   committer checkpoints itself */
 #define CV_RAND_POOL		256		/* random bytes a thread keeps for ids */
 #define CV_THREAD_WAKE_MS	20		/* stop: re-signal blocked threads */
 #define CV_BACKLOG		128		/* listen(2) backlog of a responder */

@@ -23,6 +23,7 @@
 #ifndef CV_STORE_H
 #define CV_STORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "cv_err.h"
@@ -88,6 +89,16 @@ enum cv_err	 cv_store_open_path(const struct cv_store_def *, int sqlite,
 void		 cv_store_close(struct cv_store *);
 const char	*cv_store_kind(const struct cv_store *);	/* json|sqlite */
 const char	*cv_store_path(const struct cv_store *);
+
+/* SQLite: copy the WAL back into the database (checkpoint) from a thread
+ * of this process with its own connection instead of in the thread that
+ * commits, so commits do not wait for the copy and its fsync(2).  For a
+ * process that holds `lock` around every use of the store; the thread
+ * takes it briefly to finish each checkpoint.  Call after fork, with lock
+ * not held.  JSON: nothing to do.  CV_EIO (logged) when the thread cannot
+ * start; commits then checkpoint as before. */
+enum cv_err	 cv_store_background_checkpoints(struct cv_store *,
+		    pthread_mutex_t *lock);
 
 /* A write transaction: exclusive across processes until commit or
  * rollback.  Reads and writes inside it see and change one consistent

@@ -286,6 +286,18 @@ same_process(const struct cv_store *s)
 }
 
 enum cv_err
+cv_store_background_checkpoints(struct cv_store *s, pthread_mutex_t *lock)
+{
+	enum cv_err	 rc;
+
+	if ((rc = same_process(s)) != CV_OK)
+		return rc;
+	if (s->ops != &cv_store_sqlite_ops)
+		return CV_OK;
+	return cv_store_sqlite_background(s, lock);
+}
+
+enum cv_err
 cv_store_begin(struct cv_store *s)
 {
 	enum cv_err	 rc;

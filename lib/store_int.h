@@ -11,6 +11,8 @@
 #ifndef STORE_INT_H
 #define STORE_INT_H
 
+#include <pthread.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -97,6 +99,10 @@ size_t		 cv_coll_nfields(const struct cv_coll *);
 const char	*cv_coll_colname(const struct cv_coll *, size_t col);
 /* 1 if name is the collection's order field. */
 int		 cv_coll_is_order(const struct cv_coll *, const char *name);
+
+/* store_sqlite.c: see cv_store_background_checkpoints(). */
+enum cv_err	 cv_store_sqlite_background(struct cv_store *,
+		    pthread_mutex_t *);
 
 /* store_vfs.c: the SQLite VFS name stores open with (NULL: default). */
 const char	*cv_store_vfs(void);

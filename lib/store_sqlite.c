@@ -86,6 +86,28 @@ struct sstore {
 	struct cv_arena	 arena;
 	struct printbuf	*pb;		/* a put's payload text, or NULL */
 	struct json_tokener *tok;	/* parses payloads, or NULL */
+	struct ckpt	*ckpt;		/* background checkpoints, or NULL */
+};
+
+/*
+ * Background checkpoints (cv_store_sqlite_background()).  The committing
+ * connection's WAL hook only wakes a thread once the WAL holds
+ * CV_WAL_AUTOCHECKPOINT pages.  That thread copies the WAL back on a
+ * connection of its own while commits go on, then takes the caller's
+ * lock (so no commit runs) and copies the few frames added meanwhile:
+ * the WAL is then wholly copied and the next commit starts it over.  The
+ * fsync(2) of the long pass thus happens outside the lock.  Past
+ * CV_WAL_CKPT_STALL pages the committer checkpoints itself.
+ */
+struct ckpt {
+	pthread_t	 tid;
+	pthread_mutex_t	 mu;		/* due, stop */
+	pthread_cond_t	 cv;
+	pthread_mutex_t	*lock;		/* the caller's: no commit runs */
+	int		 due;
+	int		 stop;
+	sqlite3		*db;		/* the thread's connection */
+	char		*path;
 };
 
 /* A growing SQL text; allocation failure is fatal (built once). */
@@ -693,6 +715,142 @@ sq_busy_wait(sqlite3 *db, int wait)
 		sqlite3_busy_timeout(db, 0);
 }
 
+/* One PASSIVE checkpoint on the thread's connection; errors are logged. */
+static void
+ckpt_run(struct ckpt *c)
+{
+	int	 rc;
+
+	rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		cv_log("%s: checkpoint: %s", c->path, sqlite3_errmsg(c->db));
+}
+
+/* The checkpoint thread: two passes per wake-up, the second locked. */
+static void *
+ckpt_main(void *arg)
+{
+	struct ckpt	*c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->due && !c->stop)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->stop)
+			break;
+		c->due = 0;
+		pthread_mutex_unlock(&c->mu);
+		ckpt_run(c);
+		pthread_mutex_lock(c->lock);
+		ckpt_run(c);
+		pthread_mutex_unlock(c->lock);
+		pthread_mutex_lock(&c->mu);
+		/* Commits during the passes asked again; the WAL is copied
+		 * now and the next commit starts it over. */
+		c->due = 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/*
+ * WAL hook of a store with background checkpoints, run by the committer
+ * (which holds the caller's lock) with the WAL's size in pages.
+ */
+static int
+ckpt_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct ckpt	*c = arg;
+
+	if (pages >= CV_WAL_CKPT_STALL) {
+		(void)sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	if (pages >= CV_WAL_AUTOCHECKPOINT) {
+		pthread_mutex_lock(&c->mu);
+		c->due = 1;
+		pthread_cond_signal(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return SQLITE_OK;
+}
+
+/* Stops and joins the checkpoint thread, if any, and frees its state. */
+static void
+ckpt_stop(struct sstore *ss)
+{
+	struct ckpt	*c = ss->ckpt;
+
+	if (c == NULL)
+		return;
+	if (ss->db != NULL)
+		sqlite3_wal_hook(ss->db, NULL, NULL);
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->tid, NULL);
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	free(c->path);
+	free(c);
+	ss->ckpt = NULL;
+}
+
+/*
+ * Moves the WAL checkpoints of store s (SQLite) to a thread with its own
+ * connection; lock is the caller's lock around every use of s, taken by
+ * that thread for its short second pass.  Call after fork, never with
+ * lock held.  CV_EIO (logged) when the connection or the thread cannot be
+ * made; the store then keeps checkpointing as it commits.
+ */
+enum cv_err
+cv_store_sqlite_background(struct cv_store *s, pthread_mutex_t *lock)
+{
+	struct sstore	*ss = s->be;
+	struct ckpt	*c;
+
+	if (ss->ckpt != NULL)
+		return CV_OK;
+	c = cv_xcalloc(1, sizeof(*c));
+	c->path = cv_xstrdup(s->path);
+	c->lock = lock;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE,
+	    cv_store_vfs()) != SQLITE_OK) {
+		cv_log("%s: checkpoint connection: %s", s->path,
+		    c->db != NULL ? sqlite3_errmsg(c->db) : "out of memory");
+		goto fail;
+	}
+	sq_busy_wait(c->db, 1);
+	/* A connection learns that the database is in WAL mode (and can
+	 * checkpoint it) on its first read. */
+	if (sqlite3_exec(c->db, "PRAGMA journal_mode", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		cv_log("%s: checkpoint connection: %s", s->path,
+		    sqlite3_errmsg(c->db));
+		goto fail;
+	}
+	if (pthread_create(&c->tid, NULL, ckpt_main, c) != 0) {
+		cv_log("%s: cannot start the checkpoint thread", s->path);
+		goto fail;
+	}
+	ss->ckpt = c;
+	sqlite3_wal_hook(ss->db, ckpt_hook, c);
+	return CV_OK;
+fail:
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	free(c->path);
+	free(c);
+	return CV_EIO;
+}
+
 /*
  * Lets SQLite gather the statistics its planner asked for (bounded by
  * analysis_limit).  Never waits for the write lock: when another process
@@ -751,6 +909,7 @@ sq_close(struct cv_store *s)
 		free(sc->cols);
 	}
 	free(ss->colls);
+	ckpt_stop(ss);
 	sqlite3_finalize(ss->begin);
 	sqlite3_finalize(ss->rbegin);
 	sqlite3_finalize(ss->commit);

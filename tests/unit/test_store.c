@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1608,4 +1609,87 @@ Test(store, insert_does_not_replace)
 		cr_assert_str_eq(cv_json_str_or(out, "decision", ""), "block");
 		json_object_put(out);
 	}
+}
+
+/* Reads the checkpoint sequence number of path's WAL (bumped each time
+ * the WAL starts over), or -1. */
+static long
+wal_seq(const char *path)
+{
+	char		 wal[1300];
+	unsigned char	 h[16];
+	FILE		*f;
+	long		 v = -1;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if ((f = fopen(wal, "rb")) == NULL)
+		return -1;
+	if (fread(h, 1, sizeof(h), f) == sizeof(h))
+		v = (long)h[12] << 24 | (long)h[13] << 16 | (long)h[14] << 8 |
+		    (long)h[15];
+	fclose(f);
+	return v;
+}
+
+/*
+ * With background checkpoints the committing connection never
+ * checkpoints below CV_WAL_CKPT_STALL pages; the thread copies the WAL
+ * back and the WAL starts over, and nothing is lost.
+ */
+Test(store, background_checkpoints_restart_the_wal)
+{
+	pthread_mutex_t		 mu = PTHREAD_MUTEX_INITIALIZER;
+	struct json_object	*o;
+	struct stat		 sb;
+	char			 id[32], ts[32], wal[1300];
+	long			 seq0;
+	size_t			 i, total;
+	int			 waited;
+
+	open_store(1, &cv_store_activity);
+	cr_assert_eq(cv_store_background_checkpoints(st, &mu), CV_OK);
+	seq0 = wal_seq(path_of(1));
+	/* Well past CV_WAL_AUTOCHECKPOINT pages, below the stall point. */
+	for (i = 0, waited = 0; ; i++) {
+		snprintf(id, sizeof(id), "d%08zu", i);
+		snprintf(ts, sizeof(ts), "t%08zu", i);
+		o = json_object_new_object();
+		json_object_object_add(o, "decision_id",
+		    json_object_new_string(id));
+		json_object_object_add(o, "timestamp",
+		    json_object_new_string(ts));
+		json_object_object_add(o, "session_id",
+		    json_object_new_string(i % 2 ? "a" : "b"));
+		pthread_mutex_lock(&mu);
+		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o), CV_OK);
+		pthread_mutex_unlock(&mu);
+		json_object_put(o);
+		usleep(100);	/* requests come with gaps */
+		if (wal_seq(path_of(1)) != seq0 && i > 100)
+			break;
+		if (i > 20000) {
+			cr_assert_lt(waited, 200,
+			    "the WAL never started over (sequence %ld)", seq0);
+			usleep(50000);
+			waited++;
+		}
+	}
+	/* The WAL file keeps its largest size: it started over long before
+	 * the committer would have had to checkpoint. */
+	snprintf(wal, sizeof(wal), "%s-wal", path_of(1));
+	cr_assert_eq(stat(wal, &sb), 0);
+	cr_assert_lt(sb.st_size, (off_t)(CV_WAL_CKPT_STALL / 4 * 3) *
+	    (4096 + 24),
+	    "WAL grew to %lld bytes", (long long)sb.st_size);
+	pthread_mutex_lock(&mu);
+	cr_assert_eq(cv_store_count(st, CV_COLL_DECISIONS, NULL, 0, &total),
+	    CV_OK);
+	pthread_mutex_unlock(&mu);
+	cr_assert_eq(total, i + 1);
+	cv_store_close(st);
+	st = NULL;
+	open_store(1, &cv_store_activity);
+	cr_assert_eq(cv_store_count(st, CV_COLL_DECISIONS, NULL, 0, &total),
+	    CV_OK);
+	cr_assert_eq(total, i + 1);
 }
