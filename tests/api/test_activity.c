@@ -522,31 +522,23 @@ API_TEST(activity, decisions_survive_a_restart)
 	json_object_put(d);
 }
 
-API_TEST(activity, four_writers_lose_nothing)
+/*
+ * Runs n writer processes of the shell script `script` at once, each with
+ * its number ($1) and this stack's base URL ($2), and waits for them; the
+ * exec keeps Criterion out of the children.  Every writer must exit 0.
+ */
+static void
+run_writers(const char *script, int n)
 {
-	struct json_object	*s;
-	const char		*sid = uniq("concurrent");
-	char			 path[256];
-	pid_t			 pids[4];
-	int			 i, st;
+	pid_t	 pids[16];
+	char	 num[8];
+	int	 i, st;
 
-	char			 script[2048];
-
-	/* Four separate processes (curl loops), each posting 25 decisions
-	 * to one session; the exec keeps Criterion out of the children. */
-	snprintf(script, sizeof(script), "i=0; while [ $i -lt 25 ]; do "
-	    "code=$(curl -s -o /dev/null -w '%%{http_code}' -X POST "
-	    "-H 'Content-Type: application/json' --data "
-	    "\"{\\\"session_id\\\":\\\"%s\\\",\\\"action_type\\\":"
-	    "\\\"write_file\\\",\\\"target\\\":\\\"iam/w$1-$i\\\"}\" "
-	    "\"$2/decisions\"); [ \"$code\" = 200 ] || exit 1; "
-	    "i=$((i + 1)); done", sid);
-	for (i = 0; i < 4; i++) {
-		char	 n[8];
-
-		snprintf(n, sizeof(n), "%d", i);
+	cr_assert_leq(n, 16);
+	for (i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%d", i);
 		if ((pids[i] = fork()) == 0) {
-			execl("/bin/sh", "sh", "-c", script, "sh", n,
+			execl("/bin/sh", "sh", "-c", script, "sh", num,
 			    getenv(strcmp(api_mode(), "sqlite") == 0 ?
 			    "CAVRA_TEST_SQLITE_BASE" : "CAVRA_TEST_JSON_BASE"),
 			    (char *)NULL);
@@ -554,11 +546,29 @@ API_TEST(activity, four_writers_lose_nothing)
 		}
 		cr_assert_gt(pids[i], 0);
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < n; i++) {
 		cr_assert_eq(waitpid(pids[i], &st, 0), pids[i]);
 		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "writer %d failed", i);
 	}
+}
+
+API_TEST(activity, four_writers_lose_nothing)
+{
+	struct json_object	*s;
+	const char		*sid = uniq("concurrent");
+	char			 path[256], script[2048];
+
+	/* Four separate processes (curl loops), each posting 25 decisions
+	 * to one session. */
+	snprintf(script, sizeof(script), "i=0; while [ $i -lt 25 ]; do "
+	    "code=$(curl -s -o /dev/null -w '%%{http_code}' -X POST "
+	    "-H 'Content-Type: application/json' --data "
+	    "\"{\\\"session_id\\\":\\\"%s\\\",\\\"action_type\\\":"
+	    "\\\"write_file\\\",\\\"target\\\":\\\"iam/w$1-$i\\\"}\" "
+	    "\"$2/decisions\"); [ \"$code\" = 200 ] || exit 1; "
+	    "i=$((i + 1)); done", sid);
+	run_writers(script, 4);
 	cr_assert_eq(total("/decisions?session_id=%s", sid), 100);
 	snprintf(path, sizeof(path), "/sessions/%s", sid);
 	s = get_json(path);
@@ -580,10 +590,9 @@ API_TEST(activity, concurrent_sessions_keep_exact_counts)
 {
 	struct json_object	*s;
 	const char		*base = uniq("many");
-	char			 script[2048], path[256], sid[128], n[8];
-	pid_t			 pids[8];
+	char			 script[2048], path[256], sid[128];
 	long long		 blocked = 0;
-	int			 i, st;
+	int			 i;
 
 	snprintf(script, sizeof(script), "i=0; while [ $i -lt 20 ]; do "
 	    "t=src/w$1-$i.c; [ $((i %% 2)) = 0 ] && t=.env; "
@@ -593,22 +602,7 @@ API_TEST(activity, concurrent_sessions_keep_exact_counts)
 	    "\\\"action_type\\\":\\\"read_file\\\",\\\"target\\\":"
 	    "\\\"$t\\\"}\" \"$2/decisions\"); [ \"$code\" = 200 ] || exit 1; "
 	    "i=$((i + 1)); done", base);
-	for (i = 0; i < 8; i++) {
-		snprintf(n, sizeof(n), "%d", i);
-		if ((pids[i] = fork()) == 0) {
-			execl("/bin/sh", "sh", "-c", script, "sh", n,
-			    getenv(strcmp(api_mode(), "sqlite") == 0 ?
-			    "CAVRA_TEST_SQLITE_BASE" : "CAVRA_TEST_JSON_BASE"),
-			    (char *)NULL);
-			_exit(127);
-		}
-		cr_assert_gt(pids[i], 0);
-	}
-	for (i = 0; i < 8; i++) {
-		cr_assert_eq(waitpid(pids[i], &st, 0), pids[i]);
-		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "writer %d failed", i);
-	}
+	run_writers(script, 8);
 	cr_assert_eq(total("/decisions?session_id=%s-0", base) +
 	    total("/decisions?session_id=%s-1", base) +
 	    total("/decisions?session_id=%s-2", base), 160);

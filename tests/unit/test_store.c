@@ -1509,6 +1509,26 @@ Test(store, backends_agree)
 	}
 }
 
+/* Stores decision number i ("d%08zu", timestamp "t%08zu") of session
+ * sid (NULL: none) with cv_store_put(). */
+static void
+put_numbered(size_t i, const char *sid)
+{
+	struct json_object	*o;
+	char			 id[32], ts[32];
+
+	snprintf(id, sizeof(id), "d%08zu", i);
+	snprintf(ts, sizeof(ts), "t%08zu", i);
+	o = json_object_new_object();
+	json_object_object_add(o, "decision_id", json_object_new_string(id));
+	json_object_object_add(o, "timestamp", json_object_new_string(ts));
+	if (sid != NULL)
+		json_object_object_add(o, "session_id",
+		    json_object_new_string(sid));
+	cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o), CV_OK);
+	json_object_put(o);
+}
+
 /*
  * The SQLite stores write their WAL through the gathering VFS
  * (lib/store_vfs.c): every commit must be in the file when it returns, so
@@ -1518,10 +1538,8 @@ Test(store, backends_agree)
  */
 Test(store, wal_commits_are_visible_when_they_return)
 {
-	struct json_object	*o;
 	sqlite3			*db;
 	sqlite3_stmt		*q;
-	char			 id[32], ts[32];
 	size_t			 i;
 
 	open_store(1, &cv_store_activity);
@@ -1530,17 +1548,7 @@ Test(store, wal_commits_are_visible_when_they_return)
 	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 	    "activity_decisions", -1, &q, NULL), SQLITE_OK);
 	for (i = 0; i < 300; i++) {
-		snprintf(id, sizeof(id), "d%06zu", i);
-		snprintf(ts, sizeof(ts), "t%06zu", i);
-		o = json_object_new_object();
-		json_object_object_add(o, "decision_id",
-		    json_object_new_string(id));
-		json_object_object_add(o, "timestamp",
-		    json_object_new_string(ts));
-		json_object_object_add(o, "session_id",
-		    json_object_new_string(i % 2 ? "s1" : "s2"));
-		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o), CV_OK);
-		json_object_put(o);
+		put_numbered(i, i % 2 ? "s1" : "s2");
 		cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
 		cr_assert_eq(sqlite3_column_int64(q, 0), (sqlite3_int64)i + 1,
 		    "commit %zu not visible to a second connection", i);
@@ -1549,17 +1557,8 @@ Test(store, wal_commits_are_visible_when_they_return)
 	/* One transaction of 30,000 records: frames spill and are
 	 * rewritten, and the gathered writes exceed one real write. */
 	cr_assert_eq(cv_store_begin(st), CV_OK);
-	for (i = 300; i < 30300; i++) {
-		snprintf(id, sizeof(id), "d%06zu", i);
-		snprintf(ts, sizeof(ts), "t%06zu", i);
-		o = json_object_new_object();
-		json_object_object_add(o, "decision_id",
-		    json_object_new_string(id));
-		json_object_object_add(o, "timestamp",
-		    json_object_new_string(ts));
-		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o), CV_OK);
-		json_object_put(o);
-	}
+	for (i = 300; i < 30300; i++)
+		put_numbered(i, NULL);
 	cr_assert_eq(cv_store_commit(st), CV_OK);
 	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
 	cr_assert_eq(sqlite3_column_int64(q, 0), 30300);
@@ -1639,9 +1638,8 @@ wal_seq(const char *path)
 Test(store, background_checkpoints_restart_the_wal)
 {
 	pthread_mutex_t		 mu = PTHREAD_MUTEX_INITIALIZER;
-	struct json_object	*o;
 	struct stat		 sb;
-	char			 id[32], ts[32], wal[1300];
+	char			 wal[1300];
 	long			 seq0;
 	size_t			 i, total;
 	int			 waited;
@@ -1651,19 +1649,9 @@ Test(store, background_checkpoints_restart_the_wal)
 	seq0 = wal_seq(path_of(1));
 	/* Well past CV_WAL_AUTOCHECKPOINT pages, below the stall point. */
 	for (i = 0, waited = 0; ; i++) {
-		snprintf(id, sizeof(id), "d%08zu", i);
-		snprintf(ts, sizeof(ts), "t%08zu", i);
-		o = json_object_new_object();
-		json_object_object_add(o, "decision_id",
-		    json_object_new_string(id));
-		json_object_object_add(o, "timestamp",
-		    json_object_new_string(ts));
-		json_object_object_add(o, "session_id",
-		    json_object_new_string(i % 2 ? "a" : "b"));
 		pthread_mutex_lock(&mu);
-		cr_assert_eq(cv_store_put(st, CV_COLL_DECISIONS, o), CV_OK);
+		put_numbered(i, i % 2 ? "a" : "b");
 		pthread_mutex_unlock(&mu);
-		json_object_put(o);
 		usleep(100);	/* requests come with gaps */
 		if (wal_seq(path_of(1)) != seq0 && i > 100)
 			break;
