@@ -8,15 +8,18 @@
 #include <linux/futex.h>
 #include <sys/syscall.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cavra.h"
+#include "cv_journal.h"
 #include "cv_policy.h"
 
 #define DEFAULT_PACK	"cavra-ai-agent-baseline"
@@ -336,7 +339,8 @@ out:
 }
 
 /*
- * Group commit.  A request thread that has built a decision queues it.
+ * Direct mode (when the journal below is not used): group commit.  A
+ * request thread that has built a decision queues it.
  * When no commit is running it becomes the committer: it takes up to
  * CV_COMMIT_BATCH_MAX queued decisions (its own first) and stores them,
  * with their sessions refreshed, in one transaction; then it wakes the
@@ -407,61 +411,92 @@ insert_decision(struct json_object *d)
 	}
 }
 
-/*
- * Stores the n decisions of batch and refreshes each of their sessions
- * once, inside the caller's transaction.  Store errors are returned.
- */
-static enum cv_err
-apply_batch(struct pending *const *batch, size_t n)
-{
-	struct cv_filter	 f = { "session_id", NULL };
-	struct json_object	*ds[CV_COMMIT_BATCH_MAX];
-	const char		*sids[CV_COMMIT_BATCH_MAX], *sid;
-	int			 prior[CV_COMMIT_BATCH_MAX];
-	char			*text;
-	size_t			 i, j, ns = 0, nd, len;
-	enum cv_err		 rc;
+/* A decision of a batch with its session, for grouping by session. */
+struct dref {
+	struct json_object	*d;
+	const char		*sid;
+	size_t			 pos;
+};
 
-	/* The batch's sessions, and whether each had decisions before it
-	 * (one row as stored text, uncounted and unparsed: cheap however
-	 * long the session is). */
-	for (i = 0; i < n; i++) {
-		sid = cv_json_str_or(batch[i]->d, "session_id", "");
-		for (j = 0; j < ns && strcmp(sids[j], sid) != 0; j++)
-			;
-		if (j < ns)
-			continue;
-		f.value = sids[ns] = sid;
-		if ((rc = cv_store_list_json(activity, CV_COLL_DECISIONS, &f,
-		    1, 1, 0, &text, &len, NULL)) != CV_OK)
-			return rc;
-		free(text);
-		prior[ns++] = len > 2;
-	}
-	for (i = 0; i < n; i++)
-		if ((rc = insert_decision(batch[i]->d)) != CV_OK)
-			return rc;
-	for (j = 0; j < ns; j++) {
-		for (i = nd = 0; i < n; i++)
-			if (strcmp(cv_json_str_or(batch[i]->d, "session_id",
-			    ""), sids[j]) == 0)
-				ds[nd++] = batch[i]->d;
-		if ((rc = refresh_session(sids[j], ds, nd, prior[j])) !=
-		    CV_OK)
-			return rc;
-	}
-	return CV_OK;
+/* By session id, then by position in the batch. */
+static int
+dref_cmp(const void *a, const void *b)
+{
+	const struct dref	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->sid, y->sid)) != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* One transaction over the n decisions of batch.  Returns its result. */
+/*
+ * Stores the n decisions ds (any number) and refreshes each of their
+ * sessions once, inside the caller's transaction.  Store errors are
+ * returned.
+ */
 static enum cv_err
-commit_batch(struct pending *const *batch, size_t n)
+apply_batch(struct json_object *const *ds, size_t n)
+{
+	struct cv_filter	 f = { "session_id", NULL };
+	struct json_object	**grp;
+	struct dref		*r;
+	char			*text;
+	size_t			 i, j, k, len;
+	int			*prior;
+	enum cv_err		 rc = CV_OK;
+
+	if (n == 0)
+		return CV_OK;
+	r = cv_xcalloc(n, sizeof(*r));
+	grp = cv_xcalloc(n, sizeof(*grp));
+	prior = cv_xcalloc(n, sizeof(*prior));
+	for (i = 0; i < n; i++) {
+		r[i].d = ds[i];
+		r[i].sid = cv_json_str_or(ds[i], "session_id", "");
+		r[i].pos = i;
+	}
+	qsort(r, n, sizeof(*r), dref_cmp);
+	/* Whether each session had decisions before this batch (one row
+	 * as stored text, uncounted and unparsed: cheap however long the
+	 * session is). */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(r[j].sid, r[i].sid) == 0; j++)
+			;
+		f.value = r[i].sid;
+		if ((rc = cv_store_list_json(activity, CV_COLL_DECISIONS, &f,
+		    1, 1, 0, &text, &len, NULL)) != CV_OK)
+			goto out;
+		free(text);
+		prior[i] = len > 2;
+	}
+	for (i = 0; i < n; i++)
+		if ((rc = insert_decision(ds[i])) != CV_OK)
+			goto out;
+	for (i = 0; i < n; i = j) {
+		for (j = i, k = 0; j < n && strcmp(r[j].sid, r[i].sid) == 0;
+		    j++)
+			grp[k++] = r[j].d;
+		if ((rc = refresh_session(r[i].sid, grp, k, prior[i])) !=
+		    CV_OK)
+			goto out;
+	}
+out:
+	free(prior);
+	free(grp);
+	free(r);
+	return rc;
+}
+
+/* One transaction over the n decisions ds.  Returns its result. */
+static enum cv_err
+commit_batch(struct json_object *const *ds, size_t n)
 {
 	enum cv_err	 rc;
 
 	if ((rc = cv_store_begin(activity)) != CV_OK)
 		return rc;
-	if ((rc = apply_batch(batch, n)) != CV_OK) {
+	if ((rc = apply_batch(ds, n)) != CV_OK) {
 		cv_store_rollback(activity);
 		return rc;
 	}
@@ -477,17 +512,20 @@ commit_batch(struct pending *const *batch, size_t n)
 static void
 store_batch(struct pending *head)
 {
-	struct pending	*batch[CV_COMMIT_BATCH_MAX], *p;
-	size_t		 i, n = 0;
-	enum cv_err	 rc;
+	struct pending		*batch[CV_COMMIT_BATCH_MAX], *p;
+	struct json_object	*ds[CV_COMMIT_BATCH_MAX];
+	size_t			 i, n = 0;
+	enum cv_err		 rc;
 
-	for (p = head; p != NULL; p = p->next)
+	for (p = head; p != NULL; p = p->next) {
+		ds[n] = p->d;
 		batch[n++] = p;
+	}
 	pthread_mutex_lock(&store_mu);
-	rc = commit_batch(batch, n);
+	rc = commit_batch(ds, n);
 	for (i = 0; i < n; i++) {
 		if (rc != CV_OK && n > 1)
-			batch[i]->rc = commit_batch(&batch[i], 1);
+			batch[i]->rc = commit_batch(&ds[i], 1);
 		else
 			batch[i]->rc = rc;
 	}
@@ -570,6 +608,245 @@ commit_decision(struct json_object *d)
 }
 
 /*
+ * Journal mode (one worker process, the default).  A decision is
+ * acknowledged once it is written to the journal (cv_journal.h) and
+ * queued in memory; the indexer thread stores what the queue holds
+ * CV_JOURNAL_DELAY_MS (CAVRA_JOURNAL_DELAY_MS) after the first of it
+ * arrived, in one transaction, and only then takes it out of the journal.
+ * Every reader of the store drains the queue first (store_lock()), so a
+ * request sees every decision acknowledged before it.  A crash loses
+ * nothing acknowledged: the next start stores what the journal holds.
+ * The queue holds at most CV_JOURNAL_QUEUE_MAX decisions; past that a
+ * writer waits for the indexer, for CV_STORE_BUSY_MS at most.
+ *
+ * Lock order: store_mu, then jmu.  Appends and journal switches happen
+ * under jmu, so the file a drain switches away from holds exactly the
+ * queued decisions it takes (plus stored ones).
+ */
+static struct cv_journal	*journal;	/* NULL: direct mode */
+static pthread_mutex_t		 jmu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t		 jwake;		/* indexer: work, or stop */
+static pthread_cond_t		 jroom;		/* writers: queue has room */
+static struct json_object	**jq;		/* queued decisions, owned */
+static size_t			 jq_len, jq_cap;
+static int			 jstop;
+static long			 jdelay_ms = CV_JOURNAL_DELAY_MS;
+static pthread_t		 indexer;
+static int			 indexer_running;
+
+/* *ts = now + ms on CLOCK_MONOTONIC (the clock of jwake and jroom). */
+static void
+deadline(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * Stores every queued decision, with store_mu held: takes the queue and
+ * switches the journal's active file under jmu, commits the decisions in
+ * one transaction, then empties the file they were written to.  When the
+ * commit fails they go back to the head of the queue (still in their
+ * file) and the store's error is returned.
+ */
+static enum cv_err
+drain(void)
+{
+	struct json_object	**batch, **q;
+	size_t			 i, n, cap;
+	enum cv_err		 rc;
+	int			 was;
+
+	pthread_mutex_lock(&jmu);
+	batch = jq;
+	n = jq_len;
+	cap = jq_cap;
+	jq = NULL;
+	jq_len = jq_cap = 0;
+	was = n > 0 ? cv_journal_switch(journal) : -1;
+	pthread_cond_broadcast(&jroom);
+	pthread_mutex_unlock(&jmu);
+	if (n == 0)
+		return CV_OK;
+
+	if ((rc = commit_batch(batch, n)) == CV_OK) {
+		(void)cv_journal_clear(journal, was);
+		for (i = 0; i < n; i++)
+			json_object_put(batch[i]);
+		free(batch);
+		return CV_OK;
+	}
+	cv_log("cavra-activity: storing %zu journalled decisions failed "
+	    "(%s); they stay queued", n, cv_err_title(rc));
+	pthread_mutex_lock(&jmu);
+	if (n + jq_len > cap) {
+		cap = n + jq_len;
+		batch = realloc(batch, cap * sizeof(*batch));
+		if (batch == NULL)
+			cv_fatal("out of memory");
+	}
+	q = batch;
+	memcpy(q + n, jq, jq_len * sizeof(*q));
+	free(jq);
+	jq = q;
+	jq_len += n;
+	jq_cap = cap;
+	pthread_mutex_unlock(&jmu);
+	return rc;
+}
+
+/*
+ * Takes store_mu with every acknowledged decision stored (in journal
+ * mode, drains the queue).  On failure store_mu is released and the
+ * store's error returned.
+ */
+static enum cv_err
+store_lock(void)
+{
+	enum cv_err	 rc;
+
+	pthread_mutex_lock(&store_mu);
+	if (journal != NULL && (rc = drain()) != CV_OK) {
+		pthread_mutex_unlock(&store_mu);
+		return rc;
+	}
+	return CV_OK;
+}
+
+/*
+ * The indexer thread: sleeps until a decision is queued, waits
+ * jdelay_ms more (less when the queue fills), drains; after a failed
+ * drain it waits twice as long, up to a second, before the next try.
+ * On stop it returns; worker_fini() drains what is left.
+ */
+static void *
+indexer_main(void *arg)
+{
+	struct timespec	 ts;
+	long		 wait = jdelay_ms;
+
+	(void)arg;
+	pthread_mutex_lock(&jmu);
+	for (;;) {
+		while (jq_len == 0 && !jstop)
+			pthread_cond_wait(&jwake, &jmu);
+		if (jstop)
+			break;
+		deadline(&ts, wait);
+		while (!jstop && jq_len < CV_JOURNAL_QUEUE_MAX &&
+		    pthread_cond_timedwait(&jwake, &jmu, &ts) == 0)
+			;
+		if (jstop)
+			break;
+		pthread_mutex_unlock(&jmu);
+		pthread_mutex_lock(&store_mu);
+		if (drain() == CV_OK)
+			wait = jdelay_ms;
+		else
+			wait = wait * 2 > 1000 ? 1000 : wait * 2 + 1;
+		pthread_mutex_unlock(&store_mu);
+		pthread_mutex_lock(&jmu);
+	}
+	pthread_mutex_unlock(&jmu);
+	return NULL;
+}
+
+/*
+ * Journals decision d (consumed: the queue owns it from here) as the
+ * record text of len bytes and queues it.  Returns CV_OK once it is in
+ * the journal; CV_EBUSY when the queue stayed full for CV_STORE_BUSY_MS;
+ * CV_EIO when the journal cannot be written (then d is dropped).
+ */
+static enum cv_err
+journal_decision(struct json_object *d, const char *text, size_t len)
+{
+	struct json_object	**q;
+	struct timespec		 ts;
+	enum cv_err		 rc = CV_OK;
+
+	pthread_mutex_lock(&jmu);
+	if (jq_len >= CV_JOURNAL_QUEUE_MAX) {
+		pthread_cond_signal(&jwake);
+		deadline(&ts, CV_STORE_BUSY_MS);
+		while (jq_len >= CV_JOURNAL_QUEUE_MAX && rc == CV_OK)
+			if (pthread_cond_timedwait(&jroom, &jmu, &ts) ==
+			    ETIMEDOUT)
+				rc = CV_EBUSY;
+	}
+	if (rc == CV_OK && (rc = cv_journal_append(journal, text, len)) ==
+	    CV_OK) {
+		if (jq_len == jq_cap) {
+			jq_cap = jq_cap == 0 ? 64 : jq_cap * 2;
+			if ((q = realloc(jq, jq_cap * sizeof(*q))) == NULL)
+				cv_fatal("out of memory");
+			jq = q;
+		}
+		jq[jq_len++] = d;
+		d = NULL;
+		if (jq_len == 1)
+			pthread_cond_signal(&jwake);
+	}
+	pthread_mutex_unlock(&jmu);
+	json_object_put(d);
+	return rc;
+}
+
+/*
+ * Stores the decisions a journal holds at start (left by a process that
+ * did not stop cleanly), skipping those already stored (same id and
+ * correlation id), then empties it.  Store errors are returned and leave
+ * the journal as it is.
+ */
+static enum cv_err
+journal_replay(void)
+{
+	struct json_object	*recs = NULL, *old, *r, **todo = NULL;
+	const char		*id;
+	size_t			 i, n, k = 0, skipped = 0;
+	enum cv_err		 rc;
+
+	if ((rc = cv_journal_read(journal, &recs)) != CV_OK)
+		return rc;
+	n = json_object_array_length(recs);
+	todo = cv_xcalloc(n + 1, sizeof(*todo));
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(recs, i);
+		if (cv_json_str(r, "decision_id", &id) != CV_JGET_OK) {
+			cv_log("cavra-activity: journal: record %zu has no "
+			    "decision_id; skipped", i);
+			continue;
+		}
+		old = NULL;
+		rc = cv_store_get(activity, CV_COLL_DECISIONS, id, &old);
+		if (rc == CV_OK && strcmp(cv_json_str_or(old,
+		    "correlation_id", ""), cv_json_str_or(r, "correlation_id",
+		    "-")) == 0)
+			skipped++;
+		else if (rc == CV_OK || rc == CV_ENOENT)
+			todo[k++] = r;
+		json_object_put(old);
+		if (rc != CV_OK && rc != CV_ENOENT)
+			goto out;
+	}
+	if ((rc = commit_batch(todo, k)) != CV_OK)
+		goto out;
+	if (n > 0)
+		cv_log("cavra-activity: journal: %zu decisions stored, %zu "
+		    "were stored already", k, skipped);
+	if ((rc = cv_journal_clear(journal, 0)) == CV_OK)
+		rc = cv_journal_clear(journal, 1);
+out:
+	free(todo);
+	json_object_put(recs);
+	return rc;
+}
+
+/*
  * Looks up the MCP trust registry record of `server` (by server_id, else
  * by name).  *out is a new reference or NULL when unregistered.
  */
@@ -600,9 +877,10 @@ mcp_lookup(struct cv_req *req, const char *server, struct json_object **out)
 
 /*
  * POST /decisions: validates the action, evaluates it against the pack,
- * stores the `cavra.decision.v1` record with the request's other fields,
- * and refreshes the session, in one store transaction (shared with the
- * decisions of other threads: see commit_decision()).
+ * and stores the `cavra.decision.v1` record with the request's other
+ * fields, refreshing its session: through the journal (journal_decision())
+ * or, in direct mode, in a transaction shared with the decisions of other
+ * threads (commit_decision()).
  * 404 unknown pack; 422 missing or invalid action_type or target, a
  * non-scalar identity field; 400 a pack that does not load.
  */
@@ -614,9 +892,10 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 	const struct cv_pack	*pack;
 	struct cv_action	 act;
 	struct cv_verdict	 v;
-	const char		*pack_id, *sid, *agent, *actor;
-	char			*did, ts[CV_TS_LEN], errbuf[512];
+	const char		*pack_id, *sid, *agent, *actor, *text;
+	char			*did, *body = NULL, ts[CV_TS_LEN], errbuf[512];
 	const char *const	*k;
+	size_t			 len = 0;
 	enum cv_err		 rc;
 
 	memset(&act, 0, sizeof(act));
@@ -705,12 +984,27 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 		}
 	}
 
-	if ((rc = commit_decision(d)) != CV_OK) {
+	if (journal != NULL) {
+		/* The answer is the journalled text; d goes to the queue. */
+		text = json_object_to_json_string_length(d,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &len);
+		body = cv_arena_alloc(req->arena, len + 1);
+		memcpy(body, text, len + 1);
+		rc = journal_decision(d, body, len);
+		d = NULL;
+	} else
+		rc = commit_decision(d);
+	if (rc != CV_OK) {
 		rc = store_err(req, rc);
 		goto out;
 	}
-	cv_resp_json(resp, 200, d);
-	d = NULL;
+	if (body != NULL)
+		cv_resp_bytes(resp, 200, "application/json", body, len);
+	else {
+		cv_resp_json(resp, 200, d);
+		d = NULL;
+	}
 out:
 	json_object_put(d);
 	return rc;
@@ -766,7 +1060,8 @@ list(struct cv_req *req, struct cv_resp *resp, size_t coll,
 	if ((rc = filters(req, keys, f, &nf)) != CV_OK ||
 	    (rc = cv_query_page(req, &limit, &offset)) != CV_OK)
 		return rc;
-	pthread_mutex_lock(&store_mu);
+	if ((rc = store_lock()) != CV_OK)
+		return store_err(req, rc);
 	rc = cv_store_list_json(activity, coll, f, nf, limit, offset, &items,
 	    &len, &total);
 	pthread_mutex_unlock(&store_mu);
@@ -806,7 +1101,8 @@ get_one(struct cv_req *req, struct cv_resp *resp, size_t coll,
 	struct json_object	*o;
 	enum cv_err		 rc;
 
-	pthread_mutex_lock(&store_mu);
+	if ((rc = store_lock()) != CV_OK)
+		return store_err(req, rc);
 	rc = cv_store_get(activity, coll, cv_param(req, param), &o);
 	pthread_mutex_unlock(&store_mu);
 	if (rc == CV_ENOENT)
@@ -1033,10 +1329,100 @@ h_session_put(struct cv_req *req, struct cv_resp *resp)
 {
 	enum cv_err	 rc;
 
-	pthread_mutex_lock(&store_mu);
+	if ((rc = store_lock()) != CV_OK)
+		return store_err(req, rc);
 	rc = session_put(req, resp);
 	pthread_mutex_unlock(&store_mu);
 	return rc;
+}
+
+/*
+ * Opens the journal next to the activity store ("<store>.journal.0" and
+ * ".1") when this responder runs one worker process, stores what it
+ * holds, and starts the indexer.  Leaves direct mode (journal NULL) with
+ * a log line when several workers share the store or another process
+ * has the journal.  CV_EIO when the journal's decisions cannot be stored
+ * (the worker does not start; nothing is lost).
+ */
+static enum cv_err
+journal_start(void)
+{
+	pthread_condattr_t	 ca;
+	char			*base;
+	size_t			 n;
+	enum cv_err		 rc;
+
+	if (cv_serve_workers() > 1)
+		return CV_OK;
+	n = strlen(cv_store_path(activity)) + sizeof(".journal");
+	base = cv_xmalloc(n);
+	snprintf(base, n, "%s.journal", cv_store_path(activity));
+	rc = cv_journal_open(base, strcmp(cv_store_kind(activity), "json") ==
+	    0, &journal);
+	free(base);
+	if (rc != CV_OK) {
+		cv_log("cavra-activity: %s; decisions are committed as they "
+		    "come", rc == CV_EBUSY ? "another process has the "
+		    "journal" : "no journal");
+		return CV_OK;
+	}
+	if ((rc = journal_replay()) != CV_OK) {
+		cv_log("cavra-activity: journal: cannot store its decisions "
+		    "(%s)", cv_err_title(rc));
+		goto fail;
+	}
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&jwake, &ca);
+	pthread_cond_init(&jroom, &ca);
+	pthread_condattr_destroy(&ca);
+	if ((errno = pthread_create(&indexer, NULL, indexer_main, NULL)) !=
+	    0) {
+		cv_log("cavra-activity: indexer thread: %s", strerror(errno));
+		rc = CV_EIO;
+		goto fail;
+	}
+	indexer_running = 1;
+	return CV_OK;
+fail:
+	cv_journal_close(journal);
+	journal = NULL;
+	return rc;
+}
+
+/*
+ * Stops the indexer and stores what is still queued.  What cannot be
+ * stored stays in the journal for the next start.
+ */
+static void
+journal_stop(void)
+{
+	enum cv_err	 rc;
+
+	if (journal == NULL)
+		return;
+	if (indexer_running) {
+		pthread_mutex_lock(&jmu);
+		jstop = 1;
+		pthread_cond_signal(&jwake);
+		pthread_mutex_unlock(&jmu);
+		pthread_join(indexer, NULL);
+		indexer_running = 0;
+	}
+	pthread_mutex_lock(&store_mu);
+	if ((rc = drain()) != CV_OK)
+		cv_log("cavra-activity: %zu decisions stay in the journal "
+		    "(%s)", jq_len, cv_err_title(rc));
+	pthread_mutex_unlock(&store_mu);
+	while (jq_len > 0)
+		json_object_put(jq[--jq_len]);
+	free(jq);
+	jq = NULL;
+	jq_cap = 0;
+	cv_journal_close(journal);
+	journal = NULL;
+	pthread_cond_destroy(&jwake);
+	pthread_cond_destroy(&jroom);
 }
 
 static enum cv_err
@@ -1044,6 +1430,8 @@ worker_init(void)
 {
 	if (cv_store_open(&cv_store_activity, &activity) != CV_OK ||
 	    cv_store_open(&cv_store_registry, &registry) != CV_OK)
+		return CV_EIO;
+	if (journal_start() != CV_OK)
 		return CV_EIO;
 	/* Commits do not wait for checkpoints (a failure to start the
 	 * thread is logged and leaves them checkpointing as they go). */
@@ -1054,6 +1442,7 @@ worker_init(void)
 static void
 worker_fini(void)
 {
+	journal_stop();
 	cv_store_close(activity);
 	cv_store_close(registry);
 }
@@ -1067,7 +1456,20 @@ init(void)
 {
 	const struct cv_pack	*pack;
 	char			 errbuf[512];
+	const char		*v;
+	char			*end;
 
+	if ((v = cv_env("CAVRA_JOURNAL_DELAY_MS")) != NULL) {
+		errno = 0;
+		jdelay_ms = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 ||
+		    jdelay_ms < 0 || jdelay_ms > CV_JOURNAL_DELAY_MAX_MS) {
+			cv_log("cavra-activity: CAVRA_JOURNAL_DELAY_MS: "
+			    "expected milliseconds from 0 to %d, got \"%s\"",
+			    CV_JOURNAL_DELAY_MAX_MS, v);
+			return CV_EINVAL;
+		}
+	}
 	if (cv_policy_get(DEFAULT_PACK, &pack, errbuf, sizeof(errbuf)) !=
 	    CV_OK) {
 		cv_log("cavra-activity: %s (policy root %s)", errbuf,
@@ -1100,8 +1502,8 @@ static const struct cv_app app = {
 	.worker_init = worker_init,
 	.worker_fini = worker_fini,
 	/* One process whose threads share one store connection: decisions
-	 * are committed in groups (commit_decision()) and no other
-	 * process's commits invalidate its page cache. */
+	 * go through the journal and are stored in bulk (journal_start()),
+	 * and no other process's commits invalidate its page cache. */
 	.workers = 1,
 	.threads = CV_ACTIVITY_THREADS,
 };

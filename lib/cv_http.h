@@ -182,5 +182,7 @@ const char	*cv_cors_allow(const char *origin);
 /* The responder's main(): options -s SOCKET, -n WORKERS, -t THREADS,
  * --routes. */
 int		 cv_serve_main(const struct cv_app *, int, char **);
+/* The number of worker processes cv_serve_main() runs (1 before it). */
+long		 cv_serve_workers(void);
 
 #endif /* !CV_HTTP_H */

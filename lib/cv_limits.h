@@ -28,6 +28,12 @@
 #define CV_THREADS_MAX		64		/* request threads per worker */
 #define CV_ACTIVITY_THREADS	16		/* cavra-activity request threads */
 #define CV_COMMIT_BATCH_MAX	64		/* decisions per group commit */
+#define CV_JOURNAL_QUEUE_MAX	4096		/* decisions acknowledged and not
+						   yet stored; writers wait past it */
+#define CV_JOURNAL_DELAY_MS	20		/* journal: store what it holds this
+						   long after the first record */
+#define CV_JOURNAL_DELAY_MAX_MS	60000		/* CAVRA_JOURNAL_DELAY_MS at most */
+#define CV_JOURNAL_FILE_MAX	(1024L * 1024 * 1024) /* a journal file read back */
 #define CV_WAL_GATHER_MAX	(4 * 1024 * 1024)	/* WAL bytes written at once */
 #define CV_WAL_AUTOCHECKPOINT	4000		/* WAL pages between checkpoints */
 #define CV_WAL_CKPT_STALL	(4 * CV_WAL_AUTOCHECKPOINT)	/* WAL pages at which a

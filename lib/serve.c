@@ -36,6 +36,7 @@
 /* Set by SIGTERM/SIGINT, read by every request thread: a lock-free
  * atomic, which a signal handler may store to. */
 static atomic_int		stopping;
+static long			nworkers = 1;
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free "
     "to be set from a signal handler");
 
@@ -366,6 +367,12 @@ supervise(const struct cv_app *app, const struct cv_router *router, int fd,
 	return rc;
 }
 
+long
+cv_serve_workers(void)
+{
+	return nworkers;
+}
+
 int
 cv_serve_main(const struct cv_app *app, int argc, char **argv)
 {
@@ -419,6 +426,7 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 	if (app->init != NULL && app->init() != CV_OK)
 		return EXIT_CONFIG;
 	router = cv_router_new(app->routes, app->nroutes);
+	nworkers = n;
 
 	if (FCGX_Init() != 0) {
 		cv_log("%s: FCGX_Init failed", app->name);

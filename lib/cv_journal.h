@@ -1,0 +1,50 @@
+/*
+ * The journal: an append-only record of JSON records in two files,
+ * "<base>.0" and "<base>.1", one record per line.  A responder writes a
+ * record to the journal with one write(2), acknowledges it, and stores
+ * records in bulk behind it; a record is taken out of the journal only
+ * once it is stored, so one that was acknowledged survives a crash of
+ * the process (the next open reads it back).
+ *
+ * Records go to the active file.  Whoever stores the pending records
+ * switches the active file first, stores what the other file holds, then
+ * clears that file.  One process per journal: the first file carries an
+ * exclusive flock(2) for as long as the journal is open.
+ *
+ * Nothing here locks between threads: the caller serialises appends and
+ * switches (cavra-activity does both under one mutex).
+ */
+#ifndef CV_JOURNAL_H
+#define CV_JOURNAL_H
+
+#include <stddef.h>
+
+#include "cv_err.h"
+
+struct json_object;
+struct cv_journal;
+
+/* Opens or creates the journal "<base>.0"/"<base>.1"; with sync set,
+ * each append reaches the disk (fdatasync) before it returns.  CV_EBUSY
+ * when another process has it open; CV_EIO when the files cannot be
+ * opened. */
+enum cv_err	 cv_journal_open(const char *base, int sync,
+		    struct cv_journal **);
+/* Every record the files hold, file 0 then file 1, each in file order,
+ * as a new array.  Lines that are not a JSON object (a write cut short by a
+ * crash) are skipped with a log line.  CV_EIO on a read error. */
+enum cv_err	 cv_journal_read(struct cv_journal *, struct json_object **);
+/* Appends one record, text of len bytes without a newline, to the active
+ * file.  CV_EINVAL when text holds a newline; CV_EIO when the write
+ * fails, and then the file is cut back to where it was. */
+enum cv_err	 cv_journal_append(struct cv_journal *, const char *text,
+		    size_t len);
+/* Makes the other file active; returns the file that was. */
+int		 cv_journal_switch(struct cv_journal *);
+/* Empties file `which` (0 or 1).  CV_EIO on failure. */
+enum cv_err	 cv_journal_clear(struct cv_journal *, int which);
+/* Bytes file `which` holds. */
+size_t		 cv_journal_size(const struct cv_journal *, int which);
+void		 cv_journal_close(struct cv_journal *);
+
+#endif /* !CV_JOURNAL_H */
