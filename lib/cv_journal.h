@@ -6,6 +6,12 @@
  * once it is stored, so one that was acknowledged survives a crash of
  * the process (the next open reads it back).
  *
+ * Each file is mapped into memory (MAP_SHARED), so an append is a copy
+ * into the page cache, with no system call; the process can die right
+ * after it and the kernel still writes the record out.  A file holds
+ * records up to its first NUL byte: it is grown (and filled with zeros)
+ * as needed, and cleared by zeroing what it holds.
+ *
  * Records go to the active file.  Whoever stores the pending records
  * switches the active file first, stores what the other file holds, then
  * clears that file.  One process per journal: the first file carries an
@@ -34,9 +40,10 @@ enum cv_err	 cv_journal_open(const char *base, int sync,
  * as a new array.  Lines that are not a JSON object (a write cut short by a
  * crash) are skipped with a log line.  CV_EIO on a read error. */
 enum cv_err	 cv_journal_read(struct cv_journal *, struct json_object **);
-/* Appends one record, text of len bytes without a newline, to the active
- * file.  CV_EINVAL when text holds a newline; CV_EIO when the write
- * fails, and then the file is cut back to where it was. */
+/* Appends one record, text of len bytes without a newline or NUL, to
+ * the active file.  CV_EINVAL when text holds either; CV_EIO when the
+ * file cannot grow to hold it (or, with sync, cannot be synced: then the
+ * record is taken back). */
 enum cv_err	 cv_journal_append(struct cv_journal *, const char *text,
 		    size_t len);
 /* Makes the other file active; returns the file that was. */

@@ -33,7 +33,8 @@
 #define CV_JOURNAL_DELAY_MS	20		/* journal: store what it holds this
 						   long after the first record */
 #define CV_JOURNAL_DELAY_MAX_MS	60000		/* CAVRA_JOURNAL_DELAY_MS at most */
-#define CV_JOURNAL_FILE_MAX	(1024L * 1024 * 1024) /* a journal file read back */
+#define CV_JOURNAL_FILE_MAX	(1024L * 1024 * 1024) /* a journal file */
+#define CV_JOURNAL_MAP_MIN	(4 * 1024 * 1024) /* a journal file's size at least */
 #define CV_WAL_GATHER_MAX	(4 * 1024 * 1024)	/* WAL bytes written at once */
 #define CV_WAL_AUTOCHECKPOINT	4000		/* WAL pages between checkpoints */
 #define CV_WAL_CKPT_STALL	(4 * CV_WAL_AUTOCHECKPOINT)	/* WAL pages at which a
@@ -45,6 +46,8 @@
 
 #define CV_STORE_FILE_MAX	(1024L * 1024 * 1024) /* JSON store file bytes */
 #define CV_STORE_BUSY_MS	5000		/* SQLite busy_timeout */
+#define CV_SQLITE_CACHE_KIB	32768		/* SQLite page cache per connection,
+						   at most (filled as pages are read) */
 #define CV_STORE_FIELDS_MAX	31		/* filterable fields of a collection */
 #define CV_STORE_RECORD_DEPTH	48		/* nesting of a stored record */
 #define CV_STORE_PARSE_DEPTH	(CV_STORE_RECORD_DEPTH + 3) /* file, payload */

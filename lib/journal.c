@@ -1,22 +1,23 @@
 /*
  * The journal of acknowledged records not yet stored: see cv_journal.h.
  *
- * Each file is opened with O_APPEND, so a record is one write(2) at the
- * end of the active file.  A write cut short (a full disk) is undone with
- * ftruncate(2) so that the next record starts on a line of its own; a
- * crash in the middle of a write can leave a torn last line, which
- * cv_journal_read() skips.
+ * A file is mapped whole; `used` bytes of records come first, zeros
+ * after them.  Growing a file (ftruncate, then posix_fallocate so that a
+ * write into the mapping never meets a full disk, then mremap) happens
+ * under the caller's lock like every other call.  A crash in the middle
+ * of a copy can leave a torn last line, which cv_journal_read() skips;
+ * cv_journal_open() ends such a line with a newline so that the next
+ * record starts on a line of its own.
  */
 #include "config.h"
 
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,36 +33,82 @@
 struct cv_journal {
 	char	*path[2];
 	int	 fd[2];
-	int	 sync;		/* fdatasync(2) after each append */
+	char	*map[2];	/* MAP_FAILED when unmapped */
+	size_t	 cap[2];	/* bytes mapped (the file's size) */
+	size_t	 used[2];	/* bytes of records */
+	int	 sync;		/* msync(2) each append */
 	int	 active;
-	off_t	 size[2];
 };
 
 /*
+ * Makes file i hold (and map) cap bytes, the new ones zero and allocated
+ * on disk.  CV_EIO with a log line on failure; the file and its mapping
+ * are then as they were.
+ */
+static enum cv_err
+resize(struct cv_journal *j, int i, size_t cap)
+{
+	char	*m;
+	int	 rc;
+
+	if (cap == j->cap[i])
+		return CV_OK;
+	if (ftruncate(j->fd[i], (off_t)cap) == -1) {
+		cv_log("journal: cannot size %s: %s", j->path[i],
+		    strerror(errno));
+		return CV_EIO;
+	}
+	if (cap > j->cap[i] && (rc = posix_fallocate(j->fd[i],
+	    (off_t)j->cap[i], (off_t)(cap - j->cap[i]))) != 0) {
+		cv_log("journal: cannot grow %s to %zu bytes: %s", j->path[i],
+		    cap, strerror(rc));
+		(void)ftruncate(j->fd[i], (off_t)j->cap[i]);
+		return CV_EIO;
+	}
+	if (j->map[i] == MAP_FAILED)
+		m = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    j->fd[i], 0);
+	else
+		m = mremap(j->map[i], j->cap[i], cap, MREMAP_MAYMOVE);
+	if (m == MAP_FAILED) {
+		cv_log("journal: cannot map %s: %s", j->path[i],
+		    strerror(errno));
+		(void)ftruncate(j->fd[i], (off_t)j->cap[i]);
+		return CV_EIO;
+	}
+	j->map[i] = m;
+	j->cap[i] = cap;
+	return CV_OK;
+}
+
+/*
  * Opens the journal "<base>.0"/"<base>.1", creating the files (mode 0640
- * before the umask), and takes the exclusive lock on the first.  With
- * sync set, each append is on disk (fdatasync) before it returns.
- * *out is the caller's, released with cv_journal_close().
+ * before the umask), takes the exclusive lock on the first and maps
+ * both, at least CV_JOURNAL_MAP_MIN bytes each.  With sync set, each
+ * append is on disk before it returns.  *out is the caller's, released
+ * with cv_journal_close().
  */
 enum cv_err
 cv_journal_open(const char *base, int sync, struct cv_journal **out)
 {
 	struct cv_journal	*j;
 	struct stat		 st;
-	size_t			 n;
+	char			*nul;
+	size_t			 n, size;
 	int			 i;
 	enum cv_err		 e = CV_EIO;
 
 	*out = NULL;
 	j = cv_xcalloc(1, sizeof(*j));
 	j->fd[0] = j->fd[1] = -1;
+	j->map[0] = j->map[1] = MAP_FAILED;
 	j->sync = sync;
 	n = strlen(base) + 3;
 	for (i = 0; i < 2; i++) {
 		j->path[i] = cv_xmalloc(n);
 		snprintf(j->path[i], n, "%s.%d", base, i);
-		j->fd[i] = open(j->path[i], O_RDWR | O_CREAT | O_APPEND |
-		    O_CLOEXEC, 0640);
+		j->fd[i] = open(j->path[i], O_RDWR | O_CREAT | O_CLOEXEC,
+		    0640);
 		if (j->fd[i] == -1) {
 			cv_log("journal: %s: %s", j->path[i], strerror(errno));
 			goto out;
@@ -78,7 +125,21 @@ cv_journal_open(const char *base, int sync, struct cv_journal **out)
 			cv_log("journal: %s: %s", j->path[i], strerror(errno));
 			goto out;
 		}
-		j->size[i] = st.st_size;
+		if (st.st_size > CV_JOURNAL_FILE_MAX) {
+			cv_log("journal: %s: larger than %ld bytes",
+			    j->path[i], (long)CV_JOURNAL_FILE_MAX);
+			goto out;
+		}
+		size = (size_t)st.st_size;
+		j->cap[i] = size;
+		if ((e = resize(j, i, size < CV_JOURNAL_MAP_MIN ?
+		    CV_JOURNAL_MAP_MIN : size + 1)) != CV_OK)
+			goto out;
+		e = CV_EIO;
+		nul = memchr(j->map[i], '\0', j->cap[i]);
+		j->used[i] = (size_t)(nul - j->map[i]);
+		if (j->used[i] > 0 && j->map[i][j->used[i] - 1] != '\n')
+			j->map[i][j->used[i]++] = '\n';
 	}
 	*out = j;
 	j = NULL;
@@ -88,46 +149,18 @@ out:
 	return e;
 }
 
-/*
- * Appends the records of file i to arr.  CV_EIO when the file cannot be
- * read or is larger than CV_JOURNAL_FILE_MAX.
- */
-static enum cv_err
+/* Appends the records of file i to arr; other lines are logged. */
+static void
 read_file(struct cv_journal *j, int i, struct json_object *arr)
 {
 	struct json_object	*o;
-	struct stat		 st;
-	char			*buf = NULL, *p, *nl, errbuf[128];
-	size_t			 len, off = 0;
-	ssize_t			 r;
-	enum cv_err		 e = CV_EIO;
+	const char		*buf = j->map[i], *end = buf + j->used[i];
+	const char		*p, *nl;
+	char			 errbuf[128];
 
-	if (fstat(j->fd[i], &st) == -1) {
-		cv_log("journal: %s: %s", j->path[i], strerror(errno));
-		goto out;
-	}
-	if (st.st_size > CV_JOURNAL_FILE_MAX) {
-		cv_log("journal: %s: larger than %ld bytes", j->path[i],
-		    (long)CV_JOURNAL_FILE_MAX);
-		goto out;
-	}
-	len = (size_t)st.st_size;
-	buf = cv_xmalloc(len + 1);
-	while (off < len) {
-		r = pread(j->fd[i], buf + off, len - off, (off_t)off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			cv_log("journal: read %s: %s", j->path[i], r == 0 ?
-			    "file shrank" : strerror(errno));
-			goto out;
-		}
-		off += (size_t)r;
-	}
-	buf[len] = '\0';
-	for (p = buf; p < buf + len; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(buf + len - p))) == NULL)
-			nl = buf + len;
+	for (p = buf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
 		if (nl == p)
 			continue;
 		o = NULL;
@@ -142,62 +175,60 @@ read_file(struct cv_journal *j, int i, struct json_object *arr)
 		}
 		json_object_array_add(arr, o);
 	}
-	e = CV_OK;
-out:
-	free(buf);
-	return e;
 }
 
 /* The records of both files, file 0 first.  *out is a new array. */
 enum cv_err
 cv_journal_read(struct cv_journal *j, struct json_object **out)
 {
-	struct json_object	*arr;
-	enum cv_err		 e;
-
-	*out = NULL;
-	arr = json_object_new_array();
-	if ((e = read_file(j, 0, arr)) != CV_OK ||
-	    (e = read_file(j, 1, arr)) != CV_OK) {
-		json_object_put(arr);
-		return e;
-	}
-	*out = arr;
+	*out = json_object_new_array();
+	read_file(j, 0, *out);
+	read_file(j, 1, *out);
 	return CV_OK;
 }
 
 /*
- * Writes text and a newline at the end of the active file in one
- * writev(2) (then fdatasync(2) when the journal syncs).  A failed or
- * short write is cut back off the file.  CV_EINVAL: text holds a
- * newline; CV_EIO: the write failed.
+ * Copies text and a newline after the records of the active file,
+ * growing it first when they do not fit (to twice its size, or more).
+ * With sync, msync(2) writes the record's pages out before returning.
  */
 enum cv_err
 cv_journal_append(struct cv_journal *j, const char *text, size_t len)
 {
-	struct iovec	 iov[2];
-	ssize_t		 w;
+	size_t		 need, cap, pg, from;
 	int		 a = j->active;
+	enum cv_err	 e;
 
-	if (memchr(text, '\n', len) != NULL)
+	if (memchr(text, '\n', len) != NULL || memchr(text, '\0', len) !=
+	    NULL)
 		return CV_EINVAL;
-	iov[0].iov_base = (void *)(uintptr_t)text;
-	iov[0].iov_len = len;
-	iov[1].iov_base = (void *)(uintptr_t)"\n";
-	iov[1].iov_len = 1;
-	do
-		w = writev(j->fd[a], iov, 2);
-	while (w == -1 && errno == EINTR);
-	if (w != (ssize_t)(len + 1) || (j->sync && fdatasync(j->fd[a]) ==
-	    -1)) {
-		cv_log("journal: write %s: %s", j->path[a], w == -1 ||
-		    w == (ssize_t)(len + 1) ? strerror(errno) : "short write");
-		if (ftruncate(j->fd[a], j->size[a]) == -1)
-			cv_log("journal: cannot cut %s back: %s", j->path[a],
-			    strerror(errno));
-		return CV_EIO;
+	need = j->used[a] + len + 2;	/* the record, '\n', a NUL after */
+	if (need > j->cap[a]) {
+		if (need > CV_JOURNAL_FILE_MAX) {
+			cv_log("journal: %s: would pass %ld bytes", j->path[a],
+			    (long)CV_JOURNAL_FILE_MAX);
+			return CV_EIO;
+		}
+		cap = j->cap[a] * 2 > need ? j->cap[a] * 2 : need;
+		if (cap > CV_JOURNAL_FILE_MAX)
+			cap = CV_JOURNAL_FILE_MAX;
+		if ((e = resize(j, a, cap)) != CV_OK)
+			return e;
 	}
-	j->size[a] += (off_t)len + 1;
+	memcpy(j->map[a] + j->used[a], text, len);
+	j->map[a][j->used[a] + len] = '\n';
+	if (j->sync) {
+		pg = (size_t)sysconf(_SC_PAGESIZE);
+		from = j->used[a] / pg * pg;
+		if (msync(j->map[a] + from, j->used[a] + len + 1 - from,
+		    MS_SYNC) == -1) {
+			cv_log("journal: sync %s: %s", j->path[a],
+			    strerror(errno));
+			memset(j->map[a] + j->used[a], 0, len + 1);
+			return CV_EIO;
+		}
+	}
+	j->used[a] += len + 1;
 	return CV_OK;
 }
 
@@ -210,24 +241,25 @@ cv_journal_switch(struct cv_journal *j)
 	return was;
 }
 
+/*
+ * Zeroes the records of file `which`, and gives back the space of a file
+ * that grew past CV_JOURNAL_MAP_MIN.  A file that cannot shrink keeps
+ * its size (CV_OK all the same: it is empty).
+ */
 enum cv_err
 cv_journal_clear(struct cv_journal *j, int which)
 {
-	if (j->size[which] == 0)
-		return CV_OK;
-	if (ftruncate(j->fd[which], 0) == -1) {
-		cv_log("journal: cannot empty %s: %s", j->path[which],
-		    strerror(errno));
-		return CV_EIO;
-	}
-	j->size[which] = 0;
+	memset(j->map[which], 0, j->used[which]);
+	j->used[which] = 0;
+	if (j->cap[which] > CV_JOURNAL_MAP_MIN)
+		(void)resize(j, which, CV_JOURNAL_MAP_MIN);
 	return CV_OK;
 }
 
 size_t
 cv_journal_size(const struct cv_journal *j, int which)
 {
-	return (size_t)j->size[which];
+	return j->used[which];
 }
 
 void
@@ -238,6 +270,8 @@ cv_journal_close(struct cv_journal *j)
 	if (j == NULL)
 		return;
 	for (i = 0; i < 2; i++) {
+		if (j->map[i] != MAP_FAILED)
+			munmap(j->map[i], j->cap[i]);
 		if (j->fd[i] != -1)
 			close(j->fd[i]);
 		free(j->path[i]);
