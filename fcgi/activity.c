@@ -1338,11 +1338,12 @@ h_session_put(struct cv_req *req, struct cv_resp *resp)
 
 /*
  * Opens the journal next to the activity store ("<store>.journal.0" and
- * ".1") when this responder runs one worker process, stores what it
- * holds, and starts the indexer.  Leaves direct mode (journal NULL) with
- * a log line when several workers share the store or another process
- * has the journal.  CV_EIO when the journal's decisions cannot be stored
- * (the worker does not start; nothing is lost).
+ * ".1") and stores what it holds.  Then, when this responder runs one
+ * worker process, starts the indexer; with several, closes the journal
+ * again (direct mode: journal NULL).  Direct mode too, with a log line,
+ * when another process has the journal or it cannot be opened.  CV_EIO
+ * when the journal's decisions cannot be stored (the worker does not
+ * start; nothing is lost).
  */
 static enum cv_err
 journal_start(void)
@@ -1352,8 +1353,6 @@ journal_start(void)
 	size_t			 n;
 	enum cv_err		 rc;
 
-	if (cv_serve_workers() > 1)
-		return CV_OK;
 	n = strlen(cv_store_path(activity)) + sizeof(".journal");
 	base = cv_xmalloc(n);
 	snprintf(base, n, "%s.journal", cv_store_path(activity));
@@ -1361,14 +1360,19 @@ journal_start(void)
 	    0, &journal);
 	free(base);
 	if (rc != CV_OK) {
-		cv_log("cavra-activity: %s; decisions are committed as they "
-		    "come", rc == CV_EBUSY ? "another process has the "
-		    "journal" : "no journal");
+		if (cv_serve_workers() == 1)
+			cv_log("cavra-activity: %s; decisions are committed as "
+			    "they come", rc == CV_EBUSY ? "another process has "
+			    "the journal" : "no journal");
 		return CV_OK;
 	}
 	if ((rc = journal_replay()) != CV_OK) {
 		cv_log("cavra-activity: journal: cannot store its decisions "
 		    "(%s)", cv_err_title(rc));
+		goto fail;
+	}
+	if (cv_serve_workers() > 1) {
+		rc = CV_OK;
 		goto fail;
 	}
 	pthread_condattr_init(&ca);
@@ -1384,7 +1388,7 @@ journal_start(void)
 	}
 	indexer_running = 1;
 	return CV_OK;
-fail:
+fail:	/* or direct mode */
 	cv_journal_close(journal);
 	journal = NULL;
 	return rc;
