@@ -32,7 +32,7 @@ expect_config_error() {
 	ok $? "$desc (exit $rc, $lines line(s): $(cat "$tmp/err"))"
 }
 
-echo "1..15"
+echo "1..18"
 printf '{"issuer": "x",' >"$tmp/bad.json"
 printf -- '- a\n- b\n' >"$tmp/list.yaml"
 printf 'issuer: x\naudience: [a, b\n' >"$tmp/bad.yaml"
@@ -54,6 +54,12 @@ expect_config_error "bad CAVRA_WORKERS" CAVRA_WORKERS CAVRA_WORKERS=lots "$bin"
 expect_config_error "policy directory without the default pack" \
 	cavra-ai-agent-baseline CAVRA_POLICY_DIR="$tmp" "$act"
 expect_config_error "bad CAVRA_THREADS" CAVRA_THREADS CAVRA_THREADS=0 "$act"
+expect_config_error "CAVRA_JOURNAL_DELAY_MS that is not a number" \
+	CAVRA_JOURNAL_DELAY_MS CAVRA_JOURNAL_DELAY_MS=abc "$act"
+expect_config_error "CAVRA_JOURNAL_DELAY_MS past 60000" CAVRA_JOURNAL_DELAY_MS \
+	CAVRA_JOURNAL_DELAY_MS=60001 "$act"
+expect_config_error "negative CAVRA_JOURNAL_DELAY_MS" CAVRA_JOURNAL_DELAY_MS \
+	CAVRA_JOURNAL_DELAY_MS=-1 "$act"
 expect_config_error "-t on a single-threaded responder" "one thread" \
 	"$bin" -t 4
 
