@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <linux/futex.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
@@ -1337,13 +1338,46 @@ h_session_put(struct cv_req *req, struct cv_resp *resp)
 }
 
 /*
+ * Whether the journal at base ("<base>.0", "<base>.1") may hold records:
+ * a file of it exists and is not empty (a journal that was used keeps its
+ * files, zeros after the records; cv_journal_read() tells).  A file that
+ * cannot be examined counts, so that cv_journal_open() says what is wrong
+ * with it.
+ */
+static int
+journal_left(const char *base)
+{
+	struct stat	 st;
+	char		*path;
+	size_t		 n;
+	int		 i, left = 0;
+
+	n = strlen(base) + 3;
+	path = cv_xmalloc(n);
+	for (i = 0; i < 2 && !left; i++) {
+		snprintf(path, n, "%s.%d", base, i);
+		if (stat(path, &st) == -1)
+			left = errno != ENOENT;
+		else
+			left = st.st_size > 0;
+	}
+	free(path);
+	return left;
+}
+
+/*
  * Opens the journal next to the activity store ("<store>.journal.0" and
- * ".1") and stores what it holds.  Then, when this responder runs one
- * worker process, starts the indexer; with several, closes the journal
- * again (direct mode: journal NULL).  Direct mode too, with a log line,
- * when another process has the journal or it cannot be opened.  CV_EIO
- * when the journal's decisions cannot be stored (the worker does not
- * start; nothing is lost).
+ * ".1") when this responder runs one worker process, stores what it
+ * holds, and starts the indexer.  Leaves direct mode (journal NULL) with
+ * a log line when another process has the journal.  CV_EIO when the
+ * journal's decisions cannot be stored (the worker does not start;
+ * nothing is lost).
+ *
+ * With several workers (direct mode) the journal is not used, but
+ * decisions a one-worker process acknowledged and did not store before
+ * it died must still be stored: a worker that finds the journal holding
+ * something takes it, stores its decisions and closes it.  Its siblings
+ * find it taken (CV_EBUSY) and go on without it.
  */
 static enum cv_err
 journal_start(void)
@@ -1352,18 +1386,23 @@ journal_start(void)
 	char			*base;
 	size_t			 n;
 	enum cv_err		 rc;
+	int			 direct = cv_serve_workers() > 1;
 
 	n = strlen(cv_store_path(activity)) + sizeof(".journal");
 	base = cv_xmalloc(n);
 	snprintf(base, n, "%s.journal", cv_store_path(activity));
+	if (direct && !journal_left(base)) {
+		free(base);
+		return CV_OK;
+	}
 	rc = cv_journal_open(base, strcmp(cv_store_kind(activity), "json") ==
 	    0, &journal);
 	free(base);
 	if (rc != CV_OK) {
-		if (cv_serve_workers() == 1)
-			cv_log("cavra-activity: %s; decisions are committed as "
-			    "they come", rc == CV_EBUSY ? "another process has "
-			    "the journal" : "no journal");
+		if (!direct || rc != CV_EBUSY)
+			cv_log("cavra-activity: %s; decisions are committed "
+			    "as they come", rc == CV_EBUSY ? "another process "
+			    "has the journal" : "no journal");
 		return CV_OK;
 	}
 	if ((rc = journal_replay()) != CV_OK) {
@@ -1371,9 +1410,11 @@ journal_start(void)
 		    "(%s)", cv_err_title(rc));
 		goto fail;
 	}
-	if (cv_serve_workers() > 1) {
-		rc = CV_OK;
-		goto fail;
+	if (direct) {
+		/* Stored: from here the workers commit as decisions come. */
+		cv_journal_close(journal);
+		journal = NULL;
+		return CV_OK;
 	}
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1388,7 +1429,7 @@ journal_start(void)
 	}
 	indexer_running = 1;
 	return CV_OK;
-fail:	/* or direct mode */
+fail:
 	cv_journal_close(journal);
 	journal = NULL;
 	return rc;
