@@ -1,7 +1,7 @@
 /*
- * Unit tests of the journal (cv_journal.h): two append-only files of JSON
- * records, one per line, in a fresh temporary directory per test.  What
- * the journal claims is checked against the files on disk.
+ * Unit tests of the journal (cv_journal.h): two files of JSON records,
+ * one per line, then zeros, in a fresh temporary directory per test.
+ * What the journal claims is checked against the files on disk.
  */
 #include "config.h"
 
@@ -70,9 +70,28 @@ file_of(int i)
 	return path[i];
 }
 
-/* Bytes journal file i holds on disk; -1 when it does not exist. */
+/*
+ * Bytes of records journal file i holds on disk: those before its first
+ * NUL byte.  -1 when the file does not exist.
+ */
 static long
 disk_size(int i)
+{
+	FILE	*f;
+	long	 n = 0;
+	int	 c;
+
+	if ((f = fopen(file_of(i), "r")) == NULL)
+		return -1;
+	while ((c = getc(f)) != EOF && c != '\0')
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* The length of journal file i; -1 when it does not exist. */
+static long
+file_len(int i)
 {
 	struct stat	 st;
 
@@ -104,15 +123,21 @@ append(const char *text)
 	cr_assert_eq(rc, CV_OK, "append %s: %d", text, rc);
 }
 
-/* Writes text as it is at the end of file i, past the journal. */
+/*
+ * Writes text as it is right after the records of file i (at its first
+ * NUL byte), past the journal: what a torn copy or a stray writer leaves.
+ */
 static void
 write_raw(int i, const char *text)
 {
+	long	 off = disk_size(i);
 	int	 fd;
 
-	fd = open(file_of(i), O_WRONLY | O_APPEND);
+	cr_assert_geq(off, 0);
+	fd = open(file_of(i), O_WRONLY);
 	cr_assert_neq(fd, -1, "%s: %s", file_of(i), strerror(errno));
-	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	cr_assert_eq(pwrite(fd, text, strlen(text), (off_t)off),
+	    (ssize_t)strlen(text));
 	close(fd);
 }
 
@@ -154,6 +179,9 @@ Test(journal, open_creates_both_files_empty)
 	reopen(0);
 	cr_assert_eq(disk_size(0), 0);
 	cr_assert_eq(disk_size(1), 0);
+	/* Made at their working size up front, zeros. */
+	cr_assert_eq(file_len(0), CV_JOURNAL_MAP_MIN);
+	cr_assert_eq(file_len(1), CV_JOURNAL_MAP_MIN);
 	cr_assert_eq(cv_journal_size(jr, 0), 0);
 	cr_assert_eq(cv_journal_size(jr, 1), 0);
 	cr_assert_str_eq(read_ns(), "");
@@ -265,6 +293,9 @@ Test(journal, torn_and_non_object_lines_are_skipped)
 	write_raw(1, "\"a string\"\n{\"n\":4}\n{\"n\":8,");
 	reopen(0);
 	cr_assert_str_eq(read_ns(), "1,2,3,4");
+	/* A record appended after a torn line is a line of its own. */
+	append("{\"n\":5}");
+	cr_assert_str_eq(read_ns(), "1,2,5,3,4");
 	/* Clearing both files gets rid of the bad lines too. */
 	cr_assert_eq(cv_journal_clear(jr, 0), CV_OK);
 	cr_assert_eq(cv_journal_clear(jr, 1), CV_OK);
@@ -362,30 +393,73 @@ Test(journal, sync_appends_are_written_and_read_back)
 	cr_assert_str_eq(read_ns(), "1,2,3,4");
 }
 
-Test(journal, failed_append_is_cut_back)
+/* A record of n bytes (n >= 20): {"n":k,"pad":"xxx..."}, malloc'ed. */
+static char *
+big_record(int k, size_t n)
+{
+	char	*r;
+	int	 h;
+
+	r = malloc(n + 1);
+	cr_assert_not_null(r);
+	memset(r, 'x', n);
+	h = snprintf(r, n, "{\"n\":%d,\"pad\":\"", k);
+	cr_assert(h > 0 && (size_t)h < n - 2);
+	r[h] = 'x';	/* snprintf's NUL */
+	memcpy(r + n - 2, "\"}", 2);
+	r[n] = '\0';
+	return r;
+}
+
+Test(journal, a_record_larger_than_the_file_grows_it)
+{
+	char	*big;
+	size_t	 n = CV_JOURNAL_MAP_MIN + 1000;
+
+	reopen(0);
+	append("{\"n\":1}");
+	big = big_record(2, n);
+	append(big);
+	free(big);
+	append("{\"n\":3}");
+	cr_assert_gt(file_len(0), CV_JOURNAL_MAP_MIN);
+	cr_assert_eq(disk_size(0), (long)(strlen("{\"n\":1}\n") + n + 1 +
+	    strlen("{\"n\":3}\n")));
+	cr_assert_str_eq(read_ns(), "1,2,3");
+	/* Cleared, it gives the space back and takes records again. */
+	cr_assert_eq(cv_journal_clear(jr, 0), CV_OK);
+	cr_assert_eq(file_len(0), CV_JOURNAL_MAP_MIN);
+	cr_assert_eq(disk_size(0), 0);
+	append("{\"n\":4}");
+	cr_assert_str_eq(read_ns(), "4");
+}
+
+Test(journal, an_append_the_file_cannot_grow_for_changes_nothing)
 {
 	struct rlimit	 rl;
 	rlim_t		 max;
-	const char	*a = "{\"n\":1}", *b = "{\"n\":2,\"pad\":\"xxxxxxxxxx\"}";
-	long		 la = (long)strlen(a) + 1;
+	char		*big;
 
 	reopen(0);
-	append(a);
-	/* Files may not grow past la + 4 bytes: the next record is written
-	 * in part only (a short write). */
+	append("{\"n\":1}");
+	/* Files may not grow past their working size: a record that does
+	 * not fit cannot be taken. */
 	signal(SIGXFSZ, SIG_IGN);
 	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
 	max = rl.rlim_cur;
-	rl.rlim_cur = (rlim_t)la + 4;
+	rl.rlim_cur = (rlim_t)CV_JOURNAL_MAP_MIN;
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0, "setrlimit: %s",
 	    strerror(errno));
-	cr_assert_eq(cv_journal_append(jr, b, strlen(b)), CV_EIO);
-	cr_assert_eq(disk_size(0), la);
-	cr_assert_eq(cv_journal_size(jr, 0), (size_t)la);
+	big = big_record(2, CV_JOURNAL_MAP_MIN);
+	cr_assert_eq(cv_journal_append(jr, big, strlen(big)), CV_EIO);
+	free(big);
+	cr_assert_eq(file_len(0), CV_JOURNAL_MAP_MIN);
+	cr_assert_eq(disk_size(0), (long)strlen("{\"n\":1}\n"));
+	cr_assert_eq(cv_journal_size(jr, 0), strlen("{\"n\":1}\n"));
 	cr_assert_str_eq(read_ns(), "1");
-	/* Once records fit again, the next one starts on a line of its own. */
+	/* Records that fit still go in, each on a line of its own. */
+	append("{\"n\":3}");
 	rl.rlim_cur = max;
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
-	append("{\"n\":3}");
 	cr_assert_str_eq(read_ns(), "1,3");
 }
