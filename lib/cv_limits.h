@@ -41,6 +41,8 @@
 						   committer checkpoints itself */
 #define CV_RAND_POOL		256		/* random bytes a thread keeps for ids */
 #define CV_THREAD_WAKE_MS	20		/* stop: re-signal blocked threads */
+#define CV_LOG_BUF_MAX		4096		/* request lines gathered (<= PIPE_BUF) */
+#define CV_LOG_FLUSH_MS		100		/* gathered request lines wait at most */
 #define CV_BACKLOG		128		/* listen(2) backlog of a responder */
 #define CV_CORS_ORIGINS_MAX	32		/* entries of CAVRA_CORS_ORIGINS */
 

@@ -23,6 +23,13 @@ void		 cv_rand_hex(char *, size_t n);	/* n hex digits + NUL */
 /* Environment value, or NULL when unset or empty. */
 const char	*cv_env(const char *);
 
+/* Request lines: gathered and written in groups once cv_log_buffer()
+ * was called (threaded workers), flushed by cv_log_flush() and before
+ * any cv_log() line. */
+void		 cv_log_request(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 cv_log_buffer(void);
+void		 cv_log_flush(void);
 void		 cv_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 cv_fatal(const char *fmt, ...)

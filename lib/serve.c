@@ -164,7 +164,8 @@ serve_requests(const struct worker *w)
 			cv_log("%s: client went away", w->app->name);
 		/* Log before FCGX_Finish_r(): it frees the parameters that
 		 * req.method_name points into. */
-		cv_log("%s %s %s %d %lldus", w->app->name, req.method_name,
+		cv_log_request("%s %s %s %d %lldus", w->app->name,
+		    req.method_name,
 		    req.path != NULL ? req.path : "-", resp.status,
 		    elapsed_us(&t0));
 		FCGX_Finish_r(&fr);
@@ -188,12 +189,45 @@ rthread_main(void *arg)
 	return NULL;
 }
 
+static pthread_mutex_t	flush_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	flush_cv = PTHREAD_COND_INITIALIZER;
+static int		flush_stop;
+
+/*
+ * The request-line flusher of a threaded worker: writes what
+ * cv_log_request() gathered every CV_LOG_FLUSH_MS until flush_stop.
+ */
+static void *
+flusher_main(void *arg)
+{
+	struct timespec	 ts;
+
+	(void)arg;
+	pthread_mutex_lock(&flush_mu);
+	while (!flush_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += CV_LOG_FLUSH_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&flush_cv, &flush_mu, &ts);
+		pthread_mutex_unlock(&flush_mu);
+		cv_log_flush();
+		pthread_mutex_lock(&flush_mu);
+	}
+	pthread_mutex_unlock(&flush_mu);
+	return NULL;
+}
+
 /*
  * One worker process: worker_init(), then `nthreads` request threads (the
  * main thread is one of them) until SIGTERM/SIGINT.  Only the main thread
  * takes those signals; on stop it wakes the others out of accept(2) with
  * SIGUSR1 (resent every CV_THREAD_WAKE_MS, since one can arrive just
  * before a thread blocks) and joins them, each finishing its request.
+ * The request lines of several threads are written in groups, at least
+ * every CV_LOG_FLUSH_MS (a flusher thread) and at the stop.
  */
 static void
 worker(const struct cv_app *app, const struct cv_router *router, int fd,
@@ -202,8 +236,9 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	struct worker		 w = { app, router, fd };
 	struct rthread		*ts = NULL;
 	struct timespec		 nap = { 0, CV_THREAD_WAKE_MS * 1000000L };
+	pthread_t		 flusher;
 	sigset_t		 stop, old;
-	int			 i, n = 0, left;
+	int			 i, n = 0, left, flushing = 0;
 
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGINT, on_stop);
@@ -217,6 +252,10 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 		sigaddset(&stop, SIGTERM);
 		sigaddset(&stop, SIGINT);
 		pthread_sigmask(SIG_BLOCK, &stop, &old);
+		if (pthread_create(&flusher, NULL, flusher_main, NULL) == 0) {
+			flushing = 1;
+			cv_log_buffer();
+		}
 		for (n = 0; n < nthreads - 1; n++) {
 			ts[n].w = &w;
 			if (pthread_create(&ts[n].tid, NULL, rthread_main,
@@ -242,8 +281,16 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	for (i = 0; i < n; i++)
 		pthread_join(ts[i].tid, NULL);
 	free(ts);
+	if (flushing) {
+		pthread_mutex_lock(&flush_mu);
+		flush_stop = 1;
+		pthread_cond_signal(&flush_cv);
+		pthread_mutex_unlock(&flush_mu);
+		pthread_join(flusher, NULL);
+	}
 	if (app->worker_fini != NULL)
 		app->worker_fini();
+	cv_log_flush();
 	exit(0);
 }
 

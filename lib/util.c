@@ -137,20 +137,108 @@ cv_env(const char *name)
 	return (v == NULL || *v == '\0') ? NULL : v;
 }
 
+/*
+ * Request lines of a threaded worker gather in log_buf (cv_log_request())
+ * and go out in one write(2) when the next would not fit, when
+ * cv_log_flush() is called (every CV_LOG_FLUSH_MS by the worker, and when
+ * it stops), or before any other line, so lines keep their order.  The
+ * buffer is at most PIPE_BUF bytes: a write to a pipe that small is not
+ * interleaved with other processes' lines.
+ */
+static pthread_mutex_t	 log_mu = PTHREAD_MUTEX_INITIALIZER;
+static char		 log_buf[CV_LOG_BUF_MAX];
+_Static_assert(CV_LOG_BUF_MAX >= 2048, "a log line (2048 bytes) fits log_buf");
+static size_t		 log_len;
+static int		 log_buffered;
+
+/* Writes what log_buf holds; log_mu held. */
+static void
+log_flush_locked(void)
+{
+	if (log_len > 0)
+		(void)write(STDERR_FILENO, log_buf, log_len);
+	log_len = 0;
+}
+
+/* Formats one line, newline included, into buf; returns its length. */
+static size_t
+log_format(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int	 n;
+
+	n = vsnprintf(buf, size - 1, fmt, ap);
+	if (n < 0)
+		return 0;
+	if ((size_t)n > size - 2)
+		n = (int)size - 2;
+	buf[n++] = '\n';
+	return (size_t)n;
+}
+
 static void
 vlog(const char *fmt, va_list ap)
 {
 	char	 buf[2048];
-	int	 n;
+	size_t	 n;
 
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	if (n < 0)
+	if ((n = log_format(buf, sizeof(buf), fmt, ap)) == 0)
 		return;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	/* One write(2) so lines from several workers do not interleave. */
-	(void)write(STDERR_FILENO, buf, (size_t)n);
+	if (!log_buffered) {
+		/* One write(2) so lines from several workers do not
+		 * interleave. */
+		(void)write(STDERR_FILENO, buf, n);
+		return;
+	}
+	pthread_mutex_lock(&log_mu);
+	log_flush_locked();
+	(void)write(STDERR_FILENO, buf, n);
+	pthread_mutex_unlock(&log_mu);
+}
+
+/*
+ * From now on, request lines (cv_log_request()) of this process are
+ * gathered; whoever calls this calls cv_log_flush() every
+ * CV_LOG_FLUSH_MS.
+ */
+void
+cv_log_buffer(void)
+{
+	log_buffered = 1;
+}
+
+void
+cv_log_flush(void)
+{
+	if (!log_buffered)
+		return;
+	pthread_mutex_lock(&log_mu);
+	log_flush_locked();
+	pthread_mutex_unlock(&log_mu);
+}
+
+/* A request line: as cv_log(), gathered once cv_log_buffer() was called. */
+void
+cv_log_request(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 buf[2048];
+	size_t	 n;
+
+	va_start(ap, fmt);
+	if (!log_buffered) {
+		vlog(fmt, ap);
+		va_end(ap);
+		return;
+	}
+	n = log_format(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&log_mu);
+	/* A line (at most sizeof(buf)) always fits an empty log_buf. */
+	if (log_len + n > sizeof(log_buf))
+		log_flush_locked();
+	memcpy(log_buf + log_len, buf, n);
+	log_len += n;
+	pthread_mutex_unlock(&log_mu);
 }
 
 void
