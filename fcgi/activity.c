@@ -847,8 +847,9 @@ indexer_main(void *arg)
 /*
  * Journals decision d (consumed: the queue owns it from here) as the
  * record text of len bytes and queues it.  Returns CV_OK once it is in
- * the journal; CV_EBUSY when the queue stayed full for CV_STORE_BUSY_MS;
- * CV_EIO when the journal cannot be written (then d is dropped).
+ * the journal (and, with the JSON store, on disk); CV_EBUSY when the
+ * queue stayed full for CV_STORE_BUSY_MS; CV_EIO when the journal cannot
+ * be written (then d is dropped) or synced.
  */
 static enum cv_err
 journal_decision(struct json_object *d, const char *text, size_t len)
@@ -857,6 +858,7 @@ journal_decision(struct json_object *d, const char *text, size_t len)
 	struct home		**qh, *h;
 	struct timespec		 ts;
 	enum cv_err		 rc = CV_OK;
+	int			 file = 0;
 
 	home_reclaim();
 	h = home_get();
@@ -869,8 +871,11 @@ journal_decision(struct json_object *d, const char *text, size_t len)
 			    ETIMEDOUT)
 				rc = CV_EBUSY;
 	}
-	if (rc == CV_OK && (rc = cv_journal_append(journal, text, len)) ==
-	    CV_OK) {
+	if (rc == CV_OK) {
+		file = cv_journal_active(journal);
+		rc = cv_journal_append(journal, text, len);
+	}
+	if (rc == CV_OK) {
 		if (jq_len == jq_cap) {
 			jq_cap = jq_cap == 0 ? 64 : jq_cap * 2;
 			if ((q = realloc(jq, jq_cap * sizeof(*q))) == NULL ||
@@ -887,6 +892,12 @@ journal_decision(struct json_object *d, const char *text, size_t len)
 			pthread_cond_signal(&jwake);
 	}
 	pthread_mutex_unlock(&jmu);
+	/* With the JSON store the record is on disk before the answer (the
+	 * store itself syncs each write).  Should that fail, the decision is
+	 * queued all the same and will be stored, but is not acknowledged. */
+	if (d == NULL && (rc = cv_journal_sync(journal, file)) != CV_OK)
+		cv_log("cavra-activity: a journalled decision may not be on "
+		    "disk; answered %s", cv_err_title(rc));
 	json_object_put(d);
 	return rc;
 }

@@ -31,9 +31,8 @@ struct json_object;
 struct cv_journal;
 
 /* Opens or creates the journal "<base>.0"/"<base>.1"; with sync set,
- * each append reaches the disk (fdatasync) before it returns.  CV_EBUSY
- * when another process has it open; CV_EIO when the files cannot be
- * opened. */
+ * cv_journal_sync() writes a file out to disk.  CV_EBUSY when another
+ * process has it open; CV_EIO when the files cannot be opened. */
 enum cv_err	 cv_journal_open(const char *base, int sync,
 		    struct cv_journal **);
 /* Every record the files hold, file 0 then file 1, each in file order,
@@ -42,10 +41,14 @@ enum cv_err	 cv_journal_open(const char *base, int sync,
 enum cv_err	 cv_journal_read(struct cv_journal *, struct json_object **);
 /* Appends one record, text of len bytes without a newline or NUL, to
  * the active file.  CV_EINVAL when text holds either; CV_EIO when the
- * file cannot grow to hold it (or, with sync, cannot be synced: then the
- * record is taken back). */
+ * file cannot grow to hold it. */
 enum cv_err	 cv_journal_append(struct cv_journal *, const char *text,
 		    size_t len);
+/* With sync set at open, fdatasync(2)s file `which` (0 or 1): no lock
+ * needed.  CV_EIO when that fails. */
+enum cv_err	 cv_journal_sync(struct cv_journal *, int which);
+/* The file appends go to. */
+int		 cv_journal_active(const struct cv_journal *);
 /* Makes the other file active; returns the file that was. */
 int		 cv_journal_switch(struct cv_journal *);
 /* Empties file `which` (0 or 1).  CV_EIO on failure. */

@@ -36,7 +36,7 @@ struct cv_journal {
 	char	*map[2];	/* MAP_FAILED when unmapped */
 	size_t	 cap[2];	/* bytes mapped (the file's size) */
 	size_t	 used[2];	/* bytes of records */
-	int	 sync;		/* msync(2) each append */
+	int	 sync;		/* cv_journal_sync() syncs */
 	int	 active;
 };
 
@@ -84,8 +84,8 @@ resize(struct cv_journal *j, int i, size_t cap)
 /*
  * Opens the journal "<base>.0"/"<base>.1", creating the files (mode 0640
  * before the umask), takes the exclusive lock on the first and maps
- * both, at least CV_JOURNAL_MAP_MIN bytes each.  With sync set, each
- * append is on disk before it returns.  *out is the caller's, released
+ * both, at least CV_JOURNAL_MAP_MIN bytes each.  With sync set,
+ * cv_journal_sync() writes a file out.  *out is the caller's, released
  * with cv_journal_close().
  */
 enum cv_err
@@ -190,12 +190,11 @@ cv_journal_read(struct cv_journal *j, struct json_object **out)
 /*
  * Copies text and a newline after the records of the active file,
  * growing it first when they do not fit (to twice its size, or more).
- * With sync, msync(2) writes the record's pages out before returning.
  */
 enum cv_err
 cv_journal_append(struct cv_journal *j, const char *text, size_t len)
 {
-	size_t		 need, cap, pg, from;
+	size_t		 need, cap;
 	int		 a = j->active;
 	enum cv_err	 e;
 
@@ -217,19 +216,32 @@ cv_journal_append(struct cv_journal *j, const char *text, size_t len)
 	}
 	memcpy(j->map[a] + j->used[a], text, len);
 	j->map[a][j->used[a] + len] = '\n';
-	if (j->sync) {
-		pg = (size_t)sysconf(_SC_PAGESIZE);
-		from = j->used[a] / pg * pg;
-		if (msync(j->map[a] + from, j->used[a] + len + 1 - from,
-		    MS_SYNC) == -1) {
-			cv_log("journal: sync %s: %s", j->path[a],
-			    strerror(errno));
-			memset(j->map[a] + j->used[a], 0, len + 1);
-			return CV_EIO;
-		}
-	}
 	j->used[a] += len + 1;
 	return CV_OK;
+}
+
+/*
+ * With sync set at open, writes file `which` out (fdatasync(2)); the
+ * caller need not hold the lock of appends for it, so the syncs of
+ * several threads overlap.  CV_EIO when the sync fails.
+ */
+enum cv_err
+cv_journal_sync(struct cv_journal *j, int which)
+{
+	if (!j->sync)
+		return CV_OK;
+	if (fdatasync(j->fd[which]) == -1) {
+		cv_log("journal: sync %s: %s", j->path[which],
+		    strerror(errno));
+		return CV_EIO;
+	}
+	return CV_OK;
+}
+
+int
+cv_journal_active(const struct cv_journal *j)
+{
+	return j->active;
 }
 
 int

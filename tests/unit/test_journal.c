@@ -379,12 +379,16 @@ Test(journal, sync_appends_are_written_and_read_back)
 	int	 i;
 
 	reopen(1);
+	cr_assert_eq(cv_journal_active(jr), 0);
 	for (i = 1; i <= 3; i++) {
 		snprintf(rec, sizeof(rec), "{\"n\":%d}", i);
 		append(rec);
+		cr_assert_eq(cv_journal_sync(jr, 0), CV_OK);
 	}
 	(void)cv_journal_switch(jr);
+	cr_assert_eq(cv_journal_active(jr), 1);
 	append("{\"n\":4}");
+	cr_assert_eq(cv_journal_sync(jr, 1), CV_OK);
 	cr_assert_eq(disk_size(0), 3 * (long)strlen("{\"n\":1}\n"));
 	cr_assert_eq(disk_size(1), (long)strlen("{\"n\":4}\n"));
 	cr_assert_eq((long)cv_journal_size(jr, 0), disk_size(0));
