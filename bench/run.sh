@@ -514,6 +514,11 @@ fi
 model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 cmd="${WORKERS:+WORKERS=$WORKERS }CONN=$CONN THREADS=$THREADS DURATION=$DURATION"
 cmd="$cmd WARMUP=$WARMUP ROUNDS=$ROUNDS STORE=$STORE NGINX_WORKERS=$NGINX_WORKERS"
+[ "${SEED:-0}" -gt 0 ] && cmd="$cmd SEED=$SEED"
+for v in CAVRA_THREADS CAVRA_JOURNAL_DELAY_MS; do
+	eval "val=\${$v:-}"
+	[ -z "$val" ] || cmd="$v=$val $cmd"
+done
 [ -z "$ONLY" ] || cmd="$cmd ONLY=$ONLY"
 [ -z "$CLASSES" ] || cmd="$cmd CLASSES=$CLASSES"
 cmd="$cmd bench/run.sh${arg:+ $arg}"
