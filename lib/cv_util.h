@@ -28,7 +28,7 @@ const char	*cv_env(const char *);
  * any cv_log() line. */
 void		 cv_log_request(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
-void		 cv_log_buffer(void);
+void		 cv_log_buffer(int on);
 void		 cv_log_flush(void);
 void		 cv_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));

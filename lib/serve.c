@@ -252,10 +252,11 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 		sigaddset(&stop, SIGTERM);
 		sigaddset(&stop, SIGINT);
 		pthread_sigmask(SIG_BLOCK, &stop, &old);
-		if (pthread_create(&flusher, NULL, flusher_main, NULL) == 0) {
+		cv_log_buffer(1);
+		if (pthread_create(&flusher, NULL, flusher_main, NULL) == 0)
 			flushing = 1;
-			cv_log_buffer();
-		}
+		else
+			cv_log_buffer(0);
 		for (n = 0; n < nthreads - 1; n++) {
 			ts[n].w = &w;
 			if (pthread_create(&ts[n].tid, NULL, rthread_main,

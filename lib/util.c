@@ -196,14 +196,17 @@ vlog(const char *fmt, va_list ap)
 }
 
 /*
- * From now on, request lines (cv_log_request()) of this process are
- * gathered; whoever calls this calls cv_log_flush() every
- * CV_LOG_FLUSH_MS.
+ * on: from now on, request lines (cv_log_request()) of this process are
+ * gathered, and whoever calls this calls cv_log_flush() every
+ * CV_LOG_FLUSH_MS.  off: what is gathered is written, and lines go out
+ * as they come again.  Called while the process has one thread.
  */
 void
-cv_log_buffer(void)
+cv_log_buffer(int on)
 {
-	log_buffered = 1;
+	if (!on)
+		cv_log_flush();
+	log_buffered = on;
 }
 
 void
