@@ -626,28 +626,18 @@ commit_decision(struct json_object *d)
  */
 static struct cv_journal	*journal;	/* NULL: direct mode */
 static pthread_mutex_t		 jmu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t		 jwake;		/* indexer: work, or stop */
-static pthread_cond_t		 jroom;		/* writers: queue has room */
-static struct json_object	**jq;		/* queued decisions, owned */
-static struct home		**jq_home;	/* the thread each came from */
+/* jwake wakes the indexer (work, or stop), jroom the writers waiting for
+ * room in the queue; both on CLOCK_MONOTONIC.  jq holds the queued
+ * decisions (owned), jq_home the thread each came from. */
+static pthread_cond_t		 jwake;
+static pthread_cond_t		 jroom;
+static struct json_object	**jq;
+static struct home		**jq_home;
 static size_t			 jq_len, jq_cap;
 static int			 jstop;
 static long			 jdelay_ms = CV_JOURNAL_DELAY_MS;
 static pthread_t		 indexer;
 static int			 indexer_running;
-
-/* *ts = now + ms on CLOCK_MONOTONIC (the clock of jwake and jroom). */
-static void
-deadline(struct timespec *ts, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
 
 /*
  * A stored decision goes back to the request thread that built it, which
@@ -660,7 +650,7 @@ struct home {
 	pthread_mutex_t		 mu;
 	struct json_object	**d;		/* to free */
 	size_t			 n, cap;
-	struct home		*next;		/* all homes, under jmu */
+	struct home		*next;	/* all homes, under jmu */
 };
 
 static __thread struct home	*my_home;
@@ -825,7 +815,7 @@ indexer_main(void *arg)
 			pthread_cond_wait(&jwake, &jmu);
 		if (jstop)
 			break;
-		deadline(&ts, wait);
+		cv_deadline(&ts, CLOCK_MONOTONIC, wait);
 		while (!jstop && jq_len < CV_JOURNAL_QUEUE_MAX &&
 		    pthread_cond_timedwait(&jwake, &jmu, &ts) == 0)
 			;
@@ -865,7 +855,7 @@ journal_decision(struct json_object *d, const char *text, size_t len)
 	pthread_mutex_lock(&jmu);
 	if (jq_len >= CV_JOURNAL_QUEUE_MAX) {
 		pthread_cond_signal(&jwake);
-		deadline(&ts, CV_STORE_BUSY_MS);
+		cv_deadline(&ts, CLOCK_MONOTONIC, CV_STORE_BUSY_MS);
 		while (jq_len >= CV_JOURNAL_QUEUE_MAX && rc == CV_OK)
 			if (pthread_cond_timedwait(&jroom, &jmu, &ts) ==
 			    ETIMEDOUT)

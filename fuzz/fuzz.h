@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -41,6 +44,26 @@ fuzz_jsonc_pair_bug(const char *s)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Makes a fresh directory "$TMPDIR/cavra-fuzz-XXXXXX" (/tmp when TMPDIR
+ * is unset, empty or longer than 32 bytes) into dir, which must hold 64
+ * bytes; aborts, naming target `who`, when it cannot.
+ */
+static inline void
+fuzz_tmpdir(char *dir, size_t size, const char *who)
+{
+	const char	*tmp;
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
+	    strlen(tmp) > 32)
+		tmp = "/tmp";
+	snprintf(dir, size, "%s/cavra-fuzz-XXXXXX", tmp);
+	if (mkdtemp(dir) == NULL) {
+		fprintf(stderr, "%s: mkdtemp %s failed\n", who, dir);
+		abort();
+	}
 }
 
 #endif /* !CAVRA_FUZZ_H */

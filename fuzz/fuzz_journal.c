@@ -41,19 +41,11 @@ cleanup(void)
 static void
 setup(void)
 {
-	const char	*tmp;
-	int		 i;
+	int	 i;
 
 	if (dir[0] != '\0')
 		return;
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
-	    strlen(tmp) > 32)
-		tmp = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/cavra-fuzz-XXXXXX", tmp);
-	if (mkdtemp(dir) == NULL) {
-		perror("fuzz_journal: mkdtemp");
-		abort();
-	}
+	fuzz_tmpdir(dir, sizeof(dir), "fuzz_journal");
 	snprintf(base, sizeof(base), "%s/journal", dir);
 	for (i = 0; i < 2; i++)
 		snprintf(path[i], sizeof(path[i]), "%s.%d", base, i);

@@ -101,18 +101,9 @@ cleanup(void)
 static void
 setup(void)
 {
-	const char	*tmp;
-
 	if (root[0] != '\0')
 		return;
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
-	    strlen(tmp) > 32)
-		tmp = "/tmp";
-	snprintf(root, sizeof(root), "%s/cavra-fuzz-XXXXXX", tmp);
-	if (mkdtemp(root) == NULL) {
-		perror("fuzz_policy: mkdtemp");
-		abort();
-	}
+	fuzz_tmpdir(root, sizeof(root), "fuzz_policy");
 	setenv("CAVRA_POLICY_DIR", root, 1);
 	put_pack("base", base_pack, sizeof(base_pack) - 1);
 	atexit(cleanup);

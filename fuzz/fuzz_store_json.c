@@ -44,18 +44,9 @@ cleanup(void)
 static void
 setup(void)
 {
-	const char	*tmp;
-
 	if (dir[0] != '\0')
 		return;
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
-	    strlen(tmp) > 32)
-		tmp = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/cavra-fuzz-XXXXXX", tmp);
-	if (mkdtemp(dir) == NULL) {
-		perror("fuzz_store_json: mkdtemp");
-		abort();
-	}
+	fuzz_tmpdir(dir, sizeof(dir), "fuzz_store_json");
 	snprintf(path, sizeof(path), "%s/store.json", dir);
 	atexit(cleanup);
 }

@@ -20,6 +20,9 @@ void		 cv_ts_now(char *, size_t);
 char		*cv_rand_id(struct cv_arena *, const char *prefix, size_t n);
 void		 cv_rand_hex(char *, size_t n);	/* n hex digits + NUL */
 
+/* *ts = now + ms on the clock given: a deadline for a timed wait. */
+void		 cv_deadline(struct timespec *, clockid_t, long ms);
+
 /* Environment value, or NULL when unset or empty. */
 const char	*cv_env(const char *);
 

@@ -205,12 +205,7 @@ flusher_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&flush_mu);
 	while (!flush_stop) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += CV_LOG_FLUSH_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		cv_deadline(&ts, CLOCK_REALTIME, CV_LOG_FLUSH_MS);
 		(void)pthread_cond_timedwait(&flush_cv, &flush_mu, &ts);
 		pthread_mutex_unlock(&flush_mu);
 		cv_log_flush();

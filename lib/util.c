@@ -128,6 +128,19 @@ cv_rand_id(struct cv_arena *a, const char *prefix, size_t n)
 	return p;
 }
 
+/* *ts = now + ms on clock `clock`: a deadline for a timed wait. */
+void
+cv_deadline(struct timespec *ts, clockid_t clock, long ms)
+{
+	clock_gettime(clock, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 const char *
 cv_env(const char *name)
 {
