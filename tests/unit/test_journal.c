@@ -22,30 +22,17 @@
 #include <json-c/json.h>
 
 #include "cavra.h"
+#include "tmpdir.h"
 #include "cv_journal.h"
 
 static char			 tmpdir[1024];
 static char			 base[1100];
 static struct cv_journal	*jr;		/* the journal under test */
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void
 setup(void)
 {
-	const char	*t;
-
-	t = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/cavra-journal-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
+	tmpdir_make(tmpdir, sizeof(tmpdir), "journal");
 	snprintf(base, sizeof(base), "%s/activity.journal", tmpdir);
 }
 
@@ -54,8 +41,7 @@ teardown(void)
 {
 	cv_journal_close(jr);
 	jr = NULL;
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(tmpdir);
 }
 
 TestSuite(journal, .init = setup, .fini = teardown, .timeout = 60);

@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "cavra.h"
+#include "tmpdir.h"
 
 #define NPROCS		4	/* writers in the multi-process test */
 #define NPERPROC	200	/* records each writes */
@@ -41,24 +42,10 @@ static struct cv_arena		 arena;
 
 #define BOTH(be)	for (int be = 0; be < 2; be++)
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void
 setup(void)
 {
-	const char	*t;
-
-	t = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/cavra-store-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
+	tmpdir_make(tmpdir, sizeof(tmpdir), "store");
 	cv_arena_init(&arena);
 	unsetenv("CAVRA_ACTIVITY_DB");
 	unsetenv("CAVRA_ACTIVITY_STORE");
@@ -70,8 +57,7 @@ teardown(void)
 	cv_store_close(st);
 	st = NULL;
 	cv_arena_free(&arena);
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(tmpdir);
 }
 
 TestSuite(store, .init = setup, .fini = teardown, .timeout = 120);
