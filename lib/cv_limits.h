@@ -44,6 +44,10 @@
 #define CV_LOG_BUF_MAX		4096		/* request lines gathered (<= PIPE_BUF) */
 #define CV_LOG_FLUSH_MS		100		/* gathered request lines wait at most */
 #define CV_BACKLOG		128		/* listen(2) backlog of a responder */
+#define CV_FCGI_READ_TIMEOUT_MS	5000		/* a FastCGI connection silent this
+						   long is dropped */
+#define CV_FCGI_DRAIN_MAX	(256 * 1024)	/* unread request bytes read
+						   before a close, at most */
 #define CV_CORS_ORIGINS_MAX	32		/* entries of CAVRA_CORS_ORIGINS */
 
 #define CV_STORE_FILE_MAX	(1024L * 1024 * 1024) /* JSON store file bytes */

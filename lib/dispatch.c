@@ -198,6 +198,12 @@ cv_dispatch(const struct cv_dispatch *d, struct cv_req *req,
 		    "bytes", CV_BODY_MAX);
 		goto fail;
 	}
+	if (body != NULL && bodylen != (size_t)clen) {
+		rc = cv_fail(req, CV_EINVAL, "request body ended after %zu of "
+		    "its %lld bytes (Content-Length)", bodylen,
+		    (long long)clen);
+		goto fail;
+	}
 	req->body = body;
 	req->bodylen = bodylen;
 	if (req->route->flags & CV_BODY_JSON) {

@@ -85,6 +85,8 @@ elapsed_us(const struct timespec *t0)
 /*
  * Reads the request body when CONTENT_LENGTH is a number no larger than
  * CV_BODY_MAX; otherwise leaves *body NULL (dispatch answers 400/413).
+ * *len is what arrived: less than CONTENT_LENGTH when the connection ended
+ * or went silent first (dispatch answers 400).
  */
 static void
 read_body(FCGX_Request *fr, struct cv_arena *a, char **body, size_t *len)
@@ -117,7 +119,94 @@ struct worker {
 	const struct cv_app	*app;
 	const struct cv_router	*router;
 	int			 fd;
+	int			 own_io;	/* fd is a unix socket: the
+						   worker accepts and closes
+						   its connections itself */
 };
+
+/*
+ * Whether fd is a listening AF_UNIX stream socket, whose connections the
+ * worker may accept and close without libfcgi (see next_conn()).  Over
+ * TCP libfcgi keeps both, with its FCGI_WEB_SERVER_ADDRS check.
+ */
+static int
+is_unix_listener(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	return ss.ss_family == AF_UNIX;
+}
+
+/*
+ * Gives fr a connection of its own before FCGX_Accept_r(), which then
+ * reads the request from it instead of accepting one.  libfcgi's accept
+ * waits for the connection to become readable with poll(2) before the
+ * first read; here the first read waits, under a receive timeout of
+ * CV_FCGI_READ_TIMEOUT_MS, so that a peer that connects and sends nothing
+ * (or stops halfway) frees the thread.  Returns 0, or -1 with errno
+ * (EINTR: a signal, see SIGUSR1).
+ */
+static int
+next_conn(const struct worker *w, FCGX_Request *fr)
+{
+	struct timeval	 tv = { CV_FCGI_READ_TIMEOUT_MS / 1000,
+			    (CV_FCGI_READ_TIMEOUT_MS % 1000) * 1000 };
+	int		 fd;
+
+	if (!w->own_io || fr->ipcFd >= 0)
+		return 0;
+	if ((fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return -1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	fr->ipcFd = fd;
+	/* FCGX_Accept_r() first finishes the previous request, which
+	 * closes ipcFd unless the connection is kept. */
+	fr->keepConnection = 1;
+	return 0;
+}
+
+/*
+ * Ends fr's request: FCGX_Finish_r() sends its end, and a connection the
+ * web server did not ask to keep is closed here.  libfcgi would shut the
+ * connection down and wait in poll(2) until the server closes its end,
+ * one sleep and wake-up per request.  On a unix socket nothing is lost
+ * without that wait once everything the server sent is read (a close
+ * with unread bytes makes the server's next read or write fail with
+ * ECONNRESET, and nginx then answers 502): the rest of the request body,
+ * up to its end record, which is usually in libfcgi's buffer already, and
+ * then, without blocking, any bytes after it, each up to
+ * CV_FCGI_DRAIN_MAX.  A body left longer than that (one answered 413
+ * unread) is left to libfcgi's close, which reads until the server
+ * closes.
+ */
+static void
+end_conn(const struct worker *w, FCGX_Request *fr)
+{
+	char	 buf[4096];
+	size_t	 left = CV_FCGI_DRAIN_MAX;
+	ssize_t	 r;
+	int	 n, keep = fr->keepConnection, rest = 0;
+
+	if (w->own_io) {
+		while (left > 0 && (n = FCGX_GetStr(buf, sizeof(buf),
+		    fr->in)) > 0)
+			left -= (size_t)n < left ? (size_t)n : left;
+		if (!(rest = !FCGX_HasSeenEOF(fr->in)))
+			fr->keepConnection = 1;
+	}
+	FCGX_Finish_r(fr);
+	if (!w->own_io || keep || rest || fr->ipcFd < 0)
+		return;
+	left = CV_FCGI_DRAIN_MAX;
+	while (left > 0 && (r = recv(fr->ipcFd, buf, sizeof(buf),
+	    MSG_DONTWAIT)) > 0)
+		left -= (size_t)r < left ? (size_t)r : left;
+	close(fr->ipcFd);
+	fr->ipcFd = -1;
+}
 
 /* A request thread's slot: its id and whether it has returned. */
 struct rthread {
@@ -147,7 +236,7 @@ serve_requests(const struct worker *w)
 	if (FCGX_InitRequest(&fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		cv_fatal("%s: FCGX_InitRequest failed", w->app->name);
 	while (!atomic_load(&stopping)) {
-		if (FCGX_Accept_r(&fr) < 0) {
+		if (next_conn(w, &fr) < 0 || FCGX_Accept_r(&fr) < 0) {
 			if (atomic_load(&stopping))
 				break;
 			continue;
@@ -168,7 +257,7 @@ serve_requests(const struct worker *w)
 		    req.method_name,
 		    req.path != NULL ? req.path : "-", resp.status,
 		    elapsed_us(&t0));
-		FCGX_Finish_r(&fr);
+		end_conn(w, &fr);
 		json_object_put(resp.json);
 		json_object_put(req.json);
 		json_object_put(req.field_errors);
@@ -228,7 +317,7 @@ static void
 worker(const struct cv_app *app, const struct cv_router *router, int fd,
     int nthreads)
 {
-	struct worker		 w = { app, router, fd };
+	struct worker		 w = { app, router, fd, is_unix_listener(fd) };
 	struct rthread		*ts = NULL;
 	struct timespec		 nap = { 0, CV_THREAD_WAKE_MS * 1000000L };
 	pthread_t		 flusher;

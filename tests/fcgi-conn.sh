@@ -1,0 +1,96 @@
+#!/bin/sh
+# TAP: how a responder treats its FastCGI connections on a unix socket,
+# talked to directly with tests/fcgi-client (no web server):
+#  - a request is answered and the connection closed, cleanly;
+#  - a connection the client asks to keep (FCGI_KEEP_CONN) carries several
+#    requests;
+#  - bytes the responder does not read do not turn its close into a reset;
+#  - a body that ends before its CONTENT_LENGTH is a 400, not a request;
+#  - a body too large to read is answered 413 and the connection still
+#    ends cleanly (the responder reads what the client sends);
+#  - a connection that sends nothing, or half a record header, is dropped
+#    after the read timeout (CV_FCGI_READ_TIMEOUT_MS, 5 s), and the one
+#    thread it held serves again.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+client=$top_builddir/tests/fcgi-client
+console=$top_builddir/fcgi/cavra-console
+
+tmp=$(mktemp -d)
+pid=""
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+n=0
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null
+	fi
+}
+
+# One worker of one thread: a connection that holds it blocks every other.
+sock=$tmp/console.sock
+"$console" -n 1 -s "$sock" 2>"$tmp/console.log" &
+pid=$!
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -S "$sock" ] || { echo "Bail out! cavra-console did not start"; exit 1; }
+
+echo "1..11"
+
+"$client" "$sock" get /health >"$tmp/out" 2>"$tmp/err"
+ok $? "a request is answered and the connection ends cleanly"
+printf 'Status: 200 OK\nclosed\n' | cmp -s - "$tmp/out"
+ok $? "its status is 200 and the responder closes the connection"
+
+"$client" "$sock" get /health 3 >"$tmp/out" 2>"$tmp/err" &&
+    printf 'Status: 200 OK\nStatus: 200 OK\nStatus: 200 OK\nclosed\n' |
+    cmp -s - "$tmp/out"
+ok $? "a kept connection carries three requests, closed after the last"
+
+"$client" "$sock" extra /health >"$tmp/out" 2>"$tmp/err" &&
+    printf 'Status: 200 OK\nclosed\n' | cmp -s - "$tmp/out"
+ok $? "64 KiB left unread by the responder: a clean close, not a reset"
+
+"$client" "$sock" short /health >"$tmp/out" 2>"$tmp/err" &&
+    grep -q '^Status: 400 ' "$tmp/out" &&
+    grep -q '"detail":"request body ended after 10 of its 100 bytes' "$tmp/out"
+ok $? "a body shorter than its CONTENT_LENGTH: 400 with a detail"
+
+"$client" "$sock" big /health >"$tmp/out" 2>"$tmp/err" &&
+    printf 'Status: 413 Content Too Large\nclosed\n' | cmp -s - "$tmp/out"
+ok $? "2 MiB of body answered 413 before it is read: a clean close"
+
+# The silent connection takes the only thread; a request sent meanwhile
+# waits for the timeout, then is answered.
+"$client" "$sock" silent >"$tmp/silent" 2>"$tmp/err" &
+spid=$!
+sleep 0.5
+"$client" "$sock" get /health >"$tmp/out" 2>>"$tmp/err"
+ok $? "a request sent while a silent connection holds the thread is answered"
+wait $spid
+ok $? "the silent connection is closed by the responder"
+ms=$(cat "$tmp/silent")
+cp "$tmp/silent" "$tmp/out"
+[ "$ms" -ge 4000 ] && [ "$ms" -le 15000 ]
+ok $? "after the read timeout (${ms} ms, 5000 expected)"
+
+"$client" "$sock" partial >"$tmp/out" 2>"$tmp/err" &&
+    [ "$(cat "$tmp/out")" -ge 4000 ] && [ "$(cat "$tmp/out")" -le 15000 ]
+ok $? "half a record header and silence: dropped after the timeout"
+
+"$client" "$sock" get /health >"$tmp/out" 2>"$tmp/err" &&
+    kill -0 "$pid" 2>/dev/null
+ok $? "the responder still answers"
