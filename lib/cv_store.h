@@ -13,7 +13,10 @@
  *  - SQLite (when the store's *_DB variable is set): WAL, busy_timeout,
  *    one connection per process opened after fork, prepared statements,
  *    one table per collection with an indexed column per filter field and
- *    the full record in a `payload` column.
+ *    the full record in a `payload` column.  The unfiltered total of a
+ *    list is a row count the store keeps in table cavra_row_counts, in
+ *    the transaction that adds the rows; a program that adds rows some
+ *    other way must add them to that count too.
  *
  * Both backends give the same answers to the same calls, order included:
  * records are ordered by the collection's order field (string compare,

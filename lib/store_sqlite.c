@@ -85,6 +85,10 @@ struct sstore {
 	unsigned long	 calls;		/* reads and commits, for optimize */
 	struct cv_arena	 arena;
 	struct printbuf	*pb;		/* a put's payload text, or NULL */
+	sqlite3_stmt	*bump;		/* adds to a table's row count */
+	int64_t		*added;		/* per collection: rows inserted in
+					   this transaction, not yet in
+					   cavra_row_counts */
 	struct json_tokener *tok;	/* parses payloads, or NULL */
 	struct ckpt	*ckpt;		/* background checkpoints, or NULL */
 };
@@ -364,7 +368,8 @@ out:
  * The index names of collection coll, in creation order: one per filter
  * field that is not the order field, then the order's.  Appends each
  * CREATE INDEX to sql when sql is not NULL, and counts in *missing those
- * that do not exist yet.
+ * that do not exist yet; the same for the table's row in
+ * cavra_row_counts, which this process keeps (sq_put(), sq_bump()).
  */
 static enum cv_err
 sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
@@ -374,7 +379,7 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 	const char		*oc = order_col(c);
 	char			 name[256];
 	size_t			 j, nf;
-	int			 rc;
+	int			 rc, triggers, counted;
 	enum cv_err		 e;
 
 	*missing = 0;
@@ -408,33 +413,58 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 		}
 		sqlite3_reset(st);
 	}
-	/* The row count kept by triggers (see sq_query()). */
-	snprintf(name, sizeof(name), "%s_rows_ins", c->table);
+	/* The row count (see sq_query()): its row in cavra_row_counts,
+	 * kept by sq_put() and sq_bump(); a store of an earlier version
+	 * kept it with triggers, which are dropped. */
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((e = sq_prepare(s, "SELECT 1 FROM sqlite_schema "
-	    "WHERE type = 'trigger' AND name = ?1", &st)) != CV_OK)
+	if ((e = sq_prepare(s, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'trigger' AND name IN (?1 || '_rows_ins', ?1 || "
+	    "'_rows_del')", &st)) != CV_OK)
 		goto out;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	sqlite3_bind_text(st, 1, c->table, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		e = sq_fail(s, rc, "sqlite_schema");
+		goto out;
+	}
+	triggers = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((e = sq_prepare(s, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = 'cavra_row_counts'", &st)) != CV_OK)
+		goto out;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		e = sq_fail(s, rc, "sqlite_schema");
+		goto out;
+	}
+	counted = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (counted) {
+		if ((e = sq_prepare(s, "SELECT count(*) FROM cavra_row_counts "
+		    "WHERE tbl = ?1", &st)) != CV_OK)
+			goto out;
+		sqlite3_bind_text(st, 1, c->table, -1, SQLITE_TRANSIENT);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			e = sq_fail(s, rc, "cavra_row_counts");
+			goto out;
+		}
+		counted = sqlite3_column_int(st, 0);
+	}
+	if (triggers > 0 || !counted) {
 		(*missing)++;
-		if (sql != NULL)
+		if (sql != NULL && !counted)
 			sb_add(sql, "CREATE TABLE IF NOT EXISTS cavra_row_counts "
 			    "(tbl TEXT PRIMARY KEY NOT NULL, n INTEGER NOT "
 			    "NULL);\n"
 			    "INSERT OR REPLACE INTO cavra_row_counts VALUES "
-			    "('%s', (SELECT count(*) FROM \"%s\"));\n"
-			    "CREATE TRIGGER IF NOT EXISTS \"%s_rows_ins\" AFTER "
-			    "INSERT ON \"%s\" BEGIN UPDATE cavra_row_counts "
-			    "SET n = n + 1 WHERE tbl = '%s'; END;\n"
-			    "CREATE TRIGGER IF NOT EXISTS \"%s_rows_del\" AFTER "
-			    "DELETE ON \"%s\" BEGIN UPDATE cavra_row_counts "
-			    "SET n = n - 1 WHERE tbl = '%s'; END;\n",
-			    c->table, c->table, c->table, c->table, c->table,
-			    c->table, c->table, c->table);
-	} else if (rc != SQLITE_ROW)
-		e = sq_fail(s, rc, "sqlite_schema");
+			    "('%s', (SELECT count(*) FROM \"%s\"));\n",
+			    c->table, c->table);
+		if (sql != NULL)
+			sb_add(sql, "DROP TRIGGER IF EXISTS \"%s_rows_ins\";\n"
+			    "DROP TRIGGER IF EXISTS \"%s_rows_del\";\n",
+			    c->table, c->table);
+	}
 out:
 	sqlite3_finalize(st);
 	return e;
@@ -909,7 +939,9 @@ sq_close(struct cv_store *s)
 		free(sc->cols);
 	}
 	free(ss->colls);
+	free(ss->added);
 	ckpt_stop(ss);
+	sqlite3_finalize(ss->bump);
 	sqlite3_finalize(ss->begin);
 	sqlite3_finalize(ss->rbegin);
 	sqlite3_finalize(ss->commit);
@@ -1007,6 +1039,7 @@ sq_open(struct cv_store *s)
 	cv_arena_init(&ss->arena);
 	s->be = ss;
 	ss->colls = cv_xcalloc(def->ncolls, sizeof(*ss->colls));
+	ss->added = cv_xcalloc(def->ncolls, sizeof(*ss->added));
 	for (ci = 0; ci < def->ncolls; ci++) {
 		c = &def->colls[ci];
 		sc = &ss->colls[ci];
@@ -1061,9 +1094,39 @@ sq_open(struct cv_store *s)
 	    (e = sq_prepare(s, "COMMIT", &ss->commit)) != CV_OK ||
 	    (e = sq_prepare(s, "ROLLBACK", &ss->rollback)) != CV_OK)
 		goto out;
+	/* Not when a store of an earlier version, still running, made the
+	 * table's trigger again: that trigger counts the rows then. */
+	e = sq_prepare(s, "UPDATE cavra_row_counts SET n = n + ?1 WHERE "
+	    "tbl = ?2 AND NOT EXISTS (SELECT 1 FROM sqlite_schema WHERE "
+	    "type = 'trigger' AND name = ?2 || '_rows_ins')", &ss->bump);
 out:
 	if (e != CV_OK)
 		sq_close(s);
+	return e;
+}
+
+/*
+ * Adds the rows inserted in this write transaction to their tables' row
+ * counts, for a commit or a count read inside the transaction.  CV_EBUSY,
+ * CV_EIO; the transaction should then be rolled back.
+ */
+static enum cv_err
+sq_bump(struct cv_store *s)
+{
+	struct sstore	*ss = s->be;
+	size_t		 ci;
+	enum cv_err	 e = CV_OK;
+
+	for (ci = 0; ci < s->def->ncolls && e == CV_OK; ci++) {
+		if (ss->added[ci] == 0)
+			continue;
+		sqlite3_bind_int64(ss->bump, 1, ss->added[ci]);
+		if ((e = sq_bind_text(s, ss->bump, 2,
+		    s->def->colls[ci].table)) == CV_OK &&
+		    (e = sq_run(s, ss->bump, "row count")) == CV_OK)
+			ss->added[ci] = 0;
+		sqlite3_clear_bindings(ss->bump);
+	}
 	return e;
 }
 
@@ -1082,11 +1145,13 @@ sq_commit(struct cv_store *s)
 	struct sstore	*ss = s->be;
 	enum cv_err	 e;
 
-	if ((e = sq_run(s, ss->commit, "COMMIT")) != CV_OK) {
+	if ((e = sq_bump(s)) != CV_OK ||
+	    (e = sq_run(s, ss->commit, "COMMIT")) != CV_OK) {
 		if (!sqlite3_get_autocommit(ss->db))
 			sq_run(s, ss->rollback, "ROLLBACK");
 	} else
 		sq_tick(s);
+	memset(ss->added, 0, s->def->ncolls * sizeof(*ss->added));
 	return e;
 }
 
@@ -1097,6 +1162,7 @@ sq_rollback(struct cv_store *s)
 
 	if (!sqlite3_get_autocommit(ss->db))
 		sq_run(s, ss->rollback, "ROLLBACK");
+	memset(ss->added, 0, s->def->ncolls * sizeof(*ss->added));
 }
 
 static enum cv_err
@@ -1146,17 +1212,28 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 		e = CV_ENOMEM;
 		goto out;
 	}
+	if (insert) {
+		/* The INSERT's own check of the id finds a stored one; no
+		 * lookup before it. */
+		if ((e = sq_bind_rec(s, coll, sc->ins, id, keys, UINT32_MAX,
+		    ss->pb->buf, (size_t)ss->pb->bpos)) == CV_OK &&
+		    (rc = sqlite3_step(sc->ins)) != SQLITE_DONE) {
+			rc = sqlite3_extended_errcode(ss->db);
+			e = rc == SQLITE_CONSTRAINT_PRIMARYKEY ||
+			    rc == SQLITE_CONSTRAINT_UNIQUE ? CV_ECONFLICT :
+			    sq_fail(s, rc, "insert");
+		}
+		sq_done(sc->ins);
+		if (e == CV_OK)
+			ss->added[coll]++;
+		goto out;
+	}
 	/* An existing row is updated in the columns that changed only:
 	 * SQLite rewrites the index entries of every column an UPDATE
 	 * sets, changed or not. */
 	if ((e = sq_bind_text(s, sc->old, 1, id)) != CV_OK)
 		goto out;
 	rc = sqlite3_step(sc->old);
-	if (rc == SQLITE_ROW && insert) {
-		sq_done(sc->old);
-		e = CV_ECONFLICT;
-		goto out;
-	}
 	if (rc == SQLITE_ROW) {
 		for (j = 0; j < sc->ncols; j++) {
 			o = (const char *)sqlite3_column_text(sc->old,
@@ -1178,8 +1255,10 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 		goto out;
 	}
 	if ((e = sq_bind_rec(s, coll, st, id, keys, mask, ss->pb->buf,
-	    (size_t)ss->pb->bpos)) == CV_OK)
-		e = sq_run(s, st, rc == SQLITE_ROW ? "update" : "insert");
+	    (size_t)ss->pb->bpos)) == CV_OK &&
+	    (e = sq_run(s, st, rc == SQLITE_ROW ? "update" : "insert")) ==
+	    CV_OK && rc != SQLITE_ROW)
+		ss->added[coll]++;
 	sq_done(st);
 out:
 	if (ss->pb != NULL && ss->pb->size > SQ_PB_KEEP) {
@@ -1249,8 +1328,8 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	for (i = 0; i < q->nf; i++)
 		sb_add(&w, "%s\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
 		    cv_coll_colname(c, q->f[i].col), i + 1);
-	/* An unfiltered total is the row count the triggers of sq_indexes()
-	 * keep, not a scan of the whole table. */
+	/* An unfiltered total is the row count kept in cavra_row_counts
+	 * (see sq_indexes()), not a scan of the whole table. */
 	if (q->nf == 0)
 		sb_add(&b, "SELECT n FROM cavra_row_counts WHERE tbl = '%s'",
 		    c->table);
@@ -1315,6 +1394,8 @@ sq_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 		return e;
 	if (total != NULL) {
 		*total = 0;
+		if (q->nf == 0 && (e = sq_bump(s)) != CV_OK)
+			goto out;
 		st = sq->count;
 		if ((e = sq_bind_filters(s, st, q)) != CV_OK)
 			goto out;

@@ -1667,3 +1667,112 @@ Test(store, background_checkpoints_restart_the_wal)
 	    CV_OK);
 	cr_assert_eq(total, i + 1);
 }
+
+/* cv_store_insert() of a decision written as test JSON. */
+static enum cv_err
+insert_rc(const char *text)
+{
+	struct json_object	*o = J(text);
+	enum cv_err		 rc;
+
+	rc = cv_store_insert(st, CV_COLL_DECISIONS, o);
+	json_object_put(o);
+	return rc;
+}
+
+/* The SQL statement sql on the SQLite file of the test, run by a
+ * connection of its own (as another program would). */
+static void
+raw_sql(const char *sql)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+
+	cr_assert_eq(sqlite3_open(path_of(1), &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK,
+	    "%s: %s", sql, err != NULL ? err : "");
+	sqlite3_close(db);
+}
+
+/* An integer the SQL query sql returns from the test's SQLite file. */
+static long
+raw_int(const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	long		 n;
+
+	cr_assert_eq(sqlite3_open(path_of(1), &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK,
+	    "%s", sql);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	n = (long)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+#define OLD_TRIGGER	"CREATE TRIGGER activity_decisions_rows_ins AFTER " \
+	"INSERT ON activity_decisions BEGIN UPDATE cavra_row_counts SET " \
+	"n = n + 1 WHERE tbl = 'activity_decisions'; END;"
+#define ROWS		"SELECT count(*) FROM activity_decisions"
+#define COUNTED		"SELECT n FROM cavra_row_counts WHERE " \
+	"tbl = 'activity_decisions'"
+#define TRIGGERS	"SELECT count(*) FROM sqlite_schema WHERE " \
+	"type = 'trigger'"
+
+/*
+ * SQLite: the unfiltered total is the row count the store keeps in
+ * cavra_row_counts, exact through upserts, conflicts, reads inside a
+ * transaction, rollbacks and commits; a store of an earlier version,
+ * which kept it with triggers, loses them at the next open and keeps its
+ * count; a trigger made again while the store is open (an earlier
+ * version still running) counts the rows instead, never twice.
+ */
+Test(store, sqlite_row_count)
+{
+	open_store(1, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','timestamp':'t1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d2','timestamp':'t2'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','timestamp':'t3'}");
+	cr_assert_eq(insert_rc("{'decision_id':'d2'}"), CV_ECONFLICT);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 2);
+	cr_assert_eq(raw_int(TRIGGERS), 0);
+
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d3'}");
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 3);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d4'}");
+	cv_store_rollback(st);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 2);
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d3'}");
+	cr_assert_eq(insert_rc("{'decision_id':'d5'}"), CV_OK);
+	cr_assert_eq(cv_store_commit(st), CV_OK);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 4);
+	cr_assert_eq(raw_int(COUNTED), 4);
+
+	/* An earlier version's store: its trigger counts a row added. */
+	cv_store_close(st);
+	st = NULL;
+	raw_sql(OLD_TRIGGER "INSERT INTO activity_decisions (decision_id, "
+	    "payload) VALUES ('d6', '{\"decision_id\":\"d6\"}');");
+	cr_assert_eq(raw_int(COUNTED), 5);
+	open_store(1, &cv_store_activity);
+	cr_assert_eq(raw_int(TRIGGERS), 0);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 5);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d7'}");
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 6);
+
+	/* The trigger made again under the open store. */
+	raw_sql(OLD_TRIGGER);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d8'}");
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d9'}");
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 8);
+	cr_assert_eq(cv_store_commit(st), CV_OK);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 8);
+	cr_assert_eq(raw_int(ROWS), 8);
+	cr_assert_eq(raw_int(COUNTED), 8);
+}
