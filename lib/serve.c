@@ -165,6 +165,10 @@ next_conn(const struct worker *w, FCGX_Request *fr)
 	/* FCGX_Accept_r() first finishes the previous request, which
 	 * closes ipcFd unless the connection is kept. */
 	fr->keepConnection = 1;
+	/* A connection whose request cannot be read (silent, cut, not
+	 * FastCGI) is closed at once, without libfcgi's wait for the peer
+	 * to close first. */
+	fr->detached = 1;
 	return 0;
 }
 
@@ -196,6 +200,8 @@ end_conn(const struct worker *w, FCGX_Request *fr)
 			left -= (size_t)n < left ? (size_t)n : left;
 		if (!(rest = !FCGX_HasSeenEOF(fr->in)))
 			fr->keepConnection = 1;
+		else
+			fr->detached = 0;
 	}
 	FCGX_Finish_r(fr);
 	if (!w->own_io || keep || rest || fr->ipcFd < 0)
@@ -235,6 +241,12 @@ serve_requests(const struct worker *w)
 	cv_arena_init(&arena);
 	if (FCGX_InitRequest(&fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		cv_fatal("%s: FCGX_InitRequest failed", w->app->name);
+	/* With its own accept (next_conn()), FCGX_Accept_r() must not
+	 * accept: after a request it could not read it would, and block
+	 * in accept(2) past a stop whose signal it has already taken.
+	 * With no listening socket it returns the failure instead. */
+	if (w->own_io)
+		fr.listen_sock = -1;
 	while (!atomic_load(&stopping)) {
 		if (next_conn(w, &fr) < 0 || FCGX_Accept_r(&fr) < 0) {
 			if (atomic_load(&stopping))

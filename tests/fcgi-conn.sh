@@ -10,7 +10,9 @@
 #    ends cleanly (the responder reads what the client sends);
 #  - a connection that sends nothing, or half a record header, is dropped
 #    after the read timeout (CV_FCGI_READ_TIMEOUT_MS, 5 s), and the one
-#    thread it held serves again.
+#    thread it held serves again;
+#  - SIGTERM while the thread waits on a silent connection stops the
+#    responder at once.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -19,8 +21,22 @@ console=$top_builddir/fcgi/cavra-console
 
 tmp=$(mktemp -d)
 pid=""
+# stop_console: SIGTERM, and SIGKILL for its whole process group if it
+# has not stopped within 5 s (a failure of the last test).
+stop_console() {
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL -- "-$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	pid=""
+}
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	stop_console
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -39,7 +55,8 @@ ok() {	# ok CONDITION-STATUS DESCRIPTION
 
 # One worker of one thread: a connection that holds it blocks every other.
 sock=$tmp/console.sock
-"$console" -n 1 -s "$sock" 2>"$tmp/console.log" &
+# In a process group of its own (setsid), so that all of it can be killed.
+setsid "$console" -n 1 -s "$sock" 2>"$tmp/console.log" &
 pid=$!
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
@@ -48,7 +65,7 @@ while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
 done
 [ -S "$sock" ] || { echo "Bail out! cavra-console did not start"; exit 1; }
 
-echo "1..11"
+echo "1..12"
 
 "$client" "$sock" get /health >"$tmp/out" 2>"$tmp/err"
 ok $? "a request is answered and the connection ends cleanly"
@@ -94,3 +111,18 @@ ok $? "half a record header and silence: dropped after the timeout"
 "$client" "$sock" get /health >"$tmp/out" 2>"$tmp/err" &&
     kill -0 "$pid" 2>/dev/null
 ok $? "the responder still answers"
+
+"$client" "$sock" silent >/dev/null 2>&1 &
+spid=$!
+sleep 0.5
+kill -TERM "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+! kill -0 "$pid" 2>/dev/null
+ok $? "SIGTERM during a silent connection stops the responder (in $((i * 100)) ms)"
+stop_console
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
