@@ -365,6 +365,32 @@ out:
 }
 
 /*
+ * The integer the one-row query sql returns, with arg (if not NULL) bound
+ * to ?1: a statement prepared, run and finalized, for the schema checks.
+ * CV_EIO or CV_EBUSY (logged) when it fails or returns no row.
+ */
+static enum cv_err
+sq_int(struct cv_store *s, const char *sql, const char *arg, int *out)
+{
+	sqlite3_stmt	*st = NULL;
+	enum cv_err	 e;
+	int		 rc;
+
+	if ((e = sq_prepare(s, sql, &st)) != CV_OK)
+		goto out;
+	if (arg != NULL && (e = sq_bind_text(s, st, 1, arg)) != CV_OK)
+		goto out;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		e = sq_fail(s, rc, sql);
+		goto out;
+	}
+	*out = sqlite3_column_int(st, 0);
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
+/*
  * The index names of collection coll, in creation order: one per filter
  * field that is not the order field, then the order's.  Appends each
  * CREATE INDEX to sql when sql is not NULL, and counts in *missing those
@@ -416,41 +442,16 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 	/* The row count (see sq_query()): its row in cavra_row_counts,
 	 * kept by sq_put() and sq_bump(); a store of an earlier version
 	 * kept it with triggers, which are dropped. */
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((e = sq_prepare(s, "SELECT count(*) FROM sqlite_schema WHERE "
-	    "type = 'trigger' AND name IN (?1 || '_rows_ins', ?1 || "
-	    "'_rows_del')", &st)) != CV_OK)
+	if ((e = sq_int(s, "SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'trigger' AND name IN (?1 || '_rows_ins', ?1 || '_rows_del')",
+	    c->table, &triggers)) != CV_OK ||
+	    (e = sq_int(s, "SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'table' AND name = 'cavra_row_counts'", NULL, &counted)) !=
+	    CV_OK)
 		goto out;
-	sqlite3_bind_text(st, 1, c->table, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		e = sq_fail(s, rc, "sqlite_schema");
+	if (counted && (e = sq_int(s, "SELECT count(*) FROM cavra_row_counts "
+	    "WHERE tbl = ?1", c->table, &counted)) != CV_OK)
 		goto out;
-	}
-	triggers = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((e = sq_prepare(s, "SELECT count(*) FROM sqlite_schema WHERE "
-	    "type = 'table' AND name = 'cavra_row_counts'", &st)) != CV_OK)
-		goto out;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		e = sq_fail(s, rc, "sqlite_schema");
-		goto out;
-	}
-	counted = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (counted) {
-		if ((e = sq_prepare(s, "SELECT count(*) FROM cavra_row_counts "
-		    "WHERE tbl = ?1", &st)) != CV_OK)
-			goto out;
-		sqlite3_bind_text(st, 1, c->table, -1, SQLITE_TRANSIENT);
-		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-			e = sq_fail(s, rc, "cavra_row_counts");
-			goto out;
-		}
-		counted = sqlite3_column_int(st, 0);
-	}
 	if (triggers > 0 || !counted) {
 		(*missing)++;
 		if (sql != NULL && !counted)
