@@ -9,12 +9,7 @@ bin=$top_builddir/fcgi/cavra-console
 act=$top_builddir/fcgi/cavra-activity
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-
-ok() {	# ok CONDITION-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "$top_srcdir/tests/tap.sh"
 
 # expect_config_error DESCRIPTION WORD ENV... -- BINARY
 expect_config_error() {

@@ -41,16 +41,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-n=0
+. "$top_srcdir/tests/tap.sh"
 
-ok() {	# ok CONDITION-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null
-	fi
+# After a failure: what the client printed.
+tap_diag() {
+	sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null
 }
 
 # One worker of one thread: a connection that holds it blocks every other.

@@ -42,17 +42,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-n=0 failed=0
+. "$top_srcdir/tests/tap.sh"
 run=""
 
-ok() {	# ok CONDITION-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-		return
-	fi
-	echo "not ok $n - $2"
-	failed=1
+# After a failure: the end of the responder's log.
+tap_diag() {
 	[ -n "$run" ] && [ -f "$run/cavra-activity.log" ] &&
 		tail -n 5 "$run/cavra-activity.log" | sed 's/^/# /'
 }
