@@ -28,7 +28,13 @@
 #   WARMUP    seconds of warm-up of each side of a class, 0 for none [2]
 #   ROUNDS    measurements of each side of a class; medians are reported [3]
 #   STORE     json or sqlite: the backend of every store [json]
-#   SEED      decisions stored before the responders start (bench/cavra-seed) [0]
+#   SEED      decisions stored before the responders start, by
+#             bench/cavra-seed through the store API: one agent, sessions of
+#             about 3,700 decisions, judged by the default pack [0]
+#   CAVRA_SQLITE_CACHE_MIB  SQLite page cache of each responder's store
+#             connection, in MiB (e.g. 2, 8, 32), passed on to the
+#             responders and written in the results' command line
+#             [unset: the store's default]
 #   NGINX_WORKERS  nginx worker processes [1]
 #   ONLY      comma-separated class names to run [all]
 #   CLASSES   file of classes, replacing the table below
@@ -40,7 +46,22 @@
 # A class is one line: NAME METHOD PATH [BODY-FILE].  A body file (relative
 # to the source directory, or absolute) is sent as application/json, to
 # the endpoint and to the no-op alike.  "noop" classes measure the no-op
-# against itself: their ratio shows the run-to-run noise.
+# against itself: their ratio shows the run-to-run noise.  In a path,
+# @AGENT@ and @SESSION@ stand for the agent that made nearly all seeded
+# decisions and for a seeded session of about 3,700 of them (an old one),
+# as cavra-seed names them; without SEED they match nothing.
+#
+# The classes below: the no-op; GET /health; POST /decisions; the first
+# page of GET /decisions unfiltered (decisions_list), filtered on agent
+# and session (decisions_agent_session), on the session alone
+# (decisions_session) and on decision=block (decisions_block).
+#
+# Memory: the RSS column of the table is the responder's resident memory
+# after its class; the table below it gives each responder's RSS once
+# started (after the seed), after the run, and the anonymous part of the
+# latter.  To see whether cavra-activity stays flat as the store grows,
+# run the same command with SEED=100000 and SEED=1000000 (STORE=sqlite)
+# and compare the two memory tables.
 
 set -eu
 
@@ -50,6 +71,9 @@ noop              GET    /noop
 health            GET    /health
 decisions_post    POST   /decisions            bench/decision.json
 decisions_list    GET    /decisions?limit=50
+decisions_agent_session GET /decisions?limit=50&agent_id=@AGENT@&session_id=@SESSION@
+decisions_session GET    /decisions?limit=50&session_id=@SESSION@
+decisions_block   GET    /decisions?limit=50&decision=block
 '
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,6 +111,14 @@ done
 case $STORE in
 json | sqlite) ;;
 *) die "STORE must be json or sqlite" ;;
+esac
+case ${SEED:-0} in
+*[!0-9]*) die "SEED must be a number" ;;
+esac
+case ${CAVRA_SQLITE_CACHE_MIB-unset} in
+unset) ;;
+'' | *[!0-9]*) die "CAVRA_SQLITE_CACHE_MIB must be a number of MiB" ;;
+*) export CAVRA_SQLITE_CACHE_MIB ;;
 esac
 [ -x "$NGINX" ] || die "nginx not found (set NGINX)"
 command -v "$WRK" >/dev/null || die "wrk not found (set WRK)"
@@ -181,13 +213,27 @@ if [ "$STORE" = sqlite ]; then
 		export "CAVRA_${s}_DB=$tmp/work/${s,,}.db"
 	done
 fi
-if [ "${SEED:-0}" -gt 0 ]; then
-	[ -x "$builddir/bench/cavra-seed" ] || die "bench/cavra-seed not built"
-	(cd "$tmp/work" && "$builddir/bench/cavra-seed" "$SEED") ||
-	    die "seeding $SEED decisions failed"
-fi
 if [ -z "${CAVRA_POLICY_DIR:-}" ] && [ -d "$srcdir/policies" ]; then
 	export CAVRA_POLICY_DIR=$srcdir/policies
+fi
+# The seed names the agent and the session the filtered classes ask for
+# ("agent_id=A session_id=S session_decisions=K" on its stdout).
+seed_agent=claude-code
+seed_session=seed-session-000002
+if [ "${SEED:-0}" -gt 0 ]; then
+	[ -x "$builddir/bench/cavra-seed" ] || die "bench/cavra-seed not built"
+	seed_start=$(date +%s)
+	(cd "$tmp/work" && "$builddir/bench/cavra-seed" "$SEED") \
+	    >"$tmp/seed.out" || die "seeding $SEED decisions failed"
+	echo "run.sh: seeded $SEED decisions in $(($(date +%s) - seed_start)) s" >&2
+	seed_line=
+	read -r seed_line <"$tmp/seed.out" || true
+	for w in $seed_line; do
+		case $w in
+		agent_id=?*) seed_agent=${w#agent_id=} ;;
+		session_id=?*) seed_session=${w#session_id=} ;;
+		esac
+	done
 fi
 
 # ---------------------------------------------------------------------
@@ -303,17 +349,18 @@ responder_for()
 	END { if (!found && best > 0) print bname }' "$tmp/site.conf"
 }
 
-# Resident memory (KiB) of process $1 and its children.
-rss_kib()
+# Resident memory of process $1 and its children in MiB: VmRSS, or the
+# field of /proc/PID/status named by $2 (RssAnon: anonymous memory).
+rss_mib()
 {
-	local pid=$1 total=0 p kb
+	local pid=$1 field=${2:-VmRSS} total=0 p kb
 
 	for p in "$pid" $(pgrep -P "$pid" || true); do
-		kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" \
-		    2>/dev/null || true)
+		kb=$(awk -v f="$field:" '$1 == f { print $2 }' \
+		    "/proc/$p/status" 2>/dev/null || true)
 		total=$((total + ${kb:-0}))
 	done
-	echo "$total"
+	awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'
 }
 
 # The number of processes of responder $1 (parent + workers).
@@ -402,6 +449,14 @@ if [ -n "$CLASSES" ]; then
 else
 	table=$DEFAULT_CLASSES
 fi
+table=${table//@AGENT@/$seed_agent}
+table=${table//@SESSION@/$seed_session}
+
+# Each responder's memory once started, before any request.
+startrss=()
+for i in "${!names[@]}"; do
+	startrss+=("$(rss_mib "${pids[$i]}")")
+done
 
 date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
 rows=()
@@ -440,7 +495,9 @@ while read -r cname method path body <&3; do
 		    --data-binary "@$bodyfile")
 	fi
 	status=$("$CURL" "${curl_args[@]}" "$base$path" </dev/null || echo 000)
-	echo "run.sh: $cname: $method $path -> $status (cavra-$resp)" >&2
+	total=$(grep -o '"total": *[0-9]*' "$tmp/$cname.first" 2>/dev/null |
+	    head -n 1 | tr -dc 0-9 || true)
+	echo "run.sh: $cname: $method $path -> $status (cavra-$resp)${total:+, total $total}" >&2
 
 	if [ "$WARMUP" -gt 0 ]; then
 		run_wrk "$base/noop" "$script" "$WARMUP" >/dev/null
@@ -488,7 +545,7 @@ while read -r cname method path body <&3; do
 		ratio="($ratio)"
 		echo "run.sh: $cname: $((e_bad + e_err)) errors; its ratio does not measure the endpoint" >&2
 	fi
-	rss=$(awk -v k="$(rss_kib "$rpid")" 'BEGIN { printf "%.1f", k / 1024 }')
+	rss=$(rss_mib "$rpid")
 	rows+=("| $cname | \`$method $path\` | $status | $e_rps | $e_p50 | $e_p99 | $n_rps | $n_p50 | $n_p99 | $ratio | $spread | $((e_bad + e_err)) | cavra-$resp | $rss |")
 	ran=$((ran + 1))
 done 3<<<"$table"
@@ -500,7 +557,7 @@ for i in "${!names[@]}"; do
 	n=${names[$i]}
 	label=cavra-$n
 	[ "$n" != noop ] || label="cavra-noop (bench)"
-	memrows+=("| $label | $(nproc_of "${pids[$i]}") | $(awk -v k="$(rss_kib "${pids[$i]}")" 'BEGIN { printf "%.1f", k / 1024 }') |")
+	memrows+=("| $label | $(nproc_of "${pids[$i]}") | ${startrss[$i]} | $(rss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" RssAnon) |")
 done
 
 # ---------------------------------------------------------------------
@@ -515,7 +572,7 @@ model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 cmd="${WORKERS:+WORKERS=$WORKERS }CONN=$CONN THREADS=$THREADS DURATION=$DURATION"
 cmd="$cmd WARMUP=$WARMUP ROUNDS=$ROUNDS STORE=$STORE NGINX_WORKERS=$NGINX_WORKERS"
 [ "${SEED:-0}" -gt 0 ] && cmd="$cmd SEED=$SEED"
-for v in CAVRA_THREADS CAVRA_JOURNAL_DELAY_MS; do
+for v in CAVRA_THREADS CAVRA_JOURNAL_DELAY_MS CAVRA_SQLITE_CACHE_MIB; do
 	eval "val=\${$v:-}"
 	[ -z "$val" ] || cmd="$v=$val $cmd"
 done
@@ -541,10 +598,10 @@ report()
 		echo "A ratio in parentheses comes from a run with errors: it does not measure the endpoint."
 		echo
 	fi
-	echo "Resident memory after the run (VmRSS summed over the parent and its workers):"
+	echo "Resident memory (VmRSS, and RssAnon: its anonymous part, summed over the parent and its workers) once started with ${SEED:-0} stored decisions, and after the run:"
 	echo
-	echo "| responder | processes | RSS MiB |"
-	echo "|---|---:|---:|"
+	echo "| responder | processes | RSS MiB at start | RSS MiB after | anon MiB after |"
+	echo "|---|---:|---:|---:|---:|"
 	printf '%s\n' "${memrows[@]}"
 	echo
 }

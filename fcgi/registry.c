@@ -3,11 +3,8 @@
  * predefined agent profiles, the MCP capability classifications and the
  * trust check of an MCP call against the registry.
  *
- * Agents and MCP servers are upserted records of the registry store
- * (cv_store_registry).  Both are normalised by one table-driven function:
- * each kind of record is a list of fields with their rules (plain string
- * with a default, enumeration, list of strings, time stamp), so the rules
- * for list fields, enumerations and created_at are written once.
+ * Agents and MCP servers are resources (lib/resources.c): their list,
+ * get and upsert routes are the library's, driven by the field tables.
  */
 #include "config.h"
 
@@ -17,117 +14,6 @@
 
 #include "cavra.h"
 #include "cv_policy.h"
-
-static struct cv_store	*reg;	/* registry store of this worker */
-
-/* Allowed values, NULL-terminated. */
-static const char *const agent_statuses[] = {
-	"active", "disabled", "retired", NULL
-};
-static const char *const risk_tiers[] = {
-	"low", "medium", "high", "critical", NULL
-};
-static const char *const trust_tiers[] = {
-	"trusted", "approved", "experimental", "blocked", "unknown", NULL
-};
-static const char *const approval_states[] = {
-	"approved", "pending", "denied", "not_required", NULL
-};
-
-/* How one field of a record is normalised. */
-enum fkind {
-	F_STR,		/* string; absent or null: default */
-	F_ENUM,		/* one of `allowed`; absent or null: default */
-	F_LIST,		/* list of strings (see norm_list()) */
-	F_SEEN,		/* time stamp: input, else now */
-	F_CREATED,	/* time stamp: input, else the stored one, else now */
-	F_UPDATED	/* time stamp: always now */
-};
-
-struct field {
-	const char		*name;
-	enum fkind		 kind;
-	const char		*dflt;
-	const char *const	*allowed;		/* F_ENUM */
-	/* Default computed from the record built so far (overrides dflt). */
-	const char		*(*dfltfn)(struct json_object *);
-};
-
-/* A kind of registry record. */
-struct kind {
-	const char		*schema;	/* "cavra.agent.v1" */
-	const char		*what;		/* "agent", for messages */
-	size_t			 coll;		/* collection in the store */
-	const char		*id_field;	/* "agent_id" */
-	const char *const	*id_keys;	/* input keys tried for the id */
-	const struct field	*fields;	/* in record order */
-	size_t			 nfields;
-};
-
-/* MCP server name: the server_id unless given. */
-static const char *
-dflt_server_name(struct json_object *rec)
-{
-	return cv_json_str_or(rec, "server_id", "");
-}
-
-/* MCP approval_state: pending for the unknown and experimental tiers,
- * approved for the others. */
-static const char *
-dflt_approval_state(struct json_object *rec)
-{
-	const char	*tier;
-
-	tier = cv_json_str_or(rec, "trust_tier", "unknown");
-	return strcmp(tier, "unknown") == 0 ||
-	    strcmp(tier, "experimental") == 0 ? "pending" : "approved";
-}
-
-static const char *const agent_id_keys[] = { "agent_id", "id", NULL };
-
-static const struct field agent_fields[] = {
-	{ "type", F_STR, "coding-agent", NULL, NULL },
-	{ "vendor", F_STR, "unknown", NULL, NULL },
-	{ "version", F_STR, "unknown", NULL, NULL },
-	{ "capabilities", F_LIST, NULL, NULL, NULL },
-	{ "scopes", F_LIST, NULL, NULL, NULL },
-	{ "allowed_repositories", F_LIST, NULL, NULL, NULL },
-	{ "allowed_tools", F_LIST, NULL, NULL, NULL },
-	{ "risk_tier", F_ENUM, "medium", risk_tiers, NULL },
-	{ "owner", F_STR, "unassigned", NULL, NULL },
-	{ "status", F_ENUM, "active", agent_statuses, NULL },
-	{ "last_seen", F_SEEN, NULL, NULL, NULL },
-	{ "created_at", F_CREATED, NULL, NULL, NULL },
-	{ "updated_at", F_UPDATED, NULL, NULL, NULL },
-	{ "evidence_refs", F_LIST, NULL, NULL, NULL },
-};
-
-static const struct kind agent_kind = {
-	"cavra.agent.v1", "agent", CV_COLL_AGENTS, "agent_id",
-	agent_id_keys, agent_fields, nitems(agent_fields)
-};
-
-static const char *const server_id_keys[] = { "server_id", "id", "name",
-	NULL };
-
-static const struct field server_fields[] = {
-	{ "name", F_STR, NULL, NULL, dflt_server_name },
-	{ "trust_tier", F_ENUM, "unknown", trust_tiers, NULL },
-	{ "capabilities", F_LIST, NULL, NULL, NULL },
-	{ "owner", F_STR, "unassigned", NULL, NULL },
-	{ "approval_state", F_ENUM, NULL, approval_states,
-	    dflt_approval_state },
-	{ "allowed_tools", F_LIST, NULL, NULL, NULL },
-	{ "last_seen", F_SEEN, NULL, NULL, NULL },
-	{ "created_at", F_CREATED, NULL, NULL, NULL },
-	{ "updated_at", F_UPDATED, NULL, NULL, NULL },
-	{ "evidence_refs", F_LIST, NULL, NULL, NULL },
-};
-
-static const struct kind server_kind = {
-	"cavra.mcp_server.v1", "MCP server", CV_COLL_MCP_SERVERS, "server_id",
-	server_id_keys, server_fields, nitems(server_fields)
-};
 
 /* The predefined agent profiles of GET /agents/profiles, kept sorted by
  * profile_id (the response order). */
@@ -232,327 +118,16 @@ static const struct classification {
 	    "gates." },
 };
 
-static int
-in_list(const char *const *list, const char *s)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
-			return 1;
-	return 0;
-}
-
-/* "a, b, c" for a NULL-terminated list, in the arena. */
-static const char *
-join(struct cv_arena *ar, const char *const *list)
-{
-	const char	*s = "";
-
-	for (; *list != NULL; list++)
-		s = cv_arena_printf(ar, "%s%s%s", s, *s != '\0' ? ", " : "",
-		    *list);
-	return s;
-}
-
-/* A JSON string usable as stored text: no NUL inside, at most max bytes. */
-static int
-str_ok(struct json_object *v, size_t max)
-{
-	size_t	 len;
-
-	len = (size_t)json_object_get_string_len(v);
-	return len <= max && strlen(json_object_get_string(v)) == len;
-}
-
-/*
- * The record id of a POST body: the first of k->id_keys holding a
- * non-empty string (absent, null and "" fall through to the next key).
- * *id is borrowed from the body.  400 when none does, or a key holds
- * another type, NUL bytes or more than CV_ID_MAX bytes.
- */
-static enum cv_err
-take_id(struct cv_req *req, const struct kind *k, const char **id)
-{
-	const char *const	*key;
-	struct json_object	*v;
-
-	for (key = k->id_keys; *key != NULL; key++) {
-		v = json_object_object_get(req->json, *key);
-		if (v == NULL)
-			continue;
-		if (!json_object_is_type(v, json_type_string))
-			return cv_fail_field(req, CV_EINVAL, *key,
-			    "invalid %s record: %s must be a string", k->what,
-			    *key);
-		if (json_object_get_string_len(v) == 0)
-			continue;
-		if (!str_ok(v, CV_ID_MAX))
-			return cv_fail_field(req, CV_EINVAL, *key,
-			    "invalid %s record: %s must be at most %d bytes "
-			    "without NUL", k->what, *key, CV_ID_MAX);
-		*id = json_object_get_string(v);
-		return CV_OK;
-	}
-	return cv_fail_field(req, CV_EINVAL, k->id_field,
-	    "invalid %s record: %s is required", k->what, k->id_field);
-}
-
-/* Appends string item it to a; 0 when it is not a storable string. */
-static int
-list_add(struct json_object *a, struct json_object *it)
-{
-	if (!json_object_is_type(it, json_type_string) ||
-	    !str_ok(it, CV_FIELD_MAX))
-		return 0;
-	json_object_array_add(a, json_object_get(it));
-	return 1;
-}
-
-/*
- * A list-of-strings field: absent or null gives [], a string a one-item
- * list, an array its strings with nulls dropped.  *out is a new array.
- * 400 for any other type, or an item that is neither a string nor null.
- */
-static enum cv_err
-norm_list(struct cv_req *req, const struct kind *k, const char *name,
-    struct json_object *v, struct json_object **out)
-{
-	struct json_object	*a, *it;
-	size_t			 i, n;
-	int			 ok = 1;
-
-	*out = NULL;
-	a = json_object_new_array();
-	if (json_object_is_type(v, json_type_array)) {
-		n = json_object_array_length(v);
-		for (i = 0; ok && i < n; i++)
-			if ((it = json_object_array_get_idx(v, i)) != NULL)
-				ok = list_add(a, it);
-	} else if (v != NULL)
-		ok = list_add(a, v);
-	if (!ok) {
-		json_object_put(a);
-		return cv_fail_field(req, CV_EINVAL, name, "invalid %s record: "
-		    "%s must be a list of strings", k->what, name);
-	}
-	*out = a;
-	return CV_OK;
-}
-
-/*
- * One field of k from the body into rec.  now is the request's time
- * stamp.  For F_CREATED, *created is set to 1 when the body supplied the
- * value.  Fails with 400 (via cv_fail) on a value of the wrong type or
- * outside its enumeration.
- */
-static enum cv_err
-norm_field(struct cv_req *req, const struct kind *k, const struct field *f,
-    struct json_object *rec, const char *now, int *created)
-{
-	struct json_object	*v, *list;
-	const char		*s;
-	enum cv_err		 rc;
-
-	v = json_object_object_get(req->json, f->name);
-	switch (f->kind) {
-	case F_LIST:
-		if ((rc = norm_list(req, k, f->name, v, &list)) != CV_OK)
-			return rc;
-		json_object_object_add(rec, f->name, list);
-		return CV_OK;
-	case F_UPDATED:
-		cv_json_add_str(rec, f->name, now);
-		return CV_OK;
-	case F_STR:
-	case F_ENUM:
-		break;
-	case F_SEEN:
-	case F_CREATED:
-		if (v != NULL && !json_object_is_type(v, json_type_string))
-			return cv_fail_field(req, CV_EINVAL, f->name,
-			    "invalid %s record: %s must be a string",
-			    k->what, f->name);
-		if (v != NULL && !str_ok(v, CV_FIELD_MAX))
-			return cv_fail_field(req, CV_EINVAL, f->name,
-			    "invalid %s record: %s is too long", k->what,
-			    f->name);
-		if (v != NULL && json_object_get_string_len(v) > 0) {
-			json_object_object_add(rec, f->name,
-			    json_object_get(v));
-			if (f->kind == F_CREATED)
-				*created = 1;
-		} else
-			cv_json_add_str(rec, f->name, now);
-		return CV_OK;
-	}
-	if (v == NULL) {
-		s = f->dfltfn != NULL ? f->dfltfn(rec) : f->dflt;
-		cv_json_add_str(rec, f->name, s);
-		return CV_OK;
-	}
-	if (!json_object_is_type(v, json_type_string) ||
-	    !str_ok(v, CV_FIELD_MAX))
-		return cv_fail_field(req, CV_EINVAL, f->name,
-		    "invalid %s record: %s must be a string of at most %d "
-		    "bytes", k->what, f->name, CV_FIELD_MAX);
-	if (f->kind == F_ENUM &&
-	    !in_list(f->allowed, json_object_get_string(v)))
-		return cv_fail_field(req, CV_EINVAL, f->name,
-		    "invalid %s record: %s must be one of: %s", k->what,
-		    f->name, join(req->arena, f->allowed));
-	json_object_object_add(rec, f->name, json_object_get(v));
-	return CV_OK;
-}
-
-/*
- * Builds the normalised record of kind k from the request body:
- * schema_version first, the id, the fields of k in order, then every
- * other key of the body unchanged.  *out is a new reference; *created
- * tells whether the body supplied created_at.  Fails with 400.
- */
-static enum cv_err
-normalise(struct cv_req *req, const struct kind *k, struct json_object **out,
-    int *created)
-{
-	struct json_object	*rec;
-	const char		*id = NULL;
-	char			 now[CV_TS_LEN];
-	size_t			 i;
-	enum cv_err		 rc;
-
-	*out = NULL;
-	*created = 0;
-	if ((rc = take_id(req, k, &id)) != CV_OK)
-		return rc;
-	cv_ts_now(now, sizeof(now));
-	rec = json_object_new_object();
-	cv_json_add_str(rec, "schema_version", k->schema);
-	cv_json_add_str(rec, k->id_field, id);
-	for (i = 0; i < k->nfields; i++)
-		if ((rc = norm_field(req, k, &k->fields[i], rec, now,
-		    created)) != CV_OK)
-			goto out;
-	json_object_object_foreach(req->json, key, val) {
-		if (!json_object_object_get_ex(rec, key, NULL))
-			json_object_object_add(rec, key, json_object_get(val));
-	}
-	*out = rec;
-	rec = NULL;
-out:
-	json_object_put(rec);
-	return rc;
-}
-
-/* Detail for a store failure (always a server-side condition). */
-static enum cv_err
-store_fail(struct cv_req *req, enum cv_err rc)
-{
-	if (rc == CV_OK)
-		rc = CV_EINTERNAL;
-	return cv_fail(req, rc, "registry store failed: %s",
-	    cv_err_title(rc));
-}
-
-/*
- * POST upsert of kind k.  In one store transaction: reads the stored
- * record to keep its created_at when the body gives none, then writes the
- * new record.  200 with the record; 400 for an invalid body; 500/503 when
- * the store fails.
- */
-static enum cv_err
-upsert(struct cv_req *req, struct cv_resp *resp, const struct kind *k)
-{
-	struct json_object	*rec = NULL, *old = NULL, *v;
-	const char		*id;
-	int			 created;
-	enum cv_err		 rc;
-
-	if ((rc = normalise(req, k, &rec, &created)) != CV_OK)
-		goto out;
-	id = cv_json_str_or(rec, k->id_field, "");
-	if ((rc = cv_store_begin(reg)) != CV_OK) {
-		rc = store_fail(req, rc);
-		goto out;
-	}
-	rc = cv_store_get(reg, k->coll, id, &old);
-	if (rc == CV_OK && !created &&
-	    json_object_object_get_ex(old, "created_at", &v) &&
-	    json_object_is_type(v, json_type_string) &&
-	    json_object_get_string_len(v) > 0)
-		json_object_object_add(rec, "created_at", json_object_get(v));
-	if ((rc != CV_OK && rc != CV_ENOENT) ||
-	    (rc = cv_store_put(reg, k->coll, rec)) != CV_OK ||
-	    (rc = cv_store_commit(reg)) != CV_OK) {
-		cv_store_rollback(reg);
-		rc = store_fail(req, rc);
-		goto out;
-	}
-	cv_resp_json(resp, 200, rec);
-	rec = NULL;
-out:
-	json_object_put(rec);
-	json_object_put(old);
-	return rc;
-}
-
-/* {items, total} from a list; takes ownership of items. */
+/* {items, total} of items (consumed) as the answer. */
 static void
-resp_list(struct cv_resp *resp, struct json_object *items)
+resp_items(struct cv_resp *resp, struct json_object *items)
 {
 	struct json_object	*o;
 
 	o = json_object_new_object();
-	cv_json_add_int(o, "total", (int64_t)json_object_array_length(items));
 	json_object_object_add(o, "items", items);
+	cv_json_add_int(o, "total", (int64_t)json_object_array_length(items));
 	cv_resp_json(resp, 200, o);
-}
-
-/*
- * Adds an equality filter for query parameter `name` when it is present
- * and not empty.  With `allowed`, a value outside it fails with 400
- * naming the allowed values.
- */
-static enum cv_err
-add_filter(struct cv_req *req, const char *name, const char *const *allowed,
-    struct cv_filter *f, size_t *n)
-{
-	const char	*v;
-
-	if ((v = cv_query(req, name)) == NULL || *v == '\0')
-		return CV_OK;
-	if (allowed != NULL && !in_list(allowed, v))
-		return cv_fail_field(req, CV_EINVAL, name,
-		    "query parameter '%s' must be one of: %s", name,
-		    join(req->arena, allowed));
-	f[*n].field = name;
-	f[*n].value = v;
-	(*n)++;
-	return CV_OK;
-}
-
-/* GET /agents?status=&owner= */
-static enum cv_err
-h_agents(struct cv_req *req, struct cv_resp *resp)
-{
-	struct cv_filter	 f[2];
-	struct json_object	*items;
-	size_t			 n = 0;
-	enum cv_err		 rc;
-
-	if ((rc = add_filter(req, "status", NULL, f, &n)) != CV_OK ||
-	    (rc = add_filter(req, "owner", NULL, f, &n)) != CV_OK)
-		return rc;
-	if ((rc = cv_store_list(reg, CV_COLL_AGENTS, f, n, SIZE_MAX, 0,
-	    &items, NULL)) != CV_OK)
-		return store_fail(req, rc);
-	resp_list(resp, items);
-	return CV_OK;
-}
-
-/* POST /agents: upsert a cavra.agent.v1 record. */
-static enum cv_err
-h_agent_put(struct cv_req *req, struct cv_resp *resp)
-{
-	return upsert(req, resp, &agent_kind);
 }
 
 /* GET /agents/profiles */
@@ -579,133 +154,7 @@ h_profiles(struct cv_req *req, struct cv_resp *resp)
 		cv_json_add_strv(o, "enterprise_controls", p->controls);
 		json_object_array_add(items, o);
 	}
-	resp_list(resp, items);
-	return CV_OK;
-}
-
-/* GET /agents/{agent_id}: the record, or 404. */
-static enum cv_err
-h_agent(struct cv_req *req, struct cv_resp *resp)
-{
-	struct json_object	*rec;
-	enum cv_err		 rc;
-
-	rc = cv_store_get(reg, CV_COLL_AGENTS, cv_param(req, "agent_id"),
-	    &rec);
-	if (rc == CV_ENOENT)
-		return cv_fail(req, rc, "agent not found");
-	if (rc != CV_OK)
-		return store_fail(req, rc);
-	cv_resp_json(resp, 200, rec);
-	return CV_OK;
-}
-
-/*
- * The MCP server record whose server_id is `key`, else the first (by
- * server_id) whose name is `key`.  *out is a new reference.  CV_ENOENT
- * when none; other errors are store failures.
- */
-static enum cv_err
-find_server(const char *key, struct json_object **out)
-{
-	struct cv_filter	 f = { "name", key };
-	struct json_object	*items;
-	enum cv_err		 rc;
-
-	*out = NULL;
-	rc = cv_store_get(reg, CV_COLL_MCP_SERVERS, key, out);
-	if (rc != CV_ENOENT)
-		return rc;
-	if ((rc = cv_store_list(reg, CV_COLL_MCP_SERVERS, &f, 1, 1, 0,
-	    &items, NULL)) != CV_OK)
-		return rc;
-	if (json_object_array_length(items) > 0) {
-		*out = json_object_get(json_object_array_get_idx(items, 0));
-		rc = CV_OK;
-	} else
-		rc = CV_ENOENT;
-	json_object_put(items);
-	return rc;
-}
-
-/* Whether record rec lists cap among its capabilities. */
-static int
-has_capability(struct json_object *rec, const char *cap)
-{
-	struct json_object	*l, *it;
-	size_t			 i, n;
-
-	if (!json_object_object_get_ex(rec, "capabilities", &l) ||
-	    !json_object_is_type(l, json_type_array))
-		return 0;
-	n = json_object_array_length(l);
-	for (i = 0; i < n; i++) {
-		it = json_object_array_get_idx(l, i);
-		if (json_object_is_type(it, json_type_string) &&
-		    strcmp(json_object_get_string(it), cap) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * GET /mcp/servers?trust_tier=&approval_state=&capability=
- * The enumerated filters go to the store (400 for a value outside its
- * enumeration); capability is matched here against each record's list.
- */
-static enum cv_err
-h_servers(struct cv_req *req, struct cv_resp *resp)
-{
-	struct cv_filter	 f[2];
-	struct json_object	*items, *kept, *it;
-	const char		*cap;
-	size_t			 i, n = 0;
-	enum cv_err		 rc;
-
-	if ((rc = add_filter(req, "trust_tier", trust_tiers, f, &n)) !=
-	    CV_OK ||
-	    (rc = add_filter(req, "approval_state", approval_states, f,
-	    &n)) != CV_OK)
-		return rc;
-	if ((rc = cv_store_list(reg, CV_COLL_MCP_SERVERS, f, n, SIZE_MAX, 0,
-	    &items, NULL)) != CV_OK)
-		return store_fail(req, rc);
-	cap = cv_query(req, "capability");
-	if (cap != NULL && *cap != '\0') {
-		kept = json_object_new_array();
-		for (i = 0; i < json_object_array_length(items); i++) {
-			it = json_object_array_get_idx(items, i);
-			if (has_capability(it, cap))
-				json_object_array_add(kept,
-				    json_object_get(it));
-		}
-		json_object_put(items);
-		items = kept;
-	}
-	resp_list(resp, items);
-	return CV_OK;
-}
-
-/* POST /mcp/servers: upsert a cavra.mcp_server.v1 record. */
-static enum cv_err
-h_server_put(struct cv_req *req, struct cv_resp *resp)
-{
-	return upsert(req, resp, &server_kind);
-}
-
-/* GET /mcp/servers/{server_id}: by server_id, else by name; 404. */
-static enum cv_err
-h_server(struct cv_req *req, struct cv_resp *resp)
-{
-	struct json_object	*rec;
-	enum cv_err		 rc;
-
-	rc = find_server(cv_param(req, "server_id"), &rec);
-	if (rc == CV_ENOENT)
-		return cv_fail(req, rc, "MCP server not found");
-	if (rc != CV_OK)
-		return store_fail(req, rc);
-	cv_resp_json(resp, 200, rec);
+	resp_items(resp, items);
 	return CV_OK;
 }
 
@@ -744,7 +193,7 @@ h_classifications(struct cv_req *req, struct cv_resp *resp)
 		for (i = 0; i < nitems(classifications); i++)
 			json_object_array_add(items,
 			    classification_json(&classifications[i]));
-		resp_list(resp, items);
+		resp_items(resp, items);
 		return CV_OK;
 	}
 	while (isspace((unsigned char)*q))
@@ -767,28 +216,33 @@ h_classifications(struct cv_req *req, struct cv_resp *resp)
 /*
  * GET /mcp/trust?server=&tool=&capability=
  * The registry's verdict on one MCP call: {decision, reason, rule_id,
- * severity, approver_group}.  Persists nothing.  422 without a server.
+ * severity, approver_group}.  Persists nothing.  422 without a server
+ * (a declared required parameter).
  */
 static enum cv_err
 h_trust(struct cv_req *req, struct cv_resp *resp)
 {
 	struct cv_action	 a;
 	struct cv_verdict	 v;
-	struct json_object	*rec, *o;
+	struct json_object	*rec = NULL, *o;
+	struct cv_store		*s;
+	struct cv_db		*db;
 	enum cv_err		 rc;
 
 	memset(&a, 0, sizeof(a));
 	a.action_type = "mcp_tool_call";
 	a.server = cv_query(req, "server");
-	if (a.server == NULL || *a.server == '\0')
-		return cv_fail_field(req, CV_EUNPROC, "server",
-		    "query parameter 'server' is required");
 	if ((a.tool = cv_query(req, "tool")) == NULL)
 		a.tool = "unknown";
 	a.capability = cv_query(req, "capability");
-	rc = find_server(a.server, &rec);
+	if ((rc = cv_rs_db(req, &cv_store_registry, &db)) != CV_OK)
+		return rc;
+	if ((rc = cv_db_read(db, &s)) != CV_OK)
+		return cv_rs_store_fail(req, &cv_store_registry, rc);
+	rc = cv_rs_lookup(s, &cv_rs_mcp_servers, a.server, &rec);
+	cv_db_read_end(db, s);
 	if (rc != CV_OK && rc != CV_ENOENT)
-		return store_fail(req, rc);
+		return cv_rs_store_fail(req, &cv_store_registry, rc);
 	memset(&v, 0, sizeof(v));
 	cv_policy_eval_mcp_registry(rec, &a, req->arena, &v);
 	json_object_put(rec);
@@ -802,49 +256,81 @@ h_trust(struct cv_req *req, struct cv_resp *resp)
 	return CV_OK;
 }
 
-static const struct cv_route routes[] = {
-	{ CV_GET, "/agents", h_agents, 0,
-	    "List registered agents, filtered by status and owner", NULL },
-	{ CV_POST, "/agents", h_agent_put, CV_BODY_JSON,
-	    "Create or update an agent identity", NULL },
-	{ CV_GET, "/agents/profiles", h_profiles, 0,
-	    "Predefined coding-agent profiles", NULL },
-	{ CV_GET, "/agents/{agent_id}", h_agent, 0,
-	    "One registered agent", NULL },
-	{ CV_GET, "/mcp/servers", h_servers, 0,
-	    "List MCP server trust records, filtered by tier, approval "
-	    "state and capability", NULL },
-	{ CV_POST, "/mcp/servers", h_server_put, CV_BODY_JSON,
-	    "Create or update an MCP server trust record", NULL },
-	{ CV_GET, "/mcp/servers/{server_id}", h_server, 0,
-	    "One MCP server trust record, by server_id or name", NULL },
-	{ CV_GET, "/mcp/tool-classifications", h_classifications, 0,
-	    "MCP capability classifications, or one by capability", NULL },
-	{ CV_GET, "/mcp/trust", h_trust, 0,
-	    "Check a server, tool and capability against the MCP trust "
-	    "registry", NULL },
+static const struct cv_qparam trust_params[] = {
+	{ "server", CV_P_STRING, CV_QP_REQUIRED, NULL,
+	    "server_id or name of the MCP server" },
+	{ "tool", CV_P_STRING, 0, NULL, "tool called (default unknown)" },
+	{ "capability", CV_P_STRING, 0, NULL, "capability used" },
+	{ NULL }
 };
 
-/* Opens the registry store in each worker. */
-static enum cv_err
-worker_init(void)
-{
-	return cv_store_open(&cv_store_registry, &reg);
-}
+static const struct cv_qparam classification_params[] = {
+	{ "capability", CV_P_STRING, 0, NULL,
+	    "one capability (trimmed, any case)" },
+	{ NULL }
+};
 
-static void
-worker_fini(void)
-{
-	cv_store_close(reg);
-	reg = NULL;
-}
+#define SCHEMA_ITEMS(item)						\
+	"{\"type\":\"object\",\"required\":[\"items\",\"total\"],"	\
+	"\"properties\":{\"items\":{\"type\":\"array\",\"items\":"	\
+	item "},\"total\":{\"type\":\"integer\"}}}"
+
+#define SCHEMA_PROFILE							\
+	"{\"type\":\"object\",\"required\":[\"profile_id\","		\
+	"\"display_name\",\"vendor\",\"type\",\"default_capabilities\","	\
+	"\"default_scopes\",\"recommended_tools\",\"risk_tier\","		\
+	"\"enterprise_controls\"]}"
+
+#define SCHEMA_CLASSIFICATION						\
+	"{\"type\":\"object\",\"required\":[\"capability\",\"category\","	\
+	"\"risk_tier\",\"default_decision\",\"approval_required_for\","	\
+	"\"example_tools\",\"control_objective\"]}"
+
+#define SCHEMA_TRUST							\
+	"{\"type\":\"object\",\"required\":[\"decision\",\"reason\","	\
+	"\"rule_id\",\"severity\",\"approver_group\"],\"properties\":{"	\
+	"\"decision\":{\"type\":\"string\",\"enum\":[\"allow\","		\
+	"\"block\",\"require_approval\"]},\"reason\":{\"type\":"		\
+	"\"string\"},\"rule_id\":{\"type\":\"string\"},\"severity\":"	\
+	"{\"type\":\"string\"},\"approver_group\":{\"type\":"		\
+	"[\"string\",\"null\"]}}}"
+
+static const struct cv_route routes[] = {
+	{ CV_GET, "/agents", cv_rs_list, 0,
+	    "List registered agents, filtered by status and owner",
+	    &cv_rs_agents },
+	{ CV_POST, "/agents", cv_rs_upsert, CV_BODY_JSON,
+	    "Create or update an agent identity", &cv_rs_agents },
+	{ CV_GET, "/agents/profiles", h_profiles, 0,
+	    "Predefined coding-agent profiles", NULL, NULL,
+	    SCHEMA_ITEMS(SCHEMA_PROFILE) },
+	{ CV_GET, "/agents/{agent_id}", cv_rs_get, 0,
+	    "One registered agent", &cv_rs_agents },
+	{ CV_GET, "/mcp/servers", cv_rs_list, 0,
+	    "List MCP server trust records, filtered by tier, approval "
+	    "state and capability", &cv_rs_mcp_servers },
+	{ CV_POST, "/mcp/servers", cv_rs_upsert, CV_BODY_JSON,
+	    "Create or update an MCP server trust record",
+	    &cv_rs_mcp_servers },
+	{ CV_GET, "/mcp/servers/{server_id}", cv_rs_get, 0,
+	    "One MCP server trust record, by server_id or name",
+	    &cv_rs_mcp_servers },
+	{ CV_GET, "/mcp/tool-classifications", h_classifications, 0,
+	    "MCP capability classifications, or one by capability", NULL,
+	    classification_params, NULL },
+	{ CV_GET, "/mcp/trust", h_trust, 0,
+	    "Check a server, tool and capability against the MCP trust "
+	    "registry", NULL, trust_params, SCHEMA_TRUST },
+};
+
+static const struct cv_store_def *const stores[] = { &cv_store_registry,
+    NULL };
 
 static const struct cv_app app = {
 	.name = "cavra-registry",
 	.routes = routes,
 	.nroutes = nitems(routes),
-	.worker_init = worker_init,
-	.worker_fini = worker_fini,
+	.stores = stores,
 };
 
 int

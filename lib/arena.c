@@ -149,3 +149,14 @@ cv_arena_printf(struct cv_arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+char *
+cv_arena_join(struct cv_arena *a, const char *const *list)
+{
+	char	*s = cv_arena_strdup(a, "");
+
+	for (; list != NULL && *list != NULL; list++)
+		s = cv_arena_printf(a, "%s%s%s", s, *s != '\0' ? ", " : "",
+		    *list);
+	return s;
+}

@@ -11,7 +11,10 @@
 #include "cv_json.h"
 #include "cv_http.h"
 #include "cv_store.h"
+#include "cv_db.h"
+#include "cv_resource.h"
 #include "cv_conf.h"
+#include "cv_metrics.h"
 
 #define CV_PRODUCT	"CAVRA"
 

@@ -17,8 +17,14 @@
 #include "cv_conf.h"
 #include "cv_json.h"
 #include "cv_limits.h"
+#include "cv_store.h"
 #include "cv_util.h"
 #include "policy_int.h"
+
+/* Nothing verified or applied yet: see cv_conf.h. */
+const char *const cv_oidc_algorithms[] = { NULL };
+const char *const cv_oidc_claims[] = { NULL };
+const char *const cv_rbac_boundaries[] = { NULL };
 
 const char *const cv_conf_files[] = {
 	"CAVRA_APPROVAL_OIDC_CONFIG",
@@ -148,5 +154,7 @@ cv_conf_check(void)
 		    root);
 		rc = CV_EINVAL;
 	}
+	if (cv_store_config_check() != CV_OK)
+		rc = CV_EINVAL;
 	return rc;
 }

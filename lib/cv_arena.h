@@ -26,5 +26,7 @@ char	*cv_arena_strndup(struct cv_arena *, const char *, size_t);
 char	*cv_arena_printf(struct cv_arena *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 char	*cv_arena_vprintf(struct cv_arena *, const char *, va_list);
+/* "a, b, c" of a NULL-terminated list of strings. */
+char	*cv_arena_join(struct cv_arena *, const char *const *);
 
 #endif /* !CV_ARENA_H */

@@ -23,4 +23,16 @@ enum cv_err	 cv_conf_load(const char *env, struct json_object **out);
  * CAVRA_EVIDENCE_ARTIFACT_ROOT, when set, is a directory. */
 enum cv_err	 cv_conf_check(void);
 
+/*
+ * What this build enforces of CAVRA_APPROVAL_OIDC_CONFIG and
+ * CAVRA_APPROVAL_RBAC_FILE, NULL-terminated: the JWT signature algorithms
+ * it verifies, the claims it checks, and the RBAC rule kinds it applies.
+ * All three are empty until the auth module (RS256 against JWKS,
+ * repository RBAC) exists; while they are, nothing may report OIDC or
+ * RBAC as enforced (cavra-console's /console/security-boundary).
+ */
+extern const char *const cv_oidc_algorithms[];
+extern const char *const cv_oidc_claims[];
+extern const char *const cv_rbac_boundaries[];
+
 #endif /* !CV_CONF_H */

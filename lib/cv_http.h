@@ -19,6 +19,7 @@
 #include "cv_limits.h"
 
 struct json_object;
+struct cv_store_def;
 
 enum cv_method {
 	CV_GET = 0,
@@ -39,13 +40,39 @@ struct cv_kv {
 };
 
 /* Route flags. */
-#define CV_BODY_JSON	0x01	/* body must be a JSON object (422 if not) */
-#define CV_BODY_OPT	0x02	/* with CV_BODY_JSON: an empty body is {} */
+#define CV_BODY_JSON	0x01	/* body must be a JSON object (422 if not),
+				   of a JSON media type or none (415 if not) */
+#define CV_BODY_OPT	0x02	/* with CV_BODY_JSON: an empty body is {},
+				   of any type */
 
 struct cv_req;
 struct cv_resp;
 
 typedef enum cv_err (*cv_handler)(struct cv_req *, struct cv_resp *);
+
+/*
+ * A query parameter a route declares: checked by the library before the
+ * handler runs and listed in openapi.json.  A value that is not of its
+ * type or not one of `values`, or a required parameter that is absent or
+ * empty, is a 422 problem naming it (as FastAPI answers for typed
+ * parameters).  Undeclared parameters are ignored.
+ */
+enum cv_ptype {
+	CV_P_STRING = 0,
+	CV_P_INT,	/* decimal integer */
+	CV_P_BOOL,	/* true/false/1/0/yes/no/on/off, any case */
+	CV_P__MAX
+};
+
+#define CV_QP_REQUIRED	0x01
+
+struct cv_qparam {
+	const char		*name;		/* NULL ends a list */
+	enum cv_ptype		 type;
+	unsigned		 flags;		/* CV_QP_* */
+	const char *const	*values;	/* allowed values, or NULL */
+	const char		*doc;		/* one line, for openapi.json */
+};
 
 struct cv_route {
 	enum cv_method	 method;
@@ -53,7 +80,13 @@ struct cv_route {
 	cv_handler	 handler;
 	unsigned	 flags;		/* CV_BODY_* */
 	const char	*summary;	/* one line, for openapi.json */
-	const void	*data;		/* handler-specific table entry */
+	const void	*data;		/* handler-specific table entry: the
+					   struct cv_resource of a resource
+					   handler (cv_resource.h) */
+	const struct cv_qparam *params;	/* declared query parameters */
+	const char	*schema;	/* JSON Schema text of the 200 answer
+					   (routes that are not resource
+					   handlers), or NULL */
 };
 
 struct cv_app {
@@ -64,8 +97,11 @@ struct cv_app {
 	 * configuration.  A non-CV_OK return exits with status 78 after the
 	 * function has logged one line saying what is wrong. */
 	enum cv_err		(*init)(void);
-	/* Called in each worker after fork, before its threads start: open
-	 * stores. */
+	/* The stores the responder uses, NULL-terminated (or NULL): the
+	 * library opens them in each worker after fork, before
+	 * worker_init(), and closes them after worker_fini() (cv_db.h). */
+	const struct cv_store_def *const *stores;
+	/* Called in each worker after fork, before its threads start. */
 	enum cv_err		(*worker_init)(void);
 	void			(*worker_fini)(void);
 	/* Worker processes (0: CV_WORKERS_DEFAULT) and request threads per
@@ -116,14 +152,18 @@ const char	*cv_param(const struct cv_req *, const char *);
 /* Last query value by name, or NULL. */
 const char	*cv_query(const struct cv_req *, const char *);
 /* Query value as an integer in [min,max]; absent gives dflt.  A value that
- * is not an integer fails with CV_EINVAL and a detail naming the key.
- * Out of range: clamp != 0 clamps, else CV_EINVAL. */
+ * is not an integer fails with CV_EUNPROC (422) and a detail naming the
+ * key.  Out of range: clamp != 0 clamps, else CV_EINVAL (400). */
 enum cv_err	 cv_query_int(struct cv_req *, const char *, int64_t dflt,
 		    int64_t min, int64_t max, int clamp, int64_t *);
 /* Query boolean: true/false/1/0/yes/no/on/off, any case. */
 enum cv_err	 cv_query_bool(struct cv_req *, const char *, int dflt, int *);
 /* limit (default 50, clamped 1..500) and offset (clamped >= 0). */
 enum cv_err	 cv_query_page(struct cv_req *, size_t *limit, size_t *offset);
+
+/* Checks req's query against the route's declared parameters (see struct
+ * cv_qparam): CV_OK, or CV_EUNPROC with the problem recorded. */
+enum cv_err	 cv_params_check(struct cv_req *);
 
 /* Record the problem detail (printf format) and return the error, so a
  * handler can write `return cv_fail(req, CV_ENOENT, "session not found");`. */
@@ -133,7 +173,9 @@ enum cv_err	 cv_fail(struct cv_req *, enum cv_err, const char *, ...)
 enum cv_err	 cv_fail_field(struct cv_req *, enum cv_err, const char *path,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
 
-/* Response helpers.  cv_resp_json() takes ownership of the object. */
+/* Response helpers.  cv_resp_json() takes ownership of the object.  A
+ * header (or content type) whose name is not a token or whose value holds
+ * CR or LF is left out by cv_resp_render(), with a log line. */
 void		 cv_resp_json(struct cv_resp *, int status,
 		    struct json_object *);
 void		 cv_resp_bytes(struct cv_resp *, int status, const char *ctype,

@@ -44,6 +44,11 @@ enum cv_err	 cv_journal_read(struct cv_journal *, struct json_object **);
  * file cannot grow to hold it. */
 enum cv_err	 cv_journal_append(struct cv_journal *, const char *text,
 		    size_t len);
+/* Overwrites len bytes at offset off of file `which` (cv_journal_size()
+ * before the append gives a record's offset) with spaces: the record there
+ * is not read back.  CV_EINVAL outside the file's records. */
+enum cv_err	 cv_journal_blank(struct cv_journal *, int which, size_t off,
+		    size_t len);
 /* With sync set at open, fdatasync(2)s file `which` (0 or 1): no lock
  * needed.  CV_EIO when that fails. */
 enum cv_err	 cv_journal_sync(struct cv_journal *, int which);

@@ -42,6 +42,8 @@ enum cv_jget	 cv_json_arr(struct json_object *, const char *key,
 const char	*cv_json_str_or(struct json_object *, const char *key,
 		    const char *dflt);
 int		 cv_json_truthy(struct json_object *);
+/* Whether arr is an array holding the string s. */
+int		 cv_json_has_str(struct json_object *arr, const char *s);
 
 /* Canonical text: sorted keys, compact, non-ASCII as \uXXXX.  Arena. */
 char		*cv_json_canonical(struct cv_arena *, struct json_object *);

@@ -21,10 +21,19 @@
 #define CV_PAGE_LIMIT_DEFAULT	50		/* list endpoints: default page */
 #define CV_PAGE_LIMIT_MIN	1
 #define CV_PAGE_LIMIT_MAX	500		/* list endpoints: largest page */
+#define CV_RISK_EVENTS_WINDOW	10000		/* /risk/events: offset + limit at
+						   most (newest events): 400 past it */
 
 #define CV_ARENA_CHUNK		(16 * 1024)	/* per-request arena chunk size */
 #define CV_WORKERS_DEFAULT	2		/* worker processes per responder */
 #define CV_WORKERS_MAX		64
+#define CV_RESTART_DELAY_MIN_MS	100		/* a dead worker's first restart
+						   waits this long ... */
+#define CV_RESTART_DELAY_MAX_MS	30000		/* ... doubling at each death in
+						   a row, up to this */
+#define CV_RESTART_RESET_MS	10000		/* a worker that lived this long
+						   died alone: back to the first
+						   delay */
 #define CV_THREADS_MAX		64		/* request threads per worker */
 #define CV_ACTIVITY_THREADS	16		/* cavra-activity request threads */
 #define CV_COMMIT_BATCH_MAX	64		/* decisions per group commit */
@@ -52,8 +61,18 @@
 
 #define CV_STORE_FILE_MAX	(1024L * 1024 * 1024) /* JSON store file bytes */
 #define CV_STORE_BUSY_MS	5000		/* SQLite busy_timeout */
-#define CV_SQLITE_CACHE_KIB	32768		/* SQLite page cache per connection,
-						   at most (filled as pages are read) */
+#define CV_SQLITE_CACHE_MIB	8		/* SQLite page cache of a store's
+						   main connection, at most (filled
+						   as pages are read), by default:
+						   CAVRA_SQLITE_CACHE_MIB */
+#define CV_SQLITE_CACHE_MIB_MAX	1024		/* CAVRA_SQLITE_CACHE_MIB at most */
+#define CV_SQLITE_READ_CACHE_KIB 1024		/* page cache of a reader
+						   connection */
+#define CV_COUNT_CACHE_MAX	64		/* totals of lists filtered on
+						   several columns a process keeps
+						   per SQLite file */
+#define CV_DB_READERS		4		/* reader connections of a store
+						   in a threaded worker (SQLite) */
 #define CV_STORE_FIELDS_MAX	31		/* filterable fields of a collection */
 #define CV_STORE_RECORD_DEPTH	48		/* nesting of a stored record */
 #define CV_STORE_PARSE_DEPTH	(CV_STORE_RECORD_DEPTH + 3) /* file, payload */
@@ -69,6 +88,8 @@
 #define CV_SESSION_REFS_MAX	20 		/* evidence refs a session keeps:
 						   those of its latest decisions */
 #define CV_ID_MAX		512		/* a record id (decision_id, ...) */
+#define CV_ID_HEX		12		/* hex digits of a generated id
+						   after its prefix (dec_, apr_) */
 #define CV_ID_RETRIES		3		/* fresh ids tried when a random one
 						   is taken */
 #define CV_FIELD_MAX		65536		/* a string field we store */

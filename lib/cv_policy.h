@@ -7,7 +7,10 @@
  * into json-c, `metadata.inherits` is merged (parents first, the child on
  * top), and the compiled pack is cached per process keyed by the mtime and
  * size of every file it was built from: a changed pack is used on the next
- * request, an unchanged one is never parsed again.
+ * request, an unchanged one is never parsed again.  The cache is one per
+ * process, read-only and shared by its threads; a changed pack is swapped
+ * in whole, and the version it replaces is freed once no thread holds it
+ * any more (see cv_policy_get()).
  *
  * Patterns are whole-string globs where `*` and `**` both match any run of
  * characters except a newline; everything else is literal and
@@ -48,22 +51,53 @@ struct cv_verdict {
 
 struct cv_pack;
 
+/* Who and where of a decision record (cv_decision_new()). */
+struct cv_decision_ids {
+	const char		*decision_id;
+	const char		*session_id;
+	const char		*agent_id;
+	const char		*actor;
+	struct json_object	*repository;	/* kept as it is (new
+						   reference taken) */
+	const char		*policy_pack;
+	const char		*timestamp;
+	const char		*correlation_id;
+};
+
+/*
+ * The cavra.decision.v1 record of verdict v with the ids of d, in the
+ * reference's key order, with evidence_refs ["evidence://<session_id>/
+ * <decision_id>"].  New reference.
+ */
+struct json_object *cv_decision_new(const struct cv_verdict *v,
+		    const struct cv_decision_ids *d);
+
 /* The pack used when a request names none (or an empty string). */
 #define CV_POLICY_DEFAULT	"cavra-ai-agent-baseline"
 
-/* The policy root now in force (static storage). */
+/* The policy root now in force; the calling thread's copy, valid until
+ * its next call or cv_policy_cache_clear(). */
 const char	*cv_policy_root(void);
 /* 1 when id is a plain directory name a pack may have: 1 to
  * CV_POLICY_ID_MAX bytes, not "." or "..", no '/'. */
 int		 cv_policy_id_valid(const char *);
-/* Drop every cached pack (tests; a clean exit under a leak checker). */
+/* Empty the cache and let go of the calling thread's pack and root
+ * (tests; a clean exit under a leak checker).  A pack another thread
+ * holds is freed when that thread lets it go. */
 void		 cv_policy_cache_clear(void);
+/* Compiled packs alive now, in the cache or held by a thread (tests). */
+size_t		 cv_policy_cache_live(void);
 
-/* The compiled pack for an id (a directory name).  The pack stays valid
- * until the next cv_policy_get() call for the same id that finds it
- * changed on disk; callers use it within one request.  CV_ENOENT: no such
- * pack; CV_EINVAL: the pack is unreadable or not a mapping, or the id is
- * not a plain name.  errbuf receives a human sentence in both cases. */
+/* The compiled pack for an id (a directory name), read-only.  The calling
+ * thread holds it until its own next cv_policy_get() (or
+ * cv_policy_cache_clear(), or its exit): it stays valid that long even if
+ * another thread meanwhile finds it changed on disk and swaps a new
+ * version in.  So a caller uses one pack at a time, within one request,
+ * and releases nothing.  Costs one stat(2) per file the pack was built
+ * from; no lock unless the cache changed since the thread's last call.
+ * CV_ENOENT: no such pack; CV_EINVAL: the pack is unreadable or not a
+ * mapping, or the id is not a plain name.  errbuf receives a human
+ * sentence in both cases. */
 enum cv_err	 cv_policy_get(const char *id, const struct cv_pack **,
 		    char *errbuf, size_t errlen);
 const char	*cv_pack_id(const struct cv_pack *);

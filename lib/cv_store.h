@@ -89,6 +89,13 @@ enum cv_err	 cv_store_open(const struct cv_store_def *, struct cv_store **);
 /* Open a given backend and path explicitly (tests, the CLI). */
 enum cv_err	 cv_store_open_path(const struct cv_store_def *, int sqlite,
 		    const char *path, struct cv_store **);
+/* Another connection to the store s uses, for reads only (SQLite: its
+ * own snapshot per read, a small page cache).  Caller closes. */
+enum cv_err	 cv_store_open_reader(const struct cv_store *,
+		    struct cv_store **);
+/* Checks the store settings of the environment (CAVRA_SQLITE_CACHE_MIB):
+ * CV_EINVAL with a logged line when one is invalid. */
+enum cv_err	 cv_store_config_check(void);
 void		 cv_store_close(struct cv_store *);
 const char	*cv_store_kind(const struct cv_store *);	/* json|sqlite */
 const char	*cv_store_path(const struct cv_store *);

@@ -1,18 +1,21 @@
 /*
  * The request pipeline, independent of FastCGI: method, path, query,
- * CORS, route, body size and JSON checks, the handler, and the problem
- * body for any error.  The serve loop and the unit tests both drive it.
+ * CORS, route (the library's own GET /metrics first), body size, media
+ * type and JSON checks, the handler, and the problem body for any error.
+ * The serve loop and the unit tests both drive it.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
 #include "cv_http.h"
 #include "cv_json.h"
+#include "cv_metrics.h"
 #include "cv_util.h"
 
 /*
@@ -84,9 +87,10 @@ preflight(struct cv_req *req, struct cv_resp *resp,
 	cv_resp_bytes(resp, 200, "text/plain", "OK", 2);
 	cv_resp_header(resp, "Access-Control-Allow-Methods",
 	    "GET, POST, OPTIONS");
+	/* Reflected as sent: cv_resp_render() drops a value with CR or
+	 * LF. */
 	hdrs = env(ctx, "HTTP_ACCESS_CONTROL_REQUEST_HEADERS");
-	if (hdrs != NULL && strlen(hdrs) <= CV_HEADER_VALUE_MAX &&
-	    strpbrk(hdrs, "\r\n") == NULL)
+	if (hdrs != NULL && strlen(hdrs) <= CV_HEADER_VALUE_MAX)
 		cv_resp_header(resp, "Access-Control-Allow-Headers", hdrs);
 	cv_resp_header(resp, "Access-Control-Max-Age", "600");
 	return 1;
@@ -109,6 +113,72 @@ content_length(const char *s)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	return errno != 0 ? -1 : v;
+}
+
+/* RFC 9110 tchar: the characters of a media type's type and subtype. */
+static int
+tchar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' &&
+	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/*
+ * Whether a CONTENT_TYPE names JSON: "application/json", or any type
+ * whose subtype ends in "+json" ("application/problem+json"), in any
+ * case, with or without parameters ("; charset=utf-8").  NULL or empty
+ * counts as JSON: a request without the header is read as JSON, as the
+ * reference does (nginx passes an absent header as an empty value).
+ */
+static int
+json_media_type(const char *ct)
+{
+	const char	*p, *slash = NULL;
+	size_t		 n;
+
+	if (ct == NULL)
+		return 1;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (*ct == '\0')
+		return 1;
+	for (p = ct; tchar((unsigned char)*p) || *p == '/'; p++)
+		if (*p == '/') {
+			if (slash != NULL)
+				return 0;
+			slash = p;
+		}
+	n = (size_t)(p - ct);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if ((*p != '\0' && *p != ';') || slash == NULL || slash == ct)
+		return 0;
+	if (n == sizeof("application/json") - 1 &&
+	    strncasecmp(ct, "application/json", n) == 0)
+		return 1;
+	return ct + n - (slash + 1) > 5 &&
+	    strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+/*
+ * The library's own routes, answered on every responder and listed in
+ * no route table: GET (and HEAD) /metrics.  CV_ENOENT when the path is
+ * not one of them; CV_EMETHOD with *allow for another method.
+ */
+static enum cv_err
+builtin_match(struct cv_req *req, const struct cv_route **out,
+    const char **allow)
+{
+	*out = NULL;
+	if (req->nsegs != 1 || strcmp(req->segs[0], "metrics") != 0)
+		return CV_ENOENT;
+	if (req->method != CV_GET && req->method != CV_HEAD) {
+		*allow = "GET";
+		return CV_EMETHOD;
+	}
+	*out = &cv_metrics_route;
+	return CV_OK;
 }
 
 /*
@@ -168,7 +238,7 @@ cv_dispatch(const struct cv_dispatch *d, struct cv_req *req,
 
 	if (req->method == CV_METHOD__MAX)
 		rc = CV_EMETHOD;
-	else
+	else if ((rc = builtin_match(req, &req->route, &allow)) == CV_ENOENT)
 		rc = cv_router_match(d->router, req, &req->route, &allow);
 	if (rc == CV_ENOENT) {
 		rc = cv_fail(req, rc, "no route for %s %s", req->method_name,
@@ -207,6 +277,15 @@ cv_dispatch(const struct cv_dispatch *d, struct cv_req *req,
 	req->body = body;
 	req->bodylen = bodylen;
 	if (req->route->flags & CV_BODY_JSON) {
+		/* Before the handler: a cross-site form or text/plain POST
+		 * changes nothing. */
+		if ((bodylen > 0 || !(req->route->flags & CV_BODY_OPT)) &&
+		    !json_media_type(req->content_type)) {
+			rc = cv_fail(req, CV_EMEDIA, "request body must be "
+			    "JSON: Content-Type %.100s is not application/json "
+			    "or a +json type", req->content_type);
+			goto fail;
+		}
 		if (bodylen == 0 && (req->route->flags & CV_BODY_OPT))
 			req->json = json_object_new_object();
 		else if (bodylen == 0) {
@@ -224,7 +303,8 @@ cv_dispatch(const struct cv_dispatch *d, struct cv_req *req,
 			goto fail;
 		}
 	}
-	if ((rc = req->route->handler(req, resp)) != CV_OK)
+	if ((rc = cv_params_check(req)) != CV_OK ||
+	    (rc = req->route->handler(req, resp)) != CV_OK)
 		goto fail;
 	goto cors;
 fail:

@@ -161,8 +161,8 @@ read_file(struct cv_journal *j, int i, struct json_object *arr)
 	for (p = buf; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		if (nl == p)
-			continue;
+		if (nl == p || strspn(p, " ") >= (size_t)(nl - p))
+			continue;	/* empty, or blanked (cv_journal_blank()) */
 		o = NULL;
 		if (cv_json_parse(p, (size_t)(nl - p), CV_STORE_PARSE_DEPTH,
 		    &o, errbuf, sizeof(errbuf)) != CV_OK ||
@@ -235,6 +235,20 @@ cv_journal_sync(struct cv_journal *j, int which)
 		    strerror(errno));
 		return CV_EIO;
 	}
+	return CV_OK;
+}
+
+/*
+ * Overwrites the len bytes at offset off of file `which` with spaces, so
+ * that the record written there is no longer read back.  CV_EINVAL when
+ * the range is not inside the file's records.
+ */
+enum cv_err
+cv_journal_blank(struct cv_journal *j, int which, size_t off, size_t len)
+{
+	if (off > j->used[which] || len > j->used[which] - off)
+		return CV_EINVAL;
+	memset(j->map[which] + off, ' ', len);
 	return CV_OK;
 }
 

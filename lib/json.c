@@ -15,6 +15,7 @@
 
 #include "cv_arena.h"
 #include "cv_json.h"
+#include "cv_util.h"
 
 /* A growable byte buffer used by the serialisers below (malloc-backed,
  * copied into the arena at the end). */
@@ -34,10 +35,8 @@ buf_add(struct buf *b, const char *s, size_t n)
 		cap = b->cap == 0 ? 256 : b->cap;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			fprintf(stderr, "json: out of memory\n");
-			exit(1);
-		}
+		if ((p = realloc(b->p, cap)) == NULL)
+			cv_fatal("json: out of memory");
 		b->p = p;
 		b->cap = cap;
 	}
@@ -471,10 +470,8 @@ put_value(struct buf *b, struct json_object *o, int sorted, int ascii)
 	case json_type_object:
 		n = (size_t)json_object_object_length(o);
 		keys = calloc(n == 0 ? 1 : n, sizeof(*keys));
-		if (keys == NULL) {
-			fprintf(stderr, "json: out of memory\n");
-			exit(1);
-		}
+		if (keys == NULL)
+			cv_fatal("json: out of memory");
 		i = 0;
 		{
 			json_object_object_foreach(o, k, v) {
@@ -544,10 +541,8 @@ cv_json_sorted_new(struct json_object *o)
 		return c;
 	case json_type_object:
 		n = (size_t)json_object_object_length(o);
-		if ((keys = calloc(n == 0 ? 1 : n, sizeof(*keys))) == NULL) {
-			fprintf(stderr, "json: out of memory\n");
-			exit(1);
-		}
+		if ((keys = calloc(n == 0 ? 1 : n, sizeof(*keys))) == NULL)
+			cv_fatal("json: out of memory");
 		i = 0;
 		{
 			json_object_object_foreach(o, k, v) {
@@ -564,10 +559,8 @@ cv_json_sorted_new(struct json_object *o)
 		return c;
 	default:
 		c = NULL;
-		if (o != NULL && json_object_deep_copy(o, &c, NULL) != 0) {
-			fprintf(stderr, "json: out of memory\n");
-			exit(1);
-		}
+		if (o != NULL && json_object_deep_copy(o, &c, NULL) != 0)
+			cv_fatal("json: out of memory");
 		return c;
 	}
 }
@@ -867,4 +860,22 @@ cv_json_add_strv(struct json_object *o, const char *k,
 	for (; v != NULL && *v != NULL; v++)
 		json_object_array_add(a, json_object_new_string(*v));
 	json_object_object_add(o, k, a);
+}
+
+int
+cv_json_has_str(struct json_object *arr, const char *s)
+{
+	struct json_object	*it;
+	size_t			 i, n;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return 0;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(arr, i);
+		if (json_object_is_type(it, json_type_string) &&
+		    strcmp(json_object_get_string(it), s) == 0)
+			return 1;
+	}
+	return 0;
 }

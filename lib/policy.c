@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -17,6 +19,7 @@
 #include "cv_arena.h"
 #include "cv_json.h"
 #include "cv_policy.h"
+#include "cv_util.h"
 #include "policy_int.h"
 
 const char *const cv_action_types[] = {
@@ -282,8 +285,7 @@ static int
 record_has(struct json_object *rec, const char *key, const char *s,
     int *nonempty)
 {
-	struct json_object	*l, *it;
-	size_t			 i, n;
+	struct json_object	*l;
 
 	*nonempty = 0;
 	l = json_object_object_get(rec, key);
@@ -293,15 +295,8 @@ record_has(struct json_object *rec, const char *key, const char *s,
 	}
 	if (!json_object_is_type(l, json_type_array))
 		return 0;
-	n = json_object_array_length(l);
-	*nonempty = n != 0;
-	for (i = 0; i < n; i++) {
-		it = json_object_array_get_idx(l, i);
-		if (json_object_is_type(it, json_type_string) &&
-		    strcmp(json_object_get_string(it), s) == 0)
-			return 1;
-	}
-	return 0;
+	*nonempty = json_object_array_length(l) != 0;
+	return cv_json_has_str(l, s);
 }
 
 /*
@@ -394,4 +389,42 @@ cv_policy_eval_mcp_pack(const struct cv_pack *pk, const struct cv_action *a,
 	}
 	verdict_set(v, "allow", "low", "mcp.server.trust.allow", NULL);
 	v->reason = "MCP server is trusted for this tool call.";
+}
+
+struct json_object *
+cv_decision_new(const struct cv_verdict *v, const struct cv_decision_ids *d)
+{
+	struct json_object	*o, *refs;
+	size_t			 n;
+	char			*ref;
+
+	n = strlen("evidence:///") + strlen(d->session_id) +
+	    strlen(d->decision_id) + 1;
+	ref = cv_xmalloc(n);
+	snprintf(ref, n, "evidence://%s/%s", d->session_id, d->decision_id);
+	refs = json_object_new_array();
+	json_object_array_add(refs, json_object_new_string(ref));
+	free(ref);
+	o = json_object_new_object();
+	cv_json_add_str(o, "schema_version", "cavra.decision.v1");
+	cv_json_add_str(o, "decision_id", d->decision_id);
+	cv_json_add_str(o, "session_id", d->session_id);
+	cv_json_add_str(o, "agent_id", d->agent_id);
+	cv_json_add_str(o, "actor", d->actor);
+	json_object_object_add(o, "repository", json_object_get(
+	    d->repository));
+	cv_json_add_str(o, "action_type", v->action_type);
+	cv_json_add_str(o, "target", v->target);
+	cv_json_add_str(o, "requested_operation", v->requested_operation);
+	cv_json_add_str(o, "policy_pack", d->policy_pack);
+	cv_json_add_str(o, "policy_id", d->policy_pack);
+	cv_json_add_str(o, "rule_id", v->rule_id);
+	cv_json_add_str(o, "decision", v->decision);
+	cv_json_add_str(o, "severity", v->severity);
+	cv_json_add_str(o, "reason", v->reason);
+	json_object_object_add(o, "evidence_refs", refs);
+	cv_json_add_str(o, "approver_group", v->approver_group);
+	cv_json_add_str(o, "timestamp", d->timestamp);
+	cv_json_add_str(o, "correlation_id", d->correlation_id);
+	return o;
 }

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -52,7 +53,11 @@ struct cv_src {
 	dev_t		 dev;
 };
 
+/* A compiled pack.  Read-only once loaded, except the two counters,
+ * which policy_load.c's cache keeps. */
 struct cv_pack {
+	atomic_uint		 refs;	/* the cache's and each holder's */
+	atomic_ulong		 used;	/* cache clock when last found */
 	char			*id;	/* directory name */
 	char			*root;	/* policy root it was loaded from */
 	struct json_object	*json;	/* merged, normalised; owned */

@@ -1,7 +1,7 @@
 /*
  * Policy packs on disk: choosing the policy root, reading policy.yaml
  * with libyaml into json-c, merging metadata.inherits, normalising, and
- * the per-thread cache of compiled packs.
+ * the process's cache of compiled packs, shared by its threads.
  *
  * The YAML reader is deliberately small: block and flow collections,
  * scalars resolved the YAML 1.1 way PyYAML's safe loader does for the
@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,16 +38,20 @@
 #include "cv_util.h"
 #include "policy_int.h"
 
-/* A thread's compiled packs (most recently used last) and policy root. */
-struct pcache {
-	struct cv_pack	*packs[CV_POLICY_CACHE_MAX];
-	size_t		 n;
+/*
+ * What one thread keeps: the policy root it last worked out and the pack
+ * cv_policy_get() last gave it, with one reference (see "the process's
+ * cache" below).
+ */
+struct pthr {
 	char		*root;
+	struct cv_pack	*held;		/* or NULL */
+	unsigned long	 gen;		/* cache.gen when held was found */
 };
 
-static pthread_key_t	 pcache_key;
-static pthread_once_t	 pcache_once = PTHREAD_ONCE_INIT;
-static struct pcache	*pcache(void);
+static pthread_key_t	 pthr_key;
+static pthread_once_t	 pthr_once = PTHREAD_ONCE_INIT;
+static struct pthr	*pthr(void);
 
 #ifndef CAVRA_PKGDATADIR
 #define CAVRA_PKGDATADIR	"/usr/local/share/cavra"
@@ -98,12 +103,12 @@ seterr(char *buf, size_t len, const char *fmt, ...)
  * ./policies when it is a directory, else the installed data directory.
  * Computed on every call (tests and operators may change the
  * environment); the returned string belongs to the calling thread and
- * is valid until its next call.
+ * is valid until its next call or cv_policy_cache_clear().
  */
 const char *
 cv_policy_root(void)
 {
-	struct pcache	*pc = pcache();
+	struct pthr	*pc = pthr();
 	const char	*want, *env;
 	struct stat	 st;
 
@@ -1025,6 +1030,9 @@ out:
 
 /* ---- compiled packs ---------------------------------------------- */
 
+/* Compiled packs not yet freed (cv_policy_cache_live()). */
+static atomic_size_t	 live;
+
 static void
 pack_free(struct cv_pack *pk)
 {
@@ -1044,6 +1052,7 @@ pack_free(struct cv_pack *pk)
 	free(pk->id);
 	free(pk->root);
 	free(pk);
+	atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
 }
 
 /*
@@ -1087,8 +1096,9 @@ compile_list(struct json_object *json, enum cv_plist which,
 }
 
 /*
- * Builds the compiled pack of id under root from scratch.  *out is new
- * (free with pack_free).  Errors as cv_policy_get().
+ * Builds the compiled pack of id under root from scratch.  *out is new,
+ * with one reference (drop it with pack_unref()).  Errors as
+ * cv_policy_get().
  */
 static enum cv_err
 pack_load(const char *root, const char *id, struct cv_pack **out,
@@ -1108,6 +1118,8 @@ pack_load(const char *root, const char *id, struct cv_pack **out,
 	if ((rc = compile(&c, id, &json)) != CV_OK)
 		goto out;
 	pk = cv_xcalloc(1, sizeof(*pk));
+	atomic_init(&pk->refs, 1);
+	atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
 	pk->id = cv_xstrdup(id);
 	pk->root = cv_xstrdup(root);
 	pk->json = json;
@@ -1133,6 +1145,39 @@ out:
 	return rc;
 }
 
+/* ---- the process's cache of compiled packs ------------------------- */
+
+/*
+ * One cache per process, shared by all its threads.  A compiled pack is
+ * read-only once it is in the cache, and counts its references: one for
+ * the cache, one for each thread that holds it.  A thread holds the pack
+ * cv_policy_get() last gave it (struct pthr), so that pack stays valid
+ * until the thread's next call even when another thread has meanwhile
+ * swapped a newer version in; the last release frees it.
+ *
+ * The lookup of a thread that asks again for the pack it holds, while
+ * the cache has not changed since (cache.gen), takes no lock at all: one
+ * atomic load.  Otherwise it searches the cache under the read lock.
+ * Every change to the cache (a pack added, swapped, evicted or dropped)
+ * is made under the write lock and bumps cache.gen, so holders look
+ * again.  Compiling a pack (reading YAML) runs under the load mutex and
+ * no other lock: readers of the cache never wait for a parse, and when a
+ * pack changes on disk one thread compiles it while the others that
+ * found it stale wait for that one load rather than each parsing it.
+ * Lock order: load, then lock.
+ */
+static struct {
+	pthread_rwlock_t	 lock;		/* packs, n */
+	pthread_mutex_t		 load;
+	struct cv_pack		*packs[CV_POLICY_CACHE_MAX];
+	size_t			 n;
+	atomic_ulong		 gen;		/* changes so far */
+	atomic_ulong		 clock;		/* for cv_pack.used */
+} cache = {
+	.lock = PTHREAD_RWLOCK_INITIALIZER,
+	.load = PTHREAD_MUTEX_INITIALIZER,
+};
+
 /* 1 when every file the pack was built from is as it was. */
 static int
 pack_fresh(const struct cv_pack *pk)
@@ -1152,82 +1197,219 @@ pack_fresh(const struct cv_pack *pk)
 	return 1;
 }
 
-static void
-cache_remove(struct pcache *pc, size_t i)
+static int
+pack_is(const struct cv_pack *pk, const char *root, const char *id)
 {
-	pack_free(pc->packs[i]);
-	memmove(&pc->packs[i], &pc->packs[i + 1], (pc->n - i - 1) *
-	    sizeof(*pc->packs));
-	pc->packs[--pc->n] = NULL;
+	return strcmp(pk->id, id) == 0 && strcmp(pk->root, root) == 0;
 }
 
-/* Thread exit: the thread's packs and root go. */
+/* Drops one reference to pk (NULL: nothing); the last one frees it. */
 static void
-pcache_free(void *arg)
+pack_unref(struct cv_pack *pk)
 {
-	struct pcache	*pc = arg;
+	if (pk != NULL && atomic_fetch_sub_explicit(&pk->refs, 1,
+	    memory_order_acq_rel) == 1)
+		pack_free(pk);
+}
 
-	while (pc->n > 0)
-		cache_remove(pc, pc->n - 1);
-	free(pc->root);
-	free(pc);
+/*
+ * Makes pk (NULL: none) the pack thread t holds, taking over the
+ * reference the caller got for it; the pack held before is released.
+ */
+static void
+hold(struct pthr *t, struct cv_pack *pk)
+{
+	struct cv_pack	*old = t->held;
+
+	t->held = pk;
+	pack_unref(old);
+}
+
+/*
+ * Looks pack id of root up in the cache under the read lock.  When it is
+ * there, thread t holds it afterwards and it is returned; otherwise t
+ * holds nothing and NULL is returned.  Either way t->gen is the
+ * generation the search saw.
+ */
+static struct cv_pack *
+cache_find(struct pthr *t, const char *root, const char *id)
+{
+	struct cv_pack	*pk = NULL;
+	size_t		 i;
+
+	pthread_rwlock_rdlock(&cache.lock);
+	t->gen = atomic_load_explicit(&cache.gen, memory_order_relaxed);
+	for (i = 0; i < cache.n; i++)
+		if (pack_is(cache.packs[i], root, id)) {
+			pk = cache.packs[i];
+			break;
+		}
+	if (pk != NULL) {
+		atomic_store_explicit(&pk->used, atomic_fetch_add_explicit(
+		    &cache.clock, 1, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
+		if (pk != t->held)
+			atomic_fetch_add_explicit(&pk->refs, 1,
+			    memory_order_relaxed);
+	}
+	pthread_rwlock_unlock(&cache.lock);
+	if (pk != t->held)
+		hold(t, pk);
+	return pk;
+}
+
+/*
+ * Compiles pack id of root and puts it in the cache in place of the
+ * version there (which its holders keep until they let it go), evicting
+ * the least recently found pack when the cache is full.  When another
+ * thread has just done so, its fresh pack is taken instead.  Thread t
+ * holds the pack afterwards.  On failure the version in the cache, if
+ * any, is dropped from it, and t holds nothing.  Errors as
+ * cv_policy_get().
+ */
+static enum cv_err
+cache_load(struct pthr *t, const char *root, const char *id, char *errbuf,
+    size_t errlen)
+{
+	struct cv_pack	*pk, *drop = NULL;
+	enum cv_err	 rc;
+	size_t		 i, j;
+
+	pthread_mutex_lock(&cache.load);
+	if ((pk = cache_find(t, root, id)) != NULL && pack_fresh(pk)) {
+		rc = CV_OK;
+		goto out;
+	}
+	hold(t, NULL);
+	rc = pack_load(root, id, &pk, errbuf, errlen);
+	pthread_rwlock_wrlock(&cache.lock);
+	for (i = 0; i < cache.n; i++)
+		if (pack_is(cache.packs[i], root, id))
+			break;
+	if (rc != CV_OK) {
+		if (i < cache.n) {
+			drop = cache.packs[i];
+			memmove(&cache.packs[i], &cache.packs[i + 1],
+			    (cache.n - i - 1) * sizeof(*cache.packs));
+			cache.n--;
+			atomic_fetch_add_explicit(&cache.gen, 1,
+			    memory_order_relaxed);
+		}
+		pthread_rwlock_unlock(&cache.lock);
+		goto out;
+	}
+	if (i == cache.n && cache.n == CV_POLICY_CACHE_MAX) {
+		for (i = 0, j = 1; j < cache.n; j++)
+			if (atomic_load_explicit(&cache.packs[j]->used,
+			    memory_order_relaxed) < atomic_load_explicit(
+			    &cache.packs[i]->used, memory_order_relaxed))
+				i = j;
+	}
+	if (i < cache.n)
+		drop = cache.packs[i];
+	else
+		cache.n++;
+	cache.packs[i] = pk;
+	atomic_fetch_add_explicit(&pk->refs, 1, memory_order_relaxed);
+	atomic_store_explicit(&pk->used, atomic_fetch_add_explicit(
+	    &cache.clock, 1, memory_order_relaxed) + 1, memory_order_relaxed);
+	t->gen = atomic_fetch_add_explicit(&cache.gen, 1,
+	    memory_order_relaxed) + 1;
+	pthread_rwlock_unlock(&cache.lock);
+	hold(t, pk);
+out:
+	pthread_mutex_unlock(&cache.load);
+	pack_unref(drop);
+	return rc;
+}
+
+/* Thread exit (and cv_policy_cache_clear()): the thread's pack and root
+ * go. */
+static void
+pthr_free(void *arg)
+{
+	struct pthr	*t = arg;
+
+	hold(t, NULL);
+	free(t->root);
+	free(t);
 }
 
 static void
-pcache_key_init(void)
+pthr_key_init(void)
 {
-	if (pthread_key_create(&pcache_key, pcache_free) != 0)
+	if (pthread_key_create(&pthr_key, pthr_free) != 0)
 		cv_fatal("pthread_key_create failed");
 }
 
-/*
- * The calling thread's cache, created on first use.  Each thread of a
- * threaded responder compiles the packs it uses once, and no pack is
- * freed under another thread's evaluation.
- */
-static struct pcache *
-pcache(void)
+/* The calling thread's state, created on first use. */
+static struct pthr *
+pthr(void)
 {
-	struct pcache	*pc;
+	struct pthr	*t;
 
-	pthread_once(&pcache_once, pcache_key_init);
-	if ((pc = pthread_getspecific(pcache_key)) == NULL) {
-		pc = cv_xcalloc(1, sizeof(*pc));
-		if (pthread_setspecific(pcache_key, pc) != 0)
+	pthread_once(&pthr_once, pthr_key_init);
+	if ((t = pthread_getspecific(pthr_key)) == NULL) {
+		t = cv_xcalloc(1, sizeof(*t));
+		if (pthread_setspecific(pthr_key, t) != 0)
 			cv_fatal("pthread_setspecific failed");
 	}
-	return pc;
+	return t;
 }
 
 /*
- * Frees every pack cached by the calling thread (tests, and a clean exit
- * under a leak checker).
- * Packs handed out before become invalid.
+ * Empties the cache and frees the calling thread's pack and root (tests,
+ * and a clean exit under a leak checker).  A pack another thread holds is
+ * freed when that thread lets it go (its next cv_policy_get(), or its
+ * exit).
  */
 void
 cv_policy_cache_clear(void)
 {
-	struct pcache	*pc = pcache();
+	struct cv_pack	*drop[CV_POLICY_CACHE_MAX];
+	struct pthr	*t;
+	size_t		 i, n;
 
-	while (pc->n > 0)
-		cache_remove(pc, pc->n - 1);
+	pthread_once(&pthr_once, pthr_key_init);
+	pthread_mutex_lock(&cache.load);
+	pthread_rwlock_wrlock(&cache.lock);
+	n = cache.n;
+	memcpy(drop, cache.packs, n * sizeof(*drop));
+	cache.n = 0;
+	atomic_fetch_add_explicit(&cache.gen, 1, memory_order_relaxed);
+	pthread_rwlock_unlock(&cache.lock);
+	pthread_mutex_unlock(&cache.load);
+	for (i = 0; i < n; i++)
+		pack_unref(drop[i]);
+	if ((t = pthread_getspecific(pthr_key)) != NULL) {
+		pthr_free(t);
+		if (pthread_setspecific(pthr_key, NULL) != 0)
+			cv_fatal("pthread_setspecific failed");
+	}
+}
+
+size_t
+cv_policy_cache_live(void)
+{
+	return atomic_load(&live);
 }
 
 /*
- * The compiled pack for id under the current root, from the cache when
- * none of its source files changed, else loaded afresh (the stale entry
- * is freed).  Errors: CV_EINVAL for an id that is not a plain name or a
- * broken pack, CV_ENOENT for a missing one; errbuf gets a sentence.
+ * The compiled pack for id under the current root: the one the calling
+ * thread holds or the cache's, when none of its source files changed
+ * (one stat(2) per file), else compiled afresh and swapped into the
+ * cache.  The calling thread holds the result until its next call.
+ * Errors: CV_EINVAL for an id that is not a plain name or a broken pack,
+ * CV_ENOENT for a missing one; errbuf gets a sentence.
  */
 enum cv_err
 cv_policy_get(const char *id, const struct cv_pack **out, char *errbuf,
     size_t errlen)
 {
-	struct pcache	*pc = pcache();
+	struct pthr	*t = pthr();
 	const char	*root;
 	struct cv_pack	*pk;
 	enum cv_err	 rc;
-	size_t		 i;
 
 	*out = NULL;
 	seterr(errbuf, errlen, "%s", "");
@@ -1236,27 +1418,15 @@ cv_policy_get(const char *id, const struct cv_pack **out, char *errbuf,
 		return CV_EINVAL;
 	}
 	root = cv_policy_root();
-	for (i = 0; i < pc->n; i++) {
-		pk = pc->packs[i];
-		if (strcmp(pk->id, id) != 0 || strcmp(pk->root, root) != 0)
-			continue;
-		if (!pack_fresh(pk)) {
-			cache_remove(pc, i);
-			break;
-		}
-		if (i + 1 < pc->n) {
-			memmove(&pc->packs[i], &pc->packs[i + 1],
-			    (pc->n - i - 1) * sizeof(*pc->packs));
-			pc->packs[pc->n - 1] = pk;
-		}
-		*out = pk;
-		return CV_OK;
+	pk = t->held;
+	if (pk == NULL || t->gen != atomic_load_explicit(&cache.gen,
+	    memory_order_acquire) || !pack_is(pk, root, id))
+		pk = cache_find(t, root, id);
+	if (pk == NULL || !pack_fresh(pk)) {
+		if ((rc = cache_load(t, root, id, errbuf, errlen)) != CV_OK)
+			return rc;
+		pk = t->held;
 	}
-	if ((rc = pack_load(root, id, &pk, errbuf, errlen)) != CV_OK)
-		return rc;
-	if (pc->n == CV_POLICY_CACHE_MAX)
-		cache_remove(pc, 0);
-	pc->packs[pc->n++] = pk;
 	*out = pk;
 	return CV_OK;
 }

@@ -189,8 +189,9 @@ cv_query(const struct cv_req *req, const char *name)
 
 /*
  * Reads query parameter `name` as a decimal integer.  Absent: dflt.
- * Not an integer: CV_EINVAL with a detail.  Outside [min,max]: clamped
- * when clamp != 0, else CV_EINVAL.
+ * Not an integer: CV_EUNPROC (422, as FastAPI answers for a typed
+ * parameter) with a detail.  Outside [min,max]: clamped when clamp != 0,
+ * else CV_EINVAL (400, a rule of the route).
  */
 enum cv_err
 cv_query_int(struct cv_req *req, const char *name, int64_t dflt, int64_t min,
@@ -207,7 +208,7 @@ cv_query_int(struct cv_req *req, const char *name, int64_t dflt, int64_t min,
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno == ERANGE ||
 	    strchr(" \t\n\r\f\v", *s) != NULL)
-		return cv_fail_field(req, CV_EINVAL, name,
+		return cv_fail_field(req, CV_EUNPROC, name,
 		    "query parameter '%s' must be an integer", name);
 	if (v < min || v > max) {
 		if (!clamp)
@@ -241,8 +242,55 @@ cv_query_bool(struct cv_req *req, const char *name, int dflt, int *out)
 			return CV_OK;
 		}
 	}
-	return cv_fail_field(req, CV_EINVAL, name,
+	return cv_fail_field(req, CV_EUNPROC, name,
 	    "query parameter '%s' must be a boolean", name);
+}
+
+enum cv_err
+cv_params_check(struct cv_req *req)
+{
+	const struct cv_qparam	*p;
+	const char *const	*v;
+	const char		*s;
+	int64_t			 n;
+	int			 b;
+	enum cv_err		 rc;
+
+	if (req->route == NULL || req->route->params == NULL)
+		return CV_OK;
+	for (p = req->route->params; p->name != NULL; p++) {
+		s = cv_query(req, p->name);
+		if (s == NULL || *s == '\0') {
+			if (p->flags & CV_QP_REQUIRED)
+				return cv_fail_field(req, CV_EUNPROC, p->name,
+				    "query parameter '%s' is required",
+				    p->name);
+			continue;
+		}
+		switch (p->type) {
+		case CV_P_INT:
+			rc = cv_query_int(req, p->name, 0, INT64_MIN,
+			    INT64_MAX, 1, &n);
+			break;
+		case CV_P_BOOL:
+			rc = cv_query_bool(req, p->name, 0, &b);
+			break;
+		default:
+			rc = CV_OK;
+			break;
+		}
+		if (rc != CV_OK)
+			return rc;
+		if (p->values == NULL)
+			continue;
+		for (v = p->values; *v != NULL && strcmp(*v, s) != 0; v++)
+			;
+		if (*v == NULL)
+			return cv_fail_field(req, CV_EUNPROC, p->name,
+			    "query parameter '%s' must be one of: %s", p->name,
+			    cv_arena_join(req->arena, p->values));
+	}
+	return CV_OK;
 }
 
 enum cv_err

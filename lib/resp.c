@@ -51,10 +51,41 @@ cv_resp_header(struct cv_resp *resp, const char *name, const char *value)
 	resp->nheaders++;
 }
 
+/* Whether s is a non-empty RFC 9110 token (a header name). */
+static int
+is_token(const char *s)
+{
+	static const char	 tchars[] = "!#$%&'*+-.^_`|~0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	size_t			 n;
+
+	n = strspn(s, tchars);
+	return n > 0 && s[n] == '\0';
+}
+
+/*
+ * Whether a response header may be sent: its name a token, its value
+ * without CR or LF (a C string holds no NUL), so that no value can end
+ * the header block or add a header of its own.  One that may not is
+ * logged (by name when the name is a token, never with its bytes).
+ */
+static int
+header_ok(const struct cv_req *req, const char *name, const char *value)
+{
+	if (is_token(name) && strpbrk(value, "\r\n") == NULL)
+		return 1;
+	cv_log("%s: response header %s dropped: CR or LF in its name or "
+	    "value", req != NULL && req->path != NULL ? req->path : "-",
+	    is_token(name) ? name : "(not a token)");
+	return 0;
+}
+
 /*
  * Renders resp as CGI output into the arena: Status line, content type
  * and length, security headers, extra headers, blank line, body (left out
- * for HEAD).  Sets *len.  A JSON body is serialised here, once.
+ * for HEAD).  Sets *len.  A JSON body is serialised here, once.  A header
+ * (content type included) whose name or value holds CR or LF is left out
+ * with a log line: the rest of the response is sent.
  */
 char *
 cv_resp_render(struct cv_arena *a, const struct cv_req *req,
@@ -74,7 +105,7 @@ cv_resp_render(struct cv_arena *a, const struct cv_req *req,
 	}
 	if (body == NULL)
 		blen = 0;
-	cap = 512;
+	cap = 512 + (resp->ctype != NULL ? strlen(resp->ctype) : 0);
 	for (i = 0; i < resp->nheaders; i++)
 		cap += strlen(resp->headers[i].name) +
 		    strlen(resp->headers[i].value) + 4;
@@ -84,6 +115,9 @@ cv_resp_render(struct cv_arena *a, const struct cv_req *req,
 	    "Cache-Control: no-store\r\n", resp->status,
 	    cv_status_reason(resp->status));
 	hlen = (size_t)n;
+	if (resp->ctype != NULL && !header_ok(req, "Content-Type",
+	    resp->ctype))
+		resp->ctype = NULL;
 	if (resp->ctype != NULL && (body != NULL || resp->json != NULL)) {
 		n = snprintf(out + hlen, cap - hlen, "Content-Type: %s\r\n",
 		    resp->ctype);
@@ -92,6 +126,9 @@ cv_resp_render(struct cv_arena *a, const struct cv_req *req,
 	n = snprintf(out + hlen, cap - hlen, "Content-Length: %zu\r\n", blen);
 	hlen += (size_t)n;
 	for (i = 0; i < resp->nheaders; i++) {
+		if (!header_ok(req, resp->headers[i].name,
+		    resp->headers[i].value))
+			continue;
 		n = snprintf(out + hlen, cap - hlen, "%s: %s\r\n",
 		    resp->headers[i].name, resp->headers[i].value);
 		hlen += (size_t)n;

@@ -1,11 +1,12 @@
 /*
  * The responder's process model: a parent that checks configuration,
  * opens the listening socket (-s PATH, or fd 0 as FastCGI process managers
- * hand it over), forks N workers and restarts any that die; workers that
- * accept FastCGI requests with FCGX_Accept_r and run each through
- * cv_dispatch(), in one thread or, for a responder that declares itself
- * thread-safe, in several.  SIGTERM or SIGINT stops the parent, which stops the
- * workers (each finishes its current request) and removes its socket.
+ * hand it over), maps the shared metrics (cv_metrics.h), forks N workers
+ * and restarts any that die, after a back-off; workers that accept
+ * FastCGI requests with FCGX_Accept_r and run each through cv_dispatch(),
+ * in one thread or, for a responder that declares itself thread-safe, in
+ * several.  SIGTERM or SIGINT stops the parent, which stops the workers
+ * (each finishes its current request) and removes its socket.
  */
 #include "config.h"
 
@@ -28,15 +29,22 @@
 #include <json-c/json.h>
 
 #include "cv_conf.h"
+#include "cv_db.h"
 #include "cv_http.h"
+#include "cv_metrics.h"
+#include "cv_openapi.h"
 #include "cv_util.h"
 
 #define EXIT_CONFIG	78	/* EX_CONFIG: bad configuration */
+#define CV_UMASK	027	/* at least: stores come out 0640 */
 
 /* Set by SIGTERM/SIGINT, read by every request thread: a lock-free
  * atomic, which a signal handler may store to. */
 static atomic_int		stopping;
 static long			nworkers = 1;
+/* The signal mask the responder started with; the parent blocks the
+ * signals it waits for with sigtimedwait(2), and a worker restores it. */
+static sigset_t			start_mask;
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free "
     "to be set from a signal handler");
 
@@ -254,6 +262,7 @@ serve_requests(const struct worker *w)
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		cv_metrics_begin();
 		memset(&req, 0, sizeof(req));
 		memset(&resp, 0, sizeof(resp));
 		req.arena = &arena;
@@ -261,6 +270,9 @@ serve_requests(const struct worker *w)
 		read_body(&fr, &arena, &body, &blen);
 		cv_dispatch(&d, &req, &resp, fcgi_env, &fr, body, blen);
 		out = cv_resp_render(&arena, &req, &resp, &olen);
+		/* Counted before the answer leaves: a client that has it
+		 * finds it in /metrics. */
+		cv_metrics_end(&req, resp.status, elapsed_us(&t0));
 		if (FCGX_PutStr(out, (int)olen, fr.out) < 0)
 			cv_log("%s: client went away", w->app->name);
 		/* Log before FCGX_Finish_r(): it frees the parameters that
@@ -317,17 +329,18 @@ flusher_main(void *arg)
 }
 
 /*
- * One worker process: worker_init(), then `nthreads` request threads (the
- * main thread is one of them) until SIGTERM/SIGINT.  Only the main thread
- * takes those signals; on stop it wakes the others out of accept(2) with
- * SIGUSR1 (resent every CV_THREAD_WAKE_MS, since one can arrive just
- * before a thread blocks) and joins them, each finishing its request.
+ * One worker process, counted in metrics slot `slot`: worker_init(), then
+ * `nthreads` request threads (the main thread is one of them) until
+ * SIGTERM/SIGINT.  Only the main thread takes those signals; on stop it
+ * wakes the others out of accept(2) with SIGUSR1 (resent every
+ * CV_THREAD_WAKE_MS, since one can arrive just before a thread blocks)
+ * and joins them, each finishing its request.
  * The request lines of several threads are written in groups, at least
  * every CV_LOG_FLUSH_MS (a flusher thread) and at the stop.
  */
 static void
 worker(const struct cv_app *app, const struct cv_router *router, int fd,
-    int nthreads)
+    int nthreads, int slot)
 {
 	struct worker		 w = { app, router, fd, is_unix_listener(fd) };
 	struct rthread		*ts = NULL;
@@ -340,7 +353,12 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	set_handler(SIGINT, on_stop);
 	set_handler(SIGUSR1, on_wake);
 	signal(SIGPIPE, SIG_IGN);
-	if (app->worker_init != NULL && app->worker_init() != CV_OK)
+	signal(SIGCHLD, SIG_DFL);
+	/* A stop sent since the fork was held; it is taken now. */
+	sigprocmask(SIG_SETMASK, &start_mask, NULL);
+	cv_metrics_worker(slot);
+	if (cv_db_open_all(app->stores, nthreads) != CV_OK ||
+	    (app->worker_init != NULL && app->worker_init() != CV_OK))
 		exit(EXIT_CONFIG);
 	if (nthreads > 1) {
 		ts = cv_xcalloc((size_t)nthreads - 1, sizeof(*ts));
@@ -387,23 +405,129 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	}
 	if (app->worker_fini != NULL)
 		app->worker_fini();
+	cv_db_close_all();
 	cv_log_flush();
 	exit(0);
 }
 
+/* What the parent supervises: the workers, and how to start one. */
+struct super {
+	const struct cv_app	*app;
+	const struct cv_router	*router;
+	int			 fd;
+	int			 nthreads;
+	struct wslot		*ws;
+	int			 n;
+};
+
+/* One worker slot of the parent. */
+struct wslot {
+	pid_t			 pid;		/* <= 0: not running */
+	struct timespec		 started;	/* CLOCK_MONOTONIC */
+	struct timespec		 due;		/* restart, when pending */
+	long			 delay_ms;	/* last back-off; 0: none */
+	int			 pending;	/* a restart is due at `due` */
+};
+
+/* Milliseconds from a to b (negative when b is earlier). */
+static long long
+ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000 +
+	    (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* Milliseconds from now until due, rounded up: 0 once due has come. */
+static long long
+ms_left(const struct timespec *now, const struct timespec *due)
+{
+	long long	 ns;
+
+	ns = (long long)(due->tv_sec - now->tv_sec) * 1000000000LL +
+	    (due->tv_nsec - now->tv_nsec);
+	return ns <= 0 ? 0 : (ns + 999999) / 1000000;
+}
+
+/* Forks the worker of slot i; -1 (logged) when fork(2) fails. */
 static pid_t
-spawn(const struct cv_app *app, const struct cv_router *router, int fd,
-    int nthreads)
+spawn(const struct super *sv, int i)
 {
 	pid_t	 pid;
 
 	if ((pid = fork()) == -1) {
-		cv_log("%s: fork: %s", app->name, strerror(errno));
+		cv_log("%s: fork: %s", sv->app->name, strerror(errno));
 		return -1;
 	}
 	if (pid == 0)
-		worker(app, router, fd, nthreads);
+		worker(sv->app, sv->router, sv->fd, sv->nthreads, i);
+	clock_gettime(CLOCK_MONOTONIC, &sv->ws[i].started);
+	sv->ws[i].pid = pid;
 	return pid;
+}
+
+/*
+ * Schedules the restart of slot i, whose worker lived since `started`:
+ * after CV_RESTART_DELAY_MIN_MS when it lived CV_RESTART_RESET_MS or
+ * more (or never died before), else after twice the last delay, at most
+ * CV_RESTART_DELAY_MAX_MS.  Returns the delay.
+ */
+static long
+schedule(struct wslot *w, const struct timespec *now)
+{
+	if (w->delay_ms == 0 ||
+	    ms_between(&w->started, now) >= CV_RESTART_RESET_MS)
+		w->delay_ms = CV_RESTART_DELAY_MIN_MS;
+	else if ((w->delay_ms *= 2) > CV_RESTART_DELAY_MAX_MS)
+		w->delay_ms = CV_RESTART_DELAY_MAX_MS;
+	cv_deadline(&w->due, CLOCK_MONOTONIC, w->delay_ms);
+	w->pending = 1;
+	return w->delay_ms;
+}
+
+/*
+ * Reaps every worker that ended: one that ended with EXIT_CONFIG stops
+ * the responder (*rc = EXIT_CONFIG), since a new one would fail the same
+ * way; any other gets a restart with back-off (schedule()), unless the
+ * responder is stopping.  Returns the number of workers reaped.
+ */
+static int
+reap(struct super *sv, int *rc)
+{
+	struct timespec	 now;
+	struct wslot	*w;
+	pid_t		 pid;
+	long		 delay;
+	int		 i, status, n = 0, restart;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < sv->n && sv->ws[i].pid != pid; i++)
+			;
+		if (i == sv->n)
+			continue;
+		w = &sv->ws[i];
+		w->pid = -1;
+		n++;
+		restart = !atomic_load(&stopping) && !(WIFEXITED(status) &&
+		    WEXITSTATUS(status) == EXIT_CONFIG);
+		cv_metrics_worker_gone(i, restart);
+		if (atomic_load(&stopping))
+			continue;
+		if (!restart) {
+			cv_log("%s: worker configuration failed; stopping",
+			    sv->app->name);
+			atomic_store(&stopping, 1);
+			*rc = EXIT_CONFIG;
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		delay = schedule(w, &now);
+		cv_log("%s: worker %d (slot %d) %s %d after %lld ms; "
+		    "restarting in %ld ms", sv->app->name, (int)pid, i,
+		    WIFSIGNALED(status) ? "killed by signal" : "exited",
+		    WIFSIGNALED(status) ? WTERMSIG(status) :
+		    WEXITSTATUS(status), ms_between(&w->started, &now), delay);
+	}
+	return n;
 }
 
 /*
@@ -433,14 +557,15 @@ static void
 usage(const char *name)
 {
 	fprintf(stderr, "usage: %s [-n workers] [-t threads] [-s socket] | "
-	    "--routes\n", name);
+	    "--routes | --openapi\n", name);
 	exit(2);
 }
 
 /*
  * --routes: one line per route, "METHOD<TAB>pattern<TAB>body<TAB>summary",
- * where body is "-", "json" or "json-optional".  tests/gen-openapi and
- * tests/unit/test_openapi read it.
+ * where body is "-", "json" or "json-optional".  fcgi/gen-served-routes,
+ * tests/unit/test_openapi and tests/api/test_openapi_responses read it
+ * (--openapi: lib/openapi.c).
  */
 static void
 print_routes(const struct cv_app *app)
@@ -458,55 +583,61 @@ print_routes(const struct cv_app *app)
 }
 
 /*
- * Supervises the workers until SIGTERM/SIGINT.  A worker that dies is
- * restarted; one that exits with EXIT_CONFIG stops the responder, since a
- * restart would fail the same way.
+ * Supervises the workers until SIGTERM/SIGINT, which the caller has
+ * blocked along with SIGCHLD: the parent takes them with sigtimedwait(2),
+ * so a stop or a death that arrives at any moment is seen, and a stop
+ * never waits for a pending restart.  A worker that dies is restarted
+ * after a back-off (schedule()); a fork that fails is retried the same
+ * way.  On a stop every worker is sent SIGTERM once, and the parent
+ * returns when all have ended.
  */
 static int
-supervise(const struct cv_app *app, const struct cv_router *router, int fd,
-    int nthreads, pid_t *pids, int n)
+supervise(struct super *sv, const sigset_t *waitset)
 {
-	pid_t	 pid;
-	int	 i, status, rc = 0, alive = 0;
+	struct timespec	 now, tmo;
+	long long	 wait_ms, left;
+	int		 i, sig, rc = 0, alive = 0, told = 0;
 
-	for (i = 0; i < n; i++)
-		if (pids[i] > 0)
+	for (i = 0; i < sv->n; i++)
+		if (sv->ws[i].pid > 0)
 			alive++;
-
-	while (alive > 0) {
-		if (atomic_load(&stopping)) {
-			for (i = 0; i < n; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGTERM);
-		}
-		pid = waitpid(-1, &status, 0);
-		if (pid == -1) {
-			if (errno == EINTR)
+	for (;;) {
+		alive -= reap(sv, &rc);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		wait_ms = -1;
+		for (i = 0; i < sv->n; i++) {
+			if (!sv->ws[i].pending)
 				continue;
-			break;
+			if (atomic_load(&stopping)) {
+				sv->ws[i].pending = 0;
+				continue;
+			}
+			if ((left = ms_left(&now, &sv->ws[i].due)) > 0) {
+				if (wait_ms < 0 || left < wait_ms)
+					wait_ms = left;
+				continue;
+			}
+			sv->ws[i].pending = 0;
+			if (spawn(sv, i) > 0)
+				alive++;
+			else if ((left = schedule(&sv->ws[i], &now)) > 0 &&
+			    (wait_ms < 0 || left < wait_ms))
+				wait_ms = left;
 		}
-		for (i = 0; i < n && pids[i] != pid; i++)
-			;
-		if (i == n)
-			continue;
-		pids[i] = -1;
-		alive--;
-		if (atomic_load(&stopping))
-			continue;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_CONFIG) {
-			cv_log("%s: worker configuration failed; stopping",
-			    app->name);
+		if (atomic_load(&stopping)) {
+			if (alive == 0)
+				break;
+			for (i = 0; !told && i < sv->n; i++)
+				if (sv->ws[i].pid > 0)
+					kill(sv->ws[i].pid, SIGTERM);
+			told = 1;
+			wait_ms = -1;
+		}
+		tmo.tv_sec = wait_ms / 1000;
+		tmo.tv_nsec = (wait_ms % 1000) * 1000000L;
+		sig = sigtimedwait(waitset, NULL, wait_ms >= 0 ? &tmo : NULL);
+		if (sig == SIGTERM || sig == SIGINT)
 			atomic_store(&stopping, 1);
-			rc = EXIT_CONFIG;
-			continue;
-		}
-		cv_log("%s: worker %d %s %d; restarting", app->name, (int)pid,
-		    WIFSIGNALED(status) ? "killed by signal" : "exited",
-		    WIFSIGNALED(status) ? WTERMSIG(status) :
-		    WEXITSTATUS(status));
-		sleep(WIFSIGNALED(status) ? 0 : 1);
-		if ((pids[i] = spawn(app, router, fd, nthreads)) > 0)
-			alive++;
 	}
 	return rc;
 }
@@ -521,8 +652,11 @@ int
 cv_serve_main(const struct cv_app *app, int argc, char **argv)
 {
 	struct cv_router	*router;
+	struct wslot		 ws[CV_WORKERS_MAX];
+	struct super		 sv;
+	struct timespec		 now;
 	const char		*sock = NULL;
-	pid_t			 pids[CV_WORKERS_MAX];
+	sigset_t		 waitset;
 	long			 n, t;
 	int			 i, fd, rc, ch;
 	mode_t			 old;
@@ -531,6 +665,12 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 		print_routes(app);
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "--openapi") == 0)
+		return cv_openapi_print(app);
+	/* Files the responder creates (SQLite stores, journals) are not
+	 * world-readable, as the JSON stores are not; a stricter mask that
+	 * was inherited is kept. */
+	umask(umask(0) | CV_UMASK);
 	n = app->workers > 0 ? app->workers : CV_WORKERS_DEFAULT;
 	t = app->threads > 1 ? app->threads : 1;
 	if (count(app, "CAVRA_WORKERS", cv_env("CAVRA_WORKERS"),
@@ -595,16 +735,32 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 		}
 	}
 
+	if (cv_metrics_init(app, (int)n) != CV_OK) {
+		if (sock != NULL)
+			unlink(sock);
+		return 1;
+	}
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGINT, on_stop);
+	set_handler(SIGCHLD, on_wake);
 	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&waitset);
+	sigaddset(&waitset, SIGTERM);
+	sigaddset(&waitset, SIGINT);
+	sigaddset(&waitset, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &waitset, &start_mask);
+	memset(ws, 0, sizeof(ws));
+	sv = (struct super){ app, router, fd, (int)t, ws, (int)n };
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (i = 0; i < n; i++)
-		pids[i] = spawn(app, router, fd, (int)t);
+		if (spawn(&sv, i) < 0)
+			schedule(&ws[i], &now);
 	cv_log("%s: %ld workers x %ld threads on %s", app->name, n, t,
 	    sock != NULL ? sock : "fd 0");
-	rc = supervise(app, router, fd, (int)t, pids, (int)n);
+	rc = supervise(&sv, &waitset);
 	if (sock != NULL)
 		unlink(sock);
+	cv_metrics_fini();
 	cv_router_free(router);
 	cv_log("%s: stopped", app->name);
 	return rc;

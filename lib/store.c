@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 
+#include "cv_db.h"
 #include "cv_json.h"
 #include "cv_limits.h"
 #include "cv_util.h"
@@ -195,9 +196,9 @@ out:
  * CV_EIO (logged) when the file or database cannot be used, CV_EBUSY when
  * SQLite stays locked past its timeout.
  */
-enum cv_err
-cv_store_open_path(const struct cv_store_def *def, int sqlite,
-    const char *path, struct cv_store **out)
+static enum cv_err
+open_store(const struct cv_store_def *def, int sqlite, const char *path,
+    int reader, struct cv_store **out)
 {
 	struct cv_store	*s = NULL;
 	enum cv_err	 rc;
@@ -214,6 +215,7 @@ cv_store_open_path(const struct cv_store_def *def, int sqlite,
 	s->def = def;
 	s->ops = sqlite ? &cv_store_sqlite_ops : &cv_store_json_ops;
 	s->path = cv_xstrdup(path);
+	s->reader = reader;
 	if ((errno = pthread_once(&fork_once, fork_init)) != 0)
 		cv_fatal("store: pthread_once: %s", strerror(errno));
 	s->gen = fork_gen;
@@ -229,6 +231,98 @@ out:
 		free(s);
 	}
 	return rc;
+}
+
+enum cv_err
+cv_store_open_path(const struct cv_store_def *def, int sqlite,
+    const char *path, struct cv_store **out)
+{
+	return open_store(def, sqlite, path, 0, out);
+}
+
+/* A numeric setting of the environment. */
+struct setting {
+	const char	*env;
+	long		 min, max, dflt;
+	const char	*unit;
+};
+
+static const struct setting cache_mib = { "CAVRA_SQLITE_CACHE_MIB", 1,
+    CV_SQLITE_CACHE_MIB_MAX, CV_SQLITE_CACHE_MIB, "MiB" };
+static const struct setting delay_ms = { "CAVRA_JOURNAL_DELAY_MS", 0,
+    CV_JOURNAL_DELAY_MAX_MS, CV_JOURNAL_DELAY_MS, "milliseconds" };
+
+/*
+ * The value of setting t: its variable as a decimal number from min to
+ * max, or the default when unset.  *ok is 0 (and the default returned)
+ * when the variable holds anything else.
+ */
+static long
+setting(const struct setting *t, int *ok)
+{
+	const char	*v;
+	char		*end;
+	long		 n;
+
+	*ok = 1;
+	if ((v = cv_env(t->env)) == NULL)
+		return t->dflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end != '\0' || errno != 0 || n < t->min || n > t->max) {
+		*ok = 0;
+		return t->dflt;
+	}
+	return n;
+}
+
+long
+cv_store_cache_kib(void)
+{
+	int	 ok;
+
+	return setting(&cache_mib, &ok) * 1024;
+}
+
+long
+cv_journal_delay_ms(void)
+{
+	int	 ok;
+
+	return setting(&delay_ms, &ok);
+}
+
+enum cv_err
+cv_store_config_check(void)
+{
+	static const struct setting *const all[] = { &cache_mib, &delay_ms };
+	enum cv_err	 rc = CV_OK;
+	size_t		 i;
+	int		 ok;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		(void)setting(all[i], &ok);
+		if (ok)
+			continue;
+		cv_log("%s: expected %s from %ld to %ld, got \"%s\"",
+		    all[i]->env, all[i]->unit, all[i]->min, all[i]->max,
+		    cv_env(all[i]->env));
+		rc = CV_EINVAL;
+	}
+	return rc;
+}
+
+/*
+ * Opens another connection to the store src uses, for reads only: same
+ * definition, backend and path, with a small SQLite page cache.  Writes
+ * through it are a programming error.  *out is the caller's.  Errors as
+ * cv_store_open_path().
+ */
+enum cv_err
+cv_store_open_reader(const struct cv_store *src, struct cv_store **out)
+{
+	return open_store(src->def, src->ops == &cv_store_sqlite_ops,
+	    src->path, 1, out);
 }
 
 enum cv_err

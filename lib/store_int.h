@@ -88,6 +88,8 @@ struct cv_store {
 	unsigned int			 gen;		/* fork_gen when opened
 							   (store.c) */
 	int				 in_txn;
+	int				 reader;	/* opened for reads only
+							   (cv_store_open_reader()) */
 	void				*be;		/* backend state */
 };
 
@@ -103,6 +105,10 @@ int		 cv_coll_is_order(const struct cv_coll *, const char *name);
 /* store_sqlite.c: see cv_store_background_checkpoints(). */
 enum cv_err	 cv_store_sqlite_background(struct cv_store *,
 		    pthread_mutex_t *);
+
+/* The SQLite page cache of a store's main connection, in KiB
+ * (CAVRA_SQLITE_CACHE_MIB, checked by cv_store_config_check()). */
+long		 cv_store_cache_kib(void);
 
 /* store_vfs.c: the SQLite VFS name stores open with (NULL: default). */
 const char	*cv_store_vfs(void);

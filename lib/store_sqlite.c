@@ -48,8 +48,58 @@
 /* The list and count statements of one set of filtered columns. */
 struct squery {
 	uint32_t	 mask;
+	size_t		 pick;		/* column whose index the statements
+					   use (INDEXED BY), or SIZE_MAX:
+					   the planner's choice */
 	sqlite3_stmt	*list;
 	sqlite3_stmt	*count;
+};
+
+/*
+ * The totals of lists filtered on several columns that a process counted,
+ * kept for every connection of the process to one database file (see
+ * sq_cc_*()).
+ */
+struct centry {
+	int		 used;
+	size_t		 coll;
+	uint32_t	 mask;
+	size_t		 nf;
+	size_t		 cols[CV_STORE_FIELDS_MAX + 1];
+	char		*vals[CV_STORE_FIELDS_MAX + 1];	/* NULL: absent */
+	int64_t		 gen;		/* the generation it counts at, -1:
+					   none */
+	uint64_t	 born;		/* cshare.seq when made */
+	uint64_t	 last;		/* cshare.seq when last used */
+	int64_t		 n;
+	int64_t		 pending;	/* the open write transaction's
+					   change to n */
+};
+
+struct cshare {
+	char		*path;
+	int		 refs;
+	pthread_mutex_t	 mu;
+	uint64_t	 seq;
+	struct centry	 e[CV_COUNT_CACHE_MAX];
+	struct cshare	*next;
+};
+
+static struct cshare	*cshares;
+static pthread_mutex_t	 cshares_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct cshare *cshare_get(const char *);
+static void	cshare_put(struct cshare *);
+
+/*
+ * A change to the count of one value of one filter column in this write
+ * transaction, not yet in cavra_value_counts (see sq_vc_add()).
+ */
+struct vdelta {
+	size_t		 coll;
+	size_t		 col;
+	char		*val;		/* malloc'ed; NULL: free slot */
+	int64_t		 n;
 };
 
 struct scoll {
@@ -57,6 +107,7 @@ struct scoll {
 					 * the fields, then the order field
 					 * if it is not one of them */
 	size_t		  ncols;
+	size_t		  nfields;	/* the filter fields: cols[0..n) */
 	size_t		  order;	/* index of the order field in cols,
 					 * ncols if none */
 	sqlite3_stmt	 *get;
@@ -91,6 +142,20 @@ struct sstore {
 					   cavra_row_counts */
 	struct json_tokener *tok;	/* parses payloads, or NULL */
 	struct ckpt	*ckpt;		/* background checkpoints, or NULL */
+	sqlite3_stmt	*vcbump;	/* adds to a value's count */
+	sqlite3_stmt	*vcget;		/* one value's count */
+	sqlite3_stmt	*rcget;		/* one table's row count */
+	sqlite3_stmt	*gget;		/* the generation */
+	sqlite3_stmt	*gbump;		/* the next generation */
+	struct cshare	*cs;		/* the cached totals of the file */
+	int64_t		 txn_gen;	/* the generation a write transaction
+					   began at */
+	uint64_t	 txn_seq;	/* cs->seq then */
+	int		 dirty;		/* it wrote a row */
+	struct vdelta	*vd;		/* value count changes of this write
+					   transaction: open addressing */
+	size_t		 vdcap;		/* 0 or a power of two */
+	size_t		 vdn;		/* slots used */
 };
 
 /*
@@ -209,6 +274,8 @@ sq_exec(struct cv_store *s, const char *sql)
 static void
 sq_done(sqlite3_stmt *st)
 {
+	if (st == NULL)
+		return;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 }
@@ -395,7 +462,8 @@ out:
  * field that is not the order field, then the order's.  Appends each
  * CREATE INDEX to sql when sql is not NULL, and counts in *missing those
  * that do not exist yet; the same for the table's row in
- * cavra_row_counts, which this process keeps (sq_put(), sq_bump()).
+ * cavra_row_counts, which this process keeps (sq_put(), sq_bump()), and
+ * for the value counts of each filter column (sq_vc_add()).
  */
 static enum cv_err
 sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
@@ -405,7 +473,7 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 	const char		*oc = order_col(c);
 	char			 name[256];
 	size_t			 j, nf;
-	int			 rc, triggers, counted;
+	int			 rc, triggers, counted, have;
 	enum cv_err		 e;
 
 	*missing = 0;
@@ -465,6 +533,39 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 			sb_add(sql, "DROP TRIGGER IF EXISTS \"%s_rows_ins\";\n"
 			    "DROP TRIGGER IF EXISTS \"%s_rows_del\";\n",
 			    c->table, c->table);
+	}
+	/* The value counts of each filter column (see sq_vc_add()):
+	 * counted from the rows when cavra_counted does not list it. */
+	if ((e = sq_int(s, "SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'table' AND name = 'cavra_counted'", NULL, &have)) != CV_OK)
+		goto out;
+	for (j = 0; j < nf; j++) {
+		snprintf(name, sizeof(name), "%s.%s", c->table, c->fields[j]);
+		counted = 0;
+		if (have && (e = sq_int(s, "SELECT count(*) FROM cavra_counted "
+		    "WHERE tbl || '.' || col = ?1", name, &counted)) != CV_OK)
+			goto out;
+		if (counted)
+			continue;
+		(*missing)++;
+		if (sql == NULL)
+			continue;
+		sb_add(sql, "CREATE TABLE IF NOT EXISTS cavra_value_counts (tbl "
+		    "TEXT NOT NULL, col TEXT NOT NULL, val TEXT NOT NULL, n "
+		    "INTEGER NOT NULL, PRIMARY KEY (tbl, col, val)) WITHOUT "
+		    "ROWID;\n"
+		    "CREATE TABLE IF NOT EXISTS cavra_counted (tbl TEXT NOT "
+		    "NULL, col TEXT NOT NULL, PRIMARY KEY (tbl, col)) WITHOUT "
+		    "ROWID;\n"
+		    "DELETE FROM cavra_value_counts WHERE tbl = '%s' AND col = "
+		    "'%s';\n"
+		    "INSERT INTO cavra_value_counts SELECT '%s', '%s', \"%s\", "
+		    "count(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL GROUP BY "
+		    "\"%s\";\n"
+		    "INSERT INTO cavra_counted VALUES ('%s', '%s');\n",
+		    c->table, c->fields[j], c->table, c->fields[j],
+		    c->fields[j], c->table, c->fields[j], c->fields[j],
+		    c->table, c->fields[j]);
 	}
 out:
 	sqlite3_finalize(st);
@@ -638,10 +739,14 @@ sq_schema(struct cv_store *s)
 	struct sb		 b = { NULL, 0, 0 };
 	size_t			 ci, j;
 	int			*present = NULL, exists, ok, missing, need = 0;
-	int			 txn = 0, added;
+	int			 txn = 0, added, gen;
 	enum cv_err		 e = CV_OK;
 
 	present = cv_xcalloc(CV_STORE_FIELDS_MAX + 1, sizeof(*present));
+	if ((e = sq_int(s, "SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'table' AND name = 'cavra_generation'", NULL, &gen)) != CV_OK)
+		goto out;
+	need = !gen;
 	for (ci = 0; ci < def->ncolls && !need; ci++) {
 		sc = &ss->colls[ci];
 		if ((e = sq_columns(s, ci, present, &exists, &ok)) != CV_OK ||
@@ -698,6 +803,13 @@ sq_schema(struct cv_store *s)
 		if (missing > 0 && (e = sq_exec(s, b.p)) != CV_OK)
 			goto out;
 	}
+	/* The generation (see sq_cc_put()): a change of the schema may
+	 * change what a cached total counts. */
+	if ((e = sq_exec(s, "CREATE TABLE IF NOT EXISTS cavra_generation (id "
+	    "INTEGER PRIMARY KEY CHECK (id = 0), gen INTEGER NOT NULL);\n"
+	    "INSERT OR IGNORE INTO cavra_generation VALUES (0, 0);\n"
+	    "UPDATE cavra_generation SET gen = gen + 1;")) != CV_OK)
+		goto out;
 	e = sq_exec(s, "COMMIT");
 	txn = 0;
 out:
@@ -943,6 +1055,15 @@ sq_close(struct cv_store *s)
 	free(ss->added);
 	ckpt_stop(ss);
 	sqlite3_finalize(ss->bump);
+	sqlite3_finalize(ss->vcbump);
+	sqlite3_finalize(ss->vcget);
+	sqlite3_finalize(ss->rcget);
+	sqlite3_finalize(ss->gget);
+	sqlite3_finalize(ss->gbump);
+	cshare_put(ss->cs);
+	for (i = 0; i < ss->vdcap; i++)
+		free(ss->vd[i].val);
+	free(ss->vd);
 	sqlite3_finalize(ss->begin);
 	sqlite3_finalize(ss->rbegin);
 	sqlite3_finalize(ss->commit);
@@ -1048,6 +1169,7 @@ sq_open(struct cv_store *s)
 		sc->cols = cv_xcalloc(nf + 1, sizeof(*sc->cols));
 		for (j = 0; j < nf; j++)
 			sc->cols[sc->ncols++] = c->fields[j];
+		sc->nfields = nf;
 		for (j = 0; c->order_field != NULL && j < nf; j++)
 			if (cv_coll_is_order(c, c->fields[j]))
 				break;
@@ -1069,11 +1191,12 @@ sq_open(struct cv_store *s)
 	    (e = sq_exec(s, "PRAGMA temp_store = MEMORY")) != CV_OK ||
 	    (e = sq_exec(s, "PRAGMA analysis_limit = 400")) != CV_OK)
 		goto out;
-	/* A page cache that holds the indexes a write touches: with the
-	 * default 2 MiB, each insert into a store of 100,000 decisions read
-	 * its random id index leaf back from the file. */
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
-	    CV_SQLITE_CACHE_KIB);
+	/* The page cache: the writer's holds the indexes a write touches
+	 * (with 2 MiB, each insert into a store of 100,000 decisions read
+	 * its random id index leaf back from the file); a reader's only the
+	 * upper levels of the trees it walks. */
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%ld", s->reader ?
+	    (long)CV_SQLITE_READ_CACHE_KIB : cv_store_cache_kib());
 	if ((e = sq_exec(s, sql)) != CV_OK)
 		goto out;
 	if ((e = sq_wal(s)) != CV_OK)
@@ -1097,9 +1220,25 @@ sq_open(struct cv_store *s)
 		goto out;
 	/* Not when a store of an earlier version, still running, made the
 	 * table's trigger again: that trigger counts the rows then. */
-	e = sq_prepare(s, "UPDATE cavra_row_counts SET n = n + ?1 WHERE "
+	if ((e = sq_prepare(s, "UPDATE cavra_row_counts SET n = n + ?1 WHERE "
 	    "tbl = ?2 AND NOT EXISTS (SELECT 1 FROM sqlite_schema WHERE "
-	    "type = 'trigger' AND name = ?2 || '_rows_ins')", &ss->bump);
+	    "type = 'trigger' AND name = ?2 || '_rows_ins')", &ss->bump)) !=
+	    CV_OK ||
+	    (e = sq_prepare(s, "INSERT INTO cavra_value_counts (tbl, col, val, "
+	    "n) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tbl, col, val) DO UPDATE "
+	    "SET n = n + excluded.n", &ss->vcbump)) != CV_OK)
+		goto out;
+	if ((e = sq_prepare(s, "SELECT n FROM cavra_value_counts WHERE tbl = "
+	    "?1 AND col = ?2 AND val = ?3", &ss->vcget)) != CV_OK)
+		goto out;
+	if ((e = sq_prepare(s, "SELECT n FROM cavra_row_counts WHERE tbl = ?1",
+	    &ss->rcget)) != CV_OK ||
+	    (e = sq_prepare(s, "SELECT gen FROM cavra_generation WHERE id = 0",
+	    &ss->gget)) != CV_OK)
+		goto out;
+	e = sq_prepare(s, "UPDATE cavra_generation SET gen = gen + 1 WHERE "
+	    "id = 0", &ss->gbump);
+	ss->cs = cshare_get(s->path);
 out:
 	if (e != CV_OK)
 		sq_close(s);
@@ -1107,9 +1246,388 @@ out:
 }
 
 /*
+ * Value counts.  cavra_value_counts holds, for every filter column of
+ * every table, how many rows hold each value (NULL is not counted), so
+ * that the total of a list filtered on one column is one lookup and, for
+ * several, the most selective column's index is known (sq_plan()).  A
+ * write transaction gathers its changes in memory (sq_vc_add()) and
+ * writes them, one row per value, before its commit or before a count
+ * read inside it (sq_bump()); a rollback forgets them.  Table
+ * cavra_counted lists the columns whose counts are kept: a column
+ * missing there (a new store, a new filter field, a store of an earlier
+ * version) is counted from its rows when the store is opened.
+ */
+
+static uint64_t
+vd_hash(size_t coll, size_t col, const char *val)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+
+	h = (h ^ coll) * 1099511628211ULL;
+	h = (h ^ col) * 1099511628211ULL;
+	for (; *val != '\0'; val++)
+		h = (h ^ (unsigned char)*val) * 1099511628211ULL;
+	return h;
+}
+
+/* Forgets the gathered value count changes. */
+static void
+sq_vc_clear(struct sstore *ss)
+{
+	size_t	 i;
+
+	for (i = 0; i < ss->vdcap; i++) {
+		free(ss->vd[i].val);
+		ss->vd[i].val = NULL;
+		ss->vd[i].n = 0;
+	}
+	ss->vdn = 0;
+}
+
+/* The slot of (coll, col, val) in tab (cap a power of two): its entry,
+ * or the free slot where it goes. */
+static struct vdelta *
+vd_slot(struct vdelta *tab, size_t cap, size_t coll, size_t col,
+    const char *val)
+{
+	size_t	 i;
+
+	i = (size_t)vd_hash(coll, col, val) & (cap - 1);
+	while (tab[i].val != NULL && (tab[i].coll != coll ||
+	    tab[i].col != col || strcmp(tab[i].val, val) != 0))
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/* Adds n to the count of value val of column col of collection coll. */
+static void
+sq_vc_add(struct sstore *ss, size_t coll, size_t col, const char *val,
+    int64_t n)
+{
+	struct vdelta	*tab, *d;
+	size_t		 cap, i;
+
+	if (val == NULL)
+		return;
+	if (2 * (ss->vdn + 1) > ss->vdcap) {
+		cap = ss->vdcap == 0 ? 64 : 2 * ss->vdcap;
+		tab = cv_xcalloc(cap, sizeof(*tab));
+		for (i = 0; i < ss->vdcap; i++)
+			if (ss->vd[i].val != NULL)
+				*vd_slot(tab, cap, ss->vd[i].coll,
+				    ss->vd[i].col, ss->vd[i].val) = ss->vd[i];
+		free(ss->vd);
+		ss->vd = tab;
+		ss->vdcap = cap;
+	}
+	d = vd_slot(ss->vd, ss->vdcap, coll, col, val);
+	if (d->val == NULL) {
+		d->val = cv_xstrdup(val);
+		d->coll = coll;
+		d->col = col;
+		d->n = 0;
+		ss->vdn++;
+	}
+	d->n += n;
+}
+
+/*
+ * Writes the gathered value count changes into cavra_value_counts (in the
+ * open write transaction) and forgets them.  CV_EBUSY, CV_EIO.
+ */
+static enum cv_err
+sq_vc_flush(struct cv_store *s)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c;
+	struct vdelta		*d;
+	size_t			 i;
+	enum cv_err		 e = CV_OK;
+
+	for (i = 0; i < ss->vdcap && e == CV_OK; i++) {
+		d = &ss->vd[i];
+		if (d->val == NULL || d->n == 0)
+			continue;
+		c = &s->def->colls[d->coll];
+		if ((e = sq_bind_text(s, ss->vcbump, 1, c->table)) == CV_OK &&
+		    (e = sq_bind_text(s, ss->vcbump, 2, c->fields[d->col])) ==
+		    CV_OK && (e = sq_bind_text(s, ss->vcbump, 3, d->val)) ==
+		    CV_OK) {
+			sqlite3_bind_int64(ss->vcbump, 4, d->n);
+			e = sq_run(s, ss->vcbump, "value count");
+		}
+		sqlite3_clear_bindings(ss->vcbump);
+	}
+	if (e == CV_OK)
+		sq_vc_clear(ss);
+	return e;
+}
+
+/*
+ * The stored count of value val of filter column col of collection coll
+ * into *n (0 when none).  Inside a write transaction the caller has
+ * flushed its changes (sq_bump()).  CV_EBUSY, CV_EIO.
+ */
+static enum cv_err
+sq_vc_get(struct cv_store *s, size_t coll, size_t col, const char *val,
+    int64_t *n)
+{
+	struct sstore		*ss = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	enum cv_err		 e;
+	int			 rc;
+
+	*n = 0;
+	if ((e = sq_bind_text(s, ss->vcget, 1, c->table)) != CV_OK ||
+	    (e = sq_bind_text(s, ss->vcget, 2, c->fields[col])) != CV_OK ||
+	    (e = sq_bind_text(s, ss->vcget, 3, val)) != CV_OK)
+		goto out;
+	rc = sqlite3_step(ss->vcget);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(ss->vcget, 0);
+	else if (rc != SQLITE_DONE)
+		e = sq_fail(s, rc, "value count");
+out:
+	sq_done(ss->vcget);
+	return e;
+}
+
+/*
+ * Cached totals.  The total of a list filtered on several columns takes a
+ * walk over the most selective column's rows (sq_plan()); a process keeps
+ * the last CV_COUNT_CACHE_MAX such totals per database file, each at the
+ * generation of the database it counts: table cavra_generation holds a
+ * number every write transaction that changes a row adds one to, in any
+ * process.  A read whose snapshot is at the entry's generation uses it.
+ * This process's own writes keep the entries current: each put adds to an
+ * entry's pending change whether the row leaves or joins its match, and
+ * the commit moves the entries of the generation it began at to the next
+ * one.  An entry made after a write transaction began is dropped at its
+ * commit (its count may miss some of that transaction's puts); a commit
+ * by another process leaves the entries behind its generation, and they
+ * are counted again.
+ */
+
+/* The shared cache of the database at path, made on first use. */
+static struct cshare *
+cshare_get(const char *path)
+{
+	struct cshare	*cs;
+
+	pthread_mutex_lock(&cshares_mu);
+	for (cs = cshares; cs != NULL; cs = cs->next)
+		if (strcmp(cs->path, path) == 0)
+			break;
+	if (cs == NULL) {
+		cs = cv_xcalloc(1, sizeof(*cs));
+		cs->path = cv_xstrdup(path);
+		pthread_mutex_init(&cs->mu, NULL);
+		cs->next = cshares;
+		cshares = cs;
+	}
+	cs->refs++;
+	pthread_mutex_unlock(&cshares_mu);
+	return cs;
+}
+
+static void
+centry_clear(struct centry *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nf; i++)
+		free(e->vals[i]);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Drops a reference to cs; the last one frees it. */
+static void
+cshare_put(struct cshare *cs)
+{
+	struct cshare	**pp;
+	size_t		 i;
+
+	if (cs == NULL)
+		return;
+	pthread_mutex_lock(&cshares_mu);
+	if (--cs->refs > 0) {
+		pthread_mutex_unlock(&cshares_mu);
+		return;
+	}
+	for (pp = &cshares; *pp != cs; pp = &(*pp)->next)
+		;
+	*pp = cs->next;
+	pthread_mutex_unlock(&cshares_mu);
+	for (i = 0; i < CV_COUNT_CACHE_MAX; i++)
+		centry_clear(&cs->e[i]);
+	pthread_mutex_destroy(&cs->mu);
+	free(cs->path);
+	free(cs);
+}
+
+/* The generation of the database as this connection sees it. */
+static enum cv_err
+sq_gen(struct cv_store *s, int64_t *gen)
+{
+	struct sstore	*ss = s->be;
+	enum cv_err	 e = CV_OK;
+	int		 rc;
+
+	*gen = -1;
+	if ((rc = sqlite3_step(ss->gget)) == SQLITE_ROW)
+		*gen = sqlite3_column_int64(ss->gget, 0);
+	else if (rc != SQLITE_DONE)
+		e = sq_fail(s, rc, "generation");
+	sq_done(ss->gget);
+	return e;
+}
+
+/* Whether the row whose filter column keys are keys matches entry e. */
+static int
+centry_match(const struct centry *e, const char *const *keys)
+{
+	size_t	 i;
+	const char *k;
+
+	for (i = 0; i < e->nf; i++) {
+		k = keys[e->cols[i]];
+		if ((k == NULL) != (e->vals[i] == NULL) ||
+		    (k != NULL && strcmp(k, e->vals[i]) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether entry e counts query q of collection coll. */
+static int
+centry_is(const struct centry *e, size_t coll, const struct cv_query *q)
+{
+	size_t	 i;
+
+	if (!e->used || e->coll != coll || e->mask != q->mask ||
+	    e->nf != q->nf)
+		return 0;
+	for (i = 0; i < q->nf; i++)
+		if ((q->f[i].value == NULL) != (e->vals[i] == NULL) ||
+		    (q->f[i].value != NULL && strcmp(q->f[i].value,
+		    e->vals[i]) != 0))
+			return 0;
+	return 1;
+}
+
+/*
+ * A put in the open write transaction: a row of collection coll now has
+ * the filter keys keys (NULL: deleted) and had oldkeys (NULL: new).
+ */
+static void
+sq_cc_put(struct sstore *ss, size_t coll, const char *const *keys,
+    const char *const *oldkeys)
+{
+	struct centry	*e;
+	size_t		 i;
+
+	ss->dirty = 1;
+	pthread_mutex_lock(&ss->cs->mu);
+	for (i = 0; i < CV_COUNT_CACHE_MAX; i++) {
+		e = &ss->cs->e[i];
+		if (!e->used || e->coll != coll || e->gen != ss->txn_gen)
+			continue;
+		e->pending += (keys != NULL && centry_match(e, keys)) -
+		    (oldkeys != NULL && centry_match(e, oldkeys));
+	}
+	pthread_mutex_unlock(&ss->cs->mu);
+}
+
+/* The write transaction ended: committed (the entries move on) or not. */
+static void
+sq_cc_end(struct sstore *ss, int committed)
+{
+	struct centry	*e;
+	size_t		 i;
+
+	pthread_mutex_lock(&ss->cs->mu);
+	for (i = 0; i < CV_COUNT_CACHE_MAX; i++) {
+		e = &ss->cs->e[i];
+		if (committed && ss->dirty && e->used &&
+		    e->gen == ss->txn_gen) {
+			if (e->born > ss->txn_seq)
+				e->gen = -1;
+			else {
+				e->n += e->pending;
+				e->gen = ss->txn_gen + 1;
+			}
+		}
+		e->pending = 0;
+	}
+	pthread_mutex_unlock(&ss->cs->mu);
+	ss->dirty = 0;
+}
+
+/* The cached total of query q at generation gen into *n, if any. */
+static int
+sq_cc_find(struct sstore *ss, size_t coll, const struct cv_query *q,
+    int64_t gen, int64_t *n)
+{
+	struct centry	*e;
+	size_t		 i;
+	int		 hit = 0;
+
+	pthread_mutex_lock(&ss->cs->mu);
+	for (i = 0; i < CV_COUNT_CACHE_MAX && !hit; i++) {
+		e = &ss->cs->e[i];
+		if (e->gen == gen && centry_is(e, coll, q)) {
+			*n = e->n;
+			e->last = ++ss->cs->seq;
+			hit = 1;
+		}
+	}
+	pthread_mutex_unlock(&ss->cs->mu);
+	return hit;
+}
+
+/* Keeps total n of query q counted at generation gen, in place of the
+ * same query's entry, else of a stale one, else of the least used. */
+static void
+sq_cc_add(struct sstore *ss, size_t coll, const struct cv_query *q,
+    int64_t gen, int64_t n)
+{
+	struct centry	*e, *pick = NULL;
+	size_t		 i;
+
+	if (q->nf > CV_STORE_FIELDS_MAX + 1 || gen < 0)
+		return;
+	pthread_mutex_lock(&ss->cs->mu);
+	for (i = 0; i < CV_COUNT_CACHE_MAX; i++) {
+		e = &ss->cs->e[i];
+		if (centry_is(e, coll, q)) {
+			pick = e;
+			break;
+		}
+		if (pick == NULL || (pick->used && (!e->used ||
+		    e->gen < 0 || e->last < pick->last)))
+			pick = e;
+	}
+	centry_clear(pick);
+	pick->used = 1;
+	pick->coll = coll;
+	pick->mask = q->mask;
+	pick->nf = q->nf;
+	for (i = 0; i < q->nf; i++) {
+		pick->cols[i] = q->f[i].col;
+		pick->vals[i] = q->f[i].value != NULL ?
+		    cv_xstrdup(q->f[i].value) : NULL;
+	}
+	pick->gen = gen;
+	pick->n = n;
+	pick->born = pick->last = ++ss->cs->seq;
+	pthread_mutex_unlock(&ss->cs->mu);
+}
+
+/*
  * Adds the rows inserted in this write transaction to their tables' row
- * counts, for a commit or a count read inside the transaction.  CV_EBUSY,
- * CV_EIO; the transaction should then be rolled back.
+ * counts, and its value count changes to theirs, for a commit or a count
+ * read inside the transaction.  CV_EBUSY, CV_EIO; the transaction should
+ * then be rolled back.
  */
 static enum cv_err
 sq_bump(struct cv_store *s)
@@ -1128,6 +1646,8 @@ sq_bump(struct cv_store *s)
 			ss->added[ci] = 0;
 		sqlite3_clear_bindings(ss->bump);
 	}
+	if (e == CV_OK && ss->vdn > 0)
+		e = sq_vc_flush(s);
 	return e;
 }
 
@@ -1135,8 +1655,19 @@ static enum cv_err
 sq_begin(struct cv_store *s)
 {
 	struct sstore	*ss = s->be;
+	enum cv_err	 e;
 
-	return sq_run(s, ss->begin, "BEGIN IMMEDIATE");
+	if ((e = sq_run(s, ss->begin, "BEGIN IMMEDIATE")) != CV_OK)
+		return e;
+	if ((e = sq_gen(s, &ss->txn_gen)) != CV_OK) {
+		sq_run(s, ss->rollback, "ROLLBACK");
+		return e;
+	}
+	pthread_mutex_lock(&ss->cs->mu);
+	ss->txn_seq = ss->cs->seq;
+	pthread_mutex_unlock(&ss->cs->mu);
+	ss->dirty = 0;
+	return CV_OK;
 }
 
 /* Commits; on failure rolls back what is left.  CV_EBUSY, CV_EIO. */
@@ -1147,12 +1678,16 @@ sq_commit(struct cv_store *s)
 	enum cv_err	 e;
 
 	if ((e = sq_bump(s)) != CV_OK ||
+	    (ss->dirty && (e = sq_run(s, ss->gbump, "generation")) !=
+	    CV_OK) ||
 	    (e = sq_run(s, ss->commit, "COMMIT")) != CV_OK) {
 		if (!sqlite3_get_autocommit(ss->db))
 			sq_run(s, ss->rollback, "ROLLBACK");
 	} else
 		sq_tick(s);
+	sq_cc_end(ss, e == CV_OK);
 	memset(ss->added, 0, s->def->ncolls * sizeof(*ss->added));
+	sq_vc_clear(ss);
 	return e;
 }
 
@@ -1163,7 +1698,9 @@ sq_rollback(struct cv_store *s)
 
 	if (!sqlite3_get_autocommit(ss->db))
 		sq_run(s, ss->rollback, "ROLLBACK");
+	sq_cc_end(ss, 0);
 	memset(ss->added, 0, s->def->ncolls * sizeof(*ss->added));
+	sq_vc_clear(ss);
 }
 
 static enum cv_err
@@ -1198,6 +1735,7 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 	struct scoll		*sc = &ss->colls[coll];
 	sqlite3_stmt		*st = NULL;
 	const char		*keys[CV_STORE_FIELDS_MAX + 1], *o;
+	const char		*okeys[CV_STORE_FIELDS_MAX + 1];
 	uint32_t		 mask = 0;
 	size_t			 j;
 	enum cv_err		 e;
@@ -1225,8 +1763,12 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 			    sq_fail(s, rc, "insert");
 		}
 		sq_done(sc->ins);
-		if (e == CV_OK)
+		if (e == CV_OK) {
 			ss->added[coll]++;
+			for (j = 0; j < sc->nfields; j++)
+				sq_vc_add(ss, coll, j, keys[j], 1);
+			sq_cc_put(ss, coll, keys, NULL);
+		}
 		goto out;
 	}
 	/* An existing row is updated in the columns that changed only:
@@ -1239,10 +1781,18 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 		for (j = 0; j < sc->ncols; j++) {
 			o = (const char *)sqlite3_column_text(sc->old,
 			    (int)j + 1);
-			if ((keys[j] == NULL) != (o == NULL) ||
-			    (keys[j] != NULL && strcmp(keys[j], o) != 0))
-				mask |= UINT32_C(1) << j;
+			okeys[j] = o;
+			if ((keys[j] == NULL) == (o == NULL) &&
+			    (keys[j] == NULL || strcmp(keys[j], o) == 0))
+				continue;
+			mask |= UINT32_C(1) << j;
+			if (j < sc->nfields) {
+				sq_vc_add(ss, coll, j, o, -1);
+				sq_vc_add(ss, coll, j, keys[j], 1);
+			}
 		}
+		if (mask != 0)
+			sq_cc_put(ss, coll, keys, okeys);
 		sq_done(sc->old);
 		if ((e = sq_update(s, coll, mask, &st)) != CV_OK)
 			goto out;
@@ -1258,8 +1808,13 @@ sq_put(struct cv_store *s, size_t coll, const char *id,
 	if ((e = sq_bind_rec(s, coll, st, id, keys, mask, ss->pb->buf,
 	    (size_t)ss->pb->bpos)) == CV_OK &&
 	    (e = sq_run(s, st, rc == SQLITE_ROW ? "update" : "insert")) ==
-	    CV_OK && rc != SQLITE_ROW)
+	    CV_OK && rc != SQLITE_ROW) {
 		ss->added[coll]++;
+		for (j = 0; j < sc->nfields; j++)
+			sq_vc_add(ss, coll, j, keys[j], 1);
+		sq_cc_put(ss, coll, keys, NULL);
+	} else if (e == CV_OK)
+		ss->dirty = 1;
 	sq_done(st);
 out:
 	if (ss->pb != NULL && ss->pb->size > SQ_PB_KEEP) {
@@ -1298,23 +1853,41 @@ out:
 }
 
 /*
- * The list and count statements for the columns in mask, prepared on
- * first use and kept for the connection.
+ * The name of the index that serves equality on field `field` of c, into
+ * buf (room for 256 bytes): the order index for the order field, else
+ * the field's own (see sq_indexes()).
+ */
+static const char *
+sq_index_name(const struct cv_coll *c, const char *field, char (*buf)[256])
+{
+	if (cv_coll_is_order(c, field))
+		snprintf(*buf, sizeof(*buf), "%s_order", c->table);
+	else
+		snprintf(*buf, sizeof(*buf), "%s_by_%s", c->table, field);
+	return *buf;
+}
+
+/*
+ * The list and count statements for the columns in q->mask, using the
+ * index of column pick (INDEXED BY; SIZE_MAX: the planner chooses),
+ * prepared on first use and kept for the connection.
  */
 static enum cv_err
 sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
-    struct squery **out)
+    size_t pick, struct squery **out)
 {
 	struct sstore		*ss = s->be;
 	const struct cv_coll	*c = &s->def->colls[coll];
 	struct scoll		*sc = &ss->colls[coll];
 	struct squery		*p, *nq = NULL;
 	struct sb		 w = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct sb		 ix = { NULL, 0, 0 };
+	char			 idx[256];
 	size_t			 i;
 	enum cv_err		 e;
 
 	for (i = 0; i < sc->nq; i++)
-		if (sc->q[i].mask == q->mask) {
+		if (sc->q[i].mask == q->mask && sc->q[i].pick == pick) {
 			*out = &sc->q[i];
 			return CV_OK;
 		}
@@ -1324,26 +1897,56 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	nq = &sc->q[sc->nq];
 	memset(nq, 0, sizeof(*nq));
 	nq->mask = q->mask;
+	nq->pick = pick;
 
+	sb_add(&ix, " AS a");
 	sb_add(&w, "%s", "");
-	for (i = 0; i < q->nf; i++)
-		sb_add(&w, "%s\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
-		    cv_coll_colname(c, q->f[i].col), i + 1);
+	if (pick == SIZE_MAX)
+		for (i = 0; i < q->nf; i++)
+			sb_add(&w, "%sa.\"%s\" IS ?%zu", i == 0 ? " WHERE " :
+			    " AND ", cv_coll_colname(c, q->f[i].col), i + 1);
+	else {
+		/* The picked column's index gives the candidate rows; each
+		 * other filter is a point lookup in its own index by the
+		 * candidate's (order,) id, so no row is read to test it. */
+		sb_add(&ix, " INDEXED BY \"%s\"", sq_index_name(c,
+		    c->fields[pick], &idx));
+		for (i = 0; i < q->nf; i++) {
+			if (q->f[i].col == pick) {
+				sb_add(&w, "%sa.\"%s\" IS ?%zu", w.len == 0 ?
+				    " WHERE " : " AND ", c->fields[pick],
+				    i + 1);
+				continue;
+			}
+			sb_add(&w, "%sEXISTS (SELECT 1 FROM \"%s\" INDEXED BY "
+			    "\"%s\" WHERE \"%s\" IS ?%zu AND \"%s\" = "
+			    "a.\"%s\"", w.len == 0 ? " WHERE " : " AND ",
+			    c->table, sq_index_name(c, c->fields[q->f[i].col],
+			    &idx), c->fields[q->f[i].col], i + 1, c->id_field,
+			    c->id_field);
+			if (c->order_field != NULL && !c->order_moves)
+				sb_add(&w, " AND \"%s\" = a.\"%s\"",
+				    c->order_field, c->order_field);
+			sb_add(&w, ")");
+		}
+	}
 	/* An unfiltered total is the row count kept in cavra_row_counts
 	 * (see sq_indexes()), not a scan of the whole table. */
 	if (q->nf == 0)
 		sb_add(&b, "SELECT n FROM cavra_row_counts WHERE tbl = '%s'",
 		    c->table);
 	else
-		sb_add(&b, "SELECT count(*) FROM \"%s\"%s", c->table, w.p);
+		sb_add(&b, "SELECT count(*) FROM \"%s\"%s%s", c->table, ix.p,
+		    w.p);
 	if ((e = sq_prepare(s, b.p, &nq->count)) != CV_OK)
 		goto out;
 	b.len = 0;
-	sb_add(&b, "SELECT payload FROM \"%s\"%s ORDER BY ", c->table, w.p);
+	sb_add(&b, "SELECT a.payload FROM \"%s\"%s%s ORDER BY ", c->table,
+	    ix.p, w.p);
 	if (c->order_field != NULL)
-		sb_add(&b, "\"%s\" %s, ", c->order_field,
+		sb_add(&b, "a.\"%s\" %s, ", c->order_field,
 		    c->order_desc ? "DESC" : "ASC");
-	sb_add(&b, "\"%s\" %s LIMIT ?%zu OFFSET ?%zu", c->id_field,
+	sb_add(&b, "a.\"%s\" %s LIMIT ?%zu OFFSET ?%zu", c->id_field,
 	    c->order_desc ? "DESC" : "ASC", q->nf + 1, q->nf + 2);
 	if ((e = sq_prepare(s, b.p, &nq->list)) != CV_OK)
 		goto out;
@@ -1354,9 +1957,84 @@ out:
 		sqlite3_finalize(nq->count);
 		sqlite3_finalize(nq->list);
 	}
+	free(ix.p);
 	free(w.p);
 	free(b.p);
 	return e;
+}
+
+/*
+ * Plans a filtered query q from the value counts into *out (its filters
+ * in fbuf, room for q->nf): a filter that every row of the table
+ * matches (its value's count is the row count) is left out; *pick is the
+ * remaining filter column with the fewest rows (its index serves the
+ * query), or SIZE_MAX when the planner may choose (at most one filter
+ * left, a filter on the id, or no count known); *known is set to 1 with
+ * *total the exact total when the counts answer it (one filter left, or a
+ * filter that matches no row).  Inside a write transaction the gathered
+ * counts are written first.  CV_EBUSY, CV_EIO.
+ */
+static enum cv_err
+sq_plan(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct cv_query *out, struct cv_qfilter *fbuf, size_t *pick, int *known,
+    size_t *total)
+{
+	struct sstore	*ss = s->be;
+	struct scoll	*sc = &ss->colls[coll];
+	int64_t		 n, rows = -1, best = -1;
+	size_t		 i, col;
+	enum cv_err	 e;
+	int		 rc;
+
+	*out = *q;
+	*pick = SIZE_MAX;
+	*known = 0;
+	*total = 0;
+	if (q->nf == 0)
+		return CV_OK;
+	for (i = 0; i < q->nf; i++)
+		if (q->f[i].col >= sc->nfields)
+			return CV_OK;	/* the id: its own index */
+	if (s->in_txn && (e = sq_bump(s)) != CV_OK)
+		return e;
+	if ((e = sq_bind_text(s, ss->rcget, 1, s->def->colls[coll].table)) !=
+	    CV_OK)
+		return e;
+	if ((rc = sqlite3_step(ss->rcget)) == SQLITE_ROW)
+		rows = sqlite3_column_int64(ss->rcget, 0);
+	else if (rc != SQLITE_DONE)
+		e = sq_fail(s, rc, "row count");
+	sq_done(ss->rcget);
+	if (e != CV_OK)
+		return e;
+	out->f = fbuf;
+	out->nf = 0;
+	out->mask = 0;
+	for (i = 0; i < q->nf; i++) {
+		col = q->f[i].col;
+		n = -1;
+		if (q->f[i].value != NULL &&
+		    (e = sq_vc_get(s, coll, col, q->f[i].value, &n)) != CV_OK)
+			return e;
+		if (n >= 0 && n == rows && rows > 0)
+			continue;	/* every row matches */
+		fbuf[out->nf++] = q->f[i];
+		out->mask |= UINT32_C(1) << col;
+		if (n >= 0 && (best < 0 || n < best)) {
+			best = n;
+			*pick = col;
+		}
+	}
+	if (out->nf == 0) {
+		*known = rows >= 0;
+		*total = rows >= 0 ? (size_t)rows : 0;
+	} else if (best == 0 || (best > 0 && out->nf == 1)) {
+		*known = 1;
+		*total = (size_t)best;
+	}
+	if (out->nf <= 1)
+		*pick = SIZE_MAX;
+	return CV_OK;
 }
 
 static enum cv_err
@@ -1383,20 +2061,46 @@ static enum cv_err
 sq_page(struct cv_store *s, size_t coll, const struct cv_query *q,
     struct json_object *items, struct cv_text *text, size_t *total)
 {
+	struct sstore		*ss = s->be;
+	struct cv_qfilter	 fbuf[CV_STORE_FIELDS_MAX + 1];
+	struct cv_query		 pq;
 	struct squery		*sq = NULL;
 	struct json_object	*rec;
 	sqlite3_stmt		*st = NULL;
 	const char		*p;
-	int64_t			 n = 0;
-	int			 rc, first = 1;
+	size_t			 pick, known_total;
+	int64_t			 n = 0, gen = -1;
+	int			 rc, first = 1, known, cached = 0;
 	enum cv_err		 e;
 
-	if ((e = sq_query(s, coll, q, &sq)) != CV_OK)
+	if ((e = sq_plan(s, coll, q, &pq, fbuf, &pick, &known,
+	    &known_total)) != CV_OK)
 		return e;
-	if (total != NULL) {
-		*total = 0;
-		if (q->nf == 0 && (e = sq_bump(s)) != CV_OK)
+	q = &pq;
+	if (known && known_total == 0) {
+		if (total != NULL)
+			*total = 0;
+		return CV_OK;
+	}
+	if ((e = sq_query(s, coll, q, pick, &sq)) != CV_OK)
+		return e;
+	if (total != NULL && known) {
+		*total = known_total;
+		if (q->offset >= known_total)
 			goto out;
+	} else if (total != NULL) {
+		*total = 0;
+		if (q->nf == 0 && s->in_txn && (e = sq_bump(s)) != CV_OK)
+			goto out;
+		cached = pick != SIZE_MAX && !s->in_txn;
+		if (cached && (e = sq_gen(s, &gen)) != CV_OK)
+			goto out;
+		if (cached && sq_cc_find(ss, coll, q, gen, &n)) {
+			*total = (size_t)n;
+			if (q->offset >= (size_t)n)
+				goto out;
+			goto page;
+		}
 		st = sq->count;
 		if ((e = sq_bind_filters(s, st, q)) != CV_OK)
 			goto out;
@@ -1407,9 +2111,12 @@ sq_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 		n = sqlite3_column_int64(st, 0);
 		*total = (size_t)n;
 		sq_done(st);
+		if (cached)
+			sq_cc_add(ss, coll, q, gen, n);
 		if (q->offset >= (size_t)n)
 			goto out;
 	}
+page:
 	if ((items == NULL && text == NULL) || q->limit == 0)
 		goto out;
 	st = sq->list;

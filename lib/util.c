@@ -267,6 +267,12 @@ cv_log(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Logs one line (after any gathered request lines) and ends the process
+ * with status 1 through _exit(2): no atexit handler or stdio flush runs,
+ * since other threads may still use what those would tear down.  In a
+ * worker, the parent then starts a new one.
+ */
 void
 cv_fatal(const char *fmt, ...)
 {
@@ -275,7 +281,8 @@ cv_fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(fmt, ap);
 	va_end(ap);
-	exit(1);
+	cv_log_flush();
+	_exit(1);
 }
 
 void *

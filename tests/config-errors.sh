@@ -27,7 +27,7 @@ expect_config_error() {
 	ok $? "$desc (exit $rc, $lines line(s): $(cat "$tmp/err"))"
 }
 
-echo "1..18"
+echo "1..20"
 printf '{"issuer": "x",' >"$tmp/bad.json"
 printf -- '- a\n- b\n' >"$tmp/list.yaml"
 printf 'issuer: x\naudience: [a, b\n' >"$tmp/bad.yaml"
@@ -55,6 +55,10 @@ expect_config_error "CAVRA_JOURNAL_DELAY_MS past 60000" CAVRA_JOURNAL_DELAY_MS \
 	CAVRA_JOURNAL_DELAY_MS=60001 "$act"
 expect_config_error "negative CAVRA_JOURNAL_DELAY_MS" CAVRA_JOURNAL_DELAY_MS \
 	CAVRA_JOURNAL_DELAY_MS=-1 "$act"
+expect_config_error "CAVRA_SQLITE_CACHE_MIB that is not a number" \
+	CAVRA_SQLITE_CACHE_MIB CAVRA_SQLITE_CACHE_MIB=8M "$bin"
+expect_config_error "CAVRA_SQLITE_CACHE_MIB of 0" CAVRA_SQLITE_CACHE_MIB \
+	CAVRA_SQLITE_CACHE_MIB=0 "$act"
 expect_config_error "-t on a single-threaded responder" "one thread" \
 	"$bin" -t 4
 

@@ -23,6 +23,11 @@
  *   fcgi-client SOCKET silent | partial
  *	Connects and sends nothing, or half a record header; prints the
  *	milliseconds until the responder closes the connection.
+ *   fcgi-client SOCKET req METHOD URI [NAME=VALUE ...]
+ *	One request without a body: REQUEST_METHOD, REQUEST_URI (URI),
+ *	DOCUMENT_URI and QUERY_STRING (its parts), then each NAME=VALUE
+ *	as a parameter (values may hold any byte but NUL); prints the
+ *	response as the responder wrote it (headers, blank line, body).
  *
  * Exits 0 when the exchange went as described, 1 otherwise (with a line
  * on standard error), 2 on bad usage.
@@ -112,17 +117,32 @@ record(unsigned char *buf, size_t *len, int type, int id,
 	*len += 8 + clen;
 }
 
-/* Appends one name-value pair (both shorter than 128 bytes) to p. */
+/* Appends a name-value pair length: one byte below 128, else four. */
+static size_t
+pair_len(unsigned char *p, size_t n)
+{
+	if (n < 128) {
+		p[0] = (unsigned char)n;
+		return 1;
+	}
+	p[0] = (unsigned char)(0x80 | (n >> 24));
+	p[1] = (unsigned char)(n >> 16);
+	p[2] = (unsigned char)(n >> 8);
+	p[3] = (unsigned char)n;
+	return 4;
+}
+
+/* Appends one name-value pair to p (room for both and 8 bytes). */
 static size_t
 pair(unsigned char *p, const char *name, const char *value)
 {
-	size_t	 nl = strlen(name), vl = strlen(value);
+	size_t	 nl = strlen(name), vl = strlen(value), h;
 
-	p[0] = (unsigned char)nl;
-	p[1] = (unsigned char)vl;
-	memcpy(p + 2, name, nl);
-	memcpy(p + 2 + nl, value, vl);
-	return 2 + nl + vl;
+	h = pair_len(p, nl);
+	h += pair_len(p + h, vl);
+	memcpy(p + h, name, nl);
+	memcpy(p + h + nl, value, vl);
+	return h + nl + vl;
 }
 
 /* A whole GET request for path with request id 1 into buf; with body,
@@ -259,6 +279,73 @@ read_response(int fd, int body_too)
 	return 0;
 }
 
+/*
+ * "req": one request of method and uri with the extra parameters
+ * params[0..nparams) ("NAME=VALUE"), whose response is copied to
+ * standard output.  0 on success, -1 on error.
+ */
+static int
+raw_request(int fd, const char *method, const char *uri, char **params,
+    int nparams)
+{
+	static unsigned char	 buf[65536], p[60000];
+	unsigned char		 begin[8] = { 0, FCGI_RESPONDER, 0, 0, 0, 0, 0,
+				    0 };
+	unsigned char		 h[8], c[65536 + 256];
+	char			 path[4096], *eq;
+	const char		*q;
+	size_t			 len = 0, pl = 0, n, clen;
+	int			 i, r;
+
+	q = strchr(uri, '?');
+	n = q != NULL ? (size_t)(q - uri) : strlen(uri);
+	if (n >= sizeof(path))
+		return -1;
+	memcpy(path, uri, n);
+	path[n] = '\0';
+	record(buf, &len, FCGI_BEGIN_REQUEST, 1, begin, sizeof(begin));
+	pl += pair(p + pl, "REQUEST_METHOD", method);
+	pl += pair(p + pl, "REQUEST_URI", uri);
+	pl += pair(p + pl, "DOCUMENT_URI", path);
+	pl += pair(p + pl, "QUERY_STRING", q != NULL ? q + 1 : "");
+	pl += pair(p + pl, "SERVER_PROTOCOL", "HTTP/1.1");
+	for (i = 0; i < nparams; i++) {
+		if ((eq = strchr(params[i], '=')) == NULL ||
+		    pl + strlen(params[i]) + 8 > sizeof(p)) {
+			fprintf(stderr, "fcgi-client: bad parameter %s\n",
+			    params[i]);
+			return -1;
+		}
+		*eq = '\0';
+		pl += pair(p + pl, params[i], eq + 1);
+		*eq = '=';
+	}
+	if (pl > 65535) {
+		fprintf(stderr, "fcgi-client: parameters too long\n");
+		return -1;
+	}
+	record(buf, &len, FCGI_PARAMS, 1, p, pl);
+	record(buf, &len, FCGI_PARAMS, 1, NULL, 0);
+	record(buf, &len, FCGI_STDIN, 1, NULL, 0);
+	if (write_all(fd, buf, len) != 0)
+		return -1;
+	for (;;) {
+		if ((r = read_full(fd, h, 8)) <= 0) {
+			if (r == 0)
+				fprintf(stderr, "fcgi-client: closed before "
+				    "FCGI_END_REQUEST\n");
+			return -1;
+		}
+		clen = (size_t)h[4] << 8 | h[5];
+		if (clen + h[6] > 0 && read_full(fd, c, clen + h[6]) <= 0)
+			return -1;
+		if (h[1] == FCGI_STDOUT)
+			fwrite(c, 1, clen, stdout);
+		else if (h[1] == FCGI_END_REQUEST)
+			return 0;
+	}
+}
+
 /* After the last response: prints "closed" if the stream ends cleanly. */
 static int
 expect_close(int fd)
@@ -305,17 +392,21 @@ main(int argc, char *argv[])
 	if (argc < 3 || ((strcmp(argv[2], "get") == 0 ||
 	    strcmp(argv[2], "extra") == 0 || strcmp(argv[2], "short") == 0 ||
 	    strcmp(argv[2], "big") == 0) &&
-	    argc < 4)) {
+	    argc < 4) || (strcmp(argv[2], "req") == 0 && argc < 5)) {
 		fprintf(stderr, "usage: fcgi-client SOCKET get PATH [N] | "
 		    "extra PATH | short PATH | big PATH | silent | "
-		    "partial\n");
+		    "partial | req METHOD URI [NAME=VALUE ...]\n");
 		return 2;
 	}
-	if (argc > 4 && (n = strtol(argv[4], NULL, 10)) < 1)
+	if (strcmp(argv[2], "get") == 0 && argc > 4 &&
+	    (n = strtol(argv[4], NULL, 10)) < 1)
 		n = 1;
 	if ((fd = connect_to(argv[1])) < 0)
 		return 1;
-	if (strcmp(argv[2], "get") == 0) {
+	if (strcmp(argv[2], "req") == 0) {
+		rc = raw_request(fd, argv[3], argv[4], argv + 5, argc - 5) ==
+		    0 ? 0 : 1;
+	} else if (strcmp(argv[2], "get") == 0) {
 		for (i = 0; i < n; i++) {
 			len = get_request(buf, argv[3], i + 1 < n, NULL, NULL);
 			if (write_all(fd, buf, len) != 0 ||

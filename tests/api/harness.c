@@ -88,6 +88,7 @@ api_req_len(const char *method, const char *path, const char *body,
 {
 	struct curl_slist	*hl = NULL;
 	struct sink		 b = { NULL, 0 }, h = { NULL, 0 };
+	const char *const	*h_ct;
 	CURL			*c;
 	CURLcode		 rc;
 	char			 url[8192];
@@ -105,7 +106,14 @@ api_req_len(const char *method, const char *path, const char *body,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)len);
-		hl = curl_slist_append(hl, "Content-Type: application/json");
+		/* JSON unless the test names a type ("Content-Type:" alone
+		 * sends none). */
+		for (h_ct = headers; h_ct != NULL && *h_ct != NULL; h_ct++)
+			if (strncasecmp(*h_ct, "Content-Type:", 13) == 0)
+				break;
+		if (h_ct == NULL || *h_ct == NULL)
+			hl = curl_slist_append(hl,
+			    "Content-Type: application/json");
 	}
 	hl = curl_slist_append(hl, "Expect:");
 	for (; headers != NULL && *headers != NULL; headers++)

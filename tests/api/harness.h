@@ -22,6 +22,8 @@ struct api_resp {
 void		 api_use(const char *mode);
 const char	*api_mode(void);
 /* Sends a request; extra headers are "Name: value" strings, NULL-ended.
+ * A body goes as application/json unless a Content-Type header is among
+ * them ("Content-Type:" with no value sends none).
  * Fails the test when the request cannot be sent. */
 void		 api_req(const char *method, const char *path, const char *body,
 		    const char *const *headers, struct api_resp *);

@@ -387,9 +387,10 @@ API_TEST(activity, list_queries_are_checked_and_paged)
 	const char		*sid = uniq("page");
 	int			 i;
 
+	/* Query values not of their type or enumeration: 422. */
 	for (p = bad; *p != NULL; p++) {
 		api_req("GET", *p, NULL, NULL, &r);
-		api_assert_problem(&r, 400);
+		api_assert_problem(&r, 422);
 		api_free(&r);
 	}
 	for (i = 0; i < 3; i++) {

@@ -691,13 +691,14 @@ API_TEST(registry, server_list_rejects_bad_enum_filters)
 {
 	struct api_resp	 r;
 
+	/* A query value outside its enumeration is 422 (cavra-fcgi(8)). */
 	api_req("GET", "/mcp/servers?trust_tier=shady", NULL, NULL, &r);
-	assert_detail(&r, 400, "trust_tier");
-	assert_detail(&r, 400, "trusted, approved, experimental, blocked, "
+	assert_detail(&r, 422, "trust_tier");
+	assert_detail(&r, 422, "trusted, approved, experimental, blocked, "
 	    "unknown");
 	api_free(&r);
 	api_req("GET", "/mcp/servers?approval_state=maybe", NULL, NULL, &r);
-	assert_detail(&r, 400, "approved, pending, denied, not_required");
+	assert_detail(&r, 422, "approved, pending, denied, not_required");
 	api_free(&r);
 }
 

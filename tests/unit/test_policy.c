@@ -1,6 +1,7 @@
 /*
  * Unit tests of the policy module: the glob matcher, target
- * normalisation, the YAML loader, inheritance, the cache, the catalog,
+ * normalisation, the YAML loader, inheritance, the cache (shared by
+ * threads while packs change under them), the catalog,
  * and a golden table of decisions over all 16 bundled packs.
  *
  * Expectations come from the CAVRA reference's representative outcomes
@@ -14,6 +15,9 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1327,4 +1331,262 @@ Test(load, manual_example, .init = tmp_setup, .fini = tmp_teardown)
 	cr_assert_eq(cv_policy_eval(pk, &a, &ar, &v), CV_OK);
 	cr_expect_str_eq(v.decision, "block");
 	cv_arena_free(&ar);
+}
+
+/* ---- one cache per process, shared by threads ------------------- */
+
+/* Two versions of a pack: v1 blocks reads under notes/, v0 does not. */
+#define NOTES_V0	"metadata:\n  id: swap\nfilesystem:\n" \
+	"  block_read:\n    - \"diary/*\"\n"
+#define NOTES_V1	"metadata:\n  id: swap\nfilesystem:\n" \
+	"  block_read:\n    - \"notes/*\"\n"
+
+/*
+ * Replaces <tmproot>/<id>/policy.yaml the way an operator should (a new
+ * file renamed over the old one, so no reader sees half of it), with
+ * mtime `sec` seconds into 2030.
+ */
+static void
+swap_pack(const char *id, const char *text, long sec)
+{
+	struct timespec	 ts[2];
+	char		 dir[512], tmp[600], path[600];
+	FILE		*f;
+
+	snprintf(dir, sizeof(dir), "%s/%s", tmproot, id);
+	mkdir(dir, 0755);
+	snprintf(tmp, sizeof(tmp), "%s/.policy.yaml.new", dir);
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	f = fopen(tmp, "w");
+	cr_assert_not_null(f, "%s", tmp);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+	ts[0].tv_sec = ts[1].tv_sec = 1893456000L + sec;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	cr_assert_eq(utimensat(AT_FDCWD, tmp, ts, 0), 0);
+	cr_assert_eq(rename(tmp, path), 0, "%s", strerror(errno));
+}
+
+struct holder {
+	pthread_barrier_t	 bar;
+	const char		*id;
+	const struct cv_pack	*first, *second;
+};
+
+/* A second thread: takes pack h->id, then, when told, takes it again; it
+ * exits holding the second one. */
+static void *
+holder_main(void *arg)
+{
+	struct holder	*h = arg;
+	char		 err[256];
+
+	if (cv_policy_get(h->id, &h->first, err, sizeof(err)) != CV_OK)
+		h->first = NULL;
+	pthread_barrier_wait(&h->bar);		/* 1 */
+	pthread_barrier_wait(&h->bar);		/* 2 */
+	if (cv_policy_get(h->id, &h->second, err, sizeof(err)) != CV_OK)
+		h->second = NULL;
+	pthread_barrier_wait(&h->bar);		/* 3 */
+	pthread_barrier_wait(&h->bar);		/* 4 */
+	return NULL;
+}
+
+/*
+ * Threads share one compiled pack; a changed file swaps a new one in
+ * while the old one stays valid for the thread that still holds it, and
+ * the old one is freed when that thread lets it go (its next call, or
+ * its exit).
+ */
+Test(cache, shared_swap_release, .init = tmp_setup, .fini = tmp_teardown)
+{
+	struct holder		 h;
+	const struct cv_pack	*a, *b, *c;
+	pthread_t		 tid;
+	char			 err[256];
+
+	cv_policy_cache_clear();
+	cr_assert_eq(cv_policy_cache_live(), 0);
+	swap_pack("swap", NOTES_V0, 1);
+	memset(&h, 0, sizeof(h));
+	h.id = "swap";
+	cr_assert_eq(pthread_barrier_init(&h.bar, NULL, 2), 0);
+	cr_assert_eq(pthread_create(&tid, NULL, holder_main, &h), 0);
+	pthread_barrier_wait(&h.bar);		/* 1: h.first taken */
+	cr_assert_not_null(h.first);
+	cr_assert_eq(get("swap", &a, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_eq(a, h.first, "threads must share one compiled pack");
+	cr_expect_eq(cv_policy_cache_live(), 1);
+	cr_expect_str_eq(decide(a, R, "notes/diary.txt"), "allow");
+
+	swap_pack("swap", NOTES_V1, 2);
+	cr_assert_eq(get("swap", &b, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_neq(b, h.first);
+	cr_expect_str_eq(decide(b, R, "notes/diary.txt"), "block");
+	/* the other thread still holds the old version: alive, unchanged */
+	cr_expect_eq(cv_policy_cache_live(), 2);
+	cr_expect_str_eq(decide(h.first, R, "notes/diary.txt"), "allow");
+	pthread_barrier_wait(&h.bar);		/* 2: it asks again */
+	pthread_barrier_wait(&h.bar);		/* 3 */
+	cr_expect_eq(h.second, b, "the other thread must find the new one");
+	cr_expect_eq(cv_policy_cache_live(), 1, "old version not freed");
+
+	/* a thread that exits lets its pack go */
+	swap_pack("swap", NOTES_V0, 3);
+	cr_assert_eq(get("swap", &c, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_str_eq(decide(c, R, "notes/diary.txt"), "allow");
+	cr_expect_eq(cv_policy_cache_live(), 2);
+	pthread_barrier_wait(&h.bar);		/* 4: it exits */
+	pthread_join(tid, NULL);
+	cr_expect_eq(cv_policy_cache_live(), 1);
+	pthread_barrier_destroy(&h.bar);
+	cv_policy_cache_clear();
+	cr_expect_eq(cv_policy_cache_live(), 0);
+}
+
+#define EVAL_THREADS	6
+#define REWRITES	60
+
+struct evaluator {
+	pthread_t	 tid;
+	atomic_int	*stop;
+	long		 runs, allow, block, bad;
+	char		 last[32];	/* decision after the last rewrite */
+};
+
+/* Gets the pack and evaluates one read with it; the decision or
+ * "error" (static strings). */
+static const char *
+get_decide(struct cv_arena *ar)
+{
+	const struct cv_pack	*pk;
+	struct cv_action	 a = { .action_type = R,
+	    .target = "notes/diary.txt" };
+	struct cv_verdict	 v;
+	char			 err[256];
+
+	cv_arena_reset(ar);
+	if (cv_policy_get("swap", &pk, err, sizeof(err)) != CV_OK ||
+	    cv_policy_eval(pk, &a, ar, &v) != CV_OK)
+		return "error";
+	return v.decision;
+}
+
+static void *
+evaluator_main(void *arg)
+{
+	struct evaluator	*e = arg;
+	struct cv_arena		 ar;
+	const char		*d;
+
+	cv_arena_init(&ar);
+	while (!atomic_load(e->stop)) {
+		d = get_decide(&ar);
+		e->runs++;
+		if (strcmp(d, "allow") == 0)
+			e->allow++;
+		else if (strcmp(d, "block") == 0)
+			e->block++;
+		else
+			e->bad++;
+	}
+	snprintf(e->last, sizeof(e->last), "%s", get_decide(&ar));
+	cv_arena_free(&ar);
+	return NULL;
+}
+
+/*
+ * Several threads evaluate while the pack file is rewritten REWRITES
+ * times: every answer is one of the two versions', each thread sees the
+ * last version once the rewrites are over, and afterwards only the
+ * cache's copy is alive (no version leaked, none freed twice: run under
+ * ASan, and once by hand under TSan).
+ */
+Test(cache, threads_while_rewritten, .init = tmp_setup,
+    .fini = tmp_teardown, .timeout = 60.0)
+{
+	struct evaluator	 ev[EVAL_THREADS];
+	atomic_int		 stop = 0;
+	struct timespec		 nap = { 0, 2 * 1000 * 1000 };
+	long			 allow = 0, block = 0, runs = 0;
+	size_t			 i;
+	int			 k;
+
+	cv_policy_cache_clear();
+	swap_pack("swap", NOTES_V0, 0);
+	memset(ev, 0, sizeof(ev));
+	for (i = 0; i < EVAL_THREADS; i++) {
+		ev[i].stop = &stop;
+		cr_assert_eq(pthread_create(&ev[i].tid, NULL, evaluator_main,
+		    &ev[i]), 0);
+	}
+	for (k = 1; k <= REWRITES; k++) {
+		swap_pack("swap", k % 2 ? NOTES_V1 : NOTES_V0, k);
+		nanosleep(&nap, NULL);
+	}
+	/* the loop ended on v0; v1 is the version that stays */
+	swap_pack("swap", NOTES_V1, REWRITES + 1);
+	atomic_store(&stop, 1);
+	for (i = 0; i < EVAL_THREADS; i++) {
+		pthread_join(ev[i].tid, NULL);
+		cr_expect_eq(ev[i].bad, 0, "thread %zu: %ld bad answers", i,
+		    ev[i].bad);
+		cr_expect_str_eq(ev[i].last, "block", "thread %zu", i);
+		runs += ev[i].runs;
+		allow += ev[i].allow;
+		block += ev[i].block;
+	}
+	cr_expect_gt(allow, 0, "no answer from v0 in %ld runs", runs);
+	cr_expect_gt(block, 0, "no answer from v1 in %ld runs", runs);
+	/* the threads are gone: only the cache's copy is alive */
+	cr_expect_eq(cv_policy_cache_live(), 1);
+	cv_policy_cache_clear();
+	cr_expect_eq(cv_policy_cache_live(), 0);
+}
+
+/*
+ * A full cache evicts the pack found longest ago, not the one another
+ * thread has just found (which it holds: evicting it would leave one
+ * more pack alive); the evicted pack is freed at once when no thread
+ * holds it.
+ */
+Test(cache, lru_eviction, .init = tmp_setup, .fini = tmp_teardown)
+{
+	struct holder		 h;
+	const struct cv_pack	*pk;
+	pthread_t		 tid;
+	char			 id[32], text[96], err[256];
+	int			 i;
+
+	cv_policy_cache_clear();
+	for (i = 0; i <= CV_POLICY_CACHE_MAX; i++) {
+		snprintf(id, sizeof(id), "lru-%d", i);
+		snprintf(text, sizeof(text), "metadata:\n  id: %s\n", id);
+		put_pack(id, text);
+	}
+	for (i = 0; i < CV_POLICY_CACHE_MAX; i++) {
+		snprintf(id, sizeof(id), "lru-%d", i);
+		cr_assert_eq(get(id, &pk, err, sizeof(err)), CV_OK, "%s", err);
+	}
+	cr_expect_eq(cv_policy_cache_live(), CV_POLICY_CACHE_MAX);
+	/* another thread finds lru-0 again: lru-1 is now the oldest */
+	memset(&h, 0, sizeof(h));
+	h.id = "lru-0";
+	cr_assert_eq(pthread_barrier_init(&h.bar, NULL, 2), 0);
+	cr_assert_eq(pthread_create(&tid, NULL, holder_main, &h), 0);
+	pthread_barrier_wait(&h.bar);		/* 1 */
+	cr_assert_not_null(h.first);
+	snprintf(id, sizeof(id), "lru-%d", CV_POLICY_CACHE_MAX);
+	cr_assert_eq(get(id, &pk, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_eq(cv_policy_cache_live(), CV_POLICY_CACHE_MAX,
+	    "the least recently found pack must go, and be freed");
+	pthread_barrier_wait(&h.bar);		/* 2 */
+	pthread_barrier_wait(&h.bar);		/* 3 */
+	cr_expect_eq(h.second, h.first, "lru-0 must have stayed cached");
+	pthread_barrier_wait(&h.bar);		/* 4 */
+	pthread_join(tid, NULL);
+	pthread_barrier_destroy(&h.bar);
+	cr_expect_eq(cv_policy_cache_live(), CV_POLICY_CACHE_MAX);
+	cv_policy_cache_clear();
+	cr_expect_eq(cv_policy_cache_live(), 0);
 }

@@ -1776,3 +1776,250 @@ Test(store, sqlite_row_count)
 	cr_assert_eq(raw_int(ROWS), 8);
 	cr_assert_eq(raw_int(COUNTED), 8);
 }
+
+/* The count of value v of column c of activity_decisions, as stored. */
+static long
+vcount(const char *c, const char *v)
+{
+	char	 sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(n), 0) FROM "
+	    "cavra_value_counts WHERE tbl = 'activity_decisions' AND col = "
+	    "'%s' AND val = '%s'", c, v);
+	return raw_int(sql);
+}
+
+/* Every filtered total of the store equals a count over the rows. */
+static void
+totals_match_rows(void)
+{
+	static const char *const sids[] = { "s1", "s2", "s3", NULL };
+	static const char *const decs[] = { "allow", "block", NULL };
+	struct cv_filter	 f[2];
+	const char *const	*s, *const *d;
+	char			 sql[512];
+
+	for (s = sids; *s != NULL; s++) {
+		f[0].field = "session_id";
+		f[0].value = *s;
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
+		    "activity_decisions WHERE session_id = '%s'", *s);
+		cr_assert_eq((long)count(CV_COLL_DECISIONS, f, 1),
+		    raw_int(sql), "%s", *s);
+		for (d = decs; *d != NULL; d++) {
+			f[1].field = "decision";
+			f[1].value = *d;
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
+			    "activity_decisions WHERE session_id = '%s' AND "
+			    "decision = '%s'", *s, *d);
+			cr_assert_eq((long)count(CV_COLL_DECISIONS, f, 2),
+			    raw_int(sql), "%s %s", *s, *d);
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
+			    "activity_decisions WHERE decision = '%s'", *d);
+			cr_assert_eq(vcount("decision", *d), raw_int(sql),
+			    "%s", *d);
+		}
+	}
+}
+
+/*
+ * SQLite keeps a count per value of every filter column, in the
+ * transaction that changes the rows: inserts add, an upsert that changes
+ * a value moves it, a rollback forgets; a store without the counts gets
+ * them from its rows when opened.  Totals of one and two filters follow
+ * them.
+ */
+Test(store, sqlite_value_counts)
+{
+	struct cv_filter	 f[2] = { { "session_id", "s1" },
+	    { "decision", "block" } };
+	size_t			 total;
+
+	open_store(1, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','session_id':'s1',"
+	    "'decision':'block','timestamp':'1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d2','session_id':'s1',"
+	    "'decision':'allow','timestamp':'2'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d3','session_id':'s2',"
+	    "'decision':'block','timestamp':'3'}");
+	cr_assert_eq(insert_rc("{'decision_id':'d4','session_id':'s1',"
+	    "'decision':'block','timestamp':'4'}"), CV_OK);
+	cr_assert_eq(vcount("session_id", "s1"), 3);
+	cr_assert_eq(vcount("decision", "block"), 3);
+	totals_match_rows();
+	cr_assert_str_eq(ids(CV_COLL_DECISIONS, f, 2, 10, 0, &total),
+	    "d4,d1");
+	cr_assert_eq(total, 2);
+
+	/* An upsert moves its values; the same values change nothing. */
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','session_id':'s2',"
+	    "'decision':'allow','timestamp':'1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d2','session_id':'s1',"
+	    "'decision':'allow','timestamp':'2'}");
+	cr_assert_eq(vcount("session_id", "s1"), 2);
+	cr_assert_eq(vcount("session_id", "s2"), 2);
+	cr_assert_eq(vcount("decision", "block"), 2);
+	totals_match_rows();
+
+	/* Counted inside a transaction; forgotten by its rollback. */
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d5','session_id':'s3',"
+	    "'decision':'block'}");
+	f[0].value = "s3";
+	cr_assert_eq(count(CV_COLL_DECISIONS, f, 1), 1);
+	cr_assert_eq(count(CV_COLL_DECISIONS, f, 2), 1);
+	cv_store_rollback(st);
+	cr_assert_eq(count(CV_COLL_DECISIONS, f, 1), 0);
+	cr_assert_eq(vcount("session_id", "s3"), 0);
+	totals_match_rows();
+
+	/* A value with no rows: an empty page at once. */
+	f[0].value = "nobody";
+	cr_assert_str_eq(ids(CV_COLL_DECISIONS, f, 2, 10, 0, &total), "");
+	cr_assert_eq(total, 0);
+
+	/* A store of an earlier version (no counts) is counted at open. */
+	cv_store_close(st);
+	st = NULL;
+	raw_sql("DROP TABLE cavra_value_counts; DROP TABLE cavra_counted;");
+	open_store(1, &cv_store_activity);
+	cr_assert_eq(vcount("session_id", "s1"), 2);
+	cr_assert_eq(vcount("decision", "allow"), 2);
+	totals_match_rows();
+	/* One column forgotten: only it is counted again. */
+	cv_store_close(st);
+	st = NULL;
+	raw_sql("DELETE FROM cavra_counted WHERE col = 'decision'; "
+	    "UPDATE cavra_value_counts SET n = 99 WHERE col = 'decision';");
+	open_store(1, &cv_store_activity);
+	cr_assert_eq(vcount("decision", "allow"), 2);
+	cr_assert_eq(vcount("decision", "block"), 2);
+	totals_match_rows();
+}
+
+/*
+ * A filter that every row matches (its value's count is the row count)
+ * is left out of the query; the answers do not change.
+ */
+Test(store, sqlite_filter_matching_every_row)
+{
+	struct cv_filter	 f[2] = { { "agent_id", "A" },
+	    { "session_id", "s1" } };
+	size_t			 total;
+
+	open_store(1, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','agent_id':'A',"
+	    "'session_id':'s1','timestamp':'1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d2','agent_id':'A',"
+	    "'session_id':'s2','timestamp':'2'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d3','agent_id':'A',"
+	    "'session_id':'s1','timestamp':'3'}");
+	cr_assert_str_eq(ids(CV_COLL_DECISIONS, f, 2, 10, 0, &total),
+	    "d3,d1");
+	cr_assert_eq(total, 2);
+	cr_assert_str_eq(ids(CV_COLL_DECISIONS, f, 1, 10, 1, &total),
+	    "d2,d1");
+	cr_assert_eq(total, 3);
+	/* One row of another agent: the filter counts again. */
+	put(CV_COLL_DECISIONS, "{'decision_id':'d4','agent_id':'B',"
+	    "'session_id':'s1','timestamp':'4'}");
+	cr_assert_str_eq(ids(CV_COLL_DECISIONS, f, 2, 10, 0, &total),
+	    "d3,d1");
+	cr_assert_eq(total, 2);
+	f[0].value = "B";
+	cr_assert_str_eq(ids(CV_COLL_DECISIONS, f, 2, 10, 0, &total), "d4");
+	cr_assert_eq(total, 1);
+}
+
+/* Total of agent_id=a AND session_id=s through store h. */
+static size_t
+total2(struct cv_store *h, const char *a, const char *sid)
+{
+	struct cv_filter	 f[2] = { { "agent_id", a },
+	    { "session_id", sid } };
+	size_t			 n = 0;
+
+	cr_assert_eq(cv_store_count(h, CV_COLL_DECISIONS, f, 2, &n), CV_OK);
+	return n;
+}
+
+/* The same total counted over the rows. */
+static long
+rows2(const char *a, const char *sid)
+{
+	char	 sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM activity_decisions "
+	    "WHERE agent_id = '%s' AND session_id = '%s'", a, sid);
+	return raw_int(sql);
+}
+
+/*
+ * Totals of lists filtered on several columns are kept per process and
+ * stay exact: through this process's writes (inserts, updates that move
+ * a row out of the match, rollbacks, an entry made while a write
+ * transaction was open) and another process's (which leaves the kept
+ * totals behind and makes them counted again).
+ */
+Test(store, sqlite_cached_totals)
+{
+	struct cv_store	*r = NULL;
+	pid_t		 pid;
+	int		 status;
+	char		 rec[256];
+	int		 i;
+
+	open_store(1, &cv_store_activity);
+	for (i = 0; i < 20; i++) {
+		snprintf(rec, sizeof(rec), "{'decision_id':'d%02d','agent_id':"
+		    "'%s','session_id':'s%d','timestamp':'%02d'}", i,
+		    i % 3 ? "A" : "B", i % 2, i);
+		put(CV_COLL_DECISIONS, rec);
+	}
+	cr_assert_eq(cv_store_open_reader(st, &r), CV_OK);
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	/* Kept, and moved on by this process's commits. */
+	put(CV_COLL_DECISIONS, "{'decision_id':'n1','agent_id':'A',"
+	    "'session_id':'s1','timestamp':'30'}");
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	put(CV_COLL_DECISIONS, "{'decision_id':'d01','agent_id':'A',"
+	    "'session_id':'s0','timestamp':'01'}");
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s0"), rows2("A", "s0"));
+	/* A rollback changes nothing. */
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'n2','agent_id':'A',"
+	    "'session_id':'s1','timestamp':'31'}");
+	cv_store_rollback(st);
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	/* An entry made while a write transaction is open. */
+	cr_assert_eq((long)total2(r, "B", "s1"), rows2("B", "s1"));
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'n3','agent_id':'B',"
+	    "'session_id':'s0','timestamp':'32'}");
+	cr_assert_eq((long)total2(r, "B", "s0"), rows2("B", "s0"));
+	put(CV_COLL_DECISIONS, "{'decision_id':'n4','agent_id':'B',"
+	    "'session_id':'s0','timestamp':'33'}");
+	cr_assert_eq(cv_store_commit(st), CV_OK);
+	cr_assert_eq((long)total2(r, "B", "s0"), rows2("B", "s0"));
+	cr_assert_eq((long)total2(r, "B", "s1"), rows2("B", "s1"));
+	/* Another process's write. */
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	if ((pid = fork()) == 0) {
+		struct cv_store		*o = NULL;
+		struct json_object	*j;
+
+		if (cv_store_open_path(&cv_store_activity, 1, path_of(1),
+		    &o) != CV_OK)
+			_exit(1);
+		j = json_tokener_parse("{\"decision_id\":\"p1\",\"agent_id\":"
+		    "\"A\",\"session_id\":\"s1\",\"timestamp\":\"40\"}");
+		_exit(cv_store_put(o, CV_COLL_DECISIONS, j) != CV_OK);
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	cr_assert_eq((long)total2(st, "A", "s1"), rows2("A", "s1"));
+	cv_store_close(r);
+}
