@@ -32,9 +32,34 @@ h_catalog(struct cv_req *req, struct cv_resp *resp)
 	return CV_OK;
 }
 
+/* The 200 answer of GET /policy-pack-catalog, for openapi.json. */
+#define SCHEMA_CATALOG	\
+	"{\"type\":\"object\",\"required\":[\"schema_version\","	\
+	"\"product\",\"total\",\"items\"],"	\
+	"\"properties\":{\"schema_version\":{\"const\":"	\
+	"\"cavra.policy_pack.catalog.v1\"},"	\
+	"\"product\":{\"type\":\"string\"},"	\
+	"\"total\":{\"type\":\"integer\",\"minimum\":0},"	\
+	"\"items\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"object\",\"required\":[\"id\","	\
+	"\"title\",\"description\",\"version\",\"summary\"],"	\
+	"\"properties\":{\"id\":{\"type\":\"string\"},"	\
+	"\"title\":{\"type\":\"string\"},"	\
+	"\"version\":{\"type\":\"string\"},"	\
+	"\"summary\":{\"type\":\"object\","	\
+	"\"required\":[\"policy_id\",\"title\",\"version\","	\
+	"\"inherits\",\"mode\",\"rule_counts\"],"	\
+	"\"properties\":{\"inherits\":{\"type\":[\"array\","	\
+	"\"null\"],\"items\":{\"type\":\"string\"}},"	\
+	"\"mode\":{\"type\":\"string\"},"	\
+	"\"rule_counts\":{\"type\":\"object\","	\
+	"\"additionalProperties\":{\"type\":\"integer\","	\
+	"\"minimum\":0}}}}}}}}}"
+
 static const struct cv_route routes[] = {
 	{ CV_GET, "/policy-pack-catalog", h_catalog, 0,
-	    "Policy pack catalog with rule counts per section", NULL },
+	    "Policy pack catalog with rule counts per section", NULL, NULL,
+	    SCHEMA_CATALOG },
 };
 
 /* Drops the cached packs so a worker exits without live allocations. */
