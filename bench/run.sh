@@ -38,6 +38,7 @@
 #   NGINX_WORKERS  nginx worker processes [1]
 #   ONLY      comma-separated class names to run [all]
 #   CLASSES   file of classes, replacing the table below
+#   SETTLE    seconds between the last class and the memory table [3]
 #   RESULTS   where to write the results [srcdir/bench/RESULTS.md; "-" for
 #             nowhere]
 #   KEEP      1: keep the temporary directory (logs, stores) [0]
@@ -57,9 +58,9 @@
 # (decisions_session) and on decision=block (decisions_block).
 #
 # Memory: the RSS column of the table is the responder's resident memory
-# after its class; the table below it gives each responder's RSS once
-# started (after the seed), after the run, and the anonymous part of the
-# latter.  To see whether cavra-activity stays flat as the store grows,
+# right after its class; the table below it gives each responder's RSS
+# once started (after the seed), SETTLE seconds after the run (default 3),
+# the anonymous part of the latter, and the peak (VmHWM).  To see whether cavra-activity stays flat as the store grows,
 # run the same command with SEED=100000 and SEED=1000000 (STORE=sqlite)
 # and compare the two memory tables.
 
@@ -551,13 +552,16 @@ while read -r cname method path body <&3; do
 done 3<<<"$table"
 [ "$ran" -gt 0 ] || die "no class was run"
 
-# Memory of every responder after the runs.
+# Memory of every responder after the runs, once settled (what was
+# acknowledged is stored, free memory given back), and its peak (VmHWM,
+# the high-water mark of each process since it started).
+sleep "${SETTLE:-3}"
 memrows=()
 for i in "${!names[@]}"; do
 	n=${names[$i]}
 	label=cavra-$n
 	[ "$n" != noop ] || label="cavra-noop (bench)"
-	memrows+=("| $label | $(nproc_of "${pids[$i]}") | ${startrss[$i]} | $(rss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" RssAnon) |")
+	memrows+=("| $label | $(nproc_of "${pids[$i]}") | ${startrss[$i]} | $(rss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" RssAnon) | $(rss_mib "${pids[$i]}" VmHWM) |")
 done
 
 # ---------------------------------------------------------------------
@@ -598,10 +602,10 @@ report()
 		echo "A ratio in parentheses comes from a run with errors: it does not measure the endpoint."
 		echo
 	fi
-	echo "Resident memory (VmRSS, and RssAnon: its anonymous part, summed over the parent and its workers) once started with ${SEED:-0} stored decisions, and after the run:"
+	echo "Resident memory (VmRSS, and RssAnon: its anonymous part, summed over the parent and its workers) once started with ${SEED:-0} stored decisions, ${SETTLE:-3} s after the runs, and the peak of each process (VmHWM, summed):"
 	echo
-	echo "| responder | processes | RSS MiB at start | RSS MiB after | anon MiB after |"
-	echo "|---|---:|---:|---:|---:|"
+	echo "| responder | processes | RSS MiB at start | RSS MiB after | anon MiB after | peak MiB |"
+	echo "|---|---:|---:|---:|---:|---:|"
 	printf '%s\n' "${memrows[@]}"
 	echo
 }

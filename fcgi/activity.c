@@ -726,7 +726,8 @@ init(void)
 
 static const struct cv_route routes[] = {
 	{ CV_POST, "/decisions", h_decide, CV_BODY_JSON,
-	    "Evaluate an agent action and persist the decision", &decision_rs },
+	    "Evaluate an agent action and persist the decision", &decision_rs,
+	    NULL, "{\"$ref\":\"#/components/schemas/Decision\"}" },
 	{ CV_GET, "/decisions", cv_rs_list, 0,
 	    "List decisions (filters, limit, offset)", &decision_rs },
 	{ CV_GET, "/decisions/{decision_id}", cv_rs_get, 0,

@@ -1238,25 +1238,165 @@ static const struct cv_qparam risk_params[] = {
 	{ NULL }
 };
 
+/* The 200 answers of the routes, for openapi.json. */
+#define SCHEMA_HEALTH	\
+	"{\"type\":\"object\",\"required\":[\"status\","	\
+	"\"product\"],"	\
+	"\"properties\":{\"status\":{\"type\":\"string\","	\
+	"\"enum\":[\"ok\"]},\"product\":{\"type\":\"string\"}}}"
+
+#define SCHEMA_VERSION	\
+	"{\"type\":\"object\",\"required\":[\"version\",\"name\"],"	\
+	"\"properties\":{\"version\":{\"type\":\"string\"},"	\
+	"\"name\":{\"type\":\"string\"}}}"
+
+#define SCHEMA_CONFIG	\
+	"{\"type\":\"object\",\"required\":[\"product\","	\
+	"\"api_base_url\",\"cors_origins\",\"endpoints\","	\
+	"\"endpoint_catalog\"],"	\
+	"\"properties\":{\"product\":{\"type\":\"string\"},"	\
+	"\"api_base_url\":{\"type\":\"string\"},"	\
+	"\"cors_origins\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}},"	\
+	"\"endpoints\":{\"type\":\"object\","	\
+	"\"additionalProperties\":{\"type\":\"string\"}},"	\
+	"\"endpoint_catalog\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"object\",\"required\":[\"name\","	\
+	"\"path\",\"available\",\"responder\",\"methods\"],"	\
+	"\"properties\":{\"name\":{\"type\":\"string\"},"	\
+	"\"path\":{\"type\":\"string\"},"	\
+	"\"available\":{\"type\":\"boolean\"},"	\
+	"\"responder\":{\"type\":[\"string\",\"null\"]},"	\
+	"\"methods\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}}}}}}}"
+
+#define SCHEMA_BOUNDARY	\
+	"{\"type\":\"object\",\"required\":[\"schema_version\","	\
+	"\"product\",\"mode\",\"oidc\",\"rbac\",\"cors\","	\
+	"\"console_permissions\",\"console_permission_catalog\","	\
+	"\"operator_notes\"],"	\
+	"\"properties\":{\"schema_version\":{\"const\":"	\
+	"\"cavra.console.security_boundary.v1\"},"	\
+	"\"product\":{\"type\":\"string\"},"	\
+	"\"mode\":{\"type\":\"string\"},"	\
+	"\"oidc\":{\"type\":\"object\","	\
+	"\"required\":[\"configured\",\"status\","	\
+	"\"verification_available\"],"	\
+	"\"properties\":{\"configured\":{\"type\":\"boolean\"},"	\
+	"\"status\":{\"type\":\"string\"},"	\
+	"\"verification_available\":{\"type\":\"boolean\"}}},"	\
+	"\"rbac\":{\"type\":\"object\","	\
+	"\"required\":[\"configured\",\"status\","	\
+	"\"enforcement_available\"],"	\
+	"\"properties\":{\"configured\":{\"type\":\"boolean\"},"	\
+	"\"status\":{\"type\":\"string\"},"	\
+	"\"enforcement_available\":{\"type\":\"boolean\"}}},"	\
+	"\"cors\":{\"type\":\"object\","	\
+	"\"required\":[\"configured\",\"origins\"],"	\
+	"\"properties\":{\"configured\":{\"type\":\"boolean\"},"	\
+	"\"origins\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}}}},"	\
+	"\"console_permissions\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}},"	\
+	"\"console_permission_catalog\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"object\",\"required\":[\"name\","	\
+	"\"path\",\"available\"],"	\
+	"\"properties\":{\"name\":{\"type\":\"string\"},"	\
+	"\"path\":{\"type\":\"string\"},"	\
+	"\"available\":{\"type\":\"boolean\"}}}},"	\
+	"\"operator_notes\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}}}}"
+
+#define SCHEMA_STORES	\
+	"{\"type\":\"object\",\"required\":[\"schema_version\","	\
+	"\"product\",\"total\",\"items\"],"	\
+	"\"properties\":{\"schema_version\":{\"const\":"	\
+	"\"cavra.persistent_api.stores.v1\"},"	\
+	"\"product\":{\"type\":\"string\"},"	\
+	"\"total\":{\"type\":\"integer\",\"minimum\":0},"	\
+	"\"items\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"object\",\"required\":[\"name\","	\
+	"\"kind\",\"path\",\"configured_by\",\"exists\","	\
+	"\"size_bytes\"],"	\
+	"\"properties\":{\"name\":{\"type\":\"string\"},"	\
+	"\"kind\":{\"type\":\"string\"},"	\
+	"\"path\":{\"type\":\"string\"},"	\
+	"\"configured_by\":{\"type\":\"string\"},"	\
+	"\"exists\":{\"type\":\"boolean\"},"	\
+	"\"size_bytes\":{\"type\":\"integer\",\"minimum\":0}}}}}}"
+
+#define SCHEMA_RETENTION	\
+	"{\"type\":\"object\",\"required\":[\"schema_version\","	\
+	"\"product\",\"created_at\",\"classification\","	\
+	"\"retention_days\",\"retain_until\",\"legal_hold\","	\
+	"\"delete_protection\",\"stores\"],"	\
+	"\"properties\":{\"schema_version\":{\"const\":"	\
+	"\"cavra.persistent_api.retention.v1\"},"	\
+	"\"product\":{\"type\":\"string\"},"	\
+	"\"created_at\":{\"type\":\"string\"},"	\
+	"\"classification\":{\"type\":\"string\"},"	\
+	"\"retention_days\":{\"type\":\"integer\",\"minimum\":1},"	\
+	"\"retain_until\":{\"type\":\"string\"},"	\
+	"\"legal_hold\":{\"type\":\"boolean\"},"	\
+	"\"delete_protection\":{\"type\":\"boolean\"},"	\
+	"\"stores\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"object\",\"required\":[\"name\","	\
+	"\"kind\",\"path\",\"minimum_retention_days\","	\
+	"\"backup_required\",\"restore_test_required\"],"	\
+	"\"properties\":{\"minimum_retention_days\":{\"type\":"	\
+	"\"integer\",\"minimum\":1},"	\
+	"\"backup_required\":{\"type\":\"boolean\"},"	\
+	"\"restore_test_required\":{\"type\":\"boolean\"}}}}}}"
+
+#define SCHEMA_RISK_EVENTS	\
+	"{\"type\":\"array\",\"items\":{\"type\":\"object\","	\
+	"\"required\":[\"schema_version\",\"decision_id\","	\
+	"\"timestamp\",\"decision\",\"severity\",\"action_type\","	\
+	"\"target\"],\"properties\":{\"schema_version\":{\"const\":"	\
+	"\"cavra.risk_event.v1\"},"	\
+	"\"decision_id\":{\"type\":\"string\"},"	\
+	"\"timestamp\":{\"type\":\"string\"},"	\
+	"\"decision\":{\"type\":\"string\",\"enum\":[\"block\","	\
+	"\"require_approval\",\"warn\",\"audit_only\","	\
+	"\"allow_with_attestation\"]},"	\
+	"\"severity\":{\"type\":\"string\"},"	\
+	"\"evidence_refs\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}}}}}"
+
+#define SCHEMA_COMPLIANCE	\
+	"{\"type\":\"array\",\"items\":{\"type\":\"object\","	\
+	"\"required\":[\"policy_pack\",\"title\",\"version\","	\
+	"\"maps_to\"],"	\
+	"\"properties\":{\"policy_pack\":{\"type\":\"string\"},"	\
+	"\"title\":{\"type\":\"string\"},"	\
+	"\"version\":{\"type\":\"string\"},"	\
+	"\"maps_to\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}}}}}"
+
 static const struct cv_route routes[] = {
-	{ CV_GET, "/health", h_health, 0, "Liveness check", NULL },
-	{ CV_GET, "/version", h_version, 0, "Server version", NULL },
+	{ CV_GET, "/health", h_health, 0, "Liveness check", NULL, NULL,
+	    SCHEMA_HEALTH },
+	{ CV_GET, "/version", h_version, 0, "Server version", NULL, NULL,
+	    SCHEMA_VERSION },
 	{ CV_GET, "/console/config", h_config, 0,
 	    "Console configuration: store modes, CORS, endpoint map with "
-	    "availability", NULL },
+	    "availability", NULL, NULL, SCHEMA_CONFIG },
 	{ CV_GET, "/console/security-boundary", h_boundary, 0,
-	    "OIDC, RBAC and CORS deployment boundary status", NULL },
+	    "OIDC, RBAC and CORS deployment boundary status", NULL, NULL,
+	    SCHEMA_BOUNDARY },
 	{ CV_GET, "/operations/stores", h_stores, 0,
-	    "Persistent API stores: kind, path, existence, size", NULL },
+	    "Persistent API stores: kind, path, existence, size", NULL, NULL,
+	    SCHEMA_STORES },
 	{ CV_GET, "/operations/retention-plan", h_retention, 0,
 	    "Retention, backup and restore-test plan for the stores", NULL,
-	    retention_params },
+	    retention_params, SCHEMA_RETENTION },
 	{ CV_GET, "/risk/events", h_risk_events, 0,
 	    "Risk events: stored decisions other than allow, newest first "
-	    "(filters, limit, offset)", NULL, risk_params },
+	    "(filters, limit, offset)", NULL, risk_params,
+	    SCHEMA_RISK_EVENTS },
 	{ CV_GET, "/compliance/mappings", h_compliance, 0,
 	    "Compliance mappings declared by the policy packs "
-	    "(compliance.maps_to)", NULL },
+	    "(compliance.maps_to)", NULL, NULL, SCHEMA_COMPLIANCE },
 };
 
 static const struct cv_store_def *const stores[] = { &cv_store_activity,

@@ -317,7 +317,9 @@ static const struct cv_route routes[] = {
 	    &cv_rs_mcp_servers },
 	{ CV_GET, "/mcp/tool-classifications", h_classifications, 0,
 	    "MCP capability classifications, or one by capability", NULL,
-	    classification_params, NULL },
+	    classification_params, "{\"anyOf\":["
+	    SCHEMA_ITEMS(SCHEMA_CLASSIFICATION) "," SCHEMA_CLASSIFICATION
+	    "]}" },
 	{ CV_GET, "/mcp/trust", h_trust, 0,
 	    "Check a server, tool and capability against the MCP trust "
 	    "registry", NULL, trust_params, SCHEMA_TRUST },

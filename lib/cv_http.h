@@ -222,7 +222,7 @@ size_t		 cv_cors_origins(const char *const **);
 const char	*cv_cors_allow(const char *origin);
 
 /* The responder's main(): options -s SOCKET, -n WORKERS, -t THREADS,
- * --routes. */
+ * --routes (the route table), --openapi (its OpenAPI fragment). */
 int		 cv_serve_main(const struct cv_app *, int, char **);
 /* The number of worker processes cv_serve_main() runs (1 before it). */
 long		 cv_serve_workers(void);

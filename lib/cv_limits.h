@@ -37,14 +37,16 @@
 #define CV_THREADS_MAX		64		/* request threads per worker */
 #define CV_ACTIVITY_THREADS	16		/* cavra-activity request threads */
 #define CV_COMMIT_BATCH_MAX	64		/* decisions per group commit */
-#define CV_JOURNAL_QUEUE_MAX	4096		/* decisions acknowledged and not
-						   yet stored; writers wait past it */
+#define CV_JOURNAL_QUEUE_MAX	1024		/* records acknowledged and not
+						   yet stored (a process's memory
+						   holds them); writers wait past it */
 #define CV_JOURNAL_DELAY_MS	20		/* journal: store what it holds this
 						   long after the first record */
 #define CV_JOURNAL_DELAY_MAX_MS	60000		/* CAVRA_JOURNAL_DELAY_MS at most */
 #define CV_JOURNAL_FILE_MAX	(1024L * 1024 * 1024) /* a journal file */
 #define CV_JOURNAL_MAP_MIN	(4 * 1024 * 1024) /* a journal file's size at least */
-#define CV_WAL_GATHER_MAX	(4 * 1024 * 1024)	/* WAL bytes written at once */
+#define CV_WAL_GATHER_MAX	(512 * 1024)	/* WAL bytes gathered before they are
+						   written (in 124 KiB writes) */
 #define CV_WAL_AUTOCHECKPOINT	4000		/* WAL pages between checkpoints */
 #define CV_WAL_CKPT_STALL	(4 * CV_WAL_AUTOCHECKPOINT)	/* WAL pages at which a
 						   committer checkpoints itself */
@@ -52,6 +54,8 @@
 #define CV_THREAD_WAKE_MS	20		/* stop: re-signal blocked threads */
 #define CV_LOG_BUF_MAX		4096		/* request lines gathered (<= PIPE_BUF) */
 #define CV_LOG_FLUSH_MS		100		/* gathered request lines wait at most */
+#define CV_MALLOC_TRIM_MS	1000		/* a threaded worker gives free
+						   malloc memory back this often */
 #define CV_BACKLOG		128		/* listen(2) backlog of a responder */
 #define CV_FCGI_READ_TIMEOUT_MS	5000		/* a FastCGI connection silent this
 						   long is dropped */

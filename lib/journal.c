@@ -268,14 +268,22 @@ cv_journal_switch(struct cv_journal *j)
 }
 
 /*
- * Zeroes the records of file `which`, and gives back the space of a file
- * that grew past CV_JOURNAL_MAP_MIN.  A file that cannot shrink keeps
+ * Zeroes the records of file `which`, unmaps their pages from the process
+ * (not from the file), and gives back the space of a file that grew past
+ * CV_JOURNAL_MAP_MIN.  A file that cannot shrink keeps
  * its size (CV_OK all the same: it is empty).
  */
 enum cv_err
 cv_journal_clear(struct cv_journal *j, int which)
 {
+	size_t	 pg = (size_t)sysconf(_SC_PAGESIZE);
+
 	memset(j->map[which], 0, j->used[which]);
+	/* The zeros stay in the page cache (and reach the file); the
+	 * process need not keep the pages mapped until the next append
+	 * reaches them. */
+	(void)madvise(j->map[which], (j->used[which] + pg - 1) / pg * pg,
+	    MADV_DONTNEED);
 	j->used[which] = 0;
 	if (j->cap[which] > CV_JOURNAL_MAP_MIN)
 		(void)resize(j, which, CV_JOURNAL_MAP_MIN);

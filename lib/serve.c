@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -313,15 +314,25 @@ static int		flush_stop;
 static void *
 flusher_main(void *arg)
 {
-	struct timespec	 ts;
+	struct timespec	 ts, last, now;
 
 	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC, &last);
 	pthread_mutex_lock(&flush_mu);
 	while (!flush_stop) {
 		cv_deadline(&ts, CLOCK_REALTIME, CV_LOG_FLUSH_MS);
 		(void)pthread_cond_timedwait(&flush_cv, &flush_mu, &ts);
 		pthread_mutex_unlock(&flush_mu);
 		cv_log_flush();
+		/* Give back what the threads' malloc arenas hold free: each
+		 * request thread has an arena of its own, which otherwise
+		 * keeps its high-water mark. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec -
+		    last.tv_nsec) / 1000000 >= CV_MALLOC_TRIM_MS) {
+			malloc_trim(0);
+			last = now;
+		}
 		pthread_mutex_lock(&flush_mu);
 	}
 	pthread_mutex_unlock(&flush_mu);

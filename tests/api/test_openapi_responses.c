@@ -146,7 +146,19 @@ static const struct call calls[] = {
 	{ "GET /operations/stores", "/operations/stores", NULL, NULL, 200 },
 	{ "GET /operations/retention-plan", "/operations/retention-plan",
 	    NULL, NULL, 200 },
+	{ "GET /operations/retention-plan", "/operations/retention-plan?"
+	    "retention_days=30&legal_hold=true&classification=internal", NULL,
+	    NULL, 200 },
+	{ "GET /operations/retention-plan",
+	    "/operations/retention-plan?retention_days=x", NULL, NULL, 422 },
+	{ "GET /operations/retention-plan",
+	    "/operations/retention-plan?retention_days=0", NULL, NULL, 400 },
 	{ "GET /risk/events", "/risk/events", NULL, NULL, 200 },
+	{ "GET /risk/events", "/risk/events?decision=require_approval&"
+	    "session_id=s-$u&limit=5&offset=0", NULL, NULL, 200 },
+	{ "GET /risk/events", "/risk/events?decision=allow", NULL, NULL,
+	    422 },
+	{ "GET /risk/events", "/risk/events?limit=x", NULL, NULL, 422 },
 	{ "GET /compliance/mappings", "/compliance/mappings", NULL, NULL,
 	    200 },
 
