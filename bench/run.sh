@@ -39,6 +39,10 @@
 #   ONLY      comma-separated class names to run [all]
 #   CLASSES   file of classes, replacing the table below
 #   SETTLE    seconds between the last class and the memory table [3]
+#   SEED_CACHE  directory keeping seeded stores: a run with the same SEED
+#             and STORE copies them from there instead of seeding again
+#             (written by the first such run; remove it after a change of
+#             the store's schema)
 #   RESULTS   where to write the results [srcdir/bench/RESULTS.md; "-" for
 #             nowhere]
 #   KEEP      1: keep the temporary directory (logs, stores) [0]
@@ -224,9 +228,21 @@ seed_session=seed-session-000002
 if [ "${SEED:-0}" -gt 0 ]; then
 	[ -x "$builddir/bench/cavra-seed" ] || die "bench/cavra-seed not built"
 	seed_start=$(date +%s)
-	(cd "$tmp/work" && "$builddir/bench/cavra-seed" "$SEED") \
-	    >"$tmp/seed.out" || die "seeding $SEED decisions failed"
-	echo "run.sh: seeded $SEED decisions in $(($(date +%s) - seed_start)) s" >&2
+	cached=${SEED_CACHE:+$SEED_CACHE/seed-$SEED-$STORE}
+	if [ -n "$cached" ] && [ -f "$cached/seed.out" ]; then
+		cp -r "$cached/." "$tmp/work/"
+		mv "$tmp/work/seed.out" "$tmp/seed.out"
+		echo "run.sh: copied $SEED seeded decisions from $cached" >&2
+	else
+		(cd "$tmp/work" && "$builddir/bench/cavra-seed" "$SEED") \
+		    >"$tmp/seed.out" || die "seeding $SEED decisions failed"
+		echo "run.sh: seeded $SEED decisions in $(($(date +%s) - seed_start)) s" >&2
+		if [ -n "$cached" ]; then
+			mkdir -p "$cached"
+			cp -r "$tmp/work/." "$cached/"
+			cp "$tmp/seed.out" "$cached/seed.out"
+		fi
+	fi
 	seed_line=
 	read -r seed_line <"$tmp/seed.out" || true
 	for w in $seed_line; do

@@ -126,15 +126,21 @@ cv_arena_vprintf(struct cv_arena *a, const char *fmt, va_list ap)
 {
 	va_list	 ap2;
 	int	 n;
-	char	*p, probe[1];
+	char	*p, buf[512];
 
+	/* Short texts are printed once; a longer one is measured by this
+	 * first pass (which glibc does slowly past the buffer: print large
+	 * texts with memcpy, not through here). */
 	va_copy(ap2, ap);
-	n = vsnprintf(probe, sizeof(probe), fmt, ap2);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		cv_fatal("arena: bad format \"%s\"", fmt);
 	p = cv_arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(buf))
+		memcpy(p, buf, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 

@@ -37,7 +37,7 @@
 #define CV_THREADS_MAX		64		/* request threads per worker */
 #define CV_ACTIVITY_THREADS	16		/* cavra-activity request threads */
 #define CV_COMMIT_BATCH_MAX	64		/* decisions per group commit */
-#define CV_JOURNAL_QUEUE_MAX	1024		/* records acknowledged and not
+#define CV_JOURNAL_QUEUE_MAX	2048		/* records acknowledged and not
 						   yet stored (a process's memory
 						   holds them); writers wait past it */
 #define CV_JOURNAL_DELAY_MS	20		/* journal: store what it holds this
@@ -47,7 +47,7 @@
 #define CV_JOURNAL_MAP_MIN	(4 * 1024 * 1024) /* a journal file's size at least */
 #define CV_WAL_GATHER_MAX	(512 * 1024)	/* WAL bytes gathered before they are
 						   written (in 124 KiB writes) */
-#define CV_WAL_AUTOCHECKPOINT	4000		/* WAL pages between checkpoints */
+#define CV_WAL_AUTOCHECKPOINT	16000		/* WAL pages between checkpoints */
 #define CV_WAL_CKPT_STALL	(4 * CV_WAL_AUTOCHECKPOINT)	/* WAL pages at which a
 						   committer checkpoints itself */
 #define CV_RAND_POOL		256		/* random bytes a thread keeps for ids */
@@ -59,6 +59,9 @@
 #define CV_BACKLOG		128		/* listen(2) backlog of a responder */
 #define CV_FCGI_READ_TIMEOUT_MS	5000		/* a FastCGI connection silent this
 						   long is dropped */
+#define CV_FCGI_OUT_RECORDS	64		/* an answer up to this many 64 KiB
+						   FastCGI records is written with
+						   one writev(2) */
 #define CV_FCGI_DRAIN_MAX	(256 * 1024)	/* unread request bytes read
 						   before a close, at most */
 #define CV_CORS_ORIGINS_MAX	32		/* entries of CAVRA_CORS_ORIGINS */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -454,6 +455,34 @@ member_query(struct cv_req *req, const struct cv_resource *r)
 	return 0;
 }
 
+/*
+ * The list envelope {items,total[,limit,offset]} around the JSON array
+ * text items, in the arena (copied, not printed: a page is tens of KiB);
+ * limit SIZE_MAX leaves out limit and offset.  *len is its length.
+ */
+static char *
+envelope(struct cv_arena *a, const char *items, size_t total, size_t limit,
+    size_t offset, size_t *len)
+{
+	char	 tail[128];
+	char	*p;
+	size_t	 n;
+	int	 t;
+
+	if (limit == SIZE_MAX)
+		t = snprintf(tail, sizeof(tail), ",\"total\":%zu}", total);
+	else
+		t = snprintf(tail, sizeof(tail), ",\"total\":%zu,\"limit\":%zu,"
+		    "\"offset\":%zu}", total, limit, offset);
+	n = strlen(items);
+	p = cv_arena_alloc(a, sizeof("{\"items\":") - 1 + n + (size_t)t + 1);
+	memcpy(p, "{\"items\":", sizeof("{\"items\":") - 1);
+	memcpy(p + sizeof("{\"items\":") - 1, items, n);
+	memcpy(p + sizeof("{\"items\":") - 1 + n, tail, (size_t)t + 1);
+	*len = sizeof("{\"items\":") - 1 + n + (size_t)t;
+	return p;
+}
+
 enum cv_err
 cv_rs_list(struct cv_req *req, struct cv_resp *resp)
 {
@@ -488,15 +517,10 @@ cv_rs_list(struct cv_req *req, struct cv_resp *resp)
 		free(text);
 		return cv_rs_store_fail(req, r->store, rc);
 	}
-	if (r->flags & CV_RS_PAGED)
-		body = cv_arena_printf(req->arena, "{\"items\":%s,\"total\":%zu,"
-		    "\"limit\":%zu,\"offset\":%zu}", items, total, limit,
-		    offset);
-	else
-		body = cv_arena_printf(req->arena, "{\"items\":%s,\"total\":%zu}",
-		    items, total);
+	body = envelope(req->arena, items, total, (r->flags & CV_RS_PAGED) ?
+	    limit : SIZE_MAX, offset, &len);
 	free(text);
-	cv_resp_bytes(resp, 200, "application/json", body, strlen(body));
+	cv_resp_bytes(resp, 200, "application/json", body, len);
 	return CV_OK;
 }
 

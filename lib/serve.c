@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -37,6 +38,7 @@
 #include "cv_util.h"
 
 #define EXIT_CONFIG	78	/* EX_CONFIG: bad configuration */
+#define FCGI_REC_MAX	65535	/* content bytes of a FastCGI record */
 #define CV_UMASK	027	/* at least: stores come out 0640 */
 
 /* Set by SIGTERM/SIGINT, read by every request thread: a lock-free
@@ -223,6 +225,59 @@ end_conn(const struct worker *w, FCGX_Request *fr)
 	fr->ipcFd = -1;
 }
 
+/*
+ * Sends the answer out (len bytes) as the request's FastCGI standard
+ * output.  On a connection the worker owns (see next_conn()) the records
+ * are written here with one writev(2) instead of libfcgi's 8 KiB buffer,
+ * one write(2) per 8 KiB (a page of a list is tens of KiB); libfcgi's
+ * buffer stays empty, and FCGX_Finish_r() then ends the stream and the
+ * request after them.  Returns 0, or -1 when the peer went away.
+ */
+static int
+put_out(const struct worker *w, FCGX_Request *fr, const char *out,
+    size_t len)
+{
+	struct iovec	 iov[2 * CV_FCGI_OUT_RECORDS];
+	unsigned char	 hdr[CV_FCGI_OUT_RECORDS][8];
+	size_t		 off = 0, n, done;
+	ssize_t		 r;
+	int		 k = 0, i;
+
+	if (!w->own_io || fr->ipcFd < 0 || len == 0 ||
+	    len > (size_t)CV_FCGI_OUT_RECORDS * FCGI_REC_MAX)
+		return FCGX_PutStr(out, (int)len, fr->out) < 0 ? -1 : 0;
+	for (i = 0; off < len; i++) {
+		n = len - off < FCGI_REC_MAX ? len - off : FCGI_REC_MAX;
+		hdr[i][0] = 1;			/* FCGI_VERSION_1 */
+		hdr[i][1] = 6;			/* FCGI_STDOUT */
+		hdr[i][2] = (unsigned char)(fr->requestId >> 8);
+		hdr[i][3] = (unsigned char)fr->requestId;
+		hdr[i][4] = (unsigned char)(n >> 8);
+		hdr[i][5] = (unsigned char)n;
+		hdr[i][6] = 0;			/* no padding */
+		hdr[i][7] = 0;
+		iov[k].iov_base = hdr[i];
+		iov[k++].iov_len = sizeof(hdr[i]);
+		iov[k].iov_base = (void *)(out + off);
+		iov[k++].iov_len = n;
+		off += n;
+	}
+	for (i = 0; i < k; ) {
+		if ((r = writev(fr->ipcFd, iov + i, k - i)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (done = (size_t)r; i < k && done >= iov[i].iov_len; i++)
+			done -= iov[i].iov_len;
+		if (i < k) {
+			iov[i].iov_base = (char *)iov[i].iov_base + done;
+			iov[i].iov_len -= done;
+		}
+	}
+	return 0;
+}
+
 /* A request thread's slot: its id and whether it has returned. */
 struct rthread {
 	pthread_t		 tid;
@@ -274,7 +329,7 @@ serve_requests(const struct worker *w)
 		/* Counted before the answer leaves: a client that has it
 		 * finds it in /metrics. */
 		cv_metrics_end(&req, resp.status, elapsed_us(&t0));
-		if (FCGX_PutStr(out, (int)olen, fr.out) < 0)
+		if (put_out(w, &fr, out, olen) < 0)
 			cv_log("%s: client went away", w->app->name);
 		/* Log before FCGX_Finish_r(): it frees the parameters that
 		 * req.method_name points into. */
