@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -82,6 +84,17 @@ collect(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+static char	 source[64];	/* "host!ADDR" for CURLOPT_INTERFACE */
+
+void
+api_source(const char *addr)
+{
+	if (addr == NULL)
+		source[0] = '\0';
+	else
+		snprintf(source, sizeof(source), "host!%s", addr);
+}
+
 void
 api_req_len(const char *method, const char *path, const char *body,
     size_t len, const char *const *headers, struct api_resp *r)
@@ -124,6 +137,8 @@ api_req_len(const char *method, const char *path, const char *body,
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	if (source[0] != '\0')
+		curl_easy_setopt(c, CURLOPT_INTERFACE, source);
 	rc = curl_easy_perform(c);
 	cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, url,
 	    curl_easy_strerror(rc));
@@ -281,4 +296,15 @@ api_assert_problem(const struct api_resp *r, long status)
 	cr_assert(json_object_is_type(api_get(r->json, "detail"),
 	    json_type_string), "detail must be a string: %s", r->body);
 	cr_assert_eq(api_int(r->json, "status"), status);
+}
+
+void
+api_uid(char *buf, size_t len, const char *prefix)
+{
+	static int	 n;
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(buf, len, "%s-%ld-%ld%09ld-%d", prefix, (long)getpid(),
+	    (long)ts.tv_sec, ts.tv_nsec, n++);
 }

@@ -18,6 +18,8 @@ struct api_resp {
 	struct json_object	*json;		/* parsed body, or NULL */
 };
 
+/* The local address requests come from (NULL: the default). */
+void		 api_source(const char *addr);
 /* Selects the stack: "json" or "sqlite". */
 void		 api_use(const char *mode);
 const char	*api_mode(void);
@@ -42,6 +44,10 @@ const char	*api_run_dir(void);
 struct json_object *api_get(struct json_object *, const char *key);
 const char	*api_str(struct json_object *, const char *key);
 long long	 api_int(struct json_object *, const char *key);
+
+/* "prefix-<pid>-<nanoseconds>-<n>" into buf (len bytes): an id unique
+ * across tests and runs. */
+void		 api_uid(char *buf, size_t len, const char *prefix);
 
 /* Asserts a problem+json error with the given status and a string detail. */
 void		 api_assert_problem(const struct api_resp *, long status);

@@ -15,8 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "harness.h"
 
 #ifndef nitems
@@ -177,91 +175,33 @@ Test(deploy, metrics_from_loopback)
 	api_free(&r);
 }
 
-struct sink {
-	char	*p;
-	size_t	 len;
-};
-
-static size_t
-collect(char *data, size_t size, size_t n, void *arg)
-{
-	struct sink	*s = arg;
-	size_t		 len = size * n;
-
-	s->p = realloc(s->p, s->len + len + 1);
-	cr_assert_not_null(s->p);
-	memcpy(s->p + s->len, data, len);
-	s->len += len;
-	s->p[s->len] = '\0';
-	return len;
-}
-
-/*
- * GETs path from source address 127.0.0.2: a loopback address that is
- * neither 127.0.0.1 nor ::1, as a client that is not on the host would
- * be.  Returns the status; *body gets the body (malloc'ed, NUL-ended) and
- * *ct the content type (malloc'ed, or NULL).
- */
-static long
-get_from_other(const char *path, char **body, char **ct)
-{
-	struct sink	 b = { NULL, 0 };
-	CURL		*c;
-	CURLcode	 rc;
-	char		 url[4096];
-	const char	*base, *t = NULL;
-	long		 status = 0;
-
-	base = getenv("CAVRA_TEST_JSON_BASE");
-	cr_assert_not_null(base);
-	snprintf(url, sizeof(url), "%s%s", base, path);
-	c = curl_easy_init();
-	cr_assert_not_null(c);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_INTERFACE, "host!127.0.0.2");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	rc = curl_easy_perform(c);
-	cr_assert_eq(rc, CURLE_OK, "GET %s from 127.0.0.2: %s", url,
-	    curl_easy_strerror(rc));
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &t);
-	*ct = t != NULL ? strdup(t) : NULL;
-	curl_easy_cleanup(c);
-	*body = b.p != NULL ? b.p : strdup("");
-	return status;
-}
-
 /*
  * /metrics/NAME from any other address is a 403 problem, while the API
- * answers that address as usual.
+ * answers that address as usual.  The requests come from 127.0.0.2: a
+ * loopback address that is neither 127.0.0.1 nor ::1, as a client that is
+ * not on the host would be.
  */
 Test(deploy, metrics_refused_to_others)
 {
-	struct json_object	*j;
-	char			*body, *ct;
-	long			 status;
+	struct api_resp	 r;
+	char		*ct;
 
 	api_use("json");
-	status = get_from_other("/metrics/console", &body, &ct);
-	cr_assert_eq(status, 403, "status %ld: %s", status, body);
+	api_source("127.0.0.2");
+	api_req("GET", "/metrics/console", NULL, NULL, &r);
+	api_assert_problem(&r, 403);
+	ct = api_header(&r, "Content-Type");
 	cr_assert(ct != NULL && strcmp(ct, "application/problem+json") == 0,
 	    "content type %s", ct != NULL ? ct : "(none)");
-	j = json_tokener_parse(body);
-	cr_assert_not_null(j, "not JSON: %s", body);
-	cr_assert_eq(api_int(j, "status"), 403);
-	cr_assert(strstr(api_str(j, "detail"), "loopback") != NULL, "%s",
-	    body);
-	json_object_put(j);
-	free(body);
 	free(ct);
-
-	status = get_from_other("/health", &body, &ct);
-	cr_assert_eq(status, 200, "GET /health from 127.0.0.2: %ld %s",
-	    status, body);
-	free(body);
-	free(ct);
+	cr_assert(strstr(api_str(r.json, "detail"), "loopback") != NULL, "%s",
+	    r.body);
+	api_free(&r);
+	api_req("GET", "/health", NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "GET /health from 127.0.0.2: %ld %s",
+	    r.status, r.body);
+	api_free(&r);
+	api_source(NULL);
 }
 
 /*

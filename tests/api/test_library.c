@@ -29,16 +29,7 @@
 #define WAIT_MS		10000	/* longest wait for a worker or a stop */
 #define KIDS_MAX	64
 
-static void
-uid(char *buf, const char *prefix)
-{
-	static int	 n;
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(buf, ID_LEN, "%s-%ld-%ld%09ld-%d", prefix, (long)getpid(),
-	    (long)ts.tv_sec, ts.tv_nsec, n++);
-}
+#define uid(buf, prefix)	api_uid(buf, ID_LEN, prefix)
 
 static long long
 now_ms(void)

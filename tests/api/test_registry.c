@@ -26,17 +26,7 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* "prefix-<pid>-<nanoseconds>-<n>": unique across tests and runs. */
-static void
-uid(char *buf, const char *prefix)
-{
-	static int	 n;
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(buf, ID_LEN, "%s-%ld-%ld%09ld-%d", prefix, (long)getpid(),
-	    (long)ts.tv_sec, ts.tv_nsec, n++);
-}
+#define uid(buf, prefix)	api_uid(buf, ID_LEN, prefix)
 
 /* POSTs a body and asserts 200. */
 static void
