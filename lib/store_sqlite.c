@@ -1881,7 +1881,7 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	struct scoll		*sc = &ss->colls[coll];
 	struct squery		*p, *nq = NULL;
 	struct sb		 w = { NULL, 0, 0 }, b = { NULL, 0, 0 };
-	struct sb		 ix = { NULL, 0, 0 };
+	struct sb		 ix = { NULL, 0, 0 }, pw = { NULL, 0, 0 };
 	char			 idx[256];
 	size_t			 i;
 	enum cv_err		 e;
@@ -1900,15 +1900,18 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	nq->pick = pick;
 
 	sb_add(&ix, " AS a");
+	/* The page reads its rows anyway: it tests every filter on them. */
 	sb_add(&w, "%s", "");
+	sb_add(&pw, "%s", "");
+	for (i = 0; i < q->nf; i++)
+		sb_add(&pw, "%sa.\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
+		    cv_coll_colname(c, q->f[i].col), i + 1);
 	if (pick == SIZE_MAX)
-		for (i = 0; i < q->nf; i++)
-			sb_add(&w, "%sa.\"%s\" IS ?%zu", i == 0 ? " WHERE " :
-			    " AND ", cv_coll_colname(c, q->f[i].col), i + 1);
+		sb_add(&w, "%s", pw.p);
 	else {
-		/* The picked column's index gives the candidate rows; each
-		 * other filter is a point lookup in its own index by the
-		 * candidate's (order,) id, so no row is read to test it. */
+		/* The picked column's index gives the candidate rows; for
+		 * the count, each other filter is a point lookup in its own
+		 * index by the candidate's (order,) id, so no row is read. */
 		sb_add(&ix, " INDEXED BY \"%s\"", sq_index_name(c,
 		    c->fields[pick], &idx));
 		for (i = 0; i < q->nf; i++) {
@@ -1942,7 +1945,7 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 		goto out;
 	b.len = 0;
 	sb_add(&b, "SELECT a.payload FROM \"%s\"%s%s ORDER BY ", c->table,
-	    ix.p, w.p);
+	    ix.p, pw.p);
 	if (c->order_field != NULL)
 		sb_add(&b, "a.\"%s\" %s, ", c->order_field,
 		    c->order_desc ? "DESC" : "ASC");
@@ -1958,6 +1961,7 @@ out:
 		sqlite3_finalize(nq->list);
 	}
 	free(ix.p);
+	free(pw.p);
 	free(w.p);
 	free(b.p);
 	return e;
