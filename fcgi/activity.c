@@ -416,29 +416,6 @@ static const struct cv_behind decision_behind = {
 };
 
 /*
- * Looks up the MCP trust registry record of `server` (by server_id, else
- * by name).  *out is a new reference or NULL when unregistered.
- */
-static enum cv_err
-mcp_lookup(struct cv_req *req, const char *server, struct json_object **out)
-{
-	struct cv_store	*s;
-	struct cv_db	*db;
-	enum cv_err	 rc;
-
-	*out = NULL;
-	if ((rc = cv_rs_db(req, &cv_store_registry, &db)) != CV_OK)
-		return rc;
-	if ((rc = cv_db_read(db, &s)) != CV_OK)
-		return cv_rs_store_fail(req, &cv_store_registry, rc);
-	rc = cv_rs_lookup(s, &cv_rs_mcp_servers, server, out);
-	cv_db_read_end(db, s);
-	if (rc != CV_OK && rc != CV_ENOENT)
-		return cv_rs_store_fail(req, &cv_store_registry, rc);
-	return CV_OK;
-}
-
-/*
  * POST /decisions: validates the action, evaluates it against the pack,
  * and stores the `cavra.decision.v1` record with the request's other
  * fields, refreshing its session, by write-behind (cv_db_submit(): the
@@ -501,7 +478,8 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 		return cv_fail_field(req, rc == CV_ENOENT ? CV_ENOENT :
 		    CV_EINVAL, "policy_pack", "%s", errbuf);
 	if (strcmp(act.action_type, "mcp_tool_call") == 0) {
-		if ((rc = mcp_lookup(req, act.server, &server)) != CV_OK)
+		if ((rc = cv_rs_find(req, &cv_rs_mcp_servers, act.server,
+		    &server)) != CV_OK)
 			return rc;
 		cv_policy_eval_mcp_registry(server, &act, req->arena, &v);
 		json_object_put(server);

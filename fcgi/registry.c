@@ -225,8 +225,6 @@ h_trust(struct cv_req *req, struct cv_resp *resp)
 	struct cv_action	 a;
 	struct cv_verdict	 v;
 	struct json_object	*rec = NULL, *o;
-	struct cv_store		*s;
-	struct cv_db		*db;
 	enum cv_err		 rc;
 
 	memset(&a, 0, sizeof(a));
@@ -235,14 +233,9 @@ h_trust(struct cv_req *req, struct cv_resp *resp)
 	if ((a.tool = cv_query(req, "tool")) == NULL)
 		a.tool = "unknown";
 	a.capability = cv_query(req, "capability");
-	if ((rc = cv_rs_db(req, &cv_store_registry, &db)) != CV_OK)
+	if ((rc = cv_rs_find(req, &cv_rs_mcp_servers, a.server, &rec)) !=
+	    CV_OK)
 		return rc;
-	if ((rc = cv_db_read(db, &s)) != CV_OK)
-		return cv_rs_store_fail(req, &cv_store_registry, rc);
-	rc = cv_rs_lookup(s, &cv_rs_mcp_servers, a.server, &rec);
-	cv_db_read_end(db, s);
-	if (rc != CV_OK && rc != CV_ENOENT)
-		return cv_rs_store_fail(req, &cv_store_registry, rc);
 	memset(&v, 0, sizeof(v));
 	cv_policy_eval_mcp_registry(rec, &a, req->arena, &v);
 	json_object_put(rec);

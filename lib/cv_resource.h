@@ -165,6 +165,11 @@ enum cv_err	 cv_rs_db(struct cv_req *, const struct cv_store_def *,
  * CV_ENOENT when none; store errors. */
 enum cv_err	 cv_rs_lookup(struct cv_store *, const struct cv_resource *,
 		    const char *key, struct json_object **out);
+/* As cv_rs_lookup() through the db of r's store in this process (one
+ * read): *out is a new reference, or NULL when there is no such record
+ * (CV_OK all the same).  A 500/503 problem when the store fails. */
+enum cv_err	 cv_rs_find(struct cv_req *, const struct cv_resource *,
+		    const char *key, struct json_object **out);
 /* The JSON Schema of r's record (new reference): for openapi.json. */
 struct json_object *cv_rs_schema(const struct cv_resource *);
 

@@ -550,6 +550,26 @@ cv_rs_lookup(struct cv_store *s, const struct cv_resource *r, const char *key,
 }
 
 enum cv_err
+cv_rs_find(struct cv_req *req, const struct cv_resource *r, const char *key,
+    struct json_object **out)
+{
+	struct cv_store	*s;
+	struct cv_db	*db;
+	enum cv_err	 rc;
+
+	*out = NULL;
+	if ((rc = cv_rs_db(req, r->store, &db)) != CV_OK)
+		return rc;
+	if ((rc = cv_db_read(db, &s)) != CV_OK)
+		return cv_rs_store_fail(req, r->store, rc);
+	rc = cv_rs_lookup(s, r, key, out);
+	cv_db_read_end(db, s);
+	if (rc != CV_OK && rc != CV_ENOENT)
+		return cv_rs_store_fail(req, r->store, rc);
+	return CV_OK;
+}
+
+enum cv_err
 cv_rs_get(struct cv_req *req, struct cv_resp *resp)
 {
 	const struct cv_resource *r = req->route->data;
