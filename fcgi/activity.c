@@ -178,20 +178,6 @@ add_counts(struct json_object *old, struct json_object *const *ds,
 	return 1;
 }
 
-/* Whether decision x comes after y in store order (timestamp, then id). */
-static int
-later(struct json_object *x, struct json_object *y)
-{
-	int	 c;
-
-	c = strcmp(cv_json_str_or(x, "timestamp", ""),
-	    cv_json_str_or(y, "timestamp", ""));
-	if (c == 0)
-		c = strcmp(cv_json_str_or(x, "decision_id", ""),
-		    cv_json_str_or(y, "decision_id", ""));
-	return c > 0;
-}
-
 /*
  * Refreshes session sid after its n decisions ds (just stored, in the
  * same transaction) were added.  The session takes the identity fields
@@ -207,7 +193,7 @@ later(struct json_object *x, struct json_object *y)
  * returned as they are.
  */
 static enum cv_err
-refresh_session(struct cv_store *st, const char *sid,
+refresh_session(struct cv_store *st, struct cv_arena *ar, const char *sid,
     struct json_object *const *ds, size_t n, int prior)
 {
 	static const char *const ident[] = { "agent_id", "actor",
@@ -217,8 +203,10 @@ refresh_session(struct cv_store *st, const char *sid,
 	enum cv_err		 rc;
 	size_t			 i;
 
+	/* The latest: the first in the store's order (newest first). */
 	for (i = 1; i < n; i++)
-		if (later(ds[i], last))
+		if (cv_store_order_cmp(ar, &cv_store_activity.colls[
+		    CV_COLL_DECISIONS], ds[i], last) < 0)
 			last = ds[i];
 	rc = cv_store_get(st, CV_COLL_SESSIONS, sid, &old);
 	if (rc != CV_OK && rc != CV_ENOENT)
@@ -332,6 +320,7 @@ static enum cv_err
 apply_batch(struct cv_store *s, struct json_object *const *ds, size_t n)
 {
 	struct cv_filter	 f = { "session_id", NULL };
+	struct cv_arena		 ar;
 	struct json_object	**grp;
 	struct dref		*r;
 	char			*text;
@@ -341,6 +330,7 @@ apply_batch(struct cv_store *s, struct json_object *const *ds, size_t n)
 
 	if (n == 0)
 		return CV_OK;
+	cv_arena_init(&ar);
 	r = cv_xcalloc(n, sizeof(*r));
 	grp = cv_xcalloc(n, sizeof(*grp));
 	prior = cv_xcalloc(n, sizeof(*prior));
@@ -370,11 +360,12 @@ apply_batch(struct cv_store *s, struct json_object *const *ds, size_t n)
 		for (j = i, k = 0; j < n && strcmp(r[j].sid, r[i].sid) == 0;
 		    j++)
 			grp[k++] = r[j].d;
-		if ((rc = refresh_session(s, r[i].sid, grp, k, prior[i])) !=
-		    CV_OK)
+		if ((rc = refresh_session(s, &ar, r[i].sid, grp, k,
+		    prior[i])) != CV_OK)
 			goto out;
 	}
 out:
+	cv_arena_free(&ar);
 	free(prior);
 	free(grp);
 	free(r);

@@ -1039,32 +1039,6 @@ run_head(struct cv_store *s, struct run *r, struct cv_filter *f, size_t nf,
 	return CV_OK;
 }
 
-/* A field of a record as the store orders on it ("" when absent). */
-static const char *
-order_key(struct cv_arena *a, struct json_object *d, const char *field)
-{
-	const char	*k;
-
-	k = cv_json_key(a, json_object_object_get(d, field));
-	return k != NULL ? k : "";
-}
-
-/* Whether decision a comes before b in store order: timestamp, then id,
- * both largest first. */
-static int
-comes_before(struct cv_arena *ar, struct json_object *a,
-    struct json_object *b)
-{
-	int	 c;
-
-	c = strcmp(order_key(ar, a, "timestamp"), order_key(ar, b,
-	    "timestamp"));
-	if (c == 0)
-		c = strcmp(order_key(ar, a, "decision_id"), order_key(ar, b,
-		    "decision_id"));
-	return c > 0;
-}
-
 /* The risk event of stored decision d.  New object. */
 static struct json_object *
 risk_event(struct json_object *d)
@@ -1142,7 +1116,9 @@ h_risk_events(struct cv_req *req, struct cv_resp *resp)
 			    &head)) != CV_OK)
 				goto out;
 			if (head != NULL && (best == NULL ||
-			    comes_before(req->arena, head, best))) {
+			    cv_store_order_cmp(req->arena,
+			    &cv_store_activity.colls[CV_COLL_DECISIONS], head,
+			    best) < 0)) {
 				best = head;
 				bi = i;
 			}

@@ -42,6 +42,10 @@ enum cv_jget	 cv_json_arr(struct json_object *, const char *key,
 const char	*cv_json_str_or(struct json_object *, const char *key,
 		    const char *dflt);
 int		 cv_json_truthy(struct json_object *);
+/* The value at JSON pointer ref of doc ("#" is doc, "#/a/b" with ~0 and
+ * ~1 escapes, as "$ref" names it), borrowed from doc; NULL when there is
+ * none, or a token is longer than CV_JSON_PTR_TOKEN_MAX bytes. */
+struct json_object *cv_json_pointer(struct json_object *doc, const char *ref);
 /* Whether arr is an array holding the string s. */
 int		 cv_json_has_str(struct json_object *arr, const char *s);
 

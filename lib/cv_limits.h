@@ -9,6 +9,7 @@
 
 #define CV_BODY_MAX		(1024 * 1024)	/* request body bytes: 413 past it */
 #define CV_JSON_DEPTH_MAX	32		/* nesting of a JSON body: 400 past it */
+#define CV_JSON_PTR_TOKEN_MAX	1024		/* bytes of one JSON pointer token */
 #define CV_PATH_MAX		4096		/* raw request path bytes: 414 past it */
 #define CV_PATH_SEGS_MAX	64		/* path segments: 414 past it */
 #define CV_QUERY_MAX		8192		/* raw query string bytes: 414 past it */

@@ -31,6 +31,7 @@
 
 #include "cv_err.h"
 
+struct cv_arena;
 struct json_object;
 
 struct cv_coll {
@@ -145,6 +146,13 @@ enum cv_err	 cv_store_list_json(struct cv_store *, size_t coll,
 		    size_t offset, char **text, size_t *len, size_t *total);
 enum cv_err	 cv_store_count(struct cv_store *, size_t coll,
 		    const struct cv_filter *, size_t nfilters, size_t *);
+
+/* Negative when record a comes before record b in the store order of
+ * collection c (order field, then id, each in the collection's
+ * direction; see above), positive when after, 0 when they tie.  a is
+ * used for keys of other than strings. */
+int		 cv_store_order_cmp(struct cv_arena *, const struct cv_coll *c,
+		    struct json_object *a, struct json_object *b);
 
 /* Collection numbers within their store. */
 #define CV_COLL_DECISIONS	0	/* cv_store_activity */

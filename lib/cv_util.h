@@ -38,6 +38,22 @@ void		 cv_log(const char *fmt, ...)
 void		 cv_fatal(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 
+/* Whether the NULL-terminated list (or NULL) holds the string s. */
+int		 cv_strv_has(const char *const *list, const char *s);
+
+/* A growable text (malloc'ed, always NUL-terminated once written; the
+ * caller frees p).  Allocation failure is fatal, as for cv_xmalloc(). */
+struct cv_text {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void		 cv_text_add(struct cv_text *, const char *, size_t);
+void		 cv_text_str(struct cv_text *, const char *);
+void		 cv_text_printf(struct cv_text *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 /* Allocation that exits on failure (long-lived state only). */
 void		*cv_xmalloc(size_t);
 void		*cv_xcalloc(size_t, size_t);

@@ -15,41 +15,8 @@
 
 #include "cv_arena.h"
 #include "cv_json.h"
+#include "cv_limits.h"
 #include "cv_util.h"
-
-/* A growable byte buffer used by the serialisers below (malloc-backed,
- * copied into the arena at the end). */
-struct buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap == 0 ? 256 : b->cap;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			cv_fatal("json: out of memory");
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
 
 /*
  * Checks that no number in the tree is NaN or infinite (json-c accepts
@@ -352,36 +319,36 @@ cv_json_truthy(struct json_object *o)
  * checks it); a malformed byte is written as U+FFFD.
  */
 static void
-put_string(struct buf *b, const char *s, size_t n, int ascii)
+put_string(struct cv_text *b, const char *s, size_t n, int ascii)
 {
 	const unsigned char	*p = (const unsigned char *)s, *e = p + n;
 	char			 tmp[16];
 	unsigned		 cp;
 	int			 extra;
 
-	buf_add(b, "\"", 1);
+	cv_text_add(b, "\"", 1);
 	while (p < e) {
 		if (*p < 0x80) {
 			switch (*p) {
-			case '"': buf_add(b, "\\\"", 2); break;
-			case '\\': buf_add(b, "\\\\", 2); break;
-			case '\n': buf_add(b, "\\n", 2); break;
-			case '\r': buf_add(b, "\\r", 2); break;
-			case '\t': buf_add(b, "\\t", 2); break;
-			case '\b': buf_add(b, "\\b", 2); break;
-			case '\f': buf_add(b, "\\f", 2); break;
+			case '"': cv_text_add(b, "\\\"", 2); break;
+			case '\\': cv_text_add(b, "\\\\", 2); break;
+			case '\n': cv_text_add(b, "\\n", 2); break;
+			case '\r': cv_text_add(b, "\\r", 2); break;
+			case '\t': cv_text_add(b, "\\t", 2); break;
+			case '\b': cv_text_add(b, "\\b", 2); break;
+			case '\f': cv_text_add(b, "\\f", 2); break;
 			default:
 				if (*p < 0x20 || *p == 0x7f) {
 					snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-					buf_add(b, tmp, 6);
+					cv_text_add(b, tmp, 6);
 				} else
-					buf_add(b, (const char *)p, 1);
+					cv_text_add(b, (const char *)p, 1);
 			}
 			p++;
 			continue;
 		}
 		if (!ascii) {
-			buf_add(b, (const char *)p, 1);
+			cv_text_add(b, (const char *)p, 1);
 			p++;
 			continue;
 		}
@@ -410,13 +377,13 @@ put_string(struct buf *b, const char *s, size_t n, int ascii)
 			cp -= 0x10000;
 			snprintf(tmp, sizeof(tmp), "\\u%04x\\u%04x",
 			    0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
-			buf_add(b, tmp, 12);
+			cv_text_add(b, tmp, 12);
 		} else {
 			snprintf(tmp, sizeof(tmp), "\\u%04x", cp);
-			buf_add(b, tmp, 6);
+			cv_text_add(b, tmp, 6);
 		}
 	}
-	buf_add(b, "\"", 1);
+	cv_text_add(b, "\"", 1);
 }
 
 static int
@@ -430,7 +397,7 @@ keycmp(const void *a, const void *b)
  * (which for UTF-8 is code point order, as Python sorts).
  */
 static void
-put_value(struct buf *b, struct json_object *o, int sorted, int ascii)
+put_value(struct cv_text *b, struct json_object *o, int sorted, int ascii)
 {
 	const char	**keys;
 	size_t		  i, n;
@@ -438,18 +405,18 @@ put_value(struct buf *b, struct json_object *o, int sorted, int ascii)
 
 	switch (json_object_get_type(o)) {
 	case json_type_null:
-		buf_str(b, "null");
+		cv_text_str(b, "null");
 		break;
 	case json_type_boolean:
-		buf_str(b, json_object_get_boolean(o) ? "true" : "false");
+		cv_text_str(b, json_object_get_boolean(o) ? "true" : "false");
 		break;
 	case json_type_int:
 		snprintf(tmp, sizeof(tmp), "%" PRId64,
 		    json_object_get_int64(o));
-		buf_str(b, tmp);
+		cv_text_str(b, tmp);
 		break;
 	case json_type_double:
-		buf_str(b, json_object_to_json_string_ext(o,
+		cv_text_str(b, json_object_to_json_string_ext(o,
 		    JSON_C_TO_STRING_PLAIN));
 		break;
 	case json_type_string:
@@ -457,15 +424,15 @@ put_value(struct buf *b, struct json_object *o, int sorted, int ascii)
 		    (size_t)json_object_get_string_len(o), ascii);
 		break;
 	case json_type_array:
-		buf_add(b, "[", 1);
+		cv_text_add(b, "[", 1);
 		n = json_object_array_length(o);
 		for (i = 0; i < n; i++) {
 			if (i > 0)
-				buf_add(b, ",", 1);
+				cv_text_add(b, ",", 1);
 			put_value(b, json_object_array_get_idx(o, i), sorted,
 			    ascii);
 		}
-		buf_add(b, "]", 1);
+		cv_text_add(b, "]", 1);
 		break;
 	case json_type_object:
 		n = (size_t)json_object_object_length(o);
@@ -481,16 +448,16 @@ put_value(struct buf *b, struct json_object *o, int sorted, int ascii)
 		}
 		if (sorted)
 			qsort(keys, n, sizeof(*keys), keycmp);
-		buf_add(b, "{", 1);
+		cv_text_add(b, "{", 1);
 		for (i = 0; i < n; i++) {
 			if (i > 0)
-				buf_add(b, ",", 1);
+				cv_text_add(b, ",", 1);
 			put_string(b, keys[i], strlen(keys[i]), ascii);
-			buf_add(b, ":", 1);
+			cv_text_add(b, ":", 1);
 			put_value(b, json_object_object_get(o, keys[i]), sorted,
 			    ascii);
 		}
-		buf_add(b, "}", 1);
+		cv_text_add(b, "}", 1);
 		free(keys);
 		break;
 	}
@@ -499,7 +466,7 @@ put_value(struct buf *b, struct json_object *o, int sorted, int ascii)
 static char *
 render(struct cv_arena *a, struct json_object *o, int sorted, int ascii)
 {
-	struct buf	 b = { NULL, 0, 0 };
+	struct cv_text	 b = { NULL, 0, 0 };
 	char		*p;
 
 	put_value(&b, o, sorted, ascii);
@@ -878,4 +845,34 @@ cv_json_has_str(struct json_object *arr, const char *s)
 			return 1;
 	}
 	return 0;
+}
+
+struct json_object *
+cv_json_pointer(struct json_object *doc, const char *ref)
+{
+	struct json_object	*o = doc;
+	char			 tok[CV_JSON_PTR_TOKEN_MAX];
+	const char		*p;
+	size_t			 n;
+
+	if (strcmp(ref, "#") == 0)
+		return doc;
+	if (strncmp(ref, "#/", 2) != 0)
+		return NULL;
+	for (p = ref + 2;; p++) {
+		for (n = 0; *p != '\0' && *p != '/'; p++) {
+			if (n + 1 == sizeof(tok))
+				return NULL;
+			if (p[0] == '~' && (p[1] == '0' || p[1] == '1'))
+				tok[n++] = *++p == '0' ? '~' : '/';
+			else
+				tok[n++] = *p;
+		}
+		tok[n] = '\0';
+		if (!json_object_is_type(o, json_type_object) ||
+		    !json_object_object_get_ex(o, tok, &o))
+			return NULL;
+		if (*p == '\0')
+			return o;
+	}
 }

@@ -240,49 +240,6 @@ cv_metrics_end(const struct cv_req *req, int status, long long us)
 	atomic_fetch_sub_explicit(&cur->inflight, 1, memory_order_relaxed);
 }
 
-/* A growing text buffer; oom is set once an allocation failed. */
-struct mbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void mb_add(struct mbuf *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-mb_add(struct mbuf *b, const char *fmt, ...)
-{
-	va_list	 ap;
-	size_t	 cap;
-	char	*p;
-	int	 n;
-
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	if ((size_t)n >= b->cap - b->len) {
-		for (cap = b->cap; cap - b->len <= (size_t)n; cap *= 2)
-			;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
-
 /* Number of slots there are to read (1: this process's own). */
 static int
 nslots(void)
@@ -373,7 +330,7 @@ resident(pid_t pid)
 
 /* The request families: counter by status class, latency histogram. */
 static void
-render_requests(struct mbuf *b)
+render_requests(struct cv_text *b)
 {
 	static const char *const class[CLASS_N] = { "1xx", "2xx", "3xx",
 	    "4xx", "5xx" };
@@ -382,7 +339,7 @@ render_requests(struct mbuf *b)
 	char			 lab[2 * CV_PATH_MAX + 64];
 	size_t			 r, k;
 
-	mb_add(b, "# HELP cavra_http_requests_total Requests answered, by "
+	cv_text_printf(b, "# HELP cavra_http_requests_total Requests answered, by "
 	    "route, method and status class.\n"
 	    "# TYPE cavra_http_requests_total counter\n");
 	for (r = 0; r < nrows; r++) {
@@ -390,11 +347,11 @@ render_requests(struct mbuf *b)
 		row_labels(r, lab, sizeof(lab));
 		for (k = 0; k < CLASS_N; k++)
 			if (t.status[k] > 0)
-				mb_add(b, "cavra_http_requests_total{%s,"
+				cv_text_printf(b, "cavra_http_requests_total{%s,"
 				    "code=\"%s\"} %llu\n", lab, class[k],
 				    t.status[k]);
 	}
-	mb_add(b, "# HELP cavra_http_request_duration_seconds Time from a "
+	cv_text_printf(b, "# HELP cavra_http_request_duration_seconds Time from a "
 	    "request's parameters to its rendered answer, by route.\n"
 	    "# TYPE cavra_http_request_duration_seconds histogram\n");
 	for (r = 0; r < nrows; r++) {
@@ -406,21 +363,21 @@ render_requests(struct mbuf *b)
 		row_labels(r, lab, sizeof(lab));
 		for (cum = 0, k = 0; k <= LAT_N; k++) {
 			cum += t.lat[k];
-			mb_add(b, "cavra_http_request_duration_seconds_bucket"
+			cv_text_printf(b, "cavra_http_request_duration_seconds_bucket"
 			    "{%s,le=\"%s\"} %llu\n", lab,
 			    k < LAT_N ? lat_le[k] : "+Inf", cum);
 		}
-		mb_add(b, "cavra_http_request_duration_seconds_sum{%s} "
+		cv_text_printf(b, "cavra_http_request_duration_seconds_sum{%s} "
 		    "%llu.%06llu\n", lab, t.sum_us / 1000000,
 		    t.sum_us % 1000000);
-		mb_add(b, "cavra_http_request_duration_seconds_count{%s} "
+		cv_text_printf(b, "cavra_http_request_duration_seconds_count{%s} "
 		    "%llu\n", lab, cum);
 	}
 }
 
 /* In flight, store commits, journal depth, workers and memory. */
 static void
-render_process(struct mbuf *b)
+render_process(struct cv_text *b)
 {
 	struct mslot		*s;
 	unsigned long long	 commits = 0, records = 0, cum = 0;
@@ -443,73 +400,66 @@ render_process(struct mbuf *b)
 			batch[k] += atomic_load_explicit(&s->batch[k],
 			    memory_order_relaxed);
 	}
-	mb_add(b, "# HELP cavra_http_requests_in_flight Requests being "
+	cv_text_printf(b, "# HELP cavra_http_requests_in_flight Requests being "
 	    "answered.\n# TYPE cavra_http_requests_in_flight gauge\n"
 	    "cavra_http_requests_in_flight %ld\n", inflight);
-	mb_add(b, "# HELP cavra_store_commits_total Store transactions "
+	cv_text_printf(b, "# HELP cavra_store_commits_total Store transactions "
 	    "committed.\n# TYPE cavra_store_commits_total counter\n"
 	    "cavra_store_commits_total %llu\n", commits);
-	mb_add(b, "# HELP cavra_store_commit_records Records written per "
+	cv_text_printf(b, "# HELP cavra_store_commit_records Records written per "
 	    "store commit.\n# TYPE cavra_store_commit_records histogram\n");
 	for (k = 0; k <= BATCH_N; k++) {
 		cum += batch[k];
 		if (k < BATCH_N)
-			mb_add(b, "cavra_store_commit_records_bucket"
+			cv_text_printf(b, "cavra_store_commit_records_bucket"
 			    "{le=\"%zu\"} %llu\n", batch_max[k], cum);
 		else
-			mb_add(b, "cavra_store_commit_records_bucket"
+			cv_text_printf(b, "cavra_store_commit_records_bucket"
 			    "{le=\"+Inf\"} %llu\n", cum);
 	}
-	mb_add(b, "cavra_store_commit_records_sum %llu\n"
+	cv_text_printf(b, "cavra_store_commit_records_sum %llu\n"
 	    "cavra_store_commit_records_count %llu\n", records, cum);
-	mb_add(b, "# HELP cavra_journal_depth Records acknowledged and not "
+	cv_text_printf(b, "# HELP cavra_journal_depth Records acknowledged and not "
 	    "yet stored.\n# TYPE cavra_journal_depth gauge\n"
 	    "cavra_journal_depth %ld\n", journal);
 	if (region == NULL)
 		return;
-	mb_add(b, "# HELP cavra_workers Worker processes the responder "
+	cv_text_printf(b, "# HELP cavra_workers Worker processes the responder "
 	    "runs.\n# TYPE cavra_workers gauge\ncavra_workers %d\n",
 	    head()->nworkers);
-	mb_add(b, "# HELP cavra_worker_restarts_total Workers restarted "
+	cv_text_printf(b, "# HELP cavra_worker_restarts_total Workers restarted "
 	    "after they died.\n# TYPE cavra_worker_restarts_total counter\n"
 	    "cavra_worker_restarts_total %llu\n",
 	    atomic_load(&head()->restarts));
-	mb_add(b, "# HELP cavra_resident_memory_bytes Resident memory of "
+	cv_text_printf(b, "# HELP cavra_resident_memory_bytes Resident memory of "
 	    "each process of the responder.\n"
 	    "# TYPE cavra_resident_memory_bytes gauge\n");
 	if ((rss = resident(head()->parent)) >= 0)
-		mb_add(b, "cavra_resident_memory_bytes{process=\"parent\"} "
+		cv_text_printf(b, "cavra_resident_memory_bytes{process=\"parent\"} "
 		    "%lld\n", rss);
 	for (i = 0; i < head()->nslots; i++)
 		if ((pid = atomic_load(&slot_at(i)->pid)) > 0 &&
 		    (rss = resident(pid)) >= 0)
-			mb_add(b, "cavra_resident_memory_bytes{process="
+			cv_text_printf(b, "cavra_resident_memory_bytes{process="
 			    "\"worker\",worker=\"%d\"} %lld\n", i, rss);
 }
 
 /*
  * GET /metrics: every family in the Prometheus text format 0.0.4.  A
  * route that has not been requested has no series.  The body is in the
- * arena; 500 (CV_ENOMEM) when it could not be built.
+ * arena.
  */
 static enum cv_err
 h_metrics(struct cv_req *req, struct cv_resp *resp)
 {
-	struct mbuf	 b = { NULL, 0, 0, 0 };
+	struct cv_text	 b = { NULL, 0, 0 };
 	char		*body;
 	size_t		 len;
 
-	if ((b.p = malloc(16384)) == NULL)
-		return cv_fail(req, CV_ENOMEM, "metrics: out of memory");
-	b.cap = 16384;
 	render_requests(&b);
 	render_process(&b);
-	if (b.oom) {
-		free(b.p);
-		return cv_fail(req, CV_ENOMEM, "metrics: out of memory");
-	}
 	len = b.len;
-	body = cv_arena_strndup(req->arena, b.p, len);
+	body = cv_arena_strndup(req->arena, b.p != NULL ? b.p : "", len);
 	free(b.p);
 	cv_resp_bytes(resp, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    body, len);

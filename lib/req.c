@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "cv_http.h"
+#include "cv_util.h"
 
 static const char *const methods[] = {
 	"GET",		/* CV_GET */
@@ -250,7 +251,6 @@ enum cv_err
 cv_params_check(struct cv_req *req)
 {
 	const struct cv_qparam	*p;
-	const char *const	*v;
 	const char		*s;
 	int64_t			 n;
 	int			 b;
@@ -281,11 +281,7 @@ cv_params_check(struct cv_req *req)
 		}
 		if (rc != CV_OK)
 			return rc;
-		if (p->values == NULL)
-			continue;
-		for (v = p->values; *v != NULL && strcmp(*v, s) != 0; v++)
-			;
-		if (*v == NULL)
+		if (p->values != NULL && !cv_strv_has(p->values, s))
 			return cv_fail_field(req, CV_EUNPROC, p->name,
 			    "query parameter '%s' must be one of: %s", p->name,
 			    cv_arena_join(req->arena, p->values));

@@ -21,15 +21,6 @@
 /* The list route's query parameter of field f. */
 #define PARAM(f)	((f)->param != NULL ? (f)->param : (f)->name)
 
-static int
-in_list(const char *const *list, const char *s)
-{
-	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
-			return 1;
-	return 0;
-}
-
 /* A JSON string usable as stored text: no NUL inside, at most max bytes. */
 static int
 str_ok(struct json_object *v, size_t max)
@@ -208,7 +199,7 @@ check_value(struct cv_req *req, const struct cv_resource *r,
 			return CV_OK;
 		}
 		if (f->type == CV_F_ENUM &&
-		    !in_list(f->values, json_object_get_string(v)))
+		    !cv_strv_has(f->values, json_object_get_string(v)))
 			return cv_fail_field(req, CV_EINVAL, f->name,
 			    "invalid %s record: %s must be one of: %s",
 			    r->what, f->name, cv_arena_join(req->arena,
@@ -381,7 +372,7 @@ cv_rs_filters(struct cv_req *req, const struct cv_resource *r,
 			continue;
 		if ((v = cv_query(req, PARAM(fd))) == NULL || *v == '\0')
 			continue;
-		if (fd->type == CV_F_ENUM && !in_list(fd->values, v))
+		if (fd->type == CV_F_ENUM && !cv_strv_has(fd->values, v))
 			return cv_fail_field(req, CV_EUNPROC, PARAM(fd),
 			    "query parameter '%s' must be one of: %s",
 			    PARAM(fd), cv_arena_join(req->arena,

@@ -46,6 +46,33 @@ cv_coll_is_order(const struct cv_coll *c, const char *name)
 	return c->order_field != NULL && strcmp(c->order_field, name) == 0;
 }
 
+/* The key of field f of rec as the store orders on it ("" when absent). */
+static const char *
+order_key(struct cv_arena *a, struct json_object *rec, const char *f)
+{
+	struct json_object	*v = NULL;
+	const char		*k;
+
+	json_object_object_get_ex(rec, f, &v);
+	k = cv_json_key(a, v);
+	return k != NULL ? k : "";
+}
+
+int
+cv_store_order_cmp(struct cv_arena *ar, const struct cv_coll *c,
+    struct json_object *a, struct json_object *b)
+{
+	int	 d = 0;
+
+	if (c->order_field != NULL)
+		d = strcmp(order_key(ar, a, c->order_field), order_key(ar, b,
+		    c->order_field));
+	if (d == 0)
+		d = strcmp(order_key(ar, a, c->id_field), order_key(ar, b,
+		    c->id_field));
+	return c->order_desc ? -d : d;
+}
+
 void
 cv_store_locate(const struct cv_store_def *def, const char **kind,
     const char **path, const char **by)
@@ -646,24 +673,6 @@ query(struct cv_store *s, size_t coll, const struct cv_filter *filters,
 	if (!s->in_txn)
 		s->ops->rend(s);
 	return rc;
-}
-
-void
-cv_text_add(struct cv_text *t, const char *p, size_t n)
-{
-	size_t	 cap;
-
-	if (t->len + n + 1 > t->cap) {
-		cap = t->cap == 0 ? 4096 : t->cap;
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		if ((t->p = realloc(t->p, cap)) == NULL)
-			cv_fatal("out of memory (%zu bytes)", cap);
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, p, n);
-	t->len += n;
-	t->p[t->len] = '\0';
 }
 
 /*

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "cv_store.h"
+#include "cv_util.h"
 
 struct json_object;
 
@@ -39,15 +40,6 @@ struct cv_query {
 	size_t			 limit;		/* SIZE_MAX: all */
 	size_t			 offset;
 };
-
-/* A growable text buffer (malloc'ed). */
-struct cv_text {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
-void		 cv_text_add(struct cv_text *, const char *, size_t);
 
 struct cv_store_ops {
 	const char	*kind;

@@ -179,45 +179,6 @@ struct ckpt {
 	char		*path;
 };
 
-/* A growing SQL text; allocation failure is fatal (built once). */
-struct sb {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
-static void	sb_add(struct sb *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_add(struct sb *b, const char *fmt, ...)
-{
-	va_list	 ap;
-	size_t	 cap;
-	char	*p;
-	int	 n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p == NULL ? NULL : b->p + b->len,
-		    b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			cv_fatal("store: cannot format SQL");
-		if (b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		cap = b->cap < 256 ? 256 : b->cap;
-		while (cap <= b->len + (size_t)n)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			cv_fatal("store: out of memory");
-		b->p = p;
-		b->cap = cap;
-	}
-}
-
 /*
  * Logs the connection's last error for `what` and maps rc: CV_EBUSY for
  * SQLITE_BUSY or SQLITE_LOCKED (past the busy timeout), CV_EIO otherwise.
@@ -466,7 +427,7 @@ out:
  * for the value counts of each filter column (sq_vc_add()).
  */
 static enum cv_err
-sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
+sq_indexes(struct cv_store *s, size_t coll, struct cv_text *sql, int *missing)
 {
 	const struct cv_coll	*c = &s->def->colls[coll];
 	sqlite3_stmt		*st = NULL;
@@ -490,11 +451,11 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 		    j < nf ? "by_" : "order", j < nf ? c->fields[j] : "");
 		if (sql != NULL && j < nf && c->order_field != NULL &&
 		    !c->order_moves)
-			sb_add(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
+			cv_text_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
 			    "\"%s\" (\"%s\", \"%s\", \"%s\");\n", name,
 			    c->table, c->fields[j], oc, c->id_field);
 		else if (sql != NULL)
-			sb_add(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
+			cv_text_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
 			    "\"%s\" (\"%s\", \"%s\");\n", name, c->table,
 			    j < nf ? c->fields[j] : oc, c->id_field);
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -523,14 +484,14 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 	if (triggers > 0 || !counted) {
 		(*missing)++;
 		if (sql != NULL && !counted)
-			sb_add(sql, "CREATE TABLE IF NOT EXISTS cavra_row_counts "
+			cv_text_printf(sql, "CREATE TABLE IF NOT EXISTS cavra_row_counts "
 			    "(tbl TEXT PRIMARY KEY NOT NULL, n INTEGER NOT "
 			    "NULL);\n"
 			    "INSERT OR REPLACE INTO cavra_row_counts VALUES "
 			    "('%s', (SELECT count(*) FROM \"%s\"));\n",
 			    c->table, c->table);
 		if (sql != NULL)
-			sb_add(sql, "DROP TRIGGER IF EXISTS \"%s_rows_ins\";\n"
+			cv_text_printf(sql, "DROP TRIGGER IF EXISTS \"%s_rows_ins\";\n"
 			    "DROP TRIGGER IF EXISTS \"%s_rows_del\";\n",
 			    c->table, c->table);
 	}
@@ -550,7 +511,7 @@ sq_indexes(struct cv_store *s, size_t coll, struct sb *sql, int *missing)
 		(*missing)++;
 		if (sql == NULL)
 			continue;
-		sb_add(sql, "CREATE TABLE IF NOT EXISTS cavra_value_counts (tbl "
+		cv_text_printf(sql, "CREATE TABLE IF NOT EXISTS cavra_value_counts (tbl "
 		    "TEXT NOT NULL, col TEXT NOT NULL, val TEXT NOT NULL, n "
 		    "INTEGER NOT NULL, PRIMARY KEY (tbl, col, val)) WITHOUT "
 		    "ROWID;\n"
@@ -581,47 +542,47 @@ sq_coll_prepare(struct cv_store *s, size_t coll)
 	struct sstore		*ss = s->be;
 	const struct cv_coll	*c = &s->def->colls[coll];
 	struct scoll		*sc = &ss->colls[coll];
-	struct sb		 b = { NULL, 0, 0 };
+	struct cv_text		 b = { NULL, 0, 0 };
 	size_t			 j;
 	enum cv_err		 e;
 
 	if (sc->put != NULL)
 		return CV_OK;
-	sb_add(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = ?1", c->table,
+	cv_text_printf(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = ?1", c->table,
 	    c->id_field);
 	e = sq_prepare(s, b.p, &sc->get);
 	b.len = 0;
 	if (e != CV_OK)
 		goto out;
-	sb_add(&b, "INSERT INTO \"%s\" (\"%s\"", c->table, c->id_field);
+	cv_text_printf(&b, "INSERT INTO \"%s\" (\"%s\"", c->table, c->id_field);
 	for (j = 0; j < sc->ncols; j++)
-		sb_add(&b, ", \"%s\"", sc->cols[j]);
-	sb_add(&b, ", payload) VALUES (?1");
+		cv_text_printf(&b, ", \"%s\"", sc->cols[j]);
+	cv_text_printf(&b, ", payload) VALUES (?1");
 	for (j = 0; j < sc->ncols; j++)
-		sb_add(&b, ", ?%zu", j + 2);
-	sb_add(&b, ", ?%zu) ON CONFLICT (\"%s\") DO UPDATE SET ",
+		cv_text_printf(&b, ", ?%zu", j + 2);
+	cv_text_printf(&b, ", ?%zu) ON CONFLICT (\"%s\") DO UPDATE SET ",
 	    sc->ncols + 2, c->id_field);
 	for (j = 0; j < sc->ncols; j++)
-		sb_add(&b, "\"%s\" = excluded.\"%s\", ", sc->cols[j],
+		cv_text_printf(&b, "\"%s\" = excluded.\"%s\", ", sc->cols[j],
 		    sc->cols[j]);
-	sb_add(&b, "payload = excluded.payload");
+	cv_text_printf(&b, "payload = excluded.payload");
 	if ((e = sq_prepare(s, b.p, &sc->put)) != CV_OK)
 		goto out;
 	b.len = 0;
-	sb_add(&b, "SELECT \"%s\"", c->id_field);
+	cv_text_printf(&b, "SELECT \"%s\"", c->id_field);
 	for (j = 0; j < sc->ncols; j++)
-		sb_add(&b, ", \"%s\"", sc->cols[j]);
-	sb_add(&b, " FROM \"%s\" WHERE \"%s\" = ?1", c->table, c->id_field);
+		cv_text_printf(&b, ", \"%s\"", sc->cols[j]);
+	cv_text_printf(&b, " FROM \"%s\" WHERE \"%s\" = ?1", c->table, c->id_field);
 	if ((e = sq_prepare(s, b.p, &sc->old)) != CV_OK)
 		goto out;
 	b.len = 0;
-	sb_add(&b, "INSERT INTO \"%s\" (\"%s\"", c->table, c->id_field);
+	cv_text_printf(&b, "INSERT INTO \"%s\" (\"%s\"", c->table, c->id_field);
 	for (j = 0; j < sc->ncols; j++)
-		sb_add(&b, ", \"%s\"", sc->cols[j]);
-	sb_add(&b, ", payload) VALUES (?1");
+		cv_text_printf(&b, ", \"%s\"", sc->cols[j]);
+	cv_text_printf(&b, ", payload) VALUES (?1");
 	for (j = 0; j < sc->ncols; j++)
-		sb_add(&b, ", ?%zu", j + 2);
-	sb_add(&b, ", ?%zu)", sc->ncols + 2);
+		cv_text_printf(&b, ", ?%zu", j + 2);
+	cv_text_printf(&b, ", ?%zu)", sc->ncols + 2);
 	e = sq_prepare(s, b.p, &sc->ins);
 out:
 	free(b.p);
@@ -640,7 +601,7 @@ sq_update(struct cv_store *s, size_t coll, uint32_t mask, sqlite3_stmt **out)
 	const struct cv_coll	*c = &s->def->colls[coll];
 	struct scoll		*sc = &ss->colls[coll];
 	struct supd		*p;
-	struct sb		 b = { NULL, 0, 0 };
+	struct cv_text		 b = { NULL, 0, 0 };
 	size_t			 i, j;
 	enum cv_err		 e;
 
@@ -652,11 +613,11 @@ sq_update(struct cv_store *s, size_t coll, uint32_t mask, sqlite3_stmt **out)
 	if ((p = reallocarray(sc->upd, sc->nupd + 1, sizeof(*p))) == NULL)
 		return CV_ENOMEM;
 	sc->upd = p;
-	sb_add(&b, "UPDATE \"%s\" SET ", c->table);
+	cv_text_printf(&b, "UPDATE \"%s\" SET ", c->table);
 	for (j = 0; j < sc->ncols; j++)
 		if (mask & (UINT32_C(1) << j))
-			sb_add(&b, "\"%s\" = ?%zu, ", sc->cols[j], j + 2);
-	sb_add(&b, "payload = ?%zu WHERE \"%s\" = ?1", sc->ncols + 2,
+			cv_text_printf(&b, "\"%s\" = ?%zu, ", sc->cols[j], j + 2);
+	cv_text_printf(&b, "payload = ?%zu WHERE \"%s\" = ?1", sc->ncols + 2,
 	    c->id_field);
 	if ((e = sq_prepare(s, b.p, &sc->upd[sc->nupd].st)) == CV_OK) {
 		sc->upd[sc->nupd].mask = mask;
@@ -678,7 +639,7 @@ sq_backfill(struct cv_store *s, size_t coll)
 	struct scoll		*sc = &ss->colls[coll];
 	struct json_object	*rec = NULL, *v;
 	sqlite3_stmt		*st = NULL;
-	struct sb		 b = { NULL, 0, 0 };
+	struct cv_text		 b = { NULL, 0, 0 };
 	const char		*keys[CV_STORE_FIELDS_MAX + 1], *text;
 	size_t			 len;
 	int			 rc;
@@ -686,7 +647,7 @@ sq_backfill(struct cv_store *s, size_t coll)
 
 	if ((e = sq_coll_prepare(s, coll)) != CV_OK)
 		goto out;
-	sb_add(&b, "SELECT payload FROM \"%s\"", c->table);
+	cv_text_printf(&b, "SELECT payload FROM \"%s\"", c->table);
 	if ((e = sq_prepare(s, b.p, &st)) != CV_OK)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -736,7 +697,7 @@ sq_schema(struct cv_store *s)
 	const struct cv_store_def *def = s->def;
 	const struct cv_coll	*c;
 	struct scoll		*sc;
-	struct sb		 b = { NULL, 0, 0 };
+	struct cv_text		 b = { NULL, 0, 0 };
 	size_t			 ci, j;
 	int			*present = NULL, exists, ok, missing, need = 0;
 	int			 txn = 0, added, gen;
@@ -776,18 +737,18 @@ sq_schema(struct cv_store *s)
 		b.len = 0;
 		added = 0;
 		if (!exists) {
-			sb_add(&b, "CREATE TABLE \"%s\" (\"%s\" TEXT PRIMARY "
+			cv_text_printf(&b, "CREATE TABLE \"%s\" (\"%s\" TEXT PRIMARY "
 			    "KEY NOT NULL", c->table, c->id_field);
 			for (j = 0; j < sc->ncols; j++)
-				sb_add(&b, ", \"%s\" TEXT%s", sc->cols[j],
+				cv_text_printf(&b, ", \"%s\" TEXT%s", sc->cols[j],
 				    cv_coll_is_order(c, sc->cols[j]) ?
 				    " NOT NULL DEFAULT ''" : "");
-			sb_add(&b, ", payload TEXT NOT NULL);\n");
+			cv_text_printf(&b, ", payload TEXT NOT NULL);\n");
 		} else
 			for (j = 0; j < sc->ncols; j++) {
 				if (present[j])
 					continue;
-				sb_add(&b, "ALTER TABLE \"%s\" ADD COLUMN "
+				cv_text_printf(&b, "ALTER TABLE \"%s\" ADD COLUMN "
 				    "\"%s\" TEXT%s;\n", c->table, sc->cols[j],
 				    cv_coll_is_order(c, sc->cols[j]) ?
 				    " NOT NULL DEFAULT ''" : "");
@@ -1880,8 +1841,8 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	const struct cv_coll	*c = &s->def->colls[coll];
 	struct scoll		*sc = &ss->colls[coll];
 	struct squery		*p, *nq = NULL;
-	struct sb		 w = { NULL, 0, 0 }, b = { NULL, 0, 0 };
-	struct sb		 ix = { NULL, 0, 0 }, pw = { NULL, 0, 0 };
+	struct cv_text		 w = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct cv_text		 ix = { NULL, 0, 0 }, pw = { NULL, 0, 0 };
 	char			 idx[256];
 	size_t			 i;
 	enum cv_err		 e;
@@ -1899,57 +1860,57 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	nq->mask = q->mask;
 	nq->pick = pick;
 
-	sb_add(&ix, " AS a");
+	cv_text_printf(&ix, " AS a");
 	/* The page reads its rows anyway: it tests every filter on them. */
-	sb_add(&w, "%s", "");
-	sb_add(&pw, "%s", "");
+	cv_text_printf(&w, "%s", "");
+	cv_text_printf(&pw, "%s", "");
 	for (i = 0; i < q->nf; i++)
-		sb_add(&pw, "%sa.\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
+		cv_text_printf(&pw, "%sa.\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
 		    cv_coll_colname(c, q->f[i].col), i + 1);
 	if (pick == SIZE_MAX)
-		sb_add(&w, "%s", pw.p);
+		cv_text_printf(&w, "%s", pw.p);
 	else {
 		/* The picked column's index gives the candidate rows; for
 		 * the count, each other filter is a point lookup in its own
 		 * index by the candidate's (order,) id, so no row is read. */
-		sb_add(&ix, " INDEXED BY \"%s\"", sq_index_name(c,
+		cv_text_printf(&ix, " INDEXED BY \"%s\"", sq_index_name(c,
 		    c->fields[pick], &idx));
 		for (i = 0; i < q->nf; i++) {
 			if (q->f[i].col == pick) {
-				sb_add(&w, "%sa.\"%s\" IS ?%zu", w.len == 0 ?
+				cv_text_printf(&w, "%sa.\"%s\" IS ?%zu", w.len == 0 ?
 				    " WHERE " : " AND ", c->fields[pick],
 				    i + 1);
 				continue;
 			}
-			sb_add(&w, "%sEXISTS (SELECT 1 FROM \"%s\" INDEXED BY "
+			cv_text_printf(&w, "%sEXISTS (SELECT 1 FROM \"%s\" INDEXED BY "
 			    "\"%s\" WHERE \"%s\" IS ?%zu AND \"%s\" = "
 			    "a.\"%s\"", w.len == 0 ? " WHERE " : " AND ",
 			    c->table, sq_index_name(c, c->fields[q->f[i].col],
 			    &idx), c->fields[q->f[i].col], i + 1, c->id_field,
 			    c->id_field);
 			if (c->order_field != NULL && !c->order_moves)
-				sb_add(&w, " AND \"%s\" = a.\"%s\"",
+				cv_text_printf(&w, " AND \"%s\" = a.\"%s\"",
 				    c->order_field, c->order_field);
-			sb_add(&w, ")");
+			cv_text_printf(&w, ")");
 		}
 	}
 	/* An unfiltered total is the row count kept in cavra_row_counts
 	 * (see sq_indexes()), not a scan of the whole table. */
 	if (q->nf == 0)
-		sb_add(&b, "SELECT n FROM cavra_row_counts WHERE tbl = '%s'",
+		cv_text_printf(&b, "SELECT n FROM cavra_row_counts WHERE tbl = '%s'",
 		    c->table);
 	else
-		sb_add(&b, "SELECT count(*) FROM \"%s\"%s%s", c->table, ix.p,
+		cv_text_printf(&b, "SELECT count(*) FROM \"%s\"%s%s", c->table, ix.p,
 		    w.p);
 	if ((e = sq_prepare(s, b.p, &nq->count)) != CV_OK)
 		goto out;
 	b.len = 0;
-	sb_add(&b, "SELECT a.payload FROM \"%s\"%s%s ORDER BY ", c->table,
+	cv_text_printf(&b, "SELECT a.payload FROM \"%s\"%s%s ORDER BY ", c->table,
 	    ix.p, pw.p);
 	if (c->order_field != NULL)
-		sb_add(&b, "a.\"%s\" %s, ", c->order_field,
+		cv_text_printf(&b, "a.\"%s\" %s, ", c->order_field,
 		    c->order_desc ? "DESC" : "ASC");
-	sb_add(&b, "a.\"%s\" %s LIMIT ?%zu OFFSET ?%zu", c->id_field,
+	cv_text_printf(&b, "a.\"%s\" %s LIMIT ?%zu OFFSET ?%zu", c->id_field,
 	    c->order_desc ? "DESC" : "ASC", q->nf + 1, q->nf + 2);
 	if ((e = sq_prepare(s, b.p, &nq->list)) != CV_OK)
 		goto out;

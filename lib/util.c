@@ -314,3 +314,63 @@ cv_xstrdup(const char *s)
 		cv_fatal("out of memory (strdup)");
 	return p;
 }
+
+void
+cv_text_add(struct cv_text *t, const char *p, size_t n)
+{
+	size_t	 cap;
+
+	if (t->len + n + 1 > t->cap) {
+		cap = t->cap == 0 ? 256 : t->cap;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		if ((t->p = realloc(t->p, cap)) == NULL)
+			cv_fatal("out of memory (%zu bytes)", cap);
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, p, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+void
+cv_text_str(struct cv_text *t, const char *s)
+{
+	cv_text_add(t, s, strlen(s));
+}
+
+void
+cv_text_printf(struct cv_text *t, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(t->p != NULL ? t->p + t->len : NULL, t->cap - t->len,
+	    fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		cv_fatal("cannot format \"%s\"", fmt);
+	if ((size_t)n >= t->cap - t->len) {
+		cv_text_add(t, "", 0);	/* a buffer, if none yet */
+		while ((size_t)n >= t->cap - t->len) {
+			if ((t->p = realloc(t->p, t->cap * 2)) == NULL)
+				cv_fatal("out of memory (%zu bytes)",
+				    t->cap * 2);
+			t->cap *= 2;
+		}
+		va_start(ap, fmt);
+		vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+	}
+	t->len += (size_t)n;
+}
+
+int
+cv_strv_has(const char *const *list, const char *s)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}

@@ -237,6 +237,28 @@ read_full(int fd, unsigned char *p, size_t n)
 
 /* Reads one response up to FCGI_END_REQUEST and prints its Status line,
  * and with body, the response body.  0 on success, -1 on error. */
+/*
+ * Reads the next record: its header into h, its content and padding
+ * into c (room for 65535 + 255 bytes); the content length in *clen.  0,
+ * or -1 (with a line on standard error when the stream ended first).
+ */
+static int
+read_record(int fd, unsigned char h[8], unsigned char *c, size_t *clen)
+{
+	int	 r;
+
+	if ((r = read_full(fd, h, 8)) <= 0) {
+		if (r == 0)
+			fprintf(stderr, "fcgi-client: closed before "
+			    "FCGI_END_REQUEST\n");
+		return -1;
+	}
+	*clen = (size_t)h[4] << 8 | h[5];
+	if (*clen + h[6] > 0 && read_full(fd, c, *clen + h[6]) <= 0)
+		return -1;
+	return 0;
+}
+
 static int
 read_response(int fd, int body_too)
 {
@@ -244,17 +266,9 @@ read_response(int fd, int body_too)
 	char		*s, *e;
 	size_t		 clen, out = 0;
 	char		 body[65536];
-	int		 r;
 
 	for (;;) {
-		if ((r = read_full(fd, h, 8)) <= 0) {
-			if (r == 0)
-				fprintf(stderr, "fcgi-client: closed before "
-				    "FCGI_END_REQUEST\n");
-			return -1;
-		}
-		clen = (size_t)h[4] << 8 | h[5];
-		if (clen + h[6] > 0 && read_full(fd, c, clen + h[6]) <= 0)
+		if (read_record(fd, h, c, &clen) != 0)
 			return -1;
 		if (h[1] == FCGI_STDOUT && out + clen < sizeof(body)) {
 			memcpy(body + out, c, clen);
@@ -295,7 +309,7 @@ raw_request(int fd, const char *method, const char *uri, char **params,
 	char			 path[4096], *eq;
 	const char		*q;
 	size_t			 len = 0, pl = 0, n, clen;
-	int			 i, r;
+	int			 i;
 
 	q = strchr(uri, '?');
 	n = q != NULL ? (size_t)(q - uri) : strlen(uri);
@@ -330,14 +344,7 @@ raw_request(int fd, const char *method, const char *uri, char **params,
 	if (write_all(fd, buf, len) != 0)
 		return -1;
 	for (;;) {
-		if ((r = read_full(fd, h, 8)) <= 0) {
-			if (r == 0)
-				fprintf(stderr, "fcgi-client: closed before "
-				    "FCGI_END_REQUEST\n");
-			return -1;
-		}
-		clen = (size_t)h[4] << 8 | h[5];
-		if (clen + h[6] > 0 && read_full(fd, c, clen + h[6]) <= 0)
+		if (read_record(fd, h, c, &clen) != 0)
 			return -1;
 		if (h[1] == FCGI_STDOUT)
 			fwrite(c, 1, clen, stdout);

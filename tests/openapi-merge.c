@@ -24,6 +24,8 @@
 
 #include <json-c/json.h>
 
+#include "cv_json.h"
+
 #define KEYS_MAX	4096	/* paths, or component names, in one object */
 #define REF_MAX		1024	/* bytes of one "$ref" */
 
@@ -142,36 +144,6 @@ merge(const char *file, struct json_object *frag, struct json_object *paths,
 	return 0;
 }
 
-/* The value at JSON pointer ref ("#/a/b", ~0 and ~1 escapes) of doc, or
- * NULL. */
-static struct json_object *
-resolve(struct json_object *doc, const char *ref)
-{
-	struct json_object	*o = doc;
-	char			 tok[REF_MAX];
-	const char		*p;
-	size_t			 n;
-
-	if (strncmp(ref, "#/", 2) != 0)
-		return NULL;
-	for (p = ref + 2; o != NULL; p++) {
-		for (n = 0; *p != '\0' && *p != '/' && n + 1 < sizeof(tok);
-		    p++) {
-			if (p[0] == '~' && (p[1] == '0' || p[1] == '1')) {
-				tok[n++] = p[1] == '0' ? '~' : '/';
-				p++;
-			} else
-				tok[n++] = *p;
-		}
-		tok[n] = '\0';
-		if (!json_object_object_get_ex(o, tok, &o))
-			return NULL;
-		if (*p == '\0')
-			return o;
-	}
-	return NULL;
-}
-
 /* Checks every "$ref" under o against doc, and that the operationIds
  * (collected in ids) are unique. */
 static int
@@ -191,7 +163,7 @@ check(struct json_object *doc, struct json_object *o, struct json_object *ids)
 	if (!json_object_is_type(o, json_type_object))
 		return 0;
 	if (json_object_object_get_ex(o, "$ref", &v) && (!json_object_is_type(v,
-	    json_type_string) || resolve(doc, json_object_get_string(v)) ==
+	    json_type_string) || cv_json_pointer(doc, json_object_get_string(v)) ==
 	    NULL))
 		return fail("$ref points nowhere", json_object_get_string(v));
 	if (json_object_object_get_ex(o, "operationId", &v) &&

@@ -9,7 +9,6 @@
 
 #include "schema.h"
 
-#define REF_MAX		1024	/* bytes of one "$ref" token */
 #define PATH_MAX_LEN	1024	/* bytes of an instance path */
 #define REF_DEPTH	64	/* nested references and subschemas */
 
@@ -43,36 +42,6 @@ failf(struct ctx *c, const char *path, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
-}
-
-struct json_object *
-schema_resolve(struct json_object *root, const char *ref)
-{
-	struct json_object	*o = root;
-	char			 tok[REF_MAX];
-	const char		*p;
-	size_t			 n;
-
-	if (strcmp(ref, "#") == 0)
-		return root;
-	if (strncmp(ref, "#/", 2) != 0)
-		return NULL;
-	for (p = ref + 2;; p++) {
-		for (n = 0; *p != '\0' && *p != '/' && n + 1 < sizeof(tok);
-		    p++) {
-			if (p[0] == '~' && (p[1] == '0' || p[1] == '1')) {
-				tok[n++] = p[1] == '0' ? '~' : '/';
-				p++;
-			} else
-				tok[n++] = *p;
-		}
-		tok[n] = '\0';
-		if (!json_object_is_type(o, json_type_object) ||
-		    !json_object_object_get_ex(o, tok, &o))
-			return NULL;
-		if (*p == '\0')
-			return o;
-	}
 }
 
 /* Whether inst is of JSON Schema type name. */
@@ -277,7 +246,7 @@ check(struct ctx *c, struct json_object *schema, struct json_object *inst,
 		}
 	}
 	if (json_object_object_get_ex(schema, "$ref", &v)) {
-		if ((target = schema_resolve(c->root,
+		if ((target = cv_json_pointer(c->root,
 		    json_object_get_string(v))) == NULL) {
 			failf(c, path, "$ref %s points nowhere",
 			    json_object_get_string(v));

@@ -15,9 +15,7 @@
 
 #include <json-c/json.h>
 
-/* The value at JSON pointer ref ("#/a/b", with ~0 and ~1) of root, or
- * NULL; borrowed. */
-struct json_object *schema_resolve(struct json_object *root, const char *ref);
+#include "cv_json.h"	/* cv_json_pointer(): "$ref" resolution */
 
 /* Checks instance inst against schema (an object, or the booleans true
  * and false), resolving references in root.  0 when it is valid; -1 with

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 
 #include "cv_conf.h"
 #include "harness.h"
+#include "routes.h"
 
 #ifndef nitems
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -273,55 +273,36 @@ API_TEST(console, endpoint_map_covers_the_route_tables)
 {
 	struct api_resp		 r;
 	struct json_object	*cat, *e, *m;
-	glob_t			 g;
-	FILE			*f;
-	char			 cmd[4096], line[4096], *method, *pat, *t;
-	const char		*name;
-	size_t			 i, j, k, nroutes = 0, nmatched = 0;
+	struct built_route	*br;
+	size_t			 i, j, k, nroutes, nmatched = 0;
 	int			 found;
 
 	api_req("GET", "/console/config", NULL, NULL, &r);
 	cr_assert_eq(r.status, 200);
 	cat = api_get(r.json, "endpoint_catalog");
-	cr_assert_eq(glob(BUILDDIR "/fcgi/cavra-*", 0, NULL, &g), 0);
-	for (i = 0; i < g.gl_pathc; i++) {
-		name = strrchr(g.gl_pathv[i], '/') + 1;
-		if (strchr(name, '.') != NULL ||
-		    access(g.gl_pathv[i], X_OK) != 0)
-			continue;
-		snprintf(cmd, sizeof(cmd), "'%s' --routes", g.gl_pathv[i]);
-		cr_assert_not_null(f = popen(cmd, "r"));
-		while (fgets(line, sizeof(line), f) != NULL) {
-			method = line;
-			cr_assert_not_null(t = strchr(line, '\t'));
-			*t = '\0';
-			pat = t + 1;
-			cr_assert_not_null(t = strchr(pat, '\t'));
-			*t = '\0';
-			nroutes++;
-			for (j = 0; j < json_object_array_length(cat); j++) {
-				e = json_object_array_get_idx(cat, j);
-				if (!same_shape(pat, api_str(e, "path")))
-					continue;
-				nmatched++;
-				cr_assert(available(e), "%s %s of %s: %s is "
-				    "not available", method, pat, name,
-				    api_str(e, "name"));
-				cr_assert_str_eq(api_str(e, "responder"), name);
-				m = api_get(e, "methods");
-				found = 0;
-				for (k = 0; k < json_object_array_length(m);
-				    k++)
-					found |= strcmp(json_object_get_string(
-					    json_object_array_get_idx(m, k)),
-					    method) == 0;
-				cr_assert(found, "%s %s of %s: method missing",
-				    method, pat, name);
-			}
+	br = built_routes(&nroutes);
+	for (i = 0; i < nroutes; i++) {
+		for (j = 0; j < json_object_array_length(cat); j++) {
+			e = json_object_array_get_idx(cat, j);
+			if (!same_shape(br[i].pattern, api_str(e, "path")))
+				continue;
+			nmatched++;
+			cr_assert(available(e), "%s %s of %s: %s is not "
+			    "available", br[i].method, br[i].pattern,
+			    br[i].responder, api_str(e, "name"));
+			cr_assert_str_eq(api_str(e, "responder"),
+			    br[i].responder);
+			m = api_get(e, "methods");
+			found = 0;
+			for (k = 0; k < json_object_array_length(m); k++)
+				found |= strcmp(json_object_get_string(
+				    json_object_array_get_idx(m, k)),
+				    br[i].method) == 0;
+			cr_assert(found, "%s %s of %s: method missing",
+			    br[i].method, br[i].pattern, br[i].responder);
 		}
-		cr_assert_eq(pclose(f), 0, "%s", cmd);
 	}
-	globfree(&g);
+	free(br);
 	cr_assert_gt(nroutes, 20);
 	cr_assert_gt(nmatched, 20);
 	api_free(&r);

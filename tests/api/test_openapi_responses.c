@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "routes.h"
 #include "schema.h"
 
 #define ROUTES_MAX	1024	/* routes of all built responders */
@@ -189,35 +189,18 @@ struct run {
 static void
 load_routes(struct routes *rs)
 {
-	DIR		*d;
-	struct dirent	*de;
-	FILE		*f;
-	char		 cmd[2048], line[2048], *m, *p;
+	struct built_route	*br;
+	size_t			 i, n;
 
-	rs->n = 0;
-	d = opendir(BUILDDIR "/fcgi");
-	cr_assert_not_null(d, "no %s/fcgi", BUILDDIR);
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "cavra-", 6) != 0 ||
-		    strchr(de->d_name, '.') != NULL)
-			continue;
-		snprintf(cmd, sizeof(cmd), "%s/fcgi/%s --routes", BUILDDIR,
-		    de->d_name);
-		cr_assert_not_null(f = popen(cmd, "r"));
-		while (fgets(line, sizeof(line), f) != NULL) {
-			m = strtok(line, "\t");
-			p = strtok(NULL, "\t\n");
-			cr_assert(m != NULL && p != NULL, "bad line from %s",
-			    cmd);
-			cr_assert_lt(rs->n, ROUTES_MAX);
-			cr_assert_neq(asprintf(&rs->r[rs->n], "%s %s", m, p),
-			    -1);
-			rs->called[rs->n++] = 0;
-		}
-		cr_assert_eq(pclose(f), 0, "%s failed", cmd);
+	br = built_routes(&n);
+	cr_assert_leq(n, ROUTES_MAX);
+	for (i = 0; i < n; i++) {
+		cr_assert_neq(asprintf(&rs->r[i], "%s %s", br[i].method,
+		    br[i].pattern), -1);
+		rs->called[i] = 0;
 	}
-	closedir(d);
-	cr_assert_gt(rs->n, 0, "no responders built");
+	rs->n = n;
+	free(br);
 }
 
 static ssize_t
@@ -303,7 +286,7 @@ dig(struct json_object *doc, struct json_object *o, ...)
 	va_start(ap, o);
 	while (o != NULL && (k = va_arg(ap, const char *)) != NULL) {
 		if (json_object_object_get_ex(o, "$ref", &ref))
-			o = schema_resolve(doc, json_object_get_string(ref));
+			o = cv_json_pointer(doc, json_object_get_string(ref));
 		if (o == NULL || !json_object_object_get_ex(o, k, &o))
 			o = NULL;
 	}
@@ -538,7 +521,7 @@ API_TEST(openapi, library_problems_fit)
 	char			*allow;
 
 	doc = served_document();
-	schema = schema_resolve(doc, "#/components/schemas/Problem");
+	schema = cv_json_pointer(doc, "#/components/schemas/Problem");
 	cr_assert_not_null(schema);
 	api_req("GET", "/agents/x/y/z", NULL, NULL, &r);
 	api_assert_problem(&r, 404);

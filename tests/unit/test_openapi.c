@@ -17,7 +17,6 @@
 
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 
 #include "cavra.h"
 #include "cv_openapi.h"
+#include "routes.h"
 #include "tmpdir.h"
 
 #define MAXOPS	1024
@@ -68,34 +68,13 @@ has(const struct ops *o, const char *op)
 static void
 from_tables(struct ops *o)
 {
-	DIR		*d;
-	struct dirent	*de;
-	FILE		*f;
-	char		 cmd[2048], line[2048], *m, *p;
-	size_t		 nbin = 0;
+	struct built_route	*br;
+	size_t			 i, n;
 
-	d = opendir(BUILDDIR "/fcgi");
-	cr_assert_not_null(d, "no %s/fcgi", BUILDDIR);
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "cavra-", 6) != 0 ||
-		    strchr(de->d_name, '.') != NULL)
-			continue;
-		snprintf(cmd, sizeof(cmd), "%s/fcgi/%s --routes", BUILDDIR,
-		    de->d_name);
-		f = popen(cmd, "r");
-		cr_assert_not_null(f);
-		while (fgets(line, sizeof(line), f) != NULL) {
-			m = strtok(line, "\t");
-			p = strtok(NULL, "\t");
-			cr_assert(m != NULL && p != NULL, "bad line from %s",
-			    cmd);
-			add(o, m, p);
-		}
-		cr_assert_eq(pclose(f), 0, "%s failed", cmd);
-		nbin++;
-	}
-	closedir(d);
-	cr_assert_gt(nbin, 0, "no responders built");
+	br = built_routes(&n);
+	for (i = 0; i < n; i++)
+		add(o, br[i].method, br[i].pattern);
+	free(br);
 }
 
 static void
