@@ -20,6 +20,7 @@
 
 struct json_object;
 struct cv_store_def;
+struct cv_principal;
 
 enum cv_method {
 	CV_GET = 0,
@@ -74,6 +75,24 @@ struct cv_qparam {
 	const char		*doc;		/* one line, for openapi.json */
 };
 
+/*
+ * API access control (cv_auth.h): the roles of CAVRA_API_ACCESS_FILE and
+ * the sets of them a route admits (its row's `right`).  A right of 0
+ * admits what its method implies: GET and HEAD CV_RIGHT_READ, any other
+ * method CV_RIGHT_ADMIN.  CV_RIGHT_OPEN needs no bearer at all.
+ */
+#define CV_ROLE_AGENT		0x01
+#define CV_ROLE_READER		0x02
+#define CV_ROLE_OPERATOR	0x04
+#define CV_ROLE_ADMIN		0x08
+#define CV_RIGHT_OPEN		0x100
+#define CV_RIGHT_READ		(CV_ROLE_READER | CV_ROLE_OPERATOR | CV_ROLE_ADMIN)
+#define CV_RIGHT_AGENT_READ	(CV_ROLE_AGENT | CV_RIGHT_READ)	/* an agent
+						   reads its own records */
+#define CV_RIGHT_DECIDE		(CV_ROLE_AGENT | CV_ROLE_ADMIN)
+#define CV_RIGHT_OPERATE	(CV_ROLE_OPERATOR | CV_ROLE_ADMIN)
+#define CV_RIGHT_ADMIN		CV_ROLE_ADMIN
+
 struct cv_route {
 	enum cv_method	 method;
 	const char	*pattern;	/* "/decisions/{decision_id}" */
@@ -87,6 +106,7 @@ struct cv_route {
 	const char	*schema;	/* JSON Schema text of the 200 answer
 					   (routes that are not resource
 					   handlers), or NULL */
+	unsigned	 right;		/* CV_RIGHT_* (0: by method) */
 };
 
 struct cv_app {
@@ -131,6 +151,9 @@ struct cv_req {
 	size_t			 bodylen;
 	struct json_object	*json;		/* parsed body (CV_BODY_JSON) */
 	const struct cv_route	*route;
+	/* The bearer's identity when API access control is on (cv_auth.h),
+	 * else NULL. */
+	const struct cv_principal *principal;
 	/* Set by cv_fail(): the problem detail and field errors. */
 	const char		*detail;
 	struct json_object	*field_errors;	/* array of {path,message} */
