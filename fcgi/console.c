@@ -1142,52 +1142,18 @@ out:
 }
 
 /*
- * GET /compliance/mappings: for each policy pack whose own policy.yaml
- * lists compliance.maps_to, in catalog order (by directory name), one
- * {policy_pack, title, version, maps_to} with the non-empty strings of
- * that list.  Inherited packs add nothing to a pack's list.  500 when
- * the policy root cannot be read.
+ * GET /compliance/mappings: the mappings the installed packs declare
+ * (cv_policy_compliance()), a bare array.  500 when the policy root
+ * cannot be read.
  */
 static enum cv_err
 h_compliance(struct cv_req *req, struct cv_resp *resp)
 {
-	struct json_object	*packs, *out, *p, *sec, *maps, *labels;
-	struct json_object	*it, *e;
-	size_t			 i, j;
+	struct json_object	*out;
 	enum cv_err		 rc;
 
-	if ((rc = cv_policy_catalog(1, &packs)) != CV_OK)
+	if ((rc = cv_policy_compliance(&out)) != CV_OK)
 		return cv_fail(req, rc, "policy packs could not be read");
-	out = json_object_new_array();
-	for (i = 0; i < json_object_array_length(packs); i++) {
-		p = json_object_array_get_idx(packs, i);
-		if (cv_json_obj(json_object_object_get(p, "policy"),
-		    "compliance", &sec) != CV_JGET_OK ||
-		    cv_json_arr(sec, "maps_to", &maps) != CV_JGET_OK)
-			continue;
-		labels = json_object_new_array();
-		for (j = 0; j < json_object_array_length(maps); j++) {
-			it = json_object_array_get_idx(maps, j);
-			if (json_object_is_type(it, json_type_string) &&
-			    json_object_get_string_len(it) > 0)
-				json_object_array_add(labels,
-				    json_object_get(it));
-		}
-		if (json_object_array_length(labels) == 0) {
-			json_object_put(labels);
-			continue;
-		}
-		e = json_object_new_object();
-		json_object_object_add(e, "policy_pack", json_object_get(
-		    json_object_object_get(p, "id")));
-		json_object_object_add(e, "title", json_object_get(
-		    json_object_object_get(p, "title")));
-		json_object_object_add(e, "version", json_object_get(
-		    json_object_object_get(p, "version")));
-		json_object_object_add(e, "maps_to", labels);
-		json_object_array_add(out, e);
-	}
-	json_object_put(packs);
 	cv_resp_json(resp, 200, out);
 	return CV_OK;
 }
@@ -1342,12 +1308,21 @@ static const struct cv_qparam risk_params[] = {
 #define SCHEMA_COMPLIANCE	\
 	"{\"type\":\"array\",\"items\":{\"type\":\"object\","	\
 	"\"required\":[\"policy_pack\",\"title\",\"version\","	\
-	"\"maps_to\"],"	\
+	"\"maps_to\",\"controls\"],"	\
 	"\"properties\":{\"policy_pack\":{\"type\":\"string\"},"	\
 	"\"title\":{\"type\":\"string\"},"	\
 	"\"version\":{\"type\":\"string\"},"	\
 	"\"maps_to\":{\"type\":\"array\","	\
-	"\"items\":{\"type\":\"string\"}}}}}"
+	"\"items\":{\"type\":\"string\"}},"	\
+	"\"controls\":{\"type\":\"array\",\"items\":{"	\
+	"\"type\":\"object\",\"required\":[\"framework\","	\
+	"\"control_id\",\"title\",\"covered\",\"rules\"],"	\
+	"\"properties\":{\"framework\":{\"type\":\"string\"},"	\
+	"\"control_id\":{\"type\":\"string\"},"	\
+	"\"title\":{\"type\":\"string\"},"	\
+	"\"covered\":{\"type\":\"boolean\"},"	\
+	"\"rules\":{\"type\":\"array\","	\
+	"\"items\":{\"type\":\"string\"}}}}}}}}"
 
 static const struct cv_route routes[] = {
 	{ CV_GET, "/health", h_health, 0, "Liveness check", NULL, NULL,
@@ -1372,7 +1347,8 @@ static const struct cv_route routes[] = {
 	    SCHEMA_RISK_EVENTS },
 	{ CV_GET, "/compliance/mappings", h_compliance, 0,
 	    "Compliance mappings declared by the policy packs "
-	    "(compliance.maps_to)", NULL, NULL, SCHEMA_COMPLIANCE },
+	    "(compliance.maps_to and compliance.controls)", NULL, NULL,
+	    SCHEMA_COMPLIANCE },
 };
 
 static const struct cv_store_def *const stores[] = { &cv_store_activity,

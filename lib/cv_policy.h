@@ -131,6 +131,13 @@ void		 cv_policy_eval_mcp_pack(const struct cv_pack *,
  * raw == 0. */
 enum cv_err	 cv_policy_catalog(int raw, struct json_object **);
 
+/* The compliance mappings the packs declare (cavra-policy(5)): for each
+ * pack with a compliance section, in catalog order, {policy_pack, title,
+ * version, maps_to, controls [{framework, control_id, title, covered,
+ * rules}]}, where rules are the listed rules the pack really enforces.
+ * New array. */
+enum cv_err	 cv_policy_compliance(struct json_object **);
+
 /* Helpers exposed for tests and the CLI. */
 int		 cv_glob_match(const char *pat, const char *s);
 /* POSIX-normalise a file target: collapse "//" (two leading slashes are

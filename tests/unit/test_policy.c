@@ -1590,3 +1590,78 @@ Test(cache, lru_eviction, .init = tmp_setup, .fini = tmp_teardown)
 	cv_policy_cache_clear();
 	cr_expect_eq(cv_policy_cache_live(), 0);
 }
+
+/* The pack's own compliance.controls, keeping only the rules it
+ * enforces: a control whose rules the pack cannot produce is listed
+ * with covered false. */
+static struct json_object *
+compliance_of(struct json_object *all, const char *id)
+{
+	struct json_object	*e;
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(all); i++) {
+		e = json_object_array_get_idx(all, i);
+		if (strcmp(json_object_get_string(json_object_object_get(e,
+		    "policy_pack")), id) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static const char *const framework_packs[] = { "cavra-eu-ai-act",
+	"cavra-sox-change-control", "cavra-pci-dss", "cavra-hipaa",
+	"cavra-iso27001", "cavra-nist-ssdf", "cavra-owasp-llm-agentic", NULL };
+
+Test(compliance, controls_keep_enforced_rules, .init = tmp_setup,
+    .fini = tmp_teardown)
+{
+	struct json_object	*all, *e, *ctl, *c;
+
+	put_pack("cavra-ctl-test", "metadata:\n  id: cavra-ctl-test\n"
+	    "  title: t\n  version: \"1\"\n"
+	    "filesystem:\n  block_read:\n    - \".env\"\n"
+	    "compliance:\n  controls:\n"
+	    "    - framework: \"F\"\n      control_id: \"C-1\"\n"
+	    "      title: \"Access\"\n      rules:\n"
+	    "        - \"filesystem.read.block\"\n"
+	    "        - \"commands.block\"\n"
+	    "        - \"no.such.rule\"\n"
+	    "    - framework: \"F\"\n      control_id: \"C-2\"\n"
+	    "      rules:\n        - \"filesystem.write.require_approval\"\n"
+	    "    - control_id: \"no framework: skipped\"\n");
+	cr_assert_eq(cv_policy_compliance(&all), CV_OK);
+	cr_assert_not_null(e = compliance_of(all, "cavra-ctl-test"));
+	cr_expect_eq(json_object_array_length(json_object_object_get(e,
+	    "maps_to")), 0);
+	ctl = json_object_object_get(e, "controls");
+	cr_assert_eq(json_object_array_length(ctl), 2);
+	c = json_object_array_get_idx(ctl, 0);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(c,
+	    "control_id")), "C-1");
+	cr_expect_str_eq(json_object_to_json_string_ext(json_object_object_get(
+	    c, "rules"), JSON_C_TO_STRING_PLAIN), "[\"filesystem.read.block\"]");
+	cr_expect(json_object_get_boolean(json_object_object_get(c,
+	    "covered")));
+	c = json_object_array_get_idx(ctl, 1);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(c,
+	    "title")), "");
+	cr_expect_eq(json_object_array_length(json_object_object_get(c,
+	    "rules")), 0);
+	cr_expect_not(json_object_get_boolean(json_object_object_get(c,
+	    "covered")));
+	/* The framework packs declare controls, and each is covered. */
+	for (size_t i = 0; framework_packs[i] != NULL; i++) {
+		e = compliance_of(all, framework_packs[i]);
+		cr_assert_not_null(e, "%s", framework_packs[i]);
+		ctl = json_object_object_get(e, "controls");
+		cr_expect_gt(json_object_array_length(ctl), 0, "%s",
+		    framework_packs[i]);
+		for (size_t j = 0; j < json_object_array_length(ctl); j++) {
+			c = json_object_array_get_idx(ctl, j);
+			cr_expect(json_object_get_boolean(json_object_object_get(
+			    c, "covered")), "%s", json_object_to_json_string(c));
+		}
+	}
+	json_object_put(all);
+}
