@@ -21,10 +21,14 @@
 #include "cv_util.h"
 #include "policy_int.h"
 
-/* Nothing verified or applied yet: see cv_conf.h. */
-const char *const cv_oidc_algorithms[] = { NULL };
-const char *const cv_oidc_claims[] = { NULL };
-const char *const cv_rbac_boundaries[] = { NULL };
+/* What lib/jwt.c verifies and lib/auth.c applies: see cv_conf.h.  The
+ * claims are those checked (iss, aud, exp, nbf) and those the actor and
+ * its rights are read from (groups, roles, email, sub). */
+const char *const cv_oidc_algorithms[] = { "RS256", NULL };
+const char *const cv_oidc_claims[] = { "iss", "aud", "exp", "nbf", "groups",
+    "roles", "email", "sub", NULL };
+const char *const cv_rbac_boundaries[] = { "approval_group",
+    "repository_permissions", "group_mappings", NULL };
 
 const char *const cv_conf_files[] = {
 	"CAVRA_APPROVAL_OIDC_CONFIG",
@@ -32,6 +36,13 @@ const char *const cv_conf_files[] = {
 	"CAVRA_APPROVAL_ROUTING_FILE",
 	"CAVRA_APPROVAL_PROVIDER_CONFIG",
 	"CAVRA_CONNECTOR_CONFIG",
+	NULL
+};
+
+/* The variables whose file may also be a list: the approval routing
+ * rules (record-contracts.md 5.4). */
+static const char *const list_files[] = {
+	"CAVRA_APPROVAL_ROUTING_FILE",
 	NULL
 };
 
@@ -95,16 +106,25 @@ out:
 enum cv_err
 cv_conf_load(const char *env, struct json_object **out)
 {
+	const char	*path;
+
+	*out = NULL;
+	if ((path = cv_env(env)) == NULL)
+		return CV_OK;
+	return cv_conf_load_path(env, path, out);
+}
+
+enum cv_err
+cv_conf_load_path(const char *what, const char *path,
+    struct json_object **out)
+{
 	struct json_object	*doc = NULL;
 	struct stat		 st;
-	const char		*path;
 	char			 err[512], *buf;
 	size_t			 len = 0;
 	int			 rc;
 
 	*out = NULL;
-	if ((path = cv_env(env)) == NULL)
-		return CV_OK;
 	err[0] = '\0';
 	if (is_yaml(path)) {
 		rc = cv_yaml_load_file(path, &doc, &st, err, sizeof(err));
@@ -121,16 +141,19 @@ cv_conf_load(const char *env, struct json_object **out)
 		if (rc != CV_OK)
 			goto fail;
 	}
-	if (!json_object_is_type(doc, json_type_object)) {
-		snprintf(err, sizeof(err), "must be a %s mapping (an object)",
-		    is_yaml(path) ? "YAML" : "JSON");
+	if (!json_object_is_type(doc, json_type_object) &&
+	    !(json_object_is_type(doc, json_type_array) &&
+	    cv_strv_has(list_files, what))) {
+		snprintf(err, sizeof(err), "must be a %s mapping (an object)%s",
+		    is_yaml(path) ? "YAML" : "JSON", cv_strv_has(list_files,
+		    what) ? " or a list" : "");
 		goto fail;
 	}
 	*out = doc;
 	return CV_OK;
 fail:
 	json_object_put(doc);
-	cv_log("%s: %s: %s", env, path, err[0] != '\0' ? err : "unreadable");
+	cv_log("%s: %s: %s", what, path, err[0] != '\0' ? err : "unreadable");
 	return CV_EINVAL;
 }
 

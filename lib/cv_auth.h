@@ -18,9 +18,9 @@
  *   groups the file maps to roles; the roles a route admits are its
  *   route row's `right` (cv_http.h).
  *
- * cv_auth_init() reads all three files once, in the parent, before
- * workers fork; afterwards the configuration is read-only and every
- * function here is safe from several threads at once.
+ * cv_auth_init() and cv_access_init() read the three files once, in the
+ * parent, before workers fork; afterwards the configuration is read-only
+ * and every function here is safe from several threads at once.
  */
 #ifndef CV_AUTH_H
 #define CV_AUTH_H
@@ -34,11 +34,12 @@ struct cv_arena;
 struct cv_req;
 struct json_object;
 
-/* Reads CAVRA_APPROVAL_OIDC_CONFIG, CAVRA_APPROVAL_RBAC_FILE and
- * CAVRA_API_ACCESS_FILE.  On a missing, unreadable or malformed file (or
- * a JWKS key that does not load) logs one line naming the variable and
- * the problem and returns CV_EINVAL.  Called by cv_serve_main() before
- * the app's init(); calling it again re-reads (tests). */
+/* Reads CAVRA_APPROVAL_OIDC_CONFIG (and its JWKS) and
+ * CAVRA_APPROVAL_RBAC_FILE; cv_access_init() reads CAVRA_API_ACCESS_FILE.
+ * On a missing, unreadable or malformed file (or a JWKS key that does not
+ * load) logs one line naming the variable and the problem and returns
+ * CV_EINVAL.  Called by cv_serve_main() before cv_access_init() and the
+ * app's init(); calling it again re-reads (tests). */
 enum cv_err	 cv_auth_init(void);
 /* Frees what cv_auth_init() loaded. */
 void		 cv_auth_fini(void);
@@ -100,7 +101,9 @@ int		 cv_actor_in_group(const struct cv_actor *, const char *);
 enum cv_err	 cv_auth_actor(struct cv_req *, struct json_object *body,
 		    const struct cv_actor **out);
 /* The Authorization header only (GET /console/session): *out NULL when
- * there is none.  Errors as cv_auth_actor(). */
+ * there is none, or when API access control took it as a static token
+ * (req->principal without actor); an OIDC bearer access control already
+ * verified is reused.  Errors as cv_auth_actor(). */
 enum cv_err	 cv_auth_bearer(struct cv_req *, const struct cv_actor **out);
 
 /*
@@ -147,5 +150,33 @@ struct cv_principal {
 enum cv_err	 cv_access_check(struct cv_req *);
 /* The role's name ("agent", ...), or NULL. */
 const char	*cv_role_name(unsigned role);
+/* Reads CAVRA_API_ACCESS_FILE (cv_serve_main() calls it after
+ * cv_auth_init()): unset is access control off.  A file that does not
+ * load, or has an unknown key or role, a sha256 that is not 64 hex
+ * digits, a duplicate name or hash, or neither tokens nor oidc_roles, is
+ * one log line (never a hash) and CV_EINVAL.  Calling it again
+ * re-reads. */
+enum cv_err	 cv_access_init(void);
+void		 cv_access_fini(void);
+/* The number of static tokens of the access file (0 when off). */
+size_t		 cv_access_token_count(void);
+
+/*
+ * Agent binding, for the records that belong to an agent (decisions and
+ * sessions: CV_RS_AGENT_OWNED of cv_resource.h).  The agent req's bearer
+ * is bound to: NULL when access control is off or the bearer's role is
+ * not agent (no restriction); "" for an agent bearer bound to none.
+ */
+const char	*cv_access_bound_agent(const struct cv_req *);
+/* A list of `what` records: for a bound bearer, adds its agent_id as the
+ * query's agent_id filter.  CV_EPERM (recorded) when the query names
+ * another agent_id, or the agent bearer is bound to none. */
+enum cv_err	 cv_access_agent_query(struct cv_req *, const char *what);
+/* One `what` record, as a json-c object (rec) or as its text (rec NULL):
+ * CV_ENOENT "<what> not found" (recorded) when a bound bearer's agent is
+ * not the record's agent_id; CV_EPERM for an agent bearer bound to
+ * none. */
+enum cv_err	 cv_access_agent_record(struct cv_req *, const char *what,
+		    struct json_object *rec, const char *text, size_t len);
 
 #endif /* !CV_AUTH_H */

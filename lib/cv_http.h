@@ -205,6 +205,9 @@ void		 cv_resp_bytes(struct cv_resp *, int status, const char *ctype,
 		    const char *, size_t);
 void		 cv_resp_header(struct cv_resp *, const char *, const char *);
 
+/* The roles a route admits: its right, or by method when 0. */
+unsigned	 cv_route_right(const struct cv_route *);
+
 /* Router.  A table is compiled once; matching fills req->params. */
 struct cv_router;
 struct cv_router *cv_router_new(const struct cv_route *, size_t);

@@ -1,13 +1,19 @@
 /*
  * Policy packs and the decision evaluator.
  *
- * A pack is <root>/<pack_id>/policy.yaml.  The root is CAVRA_POLICY_DIR
- * when set, else ./policies when it exists, else the installed data
- * directory (CAVRA_PKGDATADIR "/policies").  Packs are loaded with libyaml
- * into json-c, `metadata.inherits` is merged (parents first, the child on
- * top), and the compiled pack is cached per process keyed by the mtime and
- * size of every file it was built from: a changed pack is used on the next
- * request, an unchanged one is never parsed again.  The cache is one per
+ * A pack is <root>/<pack_id>/policy.yaml in one of two layers: the
+ * writable root (CAVRA_POLICY_DIR, else ./policies), where published
+ * packs go, over the bundled packs (CAVRA_BUNDLED_POLICY_DIR, else the
+ * installed data directory CAVRA_PKGDATADIR "/policies").  An id is read
+ * from the first layer that has its policy.yaml, so a pack in the
+ * writable root shadows the bundled pack of the same id; either root may
+ * be missing.  Packs are loaded with libyaml into json-c,
+ * `metadata.inherits` is merged (parents first, the child on top; each
+ * parent looked up through the layers too), and the compiled pack is
+ * cached per process keyed by the mtime and size of every file it was
+ * built from and by the absence of the higher layer's file: a changed or
+ * newly shadowed pack is used on the next request, an unchanged one is
+ * never parsed again.  The cache is one per
  * process, read-only and shared by its threads; a changed pack is swapped
  * in whole, and the version it replaces is freed once no thread holds it
  * any more (see cv_policy_get()).
@@ -75,9 +81,16 @@ struct json_object *cv_decision_new(const struct cv_verdict *v,
 /* The pack used when a request names none (or an empty string). */
 #define CV_POLICY_DEFAULT	"cavra-ai-agent-baseline"
 
-/* The policy root now in force; the calling thread's copy, valid until
- * its next call or cv_policy_cache_clear(). */
+/* The writable policy root (CAVRA_POLICY_DIR, else "policies"), and the
+ * bundled one (CAVRA_BUNDLED_POLICY_DIR, else the installed packs): the
+ * calling thread's copies, valid until its next call of the same
+ * function or cv_policy_cache_clear(). */
 const char	*cv_policy_root(void);
+const char	*cv_policy_bundled_root(void);
+
+/* Where a listed pack was read from (the catalog's `source`). */
+#define CV_POLICY_SOURCE_PUBLISHED	"published"	/* writable root */
+#define CV_POLICY_SOURCE_BUNDLED	"bundled"
 /* 1 when id is a plain directory name a pack may have: 1 to
  * CV_POLICY_ID_MAX bytes, not "." or "..", no '/'. */
 int		 cv_policy_id_valid(const char *);
@@ -124,12 +137,24 @@ void		 cv_policy_eval_mcp_pack(const struct cv_pack *,
 		    const struct cv_action *, struct cv_arena *,
 		    struct cv_verdict *);
 
-/* The pack catalog: every <root>/<dir>/policy.yaml that parses to a
- * mapping, sorted by directory name.  New array of listing entries
- * {id,title,description,version,policy} (policy = raw, not merged) when
- * raw != 0, or catalog items {id,title,description,version,summary} when
- * raw == 0. */
+/* The pack catalog: every pack directory of either layer whose
+ * policy.yaml (from the first layer that has one) parses to a mapping,
+ * sorted by directory name.  New array of listing entries
+ * {id,title,description,version,policy,source} (policy = raw, not
+ * merged) when raw != 0, or catalog items
+ * {id,title,description,version,summary,source} when raw == 0.  CV_EIO
+ * when a root exists but cannot be read. */
 enum cv_err	 cv_policy_catalog(int raw, struct json_object **);
+/* The raw (not merged) document of pack id from the first layer that has
+ * it; *doc a new reference, *source (may be NULL) one of the
+ * CV_POLICY_SOURCE_* strings.  CV_ENOENT when no layer has it, CV_EINVAL
+ * when the file is broken. */
+enum cv_err	 cv_policy_raw(const char *id, struct json_object **doc,
+		    const char **source);
+/* The catalog summary of a raw pack document: {policy_id, title, version,
+ * inherits, mode (default "enforce"), rule_counts{filesystem, commands,
+ * git, mcp, approvals, evidence, compliance}}.  New reference. */
+struct json_object *cv_policy_summary(struct json_object *doc);
 
 /* The compliance mappings the packs declare (cavra-policy(5)): for each
  * pack with a compliance section, in catalog order, {policy_pack, title,

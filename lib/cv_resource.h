@@ -102,6 +102,9 @@ struct cv_field {
 #define CV_RS_PAGED	0x01	/* list: limit/offset, {items,total,limit,
 				   offset} */
 #define CV_RS_MERGE	0x02	/* upsert: the body over the stored record */
+#define CV_RS_AGENT_OWNED 0x04	/* records belong to their agent_id: a
+				   bearer bound to an agent lists and gets
+				   only its own (cv_access_agent_query()) */
 
 struct cv_resource {
 	const char		*what;		/* "agent", "MCP server" */
@@ -115,6 +118,11 @@ struct cv_resource {
 	/* With no id in the input: prefix + CV_ID_HEX random hex digits
 	 * ("apr_"); NULL: the id is required (400). */
 	const char		*id_prefix;
+	/* With no id in the input and no id_prefix: derives the id from
+	 * the body (*id borrowed from it or in the arena), or fails with
+	 * a cv_fail() error; NULL: the id is required (400). */
+	enum cv_err		(*id_fn)(struct cv_req *, struct json_object *body,
+				    const char **id);
 	const struct cv_field	*fields;
 	size_t			 nfields;
 	unsigned		 flags;		/* CV_RS_* */
@@ -137,8 +145,9 @@ enum cv_err	 cv_rs_upsert(struct cv_req *, struct cv_resp *);
  * For action routes that keep handlers of their own.
  */
 
-/* The id of a body by r's id rule: borrowed from the body, or generated
- * (arena) when r has an id_prefix.  400 problem otherwise. */
+/* The id of a body by r's id rule: borrowed from the body, generated
+ * (arena) when r has an id_prefix, or r->id_fn's.  400 problem
+ * otherwise. */
 enum cv_err	 cv_rs_id(struct cv_req *, const struct cv_resource *,
 		    struct json_object *body, const char **id);
 /* Builds the record of r from body (and, with CV_RS_MERGE or CV_FF_KEEP,

@@ -1,7 +1,8 @@
 /*
  * The request pipeline, independent of FastCGI: method, path, query,
- * CORS, route (the library's own GET /metrics first), body size, media
- * type and JSON checks, the handler, and the problem body for any error.
+ * CORS, route (the library's own GET /metrics first), access control
+ * (cv_auth.h), body size, media type and JSON checks, the handler, and
+ * the problem body for any error (a 401 with WWW-Authenticate: Bearer).
  * The serve loop and the unit tests both drive it.
  */
 #include "config.h"
@@ -13,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "cv_auth.h"
 #include "cv_http.h"
 #include "cv_json.h"
 #include "cv_metrics.h"
@@ -257,6 +259,10 @@ cv_dispatch(const struct cv_dispatch *d, struct cv_req *req,
 		cv_resp_header(resp, "Allow", allow);
 		goto cors;
 	}
+	/* Who asks, before anything of the body is looked at
+	 * (CAVRA_API_ACCESS_FILE). */
+	if ((rc = cv_access_check(req)) != CV_OK)
+		goto fail;
 
 	clen = content_length(env(ctx, "CONTENT_LENGTH"));
 	if (clen < 0) {
@@ -309,6 +315,8 @@ cv_dispatch(const struct cv_dispatch *d, struct cv_req *req,
 	goto cors;
 fail:
 	problem(req, resp, rc);
+	if (rc == CV_EAUTH)
+		cv_resp_header(resp, "WWW-Authenticate", "Bearer");
 cors:
 	if ((acao = cv_cors_allow(req->origin)) != NULL) {
 		cv_resp_header(resp, "Access-Control-Allow-Origin", acao);

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "cv_auth.h"
 #include "cv_http.h"
 #include "cv_json.h"
 #include "cv_limits.h"
@@ -30,6 +31,8 @@
 /* The problems an operation may answer, in this order. */
 enum problem {
 	P_400 = 0,
+	P_401,
+	P_403,
 	P_404,
 	P_413,
 	P_415,
@@ -39,6 +42,8 @@ enum problem {
 
 static const char *const problem_status[] = {
 	"400",	/* P_400 */
+	"401",	/* P_401 */
+	"403",	/* P_403 */
 	"404",	/* P_404 */
 	"413",	/* P_413 */
 	"415",	/* P_415 */
@@ -546,6 +551,35 @@ route_schema(const struct cv_route *rt)
 	return s;
 }
 
+/*
+ * With API access control on (CAVRA_API_ACCESS_FILE), route rt needs a
+ * bearer of one of the roles its right admits; without it, nothing.  So
+ * op gets security [{}, {bearerAuth: []}] (either) and x-cavra-roles,
+ * the role names.
+ */
+static void
+access_info(const struct cv_route *rt, struct json_object *op)
+{
+	static const unsigned	 roles[] = { CV_ROLE_AGENT, CV_ROLE_READER,
+	    CV_ROLE_OPERATOR, CV_ROLE_ADMIN };
+	struct json_object	*sec, *bearer, *names;
+	unsigned		 right = cv_route_right(rt);
+	size_t			 i;
+
+	sec = json_object_new_array();
+	json_object_array_add(sec, json_object_new_object());
+	bearer = json_object_new_object();
+	json_object_object_add(bearer, "bearerAuth", json_object_new_array());
+	json_object_array_add(sec, bearer);
+	json_object_object_add(op, "security", sec);
+	names = json_object_new_array();
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (right & roles[i])
+			json_object_array_add(names, json_object_new_string(
+			    cv_role_name(roles[i])));
+	json_object_object_add(op, "x-cavra-roles", names);
+}
+
 /* Builds the operation of route rt into op; adds its path to *path.
  * -1 when it cannot (logged). */
 static int
@@ -575,6 +609,10 @@ operation(const struct cv_route *rt, struct json_object *schemas,
 		cv_json_add_str(op, "summary", rt->summary);
 	cv_json_add_str(op, "operationId", operation_id(rt->method, path,
 	    opid, sizeof(opid)));
+	if (!(cv_route_right(rt) & CV_RIGHT_OPEN)) {
+		access_info(rt, op);
+		prob[P_401] = prob[P_403] = 1;
+	}
 	if (json_object_array_length(params) > 0)
 		json_object_object_add(op, "parameters", params);
 	else

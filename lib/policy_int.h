@@ -44,13 +44,16 @@ enum cv_plist {
 	CV_PL__MAX
 };
 
-/* A file the compiled pack was built from, with what stat(2) said. */
+/* A file the compiled pack was built from, with what stat(2) said; or,
+ * when absent is set, a file of a higher policy layer that did not exist
+ * (the pack is stale once it does). */
 struct cv_src {
 	char		*path;
 	struct timespec	 mtime;
 	off_t		 size;
 	ino_t		 ino;
 	dev_t		 dev;
+	int		 absent;
 };
 
 /* A compiled pack.  Read-only once loaded, except the two counters,
@@ -59,7 +62,9 @@ struct cv_pack {
 	atomic_uint		 refs;	/* the cache's and each holder's */
 	atomic_ulong		 used;	/* cache clock when last found */
 	char			*id;	/* directory name */
-	char			*root;	/* policy root it was loaded from */
+	char			*root;	/* writable policy root ... */
+	char			*broot;	/* ... and bundled root it was
+					   looked up under */
 	struct json_object	*json;	/* merged, normalised; owned */
 	struct cv_patlist	 lists[CV_PL__MAX];
 	int			 block_unknown;	/* mcp.block_unknown_servers */
@@ -78,5 +83,9 @@ int	cv_yaml_parse(const char *, size_t, struct json_object **, char *,
 	    size_t);
 int	cv_yaml_load_file(const char *, struct json_object **, struct stat *,
 	    char *, size_t);
+/* A whole regular file of at most CV_CONFIG_FILE_MAX bytes into a new
+ * NUL-terminated buffer (freed by the caller), with its stat: 0, or an
+ * errno value (EFBIG when too large). */
+int	cv_policy_slurp(const char *, char **, size_t *, struct stat *);
 
 #endif /* !POLICY_INT_H */

@@ -1,7 +1,8 @@
 /*
- * Policy packs on disk: choosing the policy root, reading policy.yaml
- * with libyaml into json-c, merging metadata.inherits, normalising, and
- * the process's cache of compiled packs, shared by its threads.
+ * Policy packs on disk: the two policy layers (the writable root over
+ * the bundled packs), reading policy.yaml with libyaml into json-c,
+ * merging metadata.inherits, normalising, and the process's cache of
+ * compiled packs, shared by its threads.
  *
  * The YAML reader is deliberately small: block and flow collections,
  * scalars resolved the YAML 1.1 way PyYAML's safe loader does for the
@@ -39,12 +40,13 @@
 #include "policy_int.h"
 
 /*
- * What one thread keeps: the policy root it last worked out and the pack
+ * What one thread keeps: the policy roots it last worked out and the pack
  * cv_policy_get() last gave it, with one reference (see "the process's
  * cache" below).
  */
 struct pthr {
-	char		*root;
+	char		*root;		/* writable root */
+	char		*broot;		/* bundled root */
 	struct cv_pack	*held;		/* or NULL */
 	unsigned long	 gen;		/* cache.gen when held was found */
 };
@@ -58,6 +60,7 @@ static struct pthr	*pthr(void);
 #endif
 
 #define POLICY_FILE	"policy.yaml"
+#define POLICY_LAYERS	2	/* the writable root, the bundled packs */
 #define YAML_TAG_PREFIX	"tag:yaml.org,2002:"
 
 /* Where each evaluated list lives: section and key. */
@@ -99,8 +102,21 @@ seterr(char *buf, size_t len, const char *fmt, ...)
 }
 
 /*
- * The policy root now in force: CAVRA_POLICY_DIR when set, else
- * ./policies when it is a directory, else the installed data directory.
+ * Keeps a copy of want in *slot (replaced only when it changed) and
+ * returns it.
+ */
+static const char *
+keep(char **slot, const char *want)
+{
+	if (*slot == NULL || strcmp(*slot, want) != 0) {
+		free(*slot);
+		*slot = cv_xstrdup(want);
+	}
+	return *slot;
+}
+
+/*
+ * The writable policy root: CAVRA_POLICY_DIR when set, else ./policies.
  * Computed on every call (tests and operators may change the
  * environment); the returned string belongs to the calling thread and
  * is valid until its next call or cv_policy_cache_clear().
@@ -108,21 +124,24 @@ seterr(char *buf, size_t len, const char *fmt, ...)
 const char *
 cv_policy_root(void)
 {
-	struct pthr	*pc = pthr();
-	const char	*want, *env;
-	struct stat	 st;
+	const char	*env;
 
-	if ((env = cv_env("CAVRA_POLICY_DIR")) != NULL)
-		want = env;
-	else if (stat("policies", &st) == 0 && S_ISDIR(st.st_mode))
-		want = "policies";
-	else
-		want = CAVRA_PKGDATADIR "/policies";
-	if (pc->root == NULL || strcmp(pc->root, want) != 0) {
-		free(pc->root);
-		pc->root = cv_xstrdup(want);
-	}
-	return pc->root;
+	env = cv_env("CAVRA_POLICY_DIR");
+	return keep(&pthr()->root, env != NULL ? env : "policies");
+}
+
+/*
+ * The bundled packs: CAVRA_BUNDLED_POLICY_DIR when set, else the
+ * installed data directory.  Same lifetime as cv_policy_root().
+ */
+const char *
+cv_policy_bundled_root(void)
+{
+	const char	*env;
+
+	env = cv_env("CAVRA_BUNDLED_POLICY_DIR");
+	return keep(&pthr()->broot, env != NULL ? env :
+	    CAVRA_PKGDATADIR "/policies");
 }
 
 /*
@@ -150,8 +169,8 @@ cv_policy_id_valid(const char *id)
  * stat.  Returns 0, or an errno value (EFBIG when too large, EISDIR /
  * EINVAL when not a regular file).
  */
-static int
-slurp(const char *path, char **out, size_t *outlen, struct stat *st)
+int
+cv_policy_slurp(const char *path, char **out, size_t *outlen, struct stat *st)
 {
 	char	*buf = NULL;
 	size_t	 len = 0, cap;
@@ -544,7 +563,7 @@ cv_yaml_load_file(const char *path, struct json_object **doc,
 
 	*doc = NULL;
 	seterr(err, errlen, "%s", "");
-	if ((rc = slurp(path, &buf, &len, st)) != 0)
+	if ((rc = cv_policy_slurp(path, &buf, &len, st)) != 0)
 		return rc;
 	rc = cv_yaml_parse(buf, len, doc, err, errlen);
 	free(buf);
@@ -791,10 +810,19 @@ struct memo {
 	struct json_object	*compiled;	/* owned */
 };
 
+/*
+ * One load.  roots[] are the layers, highest first: a pack id is the
+ * <root>/<id>/policy.yaml of the first layer that has one.  src[] holds
+ * each file read and, before it, each higher layer's file found absent;
+ * nfiles counts the files read (at most CV_POLICY_SOURCES_MAX).
+ */
 struct lctx {
-	const char		*root;
-	struct cv_src		 src[CV_POLICY_SOURCES_MAX];
+	const char		*roots[POLICY_LAYERS];
+	size_t			 nroots;
+	struct cv_src		 src[POLICY_LAYERS *
+				     CV_POLICY_SOURCES_MAX];
 	size_t			 nsrc;
+	size_t			 nfiles;
 	struct memo		 memo[CV_POLICY_SOURCES_MAX];
 	size_t			 nmemo;
 	const char		*stack[CV_POLICY_INHERIT_MAX + 1];
@@ -830,10 +858,20 @@ mkpath(char *buf, size_t len, const char *root, const char *id,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* 1 when stat(2) failed because path does not exist. */
+static int
+path_absent(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == -1 && (errno == ENOENT || errno == ENOTDIR);
+}
+
 /*
- * Reads <root>/<id>/policy.yaml.  *raw is a new reference to a non-empty
- * mapping.  CV_ENOENT when the directory does not exist, CV_EINVAL for a
- * missing, unreadable, unparsable or non-mapping file.
+ * Reads the policy.yaml of pack id from the first layer that has one,
+ * noting the higher layers' absent files.  *raw is a new reference to a
+ * non-empty mapping.  CV_ENOENT when no layer has the file, CV_EINVAL for
+ * an unreadable, unparsable or non-mapping file.
  */
 static enum cv_err
 load_raw(struct lctx *c, const char *id, struct json_object **raw)
@@ -841,21 +879,27 @@ load_raw(struct lctx *c, const char *id, struct json_object **raw)
 	char		 path[PATH_MAX], yerr[256];
 	struct stat	 st;
 	struct cv_src	*s;
+	size_t		 i;
 	int		 rc;
 
 	*raw = NULL;
-	if (mkpath(path, sizeof(path), c->root, id, NULL) == -1 ||
-	    stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		seterr(c->err, c->errlen, "Policy pack '%s' not found.", id);
-		return CV_ENOENT;
-	}
-	if (c->nsrc == CV_POLICY_SOURCES_MAX) {
+	if (c->nfiles == CV_POLICY_SOURCES_MAX) {
 		seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
 		    "it inherits from more than %d packs.", c->stack[0],
 		    CV_POLICY_SOURCES_MAX - 1);
 		return CV_EINVAL;
 	}
-	if (mkpath(path, sizeof(path), c->root, id, POLICY_FILE) == -1) {
+	for (i = 0; i < c->nroots; i++) {
+		if (mkpath(path, sizeof(path), c->roots[i], id,
+		    POLICY_FILE) == -1)
+			continue;
+		if (!path_absent(path))
+			break;
+		s = &c->src[c->nsrc++];
+		s->path = cv_xstrdup(path);
+		s->absent = 1;
+	}
+	if (i == c->nroots) {
 		seterr(c->err, c->errlen, "Policy pack '%s' not found.", id);
 		return CV_ENOENT;
 	}
@@ -886,6 +930,7 @@ load_raw(struct lctx *c, const char *id, struct json_object **raw)
 		    "Policy pack '%s' contains no policy data.", id);
 		return CV_EINVAL;
 	}
+	c->nfiles++;
 	s = &c->src[c->nsrc++];
 	s->path = cv_xstrdup(path);
 	s->mtime = st.st_mtim;
@@ -1051,6 +1096,7 @@ pack_free(struct cv_pack *pk)
 	json_object_put(pk->json);
 	free(pk->id);
 	free(pk->root);
+	free(pk->broot);
 	free(pk);
 	atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
 }
@@ -1096,13 +1142,29 @@ compile_list(struct json_object *json, enum cv_plist which,
 }
 
 /*
- * Builds the compiled pack of id under root from scratch.  *out is new,
- * with one reference (drop it with pack_unref()).  Errors as
- * cv_policy_get().
+ * Sets up c to look packs up in root over broot (one layer when they are
+ * the same directory name).
+ */
+static void
+lctx_init(struct lctx *c, const char *root, const char *broot, char *err,
+    size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	c->roots[c->nroots++] = root;
+	if (strcmp(root, broot) != 0)
+		c->roots[c->nroots++] = broot;
+	c->err = err;
+	c->errlen = errlen;
+}
+
+/*
+ * Builds the compiled pack of id under root over broot from scratch.
+ * *out is new, with one reference (drop it with pack_unref()).  Errors
+ * as cv_policy_get().
  */
 static enum cv_err
-pack_load(const char *root, const char *id, struct cv_pack **out,
-    char *err, size_t errlen)
+pack_load(const char *root, const char *broot, const char *id,
+    struct cv_pack **out, char *err, size_t errlen)
 {
 	struct lctx		 c;
 	struct json_object	*json = NULL, *mcp, *bu;
@@ -1111,10 +1173,7 @@ pack_load(const char *root, const char *id, struct cv_pack **out,
 	size_t			 i;
 
 	*out = NULL;
-	memset(&c, 0, sizeof(c));
-	c.root = root;
-	c.err = err;
-	c.errlen = errlen;
+	lctx_init(&c, root, broot, err, errlen);
 	if ((rc = compile(&c, id, &json)) != CV_OK)
 		goto out;
 	pk = cv_xcalloc(1, sizeof(*pk));
@@ -1122,6 +1181,7 @@ pack_load(const char *root, const char *id, struct cv_pack **out,
 	atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
 	pk->id = cv_xstrdup(id);
 	pk->root = cv_xstrdup(root);
+	pk->broot = cv_xstrdup(broot);
 	pk->json = json;
 	json = NULL;
 	for (i = 0; i < CV_PL__MAX; i++)
@@ -1178,7 +1238,8 @@ static struct {
 	.load = PTHREAD_MUTEX_INITIALIZER,
 };
 
-/* 1 when every file the pack was built from is as it was. */
+/* 1 when every file the pack was built from is as it was, and no higher
+ * layer has gained a file of its chain. */
 static int
 pack_fresh(const struct cv_pack *pk)
 {
@@ -1186,6 +1247,11 @@ pack_fresh(const struct cv_pack *pk)
 	size_t		 i;
 
 	for (i = 0; i < pk->nsrc; i++) {
+		if (pk->src[i].absent) {
+			if (!path_absent(pk->src[i].path))
+				return 0;
+			continue;
+		}
 		if (stat(pk->src[i].path, &st) == -1 ||
 		    st.st_mtim.tv_sec != pk->src[i].mtime.tv_sec ||
 		    st.st_mtim.tv_nsec != pk->src[i].mtime.tv_nsec ||
@@ -1198,9 +1264,11 @@ pack_fresh(const struct cv_pack *pk)
 }
 
 static int
-pack_is(const struct cv_pack *pk, const char *root, const char *id)
+pack_is(const struct cv_pack *pk, const char *root, const char *broot,
+    const char *id)
 {
-	return strcmp(pk->id, id) == 0 && strcmp(pk->root, root) == 0;
+	return strcmp(pk->id, id) == 0 && strcmp(pk->root, root) == 0 &&
+	    strcmp(pk->broot, broot) == 0;
 }
 
 /* Drops one reference to pk (NULL: nothing); the last one frees it. */
@@ -1226,13 +1294,14 @@ hold(struct pthr *t, struct cv_pack *pk)
 }
 
 /*
- * Looks pack id of root up in the cache under the read lock.  When it is
- * there, thread t holds it afterwards and it is returned; otherwise t
- * holds nothing and NULL is returned.  Either way t->gen is the
- * generation the search saw.
+ * Looks pack id of root over broot up in the cache under the read lock.
+ * When it is there, thread t holds it afterwards and it is returned;
+ * otherwise t holds nothing and NULL is returned.  Either way t->gen is
+ * the generation the search saw.
  */
 static struct cv_pack *
-cache_find(struct pthr *t, const char *root, const char *id)
+cache_find(struct pthr *t, const char *root, const char *broot,
+    const char *id)
 {
 	struct cv_pack	*pk = NULL;
 	size_t		 i;
@@ -1240,7 +1309,7 @@ cache_find(struct pthr *t, const char *root, const char *id)
 	pthread_rwlock_rdlock(&cache.lock);
 	t->gen = atomic_load_explicit(&cache.gen, memory_order_relaxed);
 	for (i = 0; i < cache.n; i++)
-		if (pack_is(cache.packs[i], root, id)) {
+		if (pack_is(cache.packs[i], root, broot, id)) {
 			pk = cache.packs[i];
 			break;
 		}
@@ -1259,32 +1328,33 @@ cache_find(struct pthr *t, const char *root, const char *id)
 }
 
 /*
- * Compiles pack id of root and puts it in the cache in place of the
- * version there (which its holders keep until they let it go), evicting
- * the least recently found pack when the cache is full.  When another
- * thread has just done so, its fresh pack is taken instead.  Thread t
- * holds the pack afterwards.  On failure the version in the cache, if
- * any, is dropped from it, and t holds nothing.  Errors as
+ * Compiles pack id of root over broot and puts it in the cache in place
+ * of the version there (which its holders keep until they let it go),
+ * evicting the least recently found pack when the cache is full.  When
+ * another thread has just done so, its fresh pack is taken instead.
+ * Thread t holds the pack afterwards.  On failure the version in the
+ * cache, if any, is dropped from it, and t holds nothing.  Errors as
  * cv_policy_get().
  */
 static enum cv_err
-cache_load(struct pthr *t, const char *root, const char *id, char *errbuf,
-    size_t errlen)
+cache_load(struct pthr *t, const char *root, const char *broot,
+    const char *id, char *errbuf, size_t errlen)
 {
 	struct cv_pack	*pk, *drop = NULL;
 	enum cv_err	 rc;
 	size_t		 i, j;
 
 	pthread_mutex_lock(&cache.load);
-	if ((pk = cache_find(t, root, id)) != NULL && pack_fresh(pk)) {
+	if ((pk = cache_find(t, root, broot, id)) != NULL &&
+	    pack_fresh(pk)) {
 		rc = CV_OK;
 		goto out;
 	}
 	hold(t, NULL);
-	rc = pack_load(root, id, &pk, errbuf, errlen);
+	rc = pack_load(root, broot, id, &pk, errbuf, errlen);
 	pthread_rwlock_wrlock(&cache.lock);
 	for (i = 0; i < cache.n; i++)
-		if (pack_is(cache.packs[i], root, id))
+		if (pack_is(cache.packs[i], root, broot, id))
 			break;
 	if (rc != CV_OK) {
 		if (i < cache.n) {
@@ -1332,6 +1402,7 @@ pthr_free(void *arg)
 
 	hold(t, NULL);
 	free(t->root);
+	free(t->broot);
 	free(t);
 }
 
@@ -1395,10 +1466,11 @@ cv_policy_cache_live(void)
 }
 
 /*
- * The compiled pack for id under the current root: the one the calling
- * thread holds or the cache's, when none of its source files changed
- * (one stat(2) per file), else compiled afresh and swapped into the
- * cache.  The calling thread holds the result until its next call.
+ * The compiled pack for id under the current roots: the one the calling
+ * thread holds or the cache's, when none of its source files changed and
+ * no higher layer gained one (one stat(2) per file and per absent file),
+ * else compiled afresh and swapped into the cache.  The calling thread
+ * holds the result until its next call.
  * Errors: CV_EINVAL for an id that is not a plain name or a broken pack,
  * CV_ENOENT for a missing one; errbuf gets a sentence.
  */
@@ -1407,7 +1479,7 @@ cv_policy_get(const char *id, const struct cv_pack **out, char *errbuf,
     size_t errlen)
 {
 	struct pthr	*t = pthr();
-	const char	*root;
+	const char	*root, *broot;
 	struct cv_pack	*pk;
 	enum cv_err	 rc;
 
@@ -1418,12 +1490,14 @@ cv_policy_get(const char *id, const struct cv_pack **out, char *errbuf,
 		return CV_EINVAL;
 	}
 	root = cv_policy_root();
+	broot = cv_policy_bundled_root();
 	pk = t->held;
 	if (pk == NULL || t->gen != atomic_load_explicit(&cache.gen,
-	    memory_order_acquire) || !pack_is(pk, root, id))
-		pk = cache_find(t, root, id);
+	    memory_order_acquire) || !pack_is(pk, root, broot, id))
+		pk = cache_find(t, root, broot, id);
 	if (pk == NULL || !pack_fresh(pk)) {
-		if ((rc = cache_load(t, root, id, errbuf, errlen)) != CV_OK)
+		if ((rc = cache_load(t, root, broot, id, errbuf, errlen)) !=
+		    CV_OK)
 			return rc;
 		pk = t->held;
 	}
@@ -1475,8 +1549,8 @@ md_get(struct json_object *md, const char *key)
 /*
  * The summary of a raw (not inheritance-merged) pack.  New object.
  */
-static struct json_object *
-summarise(struct json_object *doc)
+struct json_object *
+cv_policy_summary(struct json_object *doc)
 {
 	struct json_object	*sum, *md, *counts, *mode;
 	size_t			 i;
@@ -1510,11 +1584,12 @@ name_cmp(const void *a, const void *b)
 }
 
 /*
- * One catalog entry for directory name with raw document doc.  New
- * object.
+ * One catalog entry for directory name with raw document doc, read from
+ * the given layer.  New object.
  */
 static struct json_object *
-catalog_entry(const char *name, struct json_object *doc, int raw)
+catalog_entry(const char *name, struct json_object *doc, int raw,
+    const char *source)
 {
 	struct json_object	*e, *md, *id;
 
@@ -1533,72 +1608,115 @@ catalog_entry(const char *name, struct json_object *doc, int raw)
 	if (raw)
 		json_object_object_add(e, "policy", json_object_get(doc));
 	else
-		json_object_object_add(e, "summary", summarise(doc));
+		json_object_object_add(e, "summary", cv_policy_summary(doc));
+	json_object_object_add(e, "source", json_object_new_string(source));
 	return e;
 }
 
 /*
- * Lists every <root>/<dir>/policy.yaml that parses to a mapping, sorted
- * by directory name (code-point order).  Broken packs are skipped and
- * logged.  *out is a new array.  CV_EIO when the root exists but cannot
- * be read.
+ * Adds the plain names of the directory root's entries to names (n of
+ * cap, grown).  A root that does not exist adds nothing.  CV_EIO when it
+ * exists but cannot be read.
  */
-enum cv_err
-cv_policy_catalog(int raw, struct json_object **out)
+static enum cv_err
+list_names(const char *root, char ***names, size_t *n, size_t *cap)
 {
-	const char		*root;
-	DIR			*d;
-	struct dirent		*de;
-	struct stat		 st;
-	struct json_object	*arr, *doc;
-	char			 path[PATH_MAX], yerr[256];
-	char			**names = NULL;
-	size_t			 i, n = 0, cap = 0;
-	enum cv_err		 rc = CV_OK;
-	int			 e;
+	DIR		*d;
+	struct dirent	*de;
 
-	*out = NULL;
-	root = cv_policy_root();
-	arr = json_object_new_array();
 	if ((d = opendir(root)) == NULL) {
-		if (errno != ENOENT && errno != ENOTDIR) {
-			cv_log("%s: %s: %s", __func__, root, strerror(errno));
-			rc = CV_EIO;
-		}
-		goto out;
+		if (errno == ENOENT || errno == ENOTDIR)
+			return CV_OK;
+		cv_log("%s: %s: %s", __func__, root, strerror(errno));
+		return CV_EIO;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (!cv_policy_id_valid(de->d_name))
 			continue;
-		if (n == cap) {
-			cap = cap == 0 ? 32 : cap * 2;
-			if ((names = reallocarray(names, cap,
-			    sizeof(*names))) == NULL)
+		if (*n == *cap) {
+			*cap = *cap == 0 ? 32 : *cap * 2;
+			if ((*names = reallocarray(*names, *cap,
+			    sizeof(**names))) == NULL)
 				cv_fatal("%s: out of memory", __func__);
 		}
-		names[n++] = cv_xstrdup(de->d_name);
+		(*names)[(*n)++] = cv_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	return CV_OK;
+}
+
+/*
+ * The raw document of pack id (a directory name) from the first layer
+ * whose <root>/<id>/policy.yaml exists.  *doc is a new reference to a
+ * mapping; *source (may be NULL) is CV_POLICY_SOURCE_PUBLISHED or
+ * CV_POLICY_SOURCE_BUNDLED.  CV_ENOENT when no layer has the file (or
+ * the id is not a plain name); CV_EINVAL for an unreadable or broken
+ * file, logged.
+ */
+enum cv_err
+cv_policy_raw(const char *id, struct json_object **doc, const char **source)
+{
+	struct lctx	 c;
+	char		 path[PATH_MAX], yerr[256];
+	struct stat	 st;
+	size_t		 i;
+	int		 e;
+
+	*doc = NULL;
+	if (!cv_policy_id_valid(id))
+		return CV_ENOENT;
+	lctx_init(&c, cv_policy_root(), cv_policy_bundled_root(), NULL, 0);
+	for (i = 0; i < c.nroots; i++)
+		if (mkpath(path, sizeof(path), c.roots[i], id,
+		    POLICY_FILE) == 0 && !path_absent(path))
+			break;
+	if (i == c.nroots)
+		return CV_ENOENT;
+	if (source != NULL)
+		*source = i == 0 ? CV_POLICY_SOURCE_PUBLISHED :
+		    CV_POLICY_SOURCE_BUNDLED;
+	e = cv_yaml_load_file(path, doc, &st, yerr, sizeof(yerr));
+	if (e != 0 || !json_object_is_type(*doc, json_type_object)) {
+		cv_log("%s: %s: %s", __func__, path, e == -1 ? yerr :
+		    e != 0 ? strerror(e) : "not a mapping");
+		json_object_put(*doc);
+		*doc = NULL;
+		return e == ENOENT ? CV_ENOENT : CV_EINVAL;
+	}
+	return CV_OK;
+}
+
+/*
+ * Lists every pack of both layers: each directory name found in either
+ * root, sorted (code-point order), read from the first layer that has its
+ * policy.yaml (so the writable root shadows a bundled pack of the same
+ * name).  Files that do not parse to a mapping are skipped and logged.
+ * *out is a new array.  CV_EIO when a root exists but cannot be read.
+ */
+enum cv_err
+cv_policy_catalog(int raw, struct json_object **out)
+{
+	struct json_object	*arr, *doc;
+	const char		*source;
+	char			**names = NULL;
+	size_t			 i, n = 0, cap = 0;
+	enum cv_err		 rc;
+
+	*out = NULL;
+	arr = json_object_new_array();
+	if ((rc = list_names(cv_policy_root(), &names, &n, &cap)) != CV_OK ||
+	    (rc = list_names(cv_policy_bundled_root(), &names, &n,
+	    &cap)) != CV_OK)
+		goto out;
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
-		if (mkpath(path, sizeof(path), root, names[i], NULL) == -1 ||
-		    stat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+		if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
 			continue;
-		if (mkpath(path, sizeof(path), root, names[i],
-		    POLICY_FILE) == -1)
+		if (cv_policy_raw(names[i], &doc, &source) != CV_OK)
 			continue;
-		e = cv_yaml_load_file(path, &doc, &st, yerr, sizeof(yerr));
-		if (e != 0) {
-			if (e != ENOENT)
-				cv_log("%s: %s: %s", __func__, path,
-				    e == -1 ? yerr : strerror(e));
-			continue;
-		}
-		if (!json_object_is_type(doc, json_type_object)) {
-			json_object_put(doc);
-			continue;
-		}
-		json_object_array_add(arr, catalog_entry(names[i], doc, raw));
+		json_object_array_add(arr, catalog_entry(names[i], doc, raw,
+		    source));
 		json_object_put(doc);
 	}
 out:

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "cv_auth.h"
 #include "cv_db.h"
 #include "cv_http.h"
 #include "cv_json.h"
@@ -69,6 +70,8 @@ cv_rs_id(struct cv_req *req, const struct cv_resource *r,
 		*id = cv_rand_id(req->arena, r->id_prefix, CV_ID_HEX);
 		return CV_OK;
 	}
+	if (r->id_fn != NULL)
+		return r->id_fn(req, body, id);
 	return bad(req, r, r->id_field, "is required");
 }
 
@@ -488,6 +491,9 @@ cv_rs_list(struct cv_req *req, struct cv_resp *resp)
 
 	if (r->nfields > CV_STORE_FIELDS_MAX)
 		return cv_fail(req, CV_EINTERNAL, "too many fields");
+	if ((r->flags & CV_RS_AGENT_OWNED) &&
+	    (rc = cv_access_agent_query(req, r->what)) != CV_OK)
+		return rc;
 	if ((rc = cv_rs_filters(req, r, f, &nf)) != CV_OK)
 		return rc;
 	if ((r->flags & CV_RS_PAGED) &&
@@ -577,6 +583,10 @@ cv_rs_get(struct cv_req *req, struct cv_resp *resp)
 	if ((rc = cv_rs_db(req, r->store, &db)) != CV_OK)
 		return rc;
 	if (cv_db_pending(db, id, req->arena, &text, &len)) {
+		if ((r->flags & CV_RS_AGENT_OWNED) &&
+		    (rc = cv_access_agent_record(req, r->what, NULL, text,
+		    len)) != CV_OK)
+			return rc;
 		cv_resp_bytes(resp, 200, "application/json", text, len);
 		return CV_OK;
 	}
@@ -588,6 +598,11 @@ cv_rs_get(struct cv_req *req, struct cv_resp *resp)
 		return cv_fail(req, rc, "%s not found", r->what);
 	if (rc != CV_OK)
 		return cv_rs_store_fail(req, r->store, rc);
+	if ((r->flags & CV_RS_AGENT_OWNED) && (rc = cv_access_agent_record(req,
+	    r->what, rec, NULL, 0)) != CV_OK) {
+		json_object_put(rec);
+		return rc;
+	}
 	cv_resp_json(resp, 200, rec);
 	return CV_OK;
 }

@@ -81,6 +81,20 @@ compile(struct rroute *rr, const struct cv_route *r)
 	}
 }
 
+/*
+ * The roles route rt admits (CV_RIGHT_*, cv_http.h): its row's right, or
+ * for 0 what its method implies (GET and HEAD: CV_RIGHT_READ, any other:
+ * CV_RIGHT_ADMIN).
+ */
+unsigned
+cv_route_right(const struct cv_route *rt)
+{
+	if (rt->right != 0)
+		return rt->right;
+	return rt->method == CV_GET || rt->method == CV_HEAD ?
+	    CV_RIGHT_READ : CV_RIGHT_ADMIN;
+}
+
 struct cv_router *
 cv_router_new(const struct cv_route *routes, size_t n)
 {

@@ -30,6 +30,7 @@
 #include <fcgiapp.h>
 #include <json-c/json.h>
 
+#include "cv_auth.h"
 #include "cv_conf.h"
 #include "cv_db.h"
 #include "cv_http.h"
@@ -771,7 +772,8 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 	if (optind != argc)
 		usage(argv[0]);
 
-	if (cv_cors_init() != CV_OK || cv_conf_check() != CV_OK)
+	if (cv_cors_init() != CV_OK || cv_conf_check() != CV_OK ||
+	    cv_auth_init() != CV_OK || cv_access_init() != CV_OK)
 		return EXIT_CONFIG;
 	if (app->init != NULL && app->init() != CV_OK)
 		return EXIT_CONFIG;
@@ -828,6 +830,8 @@ cv_serve_main(const struct cv_app *app, int argc, char **argv)
 		unlink(sock);
 	cv_metrics_fini();
 	cv_router_free(router);
+	cv_auth_fini();
+	cv_access_fini();
 	cv_log("%s: stopped", app->name);
 	return rc;
 }

@@ -27,17 +27,20 @@ expect_config_error() {
 	ok $? "$desc (exit $rc, $lines line(s): $(cat "$tmp/err"))"
 }
 
-echo "1..20"
+echo "1..21"
 printf '{"issuer": "x",' >"$tmp/bad.json"
 printf -- '- a\n- b\n' >"$tmp/list.yaml"
 printf 'issuer: x\naudience: [a, b\n' >"$tmp/bad.yaml"
-printf '{"issuer":"https://idp.example","audience":"cavra"}' >"$tmp/good.json"
-printf 'rules:\n  - repository: payments/api\n' >"$tmp/good.yaml"
+printf '{"issuer":"https://idp.example","audience":"cavra"}' >"$tmp/nojwks.json"
+printf '{"issuer":"https://idp.example","audience":"cavra","jwks":{"keys":[]}}' >"$tmp/good.json"
+printf 'group_mappings:\n  eng: Engineering\nrepository_permissions:\n  - repository: payments/api\n    groups: [Engineering]\n' >"$tmp/good.yaml"
 
 expect_config_error "missing connector config" CAVRA_CONNECTOR_CONFIG \
 	CAVRA_CONNECTOR_CONFIG="$tmp/none.json" "$bin"
 expect_config_error "malformed JSON OIDC config" "malformed JSON" \
 	CAVRA_APPROVAL_OIDC_CONFIG="$tmp/bad.json" "$bin"
+expect_config_error "OIDC config without a JWKS" jwks \
+	CAVRA_APPROVAL_OIDC_CONFIG="$tmp/nojwks.json" "$bin"
 expect_config_error "YAML RBAC file that is a list" mapping \
 	CAVRA_APPROVAL_RBAC_FILE="$tmp/list.yaml" "$bin"
 expect_config_error "malformed YAML routing file" CAVRA_APPROVAL_ROUTING_FILE \
@@ -46,8 +49,9 @@ expect_config_error "artifact root that is not a directory" \
 	CAVRA_EVIDENCE_ARTIFACT_ROOT \
 	CAVRA_EVIDENCE_ARTIFACT_ROOT="$tmp/good.json" "$bin"
 expect_config_error "bad CAVRA_WORKERS" CAVRA_WORKERS CAVRA_WORKERS=lots "$bin"
-expect_config_error "policy directory without the default pack" \
-	cavra-ai-agent-baseline CAVRA_POLICY_DIR="$tmp" "$act"
+expect_config_error "policy layers without the default pack" \
+	cavra-ai-agent-baseline CAVRA_POLICY_DIR="$tmp" \
+	CAVRA_BUNDLED_POLICY_DIR="$tmp" "$act"
 expect_config_error "bad CAVRA_THREADS" CAVRA_THREADS CAVRA_THREADS=0 "$act"
 expect_config_error "CAVRA_JOURNAL_DELAY_MS that is not a number" \
 	CAVRA_JOURNAL_DELAY_MS CAVRA_JOURNAL_DELAY_MS=abc "$act"

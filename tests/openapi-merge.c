@@ -182,6 +182,15 @@ check(struct json_object *doc, struct json_object *o, struct json_object *ids)
 	return 0;
 }
 
+/* The bearer of API access control (cavra-access(7)), which operations
+ * name in their security when CAVRA_API_ACCESS_FILE is set. */
+static const char security_schemes[] =
+    "{\"bearerAuth\":{\"type\":\"http\",\"scheme\":\"bearer\","
+    "\"description\":\"With CAVRA_API_ACCESS_FILE: a static API token "
+    "or a verified OIDC token (cavra-access(7)); the roles an operation "
+    "admits are its x-cavra-roles.  Without the file no token is "
+    "needed.\"}}";
+
 /* The document of the fragment files (new reference), or NULL. */
 static struct json_object *
 document(const char *version, char **files, int nfiles)
@@ -250,6 +259,8 @@ document(const char *version, char **files, int nfiles)
 	json_object_object_add(prob, "content", content);
 	json_object_object_add(resps, "Problem", prob);
 	json_object_object_add(comps, "responses", resps);
+	json_object_object_add(comps, "securitySchemes",
+	    json_tokener_parse(security_schemes));
 	json_object_object_add(comps, "schemas", sschemas);
 	sschemas = NULL;
 	json_object_object_add(doc, "components", comps);

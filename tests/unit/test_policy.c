@@ -36,6 +36,9 @@
 #endif
 
 #define POLICIES	SRCDIR "/policies"
+/* A policy layer that does not exist: tests of one layer set the bundled
+ * root to it. */
+#define NO_LAYER	"/nonexistent/cavra-bundled-policies"
 
 #define BASE	"cavra-ai-agent-baseline"
 #define AGENTIC	"cavra-agentic-delivery"
@@ -67,6 +70,7 @@ static void
 use_bundled(void)
 {
 	setenv("CAVRA_POLICY_DIR", POLICIES, 1);
+	setenv("CAVRA_BUNDLED_POLICY_DIR", NO_LAYER, 1);
 }
 
 static int
@@ -814,6 +818,7 @@ tmp_setup(void)
 	snprintf(cmd, sizeof(cmd), "cp -R '%s/.' '%s/'", POLICIES, tmproot);
 	cr_assert_eq(system(cmd), 0);
 	setenv("CAVRA_POLICY_DIR", tmproot, 1);
+	setenv("CAVRA_BUNDLED_POLICY_DIR", NO_LAYER, 1);
 }
 
 static void
@@ -1088,11 +1093,11 @@ Test(load, bad_packs, .init = tmp_setup, .fini = tmp_teardown)
 	fclose(f);
 	cr_expect_eq(get("huge", &pk, err, sizeof(err)), CV_EINVAL);
 	cr_expect(strstr(err, "too large") != NULL, "%s", err);
-	/* a directory without policy.yaml */
+	/* a directory without policy.yaml holds no pack */
 	snprintf(path, sizeof(path), "%s/community", tmproot);
 	mkdir(path, 0755);
-	cr_expect_eq(get("community", &pk, err, sizeof(err)), CV_EINVAL);
-	cr_expect(strstr(err, "no policy.yaml") != NULL, "%s", err);
+	cr_expect_eq(get("community", &pk, err, sizeof(err)), CV_ENOENT);
+	cr_expect_str_eq(err, "Policy pack 'community' not found.");
 	/* a plain file where a pack directory should be */
 	snprintf(path, sizeof(path), "%s/plainfile", tmproot);
 	f = fopen(path, "w");
@@ -1664,4 +1669,137 @@ Test(compliance, controls_keep_enforced_rules, .init = tmp_setup,
 		}
 	}
 	json_object_put(all);
+}
+
+/* ---- policy layers: the writable root over the bundled packs ------ */
+
+static char	 upper[64];
+
+/* The bundled layer is the source tree's packs; the writable root a new
+ * temporary directory (tmproot, so put_pack() writes there). */
+static void
+layers_setup(void)
+{
+	snprintf(tmproot, sizeof(tmproot), "/tmp/cv-upper-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmproot));
+	snprintf(upper, sizeof(upper), "%s", tmproot);
+	setenv("CAVRA_POLICY_DIR", tmproot, 1);
+	setenv("CAVRA_BUNDLED_POLICY_DIR", POLICIES, 1);
+}
+
+/* The catalog item of pack id, or NULL; borrowed from arr. */
+static struct json_object *
+catalog_item(struct json_object *arr, const char *id)
+{
+	struct json_object	*it;
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		it = json_object_array_get_idx(arr, i);
+		if (strcmp(json_object_get_string(json_object_object_get(it,
+		    "id")), id) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+/*
+ * A missing or empty writable root leaves the bundled packs in force; a
+ * pack written there later shadows the bundled one of the same id on the
+ * next lookup (no cache clear), and removing it brings the bundled one
+ * back.
+ */
+Test(layers, shadow_and_notice, .init = layers_setup, .fini = tmp_teardown)
+{
+	const struct cv_pack	*pk;
+	char			 err[256], path[512];
+
+	setenv("CAVRA_POLICY_DIR", "/nonexistent/cavra-writable", 1);
+	cr_assert_eq(get(BASE, &pk, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_str_eq(decide(pk, R, ".env"), "block");
+	setenv("CAVRA_POLICY_DIR", upper, 1);
+	cr_assert_eq(get(BASE, &pk, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_str_eq(decide(pk, R, ".env"), "block");
+	cr_expect_str_eq(decide(pk, C, "make shadow"), "require_approval");
+
+	put_pack(BASE, "metadata:\n  id: " BASE "\ncommands:\n"
+	    "  allow:\n    - make shadow\n");
+	cr_assert_eq(get(BASE, &pk, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_str_eq(decide(pk, C, "make shadow"), "allow");
+	cr_expect_str_eq(decide(pk, R, ".env"), "allow",
+	    "the shadowing pack replaces the bundled one whole");
+
+	snprintf(path, sizeof(path), "%s/%s/policy.yaml", upper, BASE);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(get(BASE, &pk, err, sizeof(err)), CV_OK, "%s", err);
+	cr_expect_str_eq(decide(pk, R, ".env"), "block");
+}
+
+/* inherits is resolved through the layers: a published pack inherits a
+ * bundled one, and a published shadow of the parent changes the child
+ * on its next lookup. */
+Test(layers, inherits_across, .init = layers_setup, .fini = tmp_teardown)
+{
+	const struct cv_pack	*pk;
+	char			 err[256];
+
+	put_pack("cavra-child", "metadata:\n  id: cavra-child\n"
+	    "  inherits: " BASE "\ncommands:\n  allow:\n    - make child\n");
+	cr_assert_eq(get("cavra-child", &pk, err, sizeof(err)), CV_OK, "%s",
+	    err);
+	cr_expect_str_eq(decide(pk, R, ".env"), "block");
+	cr_expect_str_eq(decide(pk, C, "make child"), "allow");
+	cr_expect_str_eq(decide(pk, C, "make parent"), "require_approval");
+
+	put_pack(BASE, "metadata:\n  id: " BASE "\ncommands:\n"
+	    "  allow:\n    - make parent\n");
+	cr_assert_eq(get("cavra-child", &pk, err, sizeof(err)), CV_OK, "%s",
+	    err);
+	cr_expect_str_eq(decide(pk, C, "make parent"), "allow");
+	cr_expect_str_eq(decide(pk, R, ".env"), "allow");
+}
+
+/* The catalog lists each id once, from the layer that serves it, and
+ * says which; the raw lookup agrees. */
+Test(layers, catalog_source, .init = layers_setup, .fini = tmp_teardown)
+{
+	struct json_object	*arr, *it, *doc;
+	const char		*src;
+	size_t			 nbundled;
+
+	cr_assert_eq(cv_policy_catalog(0, &arr), CV_OK);
+	nbundled = json_object_array_length(arr);
+	cr_assert_geq(nbundled, 16);
+	it = catalog_item(arr, BASE);
+	cr_assert_not_null(it);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(it,
+	    "source")), "bundled");
+	json_object_put(arr);
+
+	put_pack(HIPAA, "metadata:\n  id: " HIPAA "\n  title: Shadow\n");
+	put_pack("cavra-new", "metadata:\n  id: cavra-new\n  title: New\n");
+	cr_assert_eq(cv_policy_catalog(1, &arr), CV_OK);
+	cr_expect_eq(json_object_array_length(arr), nbundled + 1);
+	it = catalog_item(arr, HIPAA);
+	cr_assert_not_null(it);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(it,
+	    "source")), "published");
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(it,
+	    "title")), "Shadow");
+	it = catalog_item(arr, "cavra-new");
+	cr_assert_not_null(it);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(it,
+	    "source")), "published");
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(
+	    catalog_item(arr, BASE), "source")), "bundled");
+	json_object_put(arr);
+
+	cr_assert_eq(cv_policy_raw(HIPAA, &doc, &src), CV_OK);
+	cr_expect_str_eq(src, "published");
+	json_object_put(doc);
+	cr_assert_eq(cv_policy_raw(BASE, &doc, &src), CV_OK);
+	cr_expect_str_eq(src, "bundled");
+	json_object_put(doc);
+	cr_expect_eq(cv_policy_raw("cavra-none", &doc, &src), CV_ENOENT);
+	cr_expect_eq(cv_policy_raw("../etc", &doc, &src), CV_ENOENT);
 }
