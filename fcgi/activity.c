@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cavra.h"
+#include "cv_auth.h"
 #include "cv_policy.h"
 
 #define DEFAULT_PACK	"cavra-ai-agent-baseline"
@@ -407,6 +408,29 @@ static const struct cv_behind decision_behind = {
 };
 
 /*
+ * The agent_id of a decision (*agent, from the body or its default) for
+ * a bearer bound to an agent (CAVRA_API_ACCESS_FILE): a body without
+ * agent_id decides as the bound agent; one that names another agent is
+ * 403.
+ */
+static enum cv_err
+decide_as(struct cv_req *req, struct json_object *b, const char **agent)
+{
+	const char	*bound, *named;
+	enum cv_err	 rc;
+
+	if ((bound = cv_access_bound_agent(req)) == NULL || *bound == '\0')
+		return CV_OK;
+	if ((rc = scalar(req, b, "agent_id", NULL, &named)) != CV_OK)
+		return rc;
+	if (named != NULL && strcmp(named, bound) != 0)
+		return cv_fail_field(req, CV_EPERM, "agent_id", "this token "
+		    "decides only as agent_id %s", bound);
+	*agent = bound;
+	return CV_OK;
+}
+
+/*
  * POST /decisions: validates the action, evaluates it against the pack,
  * and stores the `cavra.decision.v1` record with the request's other
  * fields, refreshing its session, by write-behind (cv_db_submit(): the
@@ -434,7 +458,7 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 	    CV_OK || (rc = scalar(req, b, "session_id", "local", &sid)) !=
 	    CV_OK || (rc = scalar(req, b, "agent_id", "unknown-agent",
 	    &agent)) != CV_OK || (rc = scalar(req, b, "actor", "ai-agent",
-	    &actor)) != CV_OK)
+	    &actor)) != CV_OK || (rc = decide_as(req, b, &agent)) != CV_OK)
 		return rc;
 	if (*pack_id == '\0')
 		pack_id = DEFAULT_PACK;
@@ -629,7 +653,7 @@ static const struct cv_resource decision_rs = {
 	.id_field = "decision_id",
 	.fields = decision_fields,
 	.nfields = nitems(decision_fields),
-	.flags = CV_RS_PAGED,
+	.flags = CV_RS_PAGED | CV_RS_AGENT_OWNED,
 	.doc = "A decision of the policy engine on one agent action",
 };
 
@@ -658,7 +682,7 @@ static const struct cv_resource session_rs = {
 	.id_field = "session_id",
 	.fields = session_fields,
 	.nfields = nitems(session_fields),
-	.flags = CV_RS_PAGED | CV_RS_MERGE,
+	.flags = CV_RS_PAGED | CV_RS_MERGE | CV_RS_AGENT_OWNED,
 	.finish = derive_session,
 	.doc = "A session summary: the agent's run and its decision counts",
 };
@@ -674,39 +698,32 @@ worker_init(void)
 	    cv_journal_delay_ms(), cv_serve_workers() > 1);
 }
 
-/*
- * At start: the default pack must load, so a broken policy directory is
- * one line on stderr, not a 400 on every request.
- */
+/* At start: the default pack must load. */
 static enum cv_err
 init(void)
 {
-	const struct cv_pack	*pack;
-	char			 errbuf[512];
-
-	if (cv_policy_get(DEFAULT_PACK, &pack, errbuf, sizeof(errbuf)) !=
-	    CV_OK) {
-		cv_log("cavra-activity: %s (policy root %s)", errbuf,
-		    cv_policy_root());
-		return CV_EINVAL;
-	}
-	return CV_OK;
+	return cv_policy_check_default("cavra-activity");
 }
 
 static const struct cv_route routes[] = {
 	{ CV_POST, "/decisions", h_decide, CV_BODY_JSON,
 	    "Evaluate an agent action and persist the decision", &decision_rs,
-	    NULL, "{\"$ref\":\"#/components/schemas/Decision\"}" },
+	    NULL, "{\"$ref\":\"#/components/schemas/Decision\"}",
+	    CV_RIGHT_DECIDE },
 	{ CV_GET, "/decisions", cv_rs_list, 0,
-	    "List decisions (filters, limit, offset)", &decision_rs },
+	    "List decisions (filters, limit, offset)", &decision_rs,
+	    .right = CV_RIGHT_AGENT_READ },
 	{ CV_GET, "/decisions/{decision_id}", cv_rs_get, 0,
-	    "Fetch one decision", &decision_rs },
+	    "Fetch one decision", &decision_rs,
+	    .right = CV_RIGHT_AGENT_READ },
 	{ CV_POST, "/sessions", cv_rs_upsert, CV_BODY_JSON,
 	    "Create or update a session summary", &session_rs },
 	{ CV_GET, "/sessions", cv_rs_list, 0,
-	    "List sessions (filters, limit, offset)", &session_rs },
+	    "List sessions (filters, limit, offset)", &session_rs,
+	    .right = CV_RIGHT_AGENT_READ },
 	{ CV_GET, "/sessions/{session_id}", cv_rs_get, 0,
-	    "Fetch one session summary", &session_rs },
+	    "Fetch one session summary", &session_rs,
+	    .right = CV_RIGHT_AGENT_READ },
 };
 
 static const struct cv_store_def *const stores[] = { &cv_store_activity,

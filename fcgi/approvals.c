@@ -25,11 +25,10 @@
 #include "cv_approval.h"
 #include "cv_auth.h"
 #include "cv_client.h"
+#include "cv_connector.h"
 
 #define TTL_HOURS_DEFAULT	24	/* POST /approvals */
 #define BREAK_GLASS_TTL_HOURS	4	/* POST /approvals/break-glass */
-#define RETRIES_DEFAULT		2	/* deliver */
-#define TIMEOUT_S_DEFAULT	10.0	/* deliver, per attempt */
 #define CAB_GROUP		"Change Advisory Board"
 #define PROVIDER_ENV		"CAVRA_APPROVAL_PROVIDER_CONFIG"
 
@@ -610,51 +609,6 @@ targets(struct cv_req *req, const char *which, struct target *t, size_t *n)
 }
 
 /*
- * Delivery settings of the body: retries (default 2, an integer clamped
- * to 0..CV_CLIENT_RETRIES_MAX) and timeout_seconds (default 10, a number
- * clamped to the client's bounds).  400 for values of another type.
- */
-static enum cv_err
-delivery_opts(struct cv_req *req, struct json_object *body, int *retries,
-    double *timeout)
-{
-	struct json_object	*v;
-	int64_t			 r;
-	double			 t;
-
-	*retries = RETRIES_DEFAULT;
-	*timeout = TIMEOUT_S_DEFAULT;
-	switch (cv_json_int(body, "retries", &r)) {
-	case CV_JGET_OK:
-		if (r < 0)
-			r = 0;
-		if (r > CV_CLIENT_RETRIES_MAX)
-			r = CV_CLIENT_RETRIES_MAX;
-		*retries = (int)r;
-		break;
-	case CV_JGET_TYPE:
-		return cv_fail_field(req, CV_EINVAL, "retries", "retries must "
-		    "be an integer");
-	default:
-		break;
-	}
-	if (!json_object_object_get_ex(body, "timeout_seconds", &v) ||
-	    v == NULL)
-		return CV_OK;
-	if (!json_object_is_type(v, json_type_int) &&
-	    !json_object_is_type(v, json_type_double))
-		return cv_fail_field(req, CV_EINVAL, "timeout_seconds",
-		    "timeout_seconds must be a number");
-	t = json_object_get_double(v);
-	if (t < CV_CLIENT_TIMEOUT_MIN_MS / 1000.0)
-		t = CV_CLIENT_TIMEOUT_MIN_MS / 1000.0;
-	if (t > CV_CLIENT_TIMEOUT_MAX)
-		t = CV_CLIENT_TIMEOUT_MAX;
-	*timeout = t;
-	return CV_OK;
-}
-
-/*
  * POST /approvals/{approval_id}/deliver: {provider ("all" or one name),
  * retries, timeout_seconds}, all optional.  Sends the approval's
  * notification to each provider and answers cavra.approval.delivery.v1
@@ -685,7 +639,8 @@ h_deliver(struct cv_req *req, struct cv_resp *resp)
 		goto out;
 	}
 	if ((rc = body_nonempty(req, req->json, "provider", &which)) != CV_OK ||
-	    (rc = delivery_opts(req, req->json, &retries, &timeout)) != CV_OK)
+	    (rc = cv_connector_opts(req, req->json, &retries, &timeout)) !=
+	    CV_OK)
 		goto out;
 	if ((rc = targets(req, which != NULL ? which : "all", t, &n)) != CV_OK)
 		goto out;

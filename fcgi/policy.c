@@ -297,9 +297,16 @@ h_publish_request(struct cv_req *req, struct cv_resp *resp)
 	by = actor != NULL ? actor->actor : str_or(req, body, "requested_by",
 	    DEFAULT_REQUESTER);
 	group = DEFAULT_APPROVERS;
-	if (json_object_object_get_ex(body, "approver_group", &g))
-		group = json_object_is_type(g, json_type_string) ?
-		    json_object_get_string(g) : NULL;
+	if (json_object_object_get_ex(body, "approver_group", &g) &&
+	    g != NULL) {
+		if (!json_object_is_type(g, json_type_string) ||
+		    json_object_get_string_len(g) == 0) {
+			rc = cv_fail_field(req, CV_EINVAL, "approver_group",
+			    "approver_group must be a non-empty string");
+			goto out;
+		}
+		group = json_object_get_string(g);
+	}
 	repo = cv_json_truthy(json_object_object_get(body, "repository")) ?
 	    str_or(req, body, "repository", NULL) : DEFAULT_REPOSITORY;
 	ref = cv_arena_printf(req->arena, "%.*s", DIGEST_REF_HEX,
@@ -643,19 +650,11 @@ static const struct cv_route routes[] = {
 static const struct cv_store_def *const stores[] = { &cv_store_approvals,
     NULL };
 
-/* Drops the cached packs so a worker exits without live allocations. */
-static void
-worker_fini(void)
-{
-	cv_policy_cache_clear();
-}
-
 static const struct cv_app app = {
 	.name = "cavra-policy",
 	.routes = routes,
 	.nroutes = nitems(routes),
 	.stores = stores,
-	.worker_fini = worker_fini,
 };
 
 int

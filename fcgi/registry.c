@@ -293,7 +293,8 @@ static const struct cv_route routes[] = {
 	    "List registered agents, filtered by status and owner",
 	    &cv_rs_agents },
 	{ CV_POST, "/agents", cv_rs_upsert, CV_BODY_JSON,
-	    "Create or update an agent identity", &cv_rs_agents },
+	    "Create or update an agent identity", &cv_rs_agents,
+	    .right = CV_RIGHT_OPERATE },
 	{ CV_GET, "/agents/profiles", h_profiles, 0,
 	    "Predefined coding-agent profiles", NULL, NULL,
 	    SCHEMA_ITEMS(SCHEMA_PROFILE) },
@@ -304,7 +305,7 @@ static const struct cv_route routes[] = {
 	    "state and capability", &cv_rs_mcp_servers },
 	{ CV_POST, "/mcp/servers", cv_rs_upsert, CV_BODY_JSON,
 	    "Create or update an MCP server trust record",
-	    &cv_rs_mcp_servers },
+	    &cv_rs_mcp_servers, .right = CV_RIGHT_OPERATE },
 	{ CV_GET, "/mcp/servers/{server_id}", cv_rs_get, 0,
 	    "One MCP server trust record, by server_id or name",
 	    &cv_rs_mcp_servers },
@@ -315,7 +316,8 @@ static const struct cv_route routes[] = {
 	    "]}" },
 	{ CV_GET, "/mcp/trust", h_trust, 0,
 	    "Check a server, tool and capability against the MCP trust "
-	    "registry", NULL, trust_params, SCHEMA_TRUST },
+	    "registry", NULL, trust_params, SCHEMA_TRUST,
+	    CV_RIGHT_AGENT_READ },
 };
 
 static const struct cv_store_def *const stores[] = { &cv_store_registry,

@@ -20,7 +20,7 @@ case $CC in
 *clang*) ;;
 *) CC=clang ;;
 esac
-targets="json request yaml policy glob store_json journal"
+targets="json request yaml policy glob store_json journal jwt"
 
 cfg=${CAVRA_CONFIG_DIR:-}
 if [ -z "$cfg" ]; then

@@ -1,7 +1,8 @@
 /*
  * Hashes, MACs and encodings over OpenSSL 3 (EVP): SHA-256, HMAC-SHA256,
- * hex, base64 and base64url, and a constant-time compare.  Nothing here
- * keeps state; every function is safe from several threads at once.
+ * hex, base64 and base64url, a constant-time compare, and Ed25519
+ * signatures over PEM keys.  Nothing here keeps state; every function is
+ * safe from several threads at once.
  */
 #ifndef CV_CRYPTO_H
 #define CV_CRYPTO_H
@@ -36,5 +37,21 @@ int		 cv_b64url_decode(struct cv_arena *, const char *s, size_t len,
 /* 1 when the len bytes of a and b are equal, in time that depends on len
  * only. */
 int		 cv_ct_equal(const void *a, const void *b, size_t len);
+
+#define CV_ED25519_SIG_LEN	64	/* bytes of an Ed25519 signature */
+
+/* Ed25519 (RFC 8032) signature of len bytes of p into sig with the
+ * private key in pem (PEM text of a PKCS#8 "PRIVATE KEY").  When pubpem
+ * is not NULL, *pubpem is the PEM text of its public key
+ * (SubjectPublicKeyInfo, "PUBLIC KEY"), in the arena.  0 on success; -1
+ * when pem holds no Ed25519 private key. */
+int		 cv_ed25519_sign(struct cv_arena *, const char *pem,
+		    const void *p, size_t len,
+		    unsigned char sig[CV_ED25519_SIG_LEN], char **pubpem);
+/* 1 when sig (siglen bytes) is a valid Ed25519 signature of len bytes of
+ * p under the public key in pubpem (PEM SubjectPublicKeyInfo); 0 when it
+ * is not, or pubpem holds no Ed25519 public key. */
+int		 cv_ed25519_verify(const char *pubpem, const void *p, size_t len,
+		    const unsigned char *sig, size_t siglen);
 
 #endif /* !CV_CRYPTO_H */

@@ -73,4 +73,10 @@ void		 cv_json_add_bool(struct json_object *, const char *, int);
 void		 cv_json_add_strv(struct json_object *, const char *,
 		    const char *const *);	/* NULL-terminated list */
 
+/* Appends Python's repr() of a JSON value to t (None, True, 5, 1.5,
+ * 'x', ['a'], {'k': 1}), as messages in the reference's wording quote
+ * values.  (lib/policy_author.c) */
+struct cv_text;
+void		 cv_json_pyrepr(struct cv_text *, struct json_object *);
+
 #endif /* !CV_JSON_H */

@@ -88,6 +88,15 @@
 #define CV_CONFIG_FILE_MAX	(4 * 1024 * 1024) /* config / policy file bytes */
 #define CV_YAML_DEPTH_MAX	32		/* nesting of a YAML config or pack */
 
+#define CV_JWT_MAX		8192		/* bytes of an OIDC token: 401 past it */
+#define CV_JWT_DEPTH_MAX	16		/* nesting of a token's header or
+						   claims: 401 past it */
+#define CV_JWKS_KEYS_MAX	64		/* keys of an OIDC JWKS: startup
+						   error past it */
+#define CV_JWK_RSA_BITS_MIN	2048		/* RSA modulus of a JWKS key at
+						   least: startup error below */
+#define CV_OIDC_LEEWAY_MAX	3600		/* leeway_seconds at most */
+
 #define CV_POLICY_ID_MAX	128		/* bytes of a policy pack id */
 #define CV_POLICY_INHERIT_MAX	8		/* metadata.inherits chain depth */
 #define CV_POLICY_SOURCES_MAX	32		/* files one compiled pack reads */
@@ -101,5 +110,75 @@
 #define CV_ID_RETRIES		3		/* fresh ids tried when a random one
 						   is taken */
 #define CV_FIELD_MAX		65536		/* a string field we store */
+
+#define CV_AISPM_WINDOW_DEFAULT	200		/* /aispm: decisions and sessions
+						   read by default (the newest);
+						   limit is clamped to 1..500 */
+#define CV_AISPM_FACTS_MAX	50		/* evidence facts and freshness
+						   items shown (all counted) */
+#define CV_AISPM_REFS_MAX	8		/* evidence refs shown per item */
+#define CV_AISPM_TARGET_MAX	120		/* characters of a target shown;
+						   longer ones are cut */
+#define CV_AISPM_PATTERN_MAX	80		/* characters of a replay-draft
+						   pattern made from a target */
+
+#define CV_ROLLOUT_SAMPLE_MAX	100		/* decisions a rollout detail
+						   tallies (the newest) */
+#define CV_ROLLOUT_RECENT_MAX	10		/* ... and lists in full */
+#define CV_ROLLOUT_INTEGRATIONS_MAX 10		/* active or configured
+						   integrations it lists */
+
+#define CV_CLIENT_BODY_MAX	(64 * 1024)	/* answer body bytes an outbound
+						   request reads: it stops past it */
+#define CV_CLIENT_RETRIES_MAX	5		/* extra attempts of a delivery */
+#define CV_CLIENT_TIMEOUT_MIN_MS 100		/* an attempt's timeout at least */
+#define CV_CLIENT_TIMEOUT_MAX	60		/* ... and at most, seconds */
+#define CV_CLIENT_CONNECT_MS	10000		/* connect timeout, at most */
+#define CV_CLIENT_BACKOFF_MS	250		/* wait after attempt n: n times
+						   this ... */
+#define CV_CLIENT_BACKOFF_MAX_MS 1000		/* ... up to this */
+#define CV_CLIENT_HEADERS_MAX	32		/* headers of a provider entry */
+#define CV_CLI_ANSWER_MAX	(2 * 1024 * 1024) /* answer bytes the cavra
+						   command reads: an error past it */
+#define CV_CLI_TIMEOUT_S	30		/* a request of the cavra command */
+#define CV_CLI_COPY_BUF		(64 * 1024)	/* bytes cavra ops hashes per read */
+#define CV_CLI_BUSY_WAIT_MS	100		/* cavra ops: wait on a busy SQLite
+						   store, then retry */
+#define CV_HOOK_INPUT_MAX	(8 * 1024 * 1024) /* bytes of a hook's stdin:
+						   a deny past it */
+#define CV_HOOK_ACTIONS_MAX	16		/* decisions one hook call asks:
+						   a deny past it */
+#define CV_HOOK_WORDS_MAX	256		/* words of one shell command a
+						   hook reads: a deny past it */
+#define CV_HOOK_TIMEOUT_MS	10000		/* all the requests of one hook
+						   call together */
+#define CV_HOOK_CONF_MAX	(1024 * 1024)	/* bytes of an agent config
+						   file cavra hook install merges */
+
+#define CV_APPROVAL_RULES_MAX	1024		/* rules of an approval routing
+						   file: startup error past it */
+#define CV_APPROVAL_TTL_HOURS_MAX 8760		/* ttl_hours of an approval at
+						   most (a year): 400 past it */
+#define CV_APPROVAL_THREADS	8		/* cavra-approvals request threads
+						   (a delivery waits on its
+						   receivers in one of them) */
+#define CV_INTEGRATION_THREADS	8		/* cavra-integrations request
+						   threads (as approvals) */
+#define CV_EVIDENCE_ARTIFACT_MAX (16L * 1024 * 1024) /* an evidence artifact
+						   served, bundled or verified:
+						   413 past it */
+#define CV_EVIDENCE_BUNDLE_MAX	(64L * 1024 * 1024) /* the artifacts of one
+						   bundle together: 413 past it */
+
+/* Workflow worker runs (cv_workflow.h). */
+#define CV_WF_REDELIVERIES_MAX	25		/* max_retry_deliveries at most
+						   (clamped 1..) */
+#define CV_WF_REDELIVERIES_DEFAULT 5		/* ... when not given */
+#define CV_WF_MINUTES_MAX	525600		/* an interval or threshold in
+						   minutes (a year): 400 past it */
+#define CV_WF_LATEST_MAX	10		/* newest records a dashboard
+						   lists */
+#define CV_WF_FAILED_SHOWN_MAX	10		/* failed deliveries a health
+						   reading lists */
 
 #endif /* !CV_LIMITS_H */

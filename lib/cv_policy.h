@@ -163,6 +163,10 @@ struct json_object *cv_policy_summary(struct json_object *doc);
  * New array. */
 enum cv_err	 cv_policy_compliance(struct json_object **);
 
+/* For a responder's init(): CV_OK when the default pack loads, else
+ * CV_EINVAL after one log line naming `who` and the policy roots. */
+enum cv_err	 cv_policy_check_default(const char *who);
+
 /* Helpers exposed for tests and the CLI. */
 int		 cv_glob_match(const char *pat, const char *s);
 /* POSIX-normalise a file target: collapse "//" (two leading slashes are

@@ -161,5 +161,6 @@ int		 cv_store_order_cmp(struct cv_arena *, const struct cv_coll *c,
 #define CV_COLL_MCP_SERVERS	1
 #define CV_COLL_REPOSITORIES	0	/* cv_store_inventory */
 #define CV_COLL_ROLLOUTS	1
+#define CV_COLL_INTEGRATIONS	0	/* cv_store_integrations */
 
 #endif /* !CV_STORE_H */

@@ -239,7 +239,8 @@ input_field(const struct cv_field *f)
 /*
  * The request body schema of r's upsert: its fields with the types the
  * builder accepts, other keys allowed (the store keeps them).  The id
- * is required when r generates none: its only key, or one of its keys.
+ * is required when r neither generates nor derives one: its only key,
+ * or one of its keys.
  */
 static struct json_object *
 input_schema(const struct cv_resource *r)
@@ -250,9 +251,11 @@ input_schema(const struct cv_resource *r)
 	struct json_object	*o, *props, *req, *any, *alt, *p, *v;
 	char			 doc[DOC_MAX];
 	size_t			 i, nkeys;
+	int			 made;
 
 	only[0] = r->id_field;
 	keys = r->id_keys != NULL ? r->id_keys : only;
+	made = r->id_prefix != NULL || r->id_fn != NULL;
 	for (nkeys = 0; keys[nkeys] != NULL; nkeys++)
 		;
 	o = json_object_new_object();
@@ -262,7 +265,7 @@ input_schema(const struct cv_resource *r)
 	props = json_object_new_object();
 	req = json_object_new_array();
 	for (i = 0; i < nkeys; i++) {
-		if (r->id_prefix == NULL && nkeys == 1) {
+		if (!made && nkeys == 1) {
 			v = types("string", 0);
 			cv_json_add_int(v, "minLength", 1);
 			json_object_array_add(req,
@@ -270,7 +273,9 @@ input_schema(const struct cv_resource *r)
 		} else
 			v = types("string", 1);
 		cv_json_add_str(v, "description", r->id_prefix != NULL ?
-		    "the record's id (absent: generated)" : nkeys > 1 ?
+		    "the record's id (absent: generated)" : made ?
+		    "the record's id (absent: derived from the record)" :
+		    nkeys > 1 ?
 		    "the record's id: the first of the id keys holding a "
 		    "non-empty string" : "the record's id");
 		json_object_object_add(props, keys[i], v);
@@ -296,7 +301,7 @@ input_schema(const struct cv_resource *r)
 		json_object_object_add(o, "required", req);
 	else
 		json_object_put(req);
-	if (r->id_prefix == NULL && nkeys > 1) {
+	if (!made && nkeys > 1) {
 		any = json_object_new_array();
 		for (i = 0; i < nkeys; i++) {
 			alt = json_object_new_object();

@@ -4,7 +4,7 @@
  *
  * Messages of the schema check are built the way the reference's
  * validator words them, which quotes values as Python's repr() does
- * ('x', 5, True, None, ['a', 'b'], {'k': 1}); pyrepr() below produces
+ * ('x', 5, True, None, ['a', 'b'], {'k': 1}); cv_json_pyrepr() below produces
  * that form.
  */
 #include "config.h"
@@ -201,9 +201,9 @@ pystr(struct cv_text *t, const char *s, size_t n)
 }
 
 /* Appends Python's repr() of a JSON value (None, True, 5, 'x', [...],
- * {...}). */
-static void
-pyrepr(struct cv_text *t, struct json_object *o)
+ * {...}); see cv_json.h. */
+void
+cv_json_pyrepr(struct cv_text *t, struct json_object *o)
 {
 	size_t	 i, n;
 	int	 first = 1;
@@ -231,7 +231,7 @@ pyrepr(struct cv_text *t, struct json_object *o)
 		for (i = 0; i < n; i++) {
 			if (i > 0)
 				cv_text_str(t, ", ");
-			pyrepr(t, json_object_array_get_idx(o, i));
+			cv_json_pyrepr(t, json_object_array_get_idx(o, i));
 		}
 		cv_text_str(t, "]");
 		break;
@@ -243,7 +243,7 @@ pyrepr(struct cv_text *t, struct json_object *o)
 			first = 0;
 			pystr(t, k, strlen(k));
 			cv_text_str(t, ": ");
-			pyrepr(t, v);
+			cv_json_pyrepr(t, v);
 		}
 		cv_text_str(t, "}");
 		break;
@@ -260,7 +260,7 @@ pystr_new(struct json_object *o)
 
 	if (json_object_is_type(o, json_type_string))
 		return json_object_get(o);
-	pyrepr(&t, o);
+	cv_json_pyrepr(&t, o);
 	s = json_object_new_string_len(t.p, (int)t.len);
 	free(t.p);
 	return s;
@@ -475,7 +475,7 @@ v_type(struct vctx *c, struct json_object *o, const char *type)
 {
 	struct cv_text	 t = { 0 };
 
-	pyrepr(&t, o);
+	cv_json_pyrepr(&t, o);
 	cv_text_printf(&t, " is not of type '%s'", type);
 	verror(c, &t);
 }
@@ -487,7 +487,7 @@ v_enum(struct vctx *c, struct json_object *o, const char *const *set)
 	struct cv_text	 t = { 0 };
 	size_t		 i;
 
-	pyrepr(&t, o);
+	cv_json_pyrepr(&t, o);
 	cv_text_str(&t, " is not one of [");
 	for (i = 0; set[i] != NULL; i++) {
 		if (i > 0)
@@ -504,7 +504,7 @@ v_empty(struct vctx *c, struct json_object *o)
 {
 	struct cv_text	 t = { 0 };
 
-	pyrepr(&t, o);
+	cv_json_pyrepr(&t, o);
 	cv_text_str(&t, " should be non-empty");
 	verror(c, &t);
 }
@@ -638,7 +638,7 @@ v_strlist(struct vctx *c, struct json_object *o)
 		vpop(c);
 	}
 	if (has_dups(o)) {
-		pyrepr(&t, o);
+		cv_json_pyrepr(&t, o);
 		cv_text_str(&t, " has non-unique elements");
 		verror(c, &t);
 	}
@@ -665,7 +665,7 @@ v_id(struct vctx *c, struct json_object *o)
 		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-';
 	if (ok)
 		return;
-	pyrepr(&t, o);
+	cv_json_pyrepr(&t, o);
 	cv_text_str(&t, " does not match '^" ID_PREFIX "[a-z0-9-]+$'");
 	verror(c, &t);
 }
@@ -692,7 +692,7 @@ v_inherits(struct vctx *c, struct json_object *o)
 		ok = 0;
 	if (ok)
 		return;
-	pyrepr(&t, o);
+	cv_json_pyrepr(&t, o);
 	cv_text_str(&t, " is not valid under any of the given schemas");
 	verror(c, &t);
 }

@@ -134,6 +134,25 @@ cv_policy_root(void)
  * The bundled packs: CAVRA_BUNDLED_POLICY_DIR when set, else the
  * installed data directory.  Same lifetime as cv_policy_root().
  */
+/*
+ * For a responder's init(): the default pack must load, so that a broken
+ * policy directory is one line on stderr (naming `who` and both policy
+ * roots), not a 400 on every request.  CV_OK, or CV_EINVAL logged.
+ */
+enum cv_err
+cv_policy_check_default(const char *who)
+{
+	const struct cv_pack	*pack;
+	char			 errbuf[512];
+
+	if (cv_policy_get(CV_POLICY_DEFAULT, &pack, errbuf, sizeof(errbuf)) ==
+	    CV_OK)
+		return CV_OK;
+	cv_log("%s: %s (policy roots %s, then %s)", who, errbuf,
+	    cv_policy_root(), cv_policy_bundled_root());
+	return CV_EINVAL;
+}
+
 const char *
 cv_policy_bundled_root(void)
 {

@@ -35,6 +35,7 @@
 #include "cv_db.h"
 #include "cv_http.h"
 #include "cv_metrics.h"
+#include "cv_policy.h"
 #include "cv_openapi.h"
 #include "cv_util.h"
 
@@ -472,6 +473,9 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	}
 	if (app->worker_fini != NULL)
 		app->worker_fini();
+	/* Packs cached by any responder: a worker exits without live
+	 * allocations. */
+	cv_policy_cache_clear();
 	cv_db_close_all();
 	cv_log_flush();
 	exit(0);

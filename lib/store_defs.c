@@ -97,8 +97,11 @@ const struct cv_store_def cv_store_activity = {
 	sizeof(activity_colls) / sizeof(activity_colls[0])
 };
 
+/* repository: a repository is also found by its name, and listed in
+ * name order. */
 static const char *const repository_fields[] = {
-	"provider", "owner", "policy_pack", "status", "risk_tier", NULL
+	"provider", "owner", "policy_pack", "status", "risk_tier",
+	"repository", NULL
 };
 
 static const char *const rollout_fields[] = {
@@ -107,7 +110,7 @@ static const char *const rollout_fields[] = {
 
 static const struct cv_coll inventory_colls[] = {
 	[CV_COLL_REPOSITORIES] = { "repositories", "inventory_repositories",
-	    "repository_id", NULL, 0, repository_fields, 0 },
+	    "repository_id", "repository", 0, repository_fields, 0 },
 	[CV_COLL_ROLLOUTS] = { "policy_rollouts", "inventory_policy_rollouts",
 	    "rollout_id", NULL, 0, rollout_fields, 0 },
 };

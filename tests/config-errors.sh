@@ -27,7 +27,7 @@ expect_config_error() {
 	ok $? "$desc (exit $rc, $lines line(s): $(cat "$tmp/err"))"
 }
 
-echo "1..21"
+echo "1..22"
 printf '{"issuer": "x",' >"$tmp/bad.json"
 printf -- '- a\n- b\n' >"$tmp/list.yaml"
 printf 'issuer: x\naudience: [a, b\n' >"$tmp/bad.yaml"
@@ -53,6 +53,9 @@ expect_config_error "policy layers without the default pack" \
 	cavra-ai-agent-baseline CAVRA_POLICY_DIR="$tmp" \
 	CAVRA_BUNDLED_POLICY_DIR="$tmp" "$act"
 expect_config_error "bad CAVRA_THREADS" CAVRA_THREADS CAVRA_THREADS=0 "$act"
+expect_config_error "cavra-sandbox: policy layers without the default pack" \
+	cavra-ai-agent-baseline CAVRA_POLICY_DIR="$tmp" \
+	CAVRA_BUNDLED_POLICY_DIR="$tmp" "$top_builddir/fcgi/cavra-sandbox"
 expect_config_error "CAVRA_JOURNAL_DELAY_MS that is not a number" \
 	CAVRA_JOURNAL_DELAY_MS CAVRA_JOURNAL_DELAY_MS=abc "$act"
 expect_config_error "CAVRA_JOURNAL_DELAY_MS past 60000" CAVRA_JOURNAL_DELAY_MS \

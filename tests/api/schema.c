@@ -207,7 +207,8 @@ known(const char *key)
 	static const char *const kw[] = {
 		"$ref", "type", "properties", "required", "items",
 		"additionalProperties", "enum", "const", "minimum", "maximum",
-		"minLength", "maxLength", "anyOf", NULL
+		"minLength", "maxLength", "minItems", "maxItems", "anyOf",
+		NULL
 	};
 	const char *const	*k;
 
@@ -298,6 +299,22 @@ check(struct ctx *c, struct json_object *schema, struct json_object *inst,
 		    (size_t)json_object_get_string_len(inst)) >
 		    (size_t)json_object_get_int64(v)) {
 			failf(c, path, "string longer than %lld characters",
+			    (long long)json_object_get_int64(v));
+			goto out;
+		}
+	}
+	if (json_object_is_type(inst, json_type_array)) {
+		if (json_object_object_get_ex(schema, "minItems", &v) &&
+		    json_object_array_length(inst) <
+		    (size_t)json_object_get_int64(v)) {
+			failf(c, path, "array shorter than %lld items",
+			    (long long)json_object_get_int64(v));
+			goto out;
+		}
+		if (json_object_object_get_ex(schema, "maxItems", &v) &&
+		    json_object_array_length(inst) >
+		    (size_t)json_object_get_int64(v)) {
+			failf(c, path, "array longer than %lld items",
 			    (long long)json_object_get_int64(v));
 			goto out;
 		}

@@ -5,8 +5,7 @@
  * What the console says is checked against what is true elsewhere: the
  * endpoint map against requests through the stack and the responders'
  * --routes, the security boundary against the library's verification
- * capability (cv_conf.h), risk events against decisions posted here,
- * compliance mappings against the pack files.
+ * capability (cv_conf.h).
  */
 #include "config.h"
 
@@ -21,6 +20,7 @@
 
 #include "cv_conf.h"
 #include "harness.h"
+#include "jwt-mint.h"
 #include "routes.h"
 
 #ifndef nitems
@@ -241,7 +241,7 @@ API_TEST(console, endpoint_map_matches_the_stack)
 	cr_assert_gt(nun, 0);
 	e = catalog_entry(r.json, "approvals");
 	cr_assert_not_null(e);
-	cr_assert_not(available(e), "approvals has no responder yet");
+	cr_assert(available(e), "approvals is served by cavra-approvals");
 	api_free(&r);
 }
 
@@ -416,40 +416,52 @@ API_TEST(console, security_boundary)
 	api_free(&r);
 }
 
-/* A stack of its own with OIDC and RBAC configured (files in its run
- * directory), made the "json" stack of this test process. */
-static char	oidc_run[1024];
+/*
+ * A stack of its own with OIDC and RBAC configured (files in its run
+ * directory, the JWKS of a throw-away RSA key beside the OIDC file, named
+ * by a relative jwks_path), made the "json" stack of this test process.
+ * Each test that starts one names its own directory (tests run two at a
+ * time).
+ */
+static char	 oidc_run[1024];
+static EVP_PKEY	*oidc_key;
+
+#define OIDC_ISS	"https://idp.example"
+#define OIDC_AUD	"cavra"
 
 static void
-oidc_file(const char *json)
+oidc_put(const char *name, const char *text)
 {
 	char	 path[1200];
 	FILE	*f;
 
-	snprintf(path, sizeof(path), "%s/oidc.json", oidc_run);
+	snprintf(path, sizeof(path), "%s/%s", oidc_run, name);
 	cr_assert_not_null(f = fopen(path, "w"));
-	fputs(json, f);
+	fputs(text, f);
 	cr_assert_eq(fclose(f), 0);
 }
 
 static void
-oidc_stack_start(void)
+oidc_stack_start(const char *name)
 {
 	char	 cmd[4096], path[1200], base[64];
 	FILE	*f;
 	int	 port;
 
 	snprintf(oidc_run, sizeof(oidc_run), "%s/tests/api/run-test_console/"
-	    "oidc", BUILDDIR);
+	    "%s", BUILDDIR, name);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", oidc_run,
 	    oidc_run);
 	cr_assert_eq(system(cmd), 0);
-	oidc_file("{\"issuer\": \"https://idp.example\", \"audience\": "
-	    "\"cavra\", \"jwks\": {\"keys\": []}}");
-	snprintf(path, sizeof(path), "%s/rbac.json", oidc_run);
-	cr_assert_not_null(f = fopen(path, "w"));
-	fputs("{\"group_mappings\": {}, \"repository_permissions\": []}", f);
-	cr_assert_eq(fclose(f), 0);
+	oidc_key = jwt_key_new(2048);
+	snprintf(path, sizeof(path), "%s/jwks.json", oidc_run);
+	cr_assert_eq(jwt_write_jwks(path, oidc_key, "k1"), 0);
+	oidc_put("oidc.json", "{\"issuer\": \"" OIDC_ISS "\", \"audience\": "
+	    "\"" OIDC_AUD "\", \"jwks_path\": \"jwks.json\"}");
+	oidc_put("rbac.json", "{\"group_mappings\": {\"okta-iam\": \"IAM\"}, "
+	    "\"repository_permissions\": [{\"repository\": \"payments/api\", "
+	    "\"groups\": [\"IAM\"], \"actions\": [\"deny\", \"approve\"]}, "
+	    "{\"approver_group\": \"SRE\", \"groups\": [\"Oncall\"]}]}");
 	snprintf(path, sizeof(path), "%s/oidc.json", oidc_run);
 	setenv("CAVRA_APPROVAL_OIDC_CONFIG", path, 1);
 	snprintf(path, sizeof(path), "%s/rbac.json", oidc_run);
@@ -469,10 +481,23 @@ oidc_stack_start(void)
 }
 
 static void
+oidc_boundary_start(void)
+{
+	oidc_stack_start("oidc-boundary");
+}
+
+static void
+oidc_session_start(void)
+{
+	oidc_stack_start("oidc-session");
+}
+
+static void
 oidc_stack_stop(void)
 {
 	char	 cmd[4096];
 
+	EVP_PKEY_free(oidc_key);
 	if (oidc_run[0] == '\0')
 		return;
 	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s' >/dev/null "
@@ -482,21 +507,17 @@ oidc_stack_stop(void)
 }
 
 /*
- * With both files configured and valid, the mode is "oidc_rbac_ready"
- * only if this build verifies tokens and applies RBAC rules: today it
- * does neither, so OIDC is "configured_unverifiable", RBAC
- * "configured_unenforced" and the mode "local_or_demo".  An OIDC file
- * without what verification needs is "invalid_config", with the reason.
+ * With both files loaded, OIDC able to verify (an RSA key in the JWKS)
+ * and RBAC rules applied, the mode is "oidc_rbac_ready".  A JWKS without
+ * an RSA key loads, but OIDC is then "invalid_config" with the reason,
+ * and the mode "local_or_demo".
  */
-Test(console_oidc, configured_but_unverifiable, .init = oidc_stack_start,
-    .fini = oidc_stack_stop)
+Test(console_oidc, boundary_ready_and_invalid_config,
+    .init = oidc_boundary_start, .fini = oidc_stack_stop)
 {
 	struct api_resp		 r, c;
 	struct json_object	*oidc, *rbac, *errs;
-	int			 verifies, applies;
 
-	verifies = cv_oidc_algorithms[0] != NULL;
-	applies = cv_rbac_boundaries[0] != NULL;
 	api_req("GET", "/console/security-boundary", NULL, NULL, &r);
 	cr_assert_eq(r.status, 200);
 	api_req("GET", "/console/config", NULL, NULL, &c);
@@ -510,27 +531,317 @@ Test(console_oidc, configured_but_unverifiable, .init = oidc_stack_start,
 	cr_assert(json_object_get_boolean(api_get(rbac, "configured")));
 	cr_assert_eq(json_object_array_length(api_get(oidc,
 	    "config_errors")), 0);
-	cr_assert_str_eq(api_str(oidc, "status"), verifies ? "ready" :
-	    "configured_unverifiable");
-	cr_assert_str_eq(api_str(rbac, "status"), applies ? "ready" :
-	    "configured_unenforced");
-	cr_assert_str_eq(api_str(r.json, "mode"), verifies && applies ?
-	    "oidc_rbac_ready" : "local_or_demo");
+	cr_assert_str_eq(api_str(oidc, "status"), "ready");
+	cr_assert_str_eq(api_str(rbac, "status"), "ready");
+	cr_assert_str_eq(api_str(r.json, "mode"), "oidc_rbac_ready");
 	api_free(&c);
 	api_free(&r);
 
-	/* Read at each request: an issuer without an audience. */
-	oidc_file("{\"issuer\": \"https://idp.example\", \"jwks_path\": "
-	    "\"/nonexistent/jwks.json\"}");
+	/* Loaded at start: only a restart reads the new JWKS. */
+	oidc_put("jwks.json", "{\"keys\": [{\"kty\": \"EC\", \"kid\": \"k1\", "
+	    "\"crv\": \"P-256\"}]}");
+	api_restart();
 	api_req("GET", "/console/security-boundary", NULL, NULL, &r);
 	cr_assert_eq(r.status, 200);
 	oidc = api_get(r.json, "oidc");
 	cr_assert_str_eq(api_str(oidc, "status"), "invalid_config");
 	errs = api_get(oidc, "config_errors");
 	cr_assert_eq(json_object_array_length(errs), 1);
-	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    errs, 0)), "audience is missing");
+	cr_assert(strstr(json_object_get_string(json_object_array_get_idx(
+	    errs, 0)), "no RSA key") != NULL, "%s", json_object_get_string(
+	    errs));
 	cr_assert_str_eq(api_str(r.json, "mode"), "local_or_demo");
+	api_free(&r);
+}
+
+/* A token of the stack's key (or `key`), expiring in `exp` seconds, as
+ * an "Authorization: Bearer" header in buf. */
+static const char *
+bearer(char *buf, size_t len, EVP_PKEY *key, long exp, const char *more)
+{
+	char	 payload[1024], *tok;
+
+	snprintf(payload, sizeof(payload), "{\"iss\": \"" OIDC_ISS "\", "
+	    "\"aud\": \"" OIDC_AUD "\", \"exp\": %lld%s}",
+	    (long long)time(NULL) + exp, more);
+	tok = jwt_mint(key != NULL ? key : oidc_key, "k1", "RS256", payload);
+	snprintf(buf, len, "Authorization: Bearer %s", tok);
+	free(tok);
+	return buf;
+}
+
+/* Whether the console's endpoint catalog says path is served. */
+static int
+served(struct json_object *config, const char *path)
+{
+	struct json_object	*cat, *e;
+	size_t			 i;
+
+	cat = api_get(config, "endpoint_catalog");
+	for (i = 0; i < json_object_array_length(cat); i++) {
+		e = json_object_array_get_idx(cat, i);
+		if (strcmp(api_str(e, "path"), path) == 0)
+			return available(e);
+	}
+	cr_assert_fail("%s is not in the endpoint catalog", path);
+	return 0;
+}
+
+/* A 401 problem with the detail and WWW-Authenticate: Bearer. */
+static void
+assert_401(struct api_resp *r, const char *detail)
+{
+	char	*h;
+
+	api_assert_problem(r, 401);
+	cr_assert_str_eq(api_str(r->json, "detail"), detail);
+	h = api_header(r, "WWW-Authenticate");
+	cr_assert(h != NULL && strcmp(h, "Bearer") == 0, "WWW-Authenticate: "
+	    "%s", h != NULL ? h : "(none)");
+	free(h);
+}
+
+/*
+ * GET /console/session with OIDC and RBAC: no header asks for one; a
+ * verified token gives the actor (groups mapped through the RBAC file),
+ * the rules of its groups and the flags; another scheme and a token
+ * that does not verify are 401 with WWW-Authenticate: Bearer.
+ */
+Test(console_oidc, session, .init = oidc_session_start,
+    .fini = oidc_stack_stop)
+{
+	struct api_resp		 r, c;
+	struct json_object	*p, *a, *rp;
+	EVP_PKEY		*other;
+	char			 hbuf[4096];
+	const char		*hdr[2] = { NULL, NULL };
+
+	api_req("GET", "/console/config", NULL, NULL, &c);
+	cr_assert_eq(c.status, 200);
+
+	api_req("GET", "/console/session", NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_str_eq(api_str(r.json, "schema_version"),
+	    "cavra.console.session.v1");
+	cr_assert_str_eq(api_str(r.json, "mode"), "auth_required");
+	cr_assert_not(json_object_get_boolean(api_get(r.json,
+	    "authenticated")));
+	cr_assert(json_object_get_boolean(api_get(r.json, "auth_required")));
+	cr_assert_null(api_get(r.json, "actor"));
+	cr_assert_eq(json_object_array_length(api_get(r.json,
+	    "repository_permissions")), 0);
+	p = api_get(r.json, "permissions");
+	cr_assert_eq(json_object_get_boolean(api_get(p, "read_activity")),
+	    served(c.json, "/decisions"));
+	cr_assert_not(json_object_get_boolean(api_get(p,
+	    "decide_approvals")));
+	cr_assert_not(json_object_get_boolean(api_get(p,
+	    "create_break_glass")));
+	api_free(&r);
+
+	hdr[0] = bearer(hbuf, sizeof(hbuf), NULL, 300, ", \"email\": "
+	    "\"ada@example.com\", \"sub\": \"u-1\", \"groups\": [\"okta-iam\", "
+	    "\"Change Advisory Board\"]");
+	api_req("GET", "/console/session", NULL, hdr, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_str_eq(api_str(r.json, "mode"), "authenticated");
+	cr_assert(json_object_get_boolean(api_get(r.json, "authenticated")));
+	a = api_get(r.json, "actor");
+	cr_assert_str_eq(api_str(a, "actor"), "ada@example.com");
+	cr_assert_str_eq(api_str(a, "subject"), "u-1");
+	cr_assert_str_eq(api_str(a, "issuer"), OIDC_ISS);
+	cr_assert_str_eq(json_object_to_json_string_ext(api_get(a, "groups"),
+	    JSON_C_TO_STRING_PLAIN), "[\"Change Advisory Board\",\"IAM\","
+	    "\"okta-iam\"]");
+	rp = api_get(r.json, "repository_permissions");
+	cr_assert_eq(json_object_array_length(rp), 1);
+	cr_assert_str_eq(json_object_to_json_string_ext(
+	    json_object_array_get_idx(rp, 0), JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE), "{\"repository\":\"payments/api\","
+	    "\"approver_group\":\"*\",\"actions\":[\"approved\",\"denied\"],"
+	    "\"groups\":[\"IAM\"]}");
+	p = api_get(r.json, "permissions");
+	cr_assert_eq(json_object_get_boolean(api_get(p, "decide_approvals")),
+	    served(c.json, "/approvals/{approval_id}/approve"));
+	cr_assert_eq(json_object_get_boolean(api_get(p,
+	    "create_break_glass")), served(c.json, "/approvals/break-glass"));
+	api_free(&r);
+
+	hdr[0] = "Authorization: Basic dXNlcjpwdw==";
+	api_req("GET", "/console/session", NULL, hdr, &r);
+	assert_401(&r, "authorization header must use Bearer token");
+	api_free(&r);
+
+	other = jwt_key_new(2048);
+	hdr[0] = bearer(hbuf, sizeof(hbuf), other, 300, "");
+	api_req("GET", "/console/session", NULL, hdr, &r);
+	assert_401(&r, "OIDC token signature is invalid");
+	api_free(&r);
+	EVP_PKEY_free(other);
+
+	hdr[0] = bearer(hbuf, sizeof(hbuf), NULL, -3600, "");
+	api_req("GET", "/console/session", NULL, hdr, &r);
+	assert_401(&r, "OIDC token is expired");
+	api_free(&r);
+	api_free(&c);
+}
+
+/* The check `id` of a production-readiness answer. */
+static struct json_object *
+ready_check(struct json_object *o, const char *id)
+{
+	struct json_object	*checks, *c;
+	size_t			 i;
+
+	checks = api_get(o, "checks");
+	for (i = 0; i < json_object_array_length(checks); i++) {
+		c = json_object_array_get_idx(checks, i);
+		if (strcmp(api_str(c, "id"), id) == 0)
+			return c;
+	}
+	cr_assert_fail("no check %s", id);
+	return NULL;
+}
+
+/* Asserts the status of check id, and that a warn has a remedy. */
+static void
+assert_check(struct json_object *o, const char *id, const char *status)
+{
+	struct json_object	*c;
+
+	c = ready_check(o, id);
+	cr_assert_str_eq(api_str(c, "status"), status, "%s: %s", id,
+	    api_str(c, "message"));
+	if (strcmp(status, "warn") == 0)
+		cr_assert_not_null(api_str(c, "remedy"), "%s", id);
+	else
+		cr_assert_null(api_get(c, "remedy"), "%s", id);
+}
+
+/*
+ * GET /deployment/production-readiness on the default stacks: no OIDC,
+ * RBAC, artifact root, access file, providers or connectors (warn),
+ * explicit CORS origins and the bundled packs (pass), the stores as
+ * /operations/stores finds them; so "needs_attention".
+ */
+API_TEST(console, production_readiness_default)
+{
+	static const char *const order[] = { "oidc_configured",
+	    "rbac_configured", "cors_restricted", "evidence_artifacts",
+	    "policy_catalog", "persistent_stores", "api_access_control",
+	    "approval_providers", "connectors" };
+	struct api_resp		 r, s, p;
+	struct json_object	*checks, *items;
+	char			 msg[128];
+	size_t			 i, missing = 0;
+
+	api_req("GET", "/operations/stores", NULL, NULL, &s);
+	cr_assert_eq(s.status, 200);
+	api_req("GET", "/deployment/production-readiness", NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_str_eq(api_str(r.json, "schema_version"),
+	    "cavra.deployment.production_readiness.v1");
+	cr_assert_str_eq(api_str(r.json, "status"), "needs_attention");
+	checks = api_get(r.json, "checks");
+	cr_assert_eq(json_object_array_length(checks), nitems(order));
+	for (i = 0; i < nitems(order); i++)
+		cr_assert_str_eq(api_str(json_object_array_get_idx(checks, i),
+		    "id"), order[i]);
+	assert_check(r.json, "oidc_configured", "warn");
+	cr_assert_str_eq(api_str(ready_check(r.json, "oidc_configured"),
+	    "oidc_status"), "disabled");
+	assert_check(r.json, "rbac_configured", "warn");
+	assert_check(r.json, "cors_restricted", "pass");
+	assert_check(r.json, "evidence_artifacts", "warn");
+	assert_check(r.json, "api_access_control", "warn");
+	assert_check(r.json, "approval_providers", "warn");
+	assert_check(r.json, "connectors", "warn");
+
+	api_req("GET", "/policy-pack-catalog", NULL, NULL, &p);
+	cr_assert_eq(p.status, 200);
+	cr_assert_gt(api_int(p.json, "total"), 0);
+	assert_check(r.json, "policy_catalog", "pass");
+	snprintf(msg, sizeof(msg), "%lld policy packs are discoverable.",
+	    (long long)api_int(p.json, "total"));
+	cr_assert_str_eq(api_str(ready_check(r.json, "policy_catalog"),
+	    "message"), msg);
+
+	items = api_get(s.json, "items");
+	for (i = 0; i < json_object_array_length(items); i++)
+		if (!json_object_get_boolean(api_get(
+		    json_object_array_get_idx(items, i), "exists")))
+			missing++;
+	assert_check(r.json, "persistent_stores", missing == 0 ? "pass" :
+	    "warn");
+	cr_assert_eq(json_object_array_length(api_get(ready_check(r.json,
+	    "persistent_stores"), "missing")), missing);
+	cr_assert_eq(api_int(api_get(r.json, "store_summary"), "missing"),
+	    (long long)missing);
+	cr_assert_eq(api_int(api_get(r.json, "store_summary"), "total"), 6);
+	api_free(&p);
+	api_free(&s);
+	api_free(&r);
+}
+
+/* The OIDC stack, plus an artifact root, approval providers, connectors
+ * and a CORS list that admits every origin. */
+static void
+oidc_readiness_start(void)
+{
+	setenv("CAVRA_CORS_ORIGINS", "http://127.0.0.1:5173, *", 1);
+	setenv("CAVRA_EVIDENCE_ARTIFACT_ROOT", SRCDIR "/tests/data/artifacts",
+	    1);
+	setenv("CAVRA_APPROVAL_PROVIDER_CONFIG", SRCDIR
+	    "/tests/data/providers-unreachable.json", 1);
+	setenv("CAVRA_CONNECTOR_CONFIG", SRCDIR
+	    "/tests/data/connectors-unreachable.json", 1);
+	oidc_stack_start("oidc-readiness");
+}
+
+/*
+ * Production readiness with OIDC and RBAC ready and the optional files
+ * set: those checks pass; "*" among the CORS origins does not, nor does
+ * the absent access file.
+ */
+Test(console_oidc, production_readiness, .init = oidc_readiness_start,
+    .fini = oidc_stack_stop)
+{
+	struct api_resp	 r;
+
+	api_req("GET", "/deployment/production-readiness", NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	assert_check(r.json, "oidc_configured", "pass");
+	cr_assert_str_eq(api_str(ready_check(r.json, "oidc_configured"),
+	    "oidc_status"), "ready");
+	assert_check(r.json, "rbac_configured", "pass");
+	assert_check(r.json, "cors_restricted", "warn");
+	assert_check(r.json, "evidence_artifacts", "pass");
+	assert_check(r.json, "policy_catalog", "pass");
+	assert_check(r.json, "api_access_control", "warn");
+	assert_check(r.json, "approval_providers", "pass");
+	assert_check(r.json, "connectors", "pass");
+	cr_assert_str_eq(api_str(r.json, "status"), "needs_attention");
+	api_free(&r);
+}
+
+/* Without OIDC or RBAC: demo mode, and a token cannot be checked. */
+API_TEST(console, session_without_oidc)
+{
+	static const char *const hdr[] = { "Authorization: Bearer a.b.c",
+	    NULL };
+	struct api_resp	 r;
+
+	api_req("GET", "/console/session", NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_str_eq(api_str(r.json, "mode"), "local_or_demo");
+	cr_assert_not(json_object_get_boolean(api_get(r.json,
+	    "auth_required")));
+	cr_assert_null(api_get(r.json, "actor"));
+	api_free(&r);
+	api_req("GET", "/console/session", NULL, hdr, &r);
+	api_assert_problem(&r, 400);
+	cr_assert_str_eq(api_str(r.json, "detail"), "console OIDC config is "
+	    "not configured");
 	api_free(&r);
 }
 
@@ -620,306 +931,6 @@ API_TEST(console, retention_plan_rejects_bad_values)
 		api_assert_problem(&r, 422);
 		api_free(&r);
 	}
-}
-
-/* The fields a risk event copies from its decision. */
-static const char *const risk_fields[] = { "decision_id", "timestamp",
-    "decision", "severity", "action_type", "target", "requested_operation",
-    "rule_id", "reason", "approver_group", "policy_pack", "session_id",
-    "agent_id", "actor", "repository", "correlation_id", "evidence_refs",
-    NULL };
-
-/* POST /decisions of action type and target in session sid: the
- * decision (a new reference). */
-static struct json_object *
-decide(const char *sid, const char *type, const char *target)
-{
-	struct api_resp		 r;
-	struct json_object	*d;
-	char			 body[1024];
-
-	snprintf(body, sizeof(body), "{\"session_id\": \"%s\", "
-	    "\"agent_id\": \"claude-code\", \"repository\": \"payments/api\", "
-	    "\"action_type\": \"%s\", \"target\": \"%s\"}", sid, type, target);
-	api_req("POST", "/decisions", body, NULL, &r);
-	cr_assert_eq(r.status, 200, "%s", r.body);
-	d = json_object_get(r.json);
-	api_free(&r);
-	return d;
-}
-
-/* GET path until its array has n items (a decision is in the store
- * shortly after cavra-activity answers it), for 5 s at most. */
-static void
-events_wait(const char *path, size_t n, struct api_resp *r)
-{
-	int	 tries;
-
-	for (tries = 0; ; tries++) {
-		api_req("GET", path, NULL, NULL, r);
-		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
-		cr_assert(json_object_is_type(r->json, json_type_array));
-		if (json_object_array_length(r->json) >= n || tries == 100)
-			return;
-		api_free(r);
-		usleep(50 * 1000);
-	}
-}
-
-/* Risk event ev carries decision d's fields. */
-static void
-assert_event_of(struct json_object *ev, struct json_object *d)
-{
-	const char *const	*k;
-	struct json_object	*a, *b;
-
-	cr_assert_str_eq(api_str(ev, "schema_version"), "cavra.risk_event.v1");
-	for (k = risk_fields; *k != NULL; k++) {
-		cr_assert(json_object_object_get_ex(ev, *k, &a), "%s", *k);
-		b = json_object_object_get(d, *k);
-		cr_assert(json_object_equal(a, b), "%s: %s != %s", *k,
-		    json_object_to_json_string(a),
-		    json_object_to_json_string(b));
-	}
-}
-
-/*
- * A blocked and an approval-required decision become risk events, newest
- * first, with their decisions' fields; an allowed one does not.  The
- * filters, limit and offset of GET /decisions apply.
- */
-API_TEST(console, risk_events_follow_decisions)
-{
-	struct json_object	*blocked, *allowed, *gated, *ev;
-	struct api_resp		 r;
-	char			 sid[64], path[256];
-	size_t			 i;
-	int			 seen;
-
-	snprintf(sid, sizeof(sid), "risk-%s-%ld-%d", api_mode(),
-	    (long)time(NULL), (int)getpid());
-	blocked = decide(sid, "read_file", ".env");
-	cr_assert_str_eq(api_str(blocked, "decision"), "block");
-	allowed = decide(sid, "read_file", "README.md");
-	cr_assert_str_eq(api_str(allowed, "decision"), "allow");
-	gated = decide(sid, "write_file", "iam/admin-role.tf");
-	cr_assert_str_eq(api_str(gated, "decision"), "require_approval");
-
-	snprintf(path, sizeof(path), "/risk/events?session_id=%s", sid);
-	events_wait(path, 2, &r);
-	cr_assert_eq(json_object_array_length(r.json), 2, "%s", r.body);
-	assert_event_of(json_object_array_get_idx(r.json, 0), gated);
-	assert_event_of(json_object_array_get_idx(r.json, 1), blocked);
-	api_free(&r);
-
-	/* Unfiltered, they are among the newest; the allow is not. */
-	events_wait("/risk/events?limit=500", 2, &r);
-	seen = 0;
-	for (i = 0; i < json_object_array_length(r.json); i++) {
-		ev = json_object_array_get_idx(r.json, i);
-		cr_assert_str_neq(api_str(ev, "decision"), "allow");
-		cr_assert_str_neq(api_str(ev, "decision_id"),
-		    api_str(allowed, "decision_id"));
-		if (strcmp(api_str(ev, "decision_id"), api_str(blocked,
-		    "decision_id")) == 0)
-			seen |= 1;
-		if (strcmp(api_str(ev, "decision_id"), api_str(gated,
-		    "decision_id")) == 0)
-			seen |= 2;
-	}
-	cr_assert_eq(seen, 3);
-	api_free(&r);
-
-	snprintf(path, sizeof(path), "/risk/events?session_id=%s"
-	    "&decision=block", sid);
-	api_req("GET", path, NULL, NULL, &r);
-	cr_assert_eq(json_object_array_length(r.json), 1);
-	assert_event_of(json_object_array_get_idx(r.json, 0), blocked);
-	api_free(&r);
-
-	snprintf(path, sizeof(path), "/risk/events?session_id=%s&limit=1"
-	    "&offset=1", sid);
-	api_req("GET", path, NULL, NULL, &r);
-	cr_assert_eq(json_object_array_length(r.json), 1);
-	assert_event_of(json_object_array_get_idx(r.json, 0), blocked);
-	api_free(&r);
-
-	snprintf(path, sizeof(path), "/risk/events?session_id=%s"
-	    "&severity=low", sid);
-	api_req("GET", path, NULL, NULL, &r);
-	cr_assert_eq(json_object_array_length(r.json), 0, "%s", r.body);
-	api_free(&r);
-
-	json_object_put(blocked);
-	json_object_put(allowed);
-	json_object_put(gated);
-}
-
-/*
- * A decision that is no risk and a page past the window are 400s; a bad
- * limit or offset is refused as GET /decisions refuses it.
- */
-API_TEST(console, risk_events_reject_bad_queries)
-{
-	static const char *const bad[] = {
-	    "/risk/events?offset=9990&limit=20",
-	    NULL };
-	static const char *const mistyped[] = {
-	    "/risk/events?decision=allow",
-	    "/risk/events?decision=nope",
-	    NULL };
-	static const char *const paging[] = { "limit=abc", "offset=-",
-	    "limit=1.5", NULL };
-	const char *const	*p;
-	struct api_resp		 r, d;
-	char			 path[128];
-
-	for (p = bad; *p != NULL; p++) {
-		api_req("GET", *p, NULL, NULL, &r);
-		api_assert_problem(&r, 400);
-		api_free(&r);
-	}
-	for (p = mistyped; *p != NULL; p++) {
-		api_req("GET", *p, NULL, NULL, &r);
-		api_assert_problem(&r, 422);
-		api_free(&r);
-	}
-	for (p = paging; *p != NULL; p++) {
-		snprintf(path, sizeof(path), "/decisions?%s", *p);
-		api_req("GET", path, NULL, NULL, &d);
-		cr_assert(d.status >= 400 && d.status < 500, "%s", path);
-		snprintf(path, sizeof(path), "/risk/events?%s", *p);
-		api_req("GET", path, NULL, NULL, &r);
-		api_assert_problem(&r, d.status);
-		api_free(&r);
-		api_free(&d);
-	}
-	api_req("GET", "/risk/events?offset=9900&limit=100", NULL, NULL, &r);
-	cr_assert_eq(r.status, 200, "%s", r.body);
-	api_free(&r);
-}
-
-/* One pack's compliance mapping as its policy.yaml writes it. */
-struct mapping {
-	char	 id[256], title[256], version[64];
-	char	 maps_to[32][256];
-	size_t	 n;
-};
-
-/* The value that starts at v (after `key:` or `- `), unquoted, into
- * buf. */
-static void
-yaml_value(const char *v, char *buf, size_t n)
-{
-	size_t	 len;
-
-	while (*v == ' ')
-		v++;
-	len = strcspn(v, "\n");
-	if (len >= 2 && *v == '"' && v[len - 1] == '"') {
-		v++;
-		len -= 2;
-	}
-	snprintf(buf, n, "%.*s", (int)len, v);
-}
-
-/*
- * Reads the pack file of the shipped layout (metadata: with two-space
- * keys, and a top-level compliance: whose maps_to: lists "    - "
- * items) into m.  0 when it has no compliance.maps_to.
- */
-static int
-read_mapping(const char *path, struct mapping *m)
-{
-	FILE	*f;
-	char	 line[1024];
-	int	 section = 0, in_maps = 0;	/* 1 metadata, 2 compliance */
-
-	memset(m, 0, sizeof(*m));
-	cr_assert_not_null(f = fopen(path, "r"), "%s", path);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (line[0] != ' ' && line[0] != '#' && line[0] != '\n') {
-			section = strncmp(line, "metadata:", 9) == 0 ? 1 :
-			    strncmp(line, "compliance:", 11) == 0 ? 2 : 0;
-			in_maps = 0;
-		} else if (section == 1 && strncmp(line, "  id:", 5) == 0)
-			yaml_value(line + 5, m->id, sizeof(m->id));
-		else if (section == 1 && strncmp(line, "  title:", 8) == 0)
-			yaml_value(line + 8, m->title, sizeof(m->title));
-		else if (section == 1 && strncmp(line, "  version:", 10) == 0)
-			yaml_value(line + 10, m->version,
-			    sizeof(m->version));
-		else if (section == 2 && strncmp(line, "  maps_to:", 10) == 0)
-			in_maps = 1;
-		else if (in_maps && strncmp(line, "    - ", 6) == 0) {
-			cr_assert_lt(m->n, nitems(m->maps_to));
-			yaml_value(line + 6, m->maps_to[m->n],
-			    sizeof(m->maps_to[0]));
-			m->n++;
-		} else if (in_maps && strncmp(line, "  ", 2) == 0 &&
-		    line[2] != ' ')
-			in_maps = 0;
-	}
-	fclose(f);
-	return m->n > 0;
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The mappings are the compliance.maps_to lists of the pack files under
- * CAVRA_POLICY_DIR (the stack's), one entry per pack that has one, in
- * directory order, as a bare array.
- */
-API_TEST(console, compliance_mappings_match_the_packs)
-{
-	struct api_resp		 r;
-	struct json_object	*e, *maps;
-	struct mapping		 m;
-	const char		*root;
-	DIR			*d;
-	struct dirent		*de;
-	char			*names[256], path[4096];
-	size_t			 n = 0, i, j, k = 0;
-
-	root = getenv("CAVRA_POLICY_DIR");
-	cr_assert_not_null(root);
-	cr_assert_not_null(d = opendir(root));
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.' && n < nitems(names))
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), name_cmp);
-
-	api_req("GET", "/compliance/mappings", NULL, NULL, &r);
-	cr_assert_eq(r.status, 200);
-	cr_assert(json_object_is_type(r.json, json_type_array));
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s/policy.yaml", root,
-		    names[i]);
-		if (access(path, R_OK) != 0 || !read_mapping(path, &m))
-			continue;
-		cr_assert_lt(k, json_object_array_length(r.json), "%s",
-		    names[i]);
-		e = json_object_array_get_idx(r.json, k++);
-		cr_assert_str_eq(api_str(e, "policy_pack"), m.id);
-		cr_assert_str_eq(api_str(e, "title"), m.title);
-		cr_assert_str_eq(api_str(e, "version"), m.version);
-		maps = api_get(e, "maps_to");
-		cr_assert_eq(json_object_array_length(maps), m.n, "%s", m.id);
-		for (j = 0; j < m.n; j++)
-			cr_assert_str_eq(json_object_get_string(
-			    json_object_array_get_idx(maps, j)), m.maps_to[j]);
-	}
-	cr_assert_eq(json_object_array_length(r.json), k);
-	cr_assert_geq(k, 10, "the shipped packs map at least ten");
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	api_free(&r);
 }
 
 API_TEST(console, unknown_route_is_404_problem)

@@ -363,6 +363,11 @@ API_TEST(policy, publish_flow)
 	expect_problem(&r, 400, "policy publish request requires a valid "
 	    "draft");
 
+	/* an approver group that is not a string is refused */
+	post("/policy-packs/publish-request", &r, "{\"draft\":%s,"
+	    "\"approver_group\":7}", body);
+	expect_problem(&r, 400, "approver_group must be a non-empty string");
+
 	/* the request: a pending approval bound to the digest */
 	post("/policy-packs/publish-request", &r, "{\"draft\":%s,"
 	    "\"ttl_hours\":2}", body);

@@ -345,6 +345,8 @@ static const struct cv_route gen_routes[] = {
 	    "{\"type\":\"object\",\"required\":[\"found\"]}" },
 	{ CV_POST, "/files/{path...}", h_none, CV_BODY_JSON | CV_BODY_OPT,
 	    "A file", NULL },
+	{ CV_GET, "/open", h_none, 0, "Open to all", NULL, NULL,
+	    "{\"type\":\"object\"}", CV_RIGHT_OPEN },
 };
 
 static const struct cv_app gen_app = {
@@ -590,9 +592,23 @@ Test(openapi, generator_paths_and_problems)
 	cr_assert_eq(json_object_object_length(MEMBER(op, "responses", "200",
 	    "content", "application/json", "schema")), 0);
 	statuses(op, st, sizeof(st));
-	cr_assert_str_eq(st, "200 400 404 413 415 422 default");
+	cr_assert_str_eq(st, "200 400 401 403 404 413 415 422 default");
 	statuses(gen_op(frag, "/mcp/servers", "get"), st, sizeof(st));
-	cr_assert_str_eq(st, "200 422 default");
+	cr_assert_str_eq(st, "200 401 403 422 default");
+	/* The route's roles, and a bearer that is needed only with API
+	 * access control on. */
+	cr_assert_str_eq(json_object_to_json_string_ext(MEMBER(op,
+	    "x-cavra-roles"), JSON_C_TO_STRING_PLAIN), "[\"admin\"]");
+	cr_assert_str_eq(json_object_to_json_string_ext(MEMBER(op,
+	    "security"), JSON_C_TO_STRING_PLAIN), "[{},{\"bearerAuth\":[]}]");
+	cr_assert_str_eq(json_object_to_json_string_ext(MEMBER(gen_op(frag,
+	    "/mcp/servers", "get"), "x-cavra-roles"), JSON_C_TO_STRING_PLAIN),
+	    "[\"reader\",\"operator\",\"admin\"]");
+	op = gen_op(frag, "/open", "get");
+	statuses(op, st, sizeof(st));
+	cr_assert_str_eq(st, "200 default");
+	cr_assert_null(MEMBER(op, "security"));
+	cr_assert_null(MEMBER(op, "x-cavra-roles"));
 	json_object_put(frag);
 }
 
