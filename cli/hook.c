@@ -917,7 +917,7 @@ decide(struct hook *h, enum outcome *out, const char **reason)
 	const char		*dec, *detail;
 	long			 left;
 	size_t			 i;
-	int			 rc = 0, r;
+	int			 rc = 0, r, rank;
 
 	*out = O_NONE;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -958,13 +958,15 @@ decide(struct hook *h, enum outcome *out, const char **reason)
 			cli_answer_free(&a);
 			goto out;
 		}
-		if (best == NULL || rank_of(dec) > rank_of(cv_json_str_or(best,
+		/* dec points into a.json, freed below: rank it first. */
+		rank = rank_of(dec);
+		if (best == NULL || rank > rank_of(cv_json_str_or(best,
 		    "decision", NULL))) {
 			json_object_put(best);
 			best = json_object_get(a.json);
 		}
 		cli_answer_free(&a);
-		if (rank_of(dec) == 3)
+		if (rank == 3)
 			break;
 	}
 	if (best == NULL)
