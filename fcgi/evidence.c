@@ -32,6 +32,7 @@
 #include "cavra.h"
 #include "cv_approval.h"
 #include "cv_crypto.h"
+#include "evidence.h"
 
 #define ROLLOUT_KIND	"managed-endpoint-rollout"
 #define EXPORT_KIND	"endpoint-management-export"
@@ -1833,13 +1834,21 @@ static const struct cv_route routes[] = {
 	    CV_RIGHT_OPERATE },
 };
 
+static const size_t nroutes = nitems(routes);
+
+/* This file's routes and those of fcgi/evidence_release.c (promotion
+ * and rollback executions, release channel promotions). */
+static const struct cv_route_set sets[] = {
+	{ routes, &nroutes },
+	{ ev_release_routes, &ev_release_nroutes },
+	{ NULL, NULL }
+};
+
 static const struct cv_store_def *const stores[] = { &cv_store_evidence,
     &cv_store_approvals, NULL };
 
-static const struct cv_app app = {
+static struct cv_app app = {
 	.name = "cavra-evidence",
-	.routes = routes,
-	.nroutes = nitems(routes),
 	.init = evidence_init,
 	.stores = stores,
 };
@@ -1847,5 +1856,5 @@ static const struct cv_app app = {
 int
 main(int argc, char **argv)
 {
-	return cv_serve_main(&app, argc, argv);
+	return cv_serve_sets(&app, sets, argc, argv);
 }

@@ -17,6 +17,8 @@
 #include "cv_connector.h"
 #include "cv_workflow.h"
 
+#include "runtime.h"
+
 #define AD	"/runtime/go-pilot/rollback-drill-notifications/" \
 		"acknowledgements/audit-delivery"
 #define GO_SCHEMA(x)	"cavra.go-backend-pilot.rollback-drill-" x ".v1"
@@ -1668,7 +1670,7 @@ static const cv_handler handlers[] = {
 	[STEP_WORKER] = h_worker,
 };
 
-static const struct cv_route routes[] = {
+const struct cv_route rt_c1_routes[] = {
 	{ CV_POST, "/runtime/go-pilot/rollback-drill-notifications/"
 	    "acknowledgements/audit-package", h_audit_package,
 	    CV_BODY_JSON | CV_BODY_OPT, "Build and store the drill "
@@ -1704,6 +1706,17 @@ static const struct cv_route routes[] = {
 	    &s_c1_health, p_health },
 };
 
+const size_t rt_c1_nroutes = nitems(rt_c1_routes);
+
+static const struct cv_route_set sets[] = {
+	{ rt_c1_routes, &rt_c1_nroutes },
+	{ rt_alert_routes, &rt_alert_nroutes },
+	{ rt_c0_routes, &rt_c0_nroutes },
+	{ rt_recovery_routes, &rt_recovery_nroutes },
+	{ rt_final_routes, &rt_final_nroutes },
+	{ NULL, NULL }
+};
+
 static const struct cv_store_def *const stores[] = {
 	&cv_store_evidence, NULL
 };
@@ -1715,21 +1728,19 @@ init(void)
 	const struct step	*st;
 	size_t			 i;
 
-	for (i = 0; i < nitems(routes); i++) {
-		st = routes[i].data;
-		if (routes[i].handler != handlers[st->type]) {
+	for (i = 0; i < rt_c1_nroutes; i++) {
+		st = rt_c1_routes[i].data;
+		if (rt_c1_routes[i].handler != handlers[st->type]) {
 			cv_log("cavra-runtime: route %s has the handler of "
-			    "another step type", routes[i].pattern);
+			    "another step type", rt_c1_routes[i].pattern);
 			return CV_EINVAL;
 		}
 	}
 	return cv_connector_init();
 }
 
-static const struct cv_app app = {
+static struct cv_app app = {
 	.name = "cavra-runtime",
-	.routes = routes,
-	.nroutes = nitems(routes),
 	.init = init,
 	.stores = stores,
 };
@@ -1737,5 +1748,5 @@ static const struct cv_app app = {
 int
 main(int argc, char **argv)
 {
-	return cv_serve_main(&app, argc, argv);
+	return cv_serve_sets(&app, sets, argc, argv);
 }

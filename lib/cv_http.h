@@ -250,6 +250,16 @@ const char	*cv_cors_allow(const char *origin);
 /* The responder's main(): options -s SOCKET, -n WORKERS, -t THREADS,
  * --routes (the route table), --openapi (its OpenAPI fragment). */
 int		 cv_serve_main(const struct cv_app *, int, char **);
+/* A responder whose routes come from several files: each file's table
+ * and its length; a {NULL, NULL} row ends the list. */
+struct cv_route_set {
+	const struct cv_route	*routes;
+	const size_t		*nroutes;
+};
+/* Sets app->routes to the concatenation of the sets (allocated once,
+ * for the life of the process), then cv_serve_main(). */
+int		 cv_serve_sets(struct cv_app *, const struct cv_route_set *,
+		    int, char **);
 /* The number of worker processes cv_serve_main() runs (1 before it). */
 long		 cv_serve_workers(void);
 

@@ -719,6 +719,32 @@ cv_serve_workers(void)
 	return nworkers;
 }
 
+/*
+ * Concatenates the route sets into one table owned by the process (it
+ * lives as long as the responder) and serves it.  Returns the exit
+ * status of cv_serve_main().
+ */
+int
+cv_serve_sets(struct cv_app *app, const struct cv_route_set *sets,
+    int argc, char **argv)
+{
+	const struct cv_route_set	*s;
+	struct cv_route			*all;
+	size_t				 n = 0;
+
+	for (s = sets; s->routes != NULL; s++)
+		n += *s->nroutes;
+	all = cv_xcalloc(n, sizeof(*all));
+	n = 0;
+	for (s = sets; s->routes != NULL; s++) {
+		memcpy(all + n, s->routes, *s->nroutes * sizeof(*all));
+		n += *s->nroutes;
+	}
+	app->routes = all;
+	app->nroutes = n;
+	return cv_serve_main(app, argc, argv);
+}
+
 int
 cv_serve_main(const struct cv_app *app, int argc, char **argv)
 {

@@ -308,3 +308,85 @@ api_uid(char *buf, size_t len, const char *prefix)
 	snprintf(buf, len, "%s-%ld-%ld%09ld-%d", prefix, (long)getpid(),
 	    (long)ts.tv_sec, ts.tv_nsec, n++);
 }
+
+/* The environment variable CAVRA_TEST_RECV_<NAME><suffix> of receiver
+ * name (upper case, '-' as '_'), into buf. */
+static void
+recv_var(char *buf, size_t len, const char *name, const char *suffix)
+{
+	size_t	 i, n;
+
+	n = (size_t)snprintf(buf, len, "CAVRA_TEST_RECV_");
+	for (i = 0; name[i] != '\0' && n + 1 < len; i++, n++)
+		buf[n] = name[i] == '-' ? '_' : (char)toupper(
+		    (unsigned char)name[i]);
+	buf[n] = '\0';
+	snprintf(buf + n, len - n, "%s", suffix);
+}
+
+long
+api_recv_port(const char *name)
+{
+	char		 var[128];
+	const char	*v;
+
+	recv_var(var, sizeof(var), name, "");
+	v = getenv(var);
+	cr_assert(v != NULL && atol(v) > 0, "no receiver %s (%s): list it in "
+	    "tests/data/<test>.recv", name, var);
+	return atol(v);
+}
+
+char *
+api_recv_log(const char *name)
+{
+	char		 var[128], *buf;
+	const char	*path;
+	FILE		*f;
+	long		 n;
+
+	recv_var(var, sizeof(var), name, "_LOG");
+	path = getenv(var);
+	cr_assert(path != NULL, "no receiver %s (%s)", name, var);
+	if ((f = fopen(path, "r")) == NULL)
+		return strdup("");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)(n > 0 ? n : 0) + 1);
+	cr_assert(buf != NULL);
+	n = (long)fread(buf, 1, (size_t)(n > 0 ? n : 0), f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int
+api_received(const char *name, const char *method)
+{
+	static const char *const methods[] = { "GET ", "POST ", "PUT ",
+		"PATCH ", "DELETE ", "HEAD ", NULL };
+	const char *const	*m;
+	char			*log, *line, *save;
+	int			 n = 0;
+
+	log = api_recv_log(name);
+	for (line = strtok_r(log, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (method != NULL) {
+			if (strncmp(line, method, strlen(method)) == 0 &&
+			    line[strlen(method)] == ' ' && strstr(line,
+			    " HTTP/1.") != NULL)
+				n++;
+			continue;
+		}
+		for (m = methods; *m != NULL; m++)
+			if (strncmp(line, *m, strlen(*m)) == 0 &&
+			    strstr(line, " HTTP/1.") != NULL) {
+				n++;
+				break;
+			}
+	}
+	free(log);
+	return n;
+}

@@ -49,6 +49,15 @@ long long	 api_int(struct json_object *, const char *key);
  * across tests and runs. */
 void		 api_uid(char *buf, size_t len, const char *prefix);
 
+/* The port of receiver `name` of tests/data/<test>.recv (started by
+ * tests/run-test), failing the test when there is none. */
+long		 api_recv_port(const char *name);
+/* The requests receiver `name` logged so far ("POST " lines count
+ * when method is "POST"; NULL: every request). */
+int		 api_received(const char *name, const char *method);
+/* The receiver's log as text (malloc'ed; "" when empty). */
+char		*api_recv_log(const char *name);
+
 /* Asserts a problem+json error with the given status and a string detail. */
 void		 api_assert_problem(const struct api_resp *, long status);
 

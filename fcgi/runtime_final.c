@@ -1,0 +1,11 @@
+/*
+ * cavra-runtime routes of this file (fcgi/runtime.h).  No routes yet.
+ */
+#include "config.h"
+
+#include "cavra.h"
+
+#include "runtime.h"
+
+const struct cv_route rt_final_routes[] = { { 0 } };
+const size_t rt_final_nroutes = 0;
