@@ -22,6 +22,8 @@
 #include "cv_connector.h"
 #include "cv_policy.h"
 
+#include "go_pilot.h"
+
 #define VERSION_NAME	"CAVRA Runtime Server"
 
 /* The route tables of the other responders of this build, ended by an
@@ -1296,22 +1298,85 @@ check_stores(struct json_object *checks, int *ready, struct cv_arena *a,
 	json_object_object_add(c, "missing", missing);
 }
 
+/* The Go pilot's items of the readiness, in the reference's order. */
+static const struct {
+	const char	*id;		/* the check */
+	const char	*key;		/* its status key */
+	const char	*report;	/* the embedded report */
+	const char	*what;
+	const char	*remedy;
+} go_items[] = {
+	{ "go_backend_promotion_gate", "go_promotion_status",
+	    "go_backend_promotion", "promotion gate", "Promote the Go "
+	    "backend only once this build can verify its promotion evidence; "
+	    "until then leave CAVRA_GO_BACKEND_MODE below promoted and unset "
+	    "CAVRA_GO_PROMOTION_EVIDENCE." },
+	{ "go_backend_rollback_controls", "go_rollback_status",
+	    "go_backend_rollback", "rollback controls", "Leave "
+	    "CAVRA_GO_BACKEND_MODE below promoted and unset "
+	    "CAVRA_GO_ROLLBACK_PLAN: this build does not verify rollback "
+	    "plans." },
+	{ "go_backend_rollback_drill_history",
+	    "go_rollback_drill_history_status",
+	    "go_backend_rollback_drill_history", "rollback drill history",
+	    "Record a passing, fresh rollback drill in "
+	    "CAVRA_GO_ROLLBACK_DRILL_HISTORY (see the report's checks)." },
+	{ "go_backend_rollback_drill_schedule",
+	    "go_rollback_drill_schedule_status",
+	    "go_backend_rollback_drill_schedule", "rollback drill schedule",
+	    "Fix CAVRA_GO_ROLLBACK_DRILL_SCHEDULE as the report's checks say, "
+	    "or run the overdue drill." },
+};
+
+/*
+ * The Go pilot's items (fcgi/go_pilot.h): each gate or drill report
+ * passes when not requested or ready, the drill schedule also when due
+ * soon; needs_attention blocks readiness.  The reports (new) into
+ * reps[], in go_items[] order.
+ */
+static void
+check_go(struct json_object *checks, int *ready, struct cv_arena *a,
+    struct json_object **reps)
+{
+	struct json_object	*c;
+	const char		*st;
+	size_t			 i;
+	int			 pass;
+
+	reps[0] = go_gate_report("promotion-readiness");
+	reps[1] = go_gate_report("rollback-readiness");
+	reps[2] = go_history_report(a, time(NULL));
+	reps[3] = go_schedule_report(a, time(NULL));
+	for (i = 0; i < nitems(go_items); i++) {
+		st = cv_json_str_or(reps[i], "status", "");
+		pass = strcmp(st, "not_requested") == 0 ||
+		    strcmp(st, "ready") == 0 || (i == 3 &&
+		    strcmp(st, "due_soon") == 0);
+		c = check_add(checks, ready, go_items[i].id, pass,
+		    cv_arena_printf(a, "Go pilot %s: %s.", go_items[i].what,
+		    st), go_items[i].remedy);
+		cv_json_add_str(c, "mode", go_mode());
+		cv_json_add_str(c, go_items[i].key, st);
+	}
+}
+
 /*
  * GET /deployment/production-readiness (record-contracts.md 9.3): the
  * reference's checks, in its order, for what this build really has
  * configured and can verify, then ours: API access control, approval
  * providers and connectors.  status "ready" when every check passes,
- * else "needs_attention".  The reference's go_backend_* checks and
- * reports (the Go pilot's rollback drills) come with the go-pilot
- * responder; none is listed while this build has none.
+ * else "needs_attention".  Of the reference's go_backend_* checks and
+ * reports, the promotion gate, rollback controls and rollback drill
+ * history and schedule (check_go()); not the pilot, deployment and
+ * rehearsal ones, which this build does not have.
  */
 static enum cv_err
 h_readiness(struct cv_req *req, struct cv_resp *resp)
 {
-	struct json_object	*o, *checks, *sum, *notes;
+	struct json_object	*o, *checks, *sum, *notes, *go[4];
 	const char		*root;
 	struct stat		 st;
-	size_t			 total, missing;
+	size_t			 total, missing, i;
 	int			 ready = 1, dir;
 
 	checks = json_object_new_array();
@@ -1329,6 +1394,7 @@ h_readiness(struct cv_req *req, struct cv_resp *resp)
 	    "bundles, then restart the responders.");
 	check_policy(checks, &ready, req->arena);
 	check_stores(checks, &ready, req->arena, &total, &missing);
+	check_go(checks, &ready, req->arena, go);
 	check_add(checks, &ready, "api_access_control", cv_access_configured(),
 	    cv_access_configured() ? "API access control is on: every route "
 	    "not marked open needs a bearer whose role admits it." : "API "
@@ -1359,6 +1425,8 @@ h_readiness(struct cv_req *req, struct cv_resp *resp)
 	cv_json_add_str(o, "product", CV_PRODUCT);
 	cv_json_add_str(o, "status", ready ? "ready" : "needs_attention");
 	json_object_object_add(o, "checks", checks);
+	for (i = 0; i < nitems(go_items); i++)
+		json_object_object_add(o, go_items[i].report, go[i]);
 	sum = json_object_new_object();
 	cv_json_add_int(sum, "total", (int64_t)total);
 	cv_json_add_int(sum, "missing", (int64_t)missing);

@@ -9,6 +9,7 @@
 #include "cavra.h"
 #include "cv_connector.h"
 
+#include "artifact.h"
 #include "endpoints.h"
 
 static const struct cv_route_set sets[] = {
@@ -23,10 +24,15 @@ static const struct cv_store_def *const stores[] = {
 	&cv_store_evidence, &cv_store_approvals, NULL
 };
 
-/* Reads the connector configuration once, before workers start. */
+/* Reads the connector configuration and the artifact root (export
+ * artifacts, fcgi/artifact.c) once, before workers start. */
 static enum cv_err
 init(void)
 {
+	enum cv_err	 rc;
+
+	if ((rc = art_init()) != CV_OK)
+		return rc;
 	return cv_connector_init();
 }
 

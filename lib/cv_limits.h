@@ -176,9 +176,59 @@
 #define CV_WF_REDELIVERIES_DEFAULT 5		/* ... when not given */
 #define CV_WF_MINUTES_MAX	525600		/* an interval or threshold in
 						   minutes (a year): 400 past it */
+#define CV_WF_ALERTS_MAX	100		/* max_alerts of an alert
+						   event at most */
+#define CV_WF_ALERTS_DEFAULT	20		/* ... when not given */
+#define CV_WF_OUTSTANDING_MAX	20		/* outstanding acknowledgements
+						   a dashboard lists */
 #define CV_WF_LATEST_MAX	10		/* newest records a dashboard
 						   lists */
 #define CV_WF_FAILED_SHOWN_MAX	10		/* failed deliveries a health
 						   reading lists */
+#define CV_WF_BULK_ACKS_MAX	100		/* routes of one bulk
+						   acknowledgement: 400 past it */
+#define CV_WF_TREND_EVENTS_MAX	20		/* suppressed routes a
+						   suppression trend lists */
+#define CV_WF_OUTSTANDING_MAX	20		/* outstanding acknowledgements
+						   a dashboard lists */
+#define CV_WF_PROVIDERS_MAX	32		/* configured connector names a
+						   notification plan reads */
+#define CV_GO_DAYS_MAX		36500.0		/* a day count of the Go
+						   pilot's environment: its
+						   default past it */
+
+/* Endpoint inventory and remediation (fcgi/endpoints_inventory.c). */
+#define CV_EP_HOURS_MAX		8760		/* an age, staleness or TTL in
+						   hours (a year): 400 past it */
+#define CV_EP_ALERTS_SHOWN_MAX	25		/* alerts a dashboard lists */
+#define CV_WF_MARKDOWN_MIN	1000		/* max_markdown_chars of an
+						   auditor export event at least
+						   (clamped) */
+#define CV_WF_MARKDOWN_MAX	50000		/* ... at most (clamped) */
+#define CV_WF_MARKDOWN_DEFAULT	12000		/* ... when not given */
+#define CV_WF_HOURS_MAX		8760		/* SLA warning/critical hours
+						   at most (a year; clamped) */
+#define CV_WF_ESCALATIONS_MAX	50		/* max_escalations of an SLA
+						   notification (clamped 1..) */
+#define CV_WF_ESCALATIONS_DEFAULT 10		/* ... when not given */
+#define CV_WF_ROUTES_MAX	100		/* max_routes of an SLA
+						   escalation delivery (clamped
+						   1..) */
+#define CV_WF_ROUTES_DEFAULT	20		/* ... when not given */
+#define CV_WF_CARD_ITEMS_MAX	8		/* rows of a Slack or Teams
+						   card */
+#define CV_WF_ACTIVE_SHOWN_MAX	20		/* active escalations a
+						   dashboard lists */
+#define CV_WF_EXECUTIONS_SHOWN_MAX 20		/* retry executions a recovery
+						   report lists */
+#define CV_WF_SUMMARY_CHARS_MIN	1000		/* max_summary_chars of a
+						   closeout delivery event at
+						   least (clamped) */
+#define CV_WF_SUMMARY_CHARS_MAX	50000		/* ... at most (clamped) */
+#define CV_WF_SUMMARY_CHARS_DEFAULT 12000	/* ... when not given */
+#define CV_WF_EXPIRY_DAYS_MAX	3650		/* expiry_warning_days of the
+						   closeout retention health at
+						   most: 400 past it */
+#define CV_WF_EXPIRY_DAYS_DEFAULT 30		/* ... when not given */
 
 #endif /* !CV_LIMITS_H */

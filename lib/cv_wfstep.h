@@ -71,8 +71,12 @@ struct cv_wf_worker {
 	const char		*state_field;
 	const char *const	*exec_index;
 	const char		*parent_ref;	/* public ref scheme of the
-						   parent: "go-rollback-drill-
-						   audit-delivery" */
+						   parent, over the first chain
+						   key: "go-rollback-drill-
+						   audit-delivery" (NULL: none) */
+	const char		*gate_ref;	/* ... of the gate record:
+						   "go-rollback-drill-retry-
+						   approval" (NULL: none) */
 };
 
 /* How a list step matches one query parameter against a record. */
@@ -84,6 +88,9 @@ enum cv_wf_match {
 	CV_WF_SUB,		/* a field contains it (substring) */
 	CV_WF_BOOL,		/* a boolean field equals the boolean */
 	CV_WF_MIN,		/* an integer field is >= the integer */
+	CV_WF_NONZERO,		/* a boolean query: the field is a number
+				   other than 0 or a non-empty array (true),
+				   or not (false) */
 };
 
 /* A list filter: query parameter, match, the record fields tried in
@@ -144,6 +151,10 @@ struct cv_wf_step {
 	const struct cv_wf_filter *filters;	/* NULL-param ended */
 	int			 clamp;		/* 1: limit clamped to 1..500
 						   (release family) */
+	int			 variant;	/* ALERT_DASHBOARD 1: the C6/C8
+						   counts (delivery success and
+						   failure, selected providers)
+						   and no warning tier */
 
 	/* HEALTH, ALERT_DELIVER */
 	const char		*health_prefix;
@@ -259,5 +270,62 @@ const char	*cv_wf_id_n(struct cv_arena *, const char *prefix, char sep,
 /* As cv_wf_id_n() over a text ("a:b"). */
 const char	*cv_wf_id_text_n(struct cv_arena *, const char *prefix,
 		    char sep, int nhex, const char *text, const char **hash);
+
+/* ---- run steps: worker, health, alerts (lib/wfstep_run.c) ----------- */
+
+/*
+ * WORKER (POST) of st->chain with st->worker (§5.2): dry run unless
+ * execute=true (or dry_run=false); a fresh retry plan stored on every
+ * call; its retry decisions selected (live: only those the chain's gate
+ * admits), at most max_retry_deliveries (1..25, default 5); each
+ * selected one redelivered through st->worker->redeliver when live and
+ * configured, with its RCD; an execution record per selected decision
+ * of a live run; the run stored.  Answers {run, metadata,
+ * retry_metadata, retry_results, actor}.
+ */
+enum cv_err	 cv_wf_h_worker(struct cv_req *, struct cv_resp *);
+/*
+ * HEALTH (GET): st->health, or (NULL) cv_wf_health_worker; answers the
+ * health object with schema_version st->schema and product.
+ */
+enum cv_err	 cv_wf_h_health(struct cv_req *, struct cv_resp *);
+/*
+ * ALERT_DELIVER (POST) of st->alert (§5.2): 400 without a connector
+ * config; the health from st->health with the body's thresholds; the
+ * alert plan (provider "all", suppression_window_minutes 60, force)
+ * stored; the event (max_alerts 1..100, default 20) delivered to the
+ * selected providers with the RCD linked by health_id and plan_id.
+ * Answers {health, plan, delivery, plan_metadata, metadata, success,
+ * event_id, actor}.
+ */
+enum cv_err	 cv_wf_h_alert_deliver(struct cv_req *, struct cv_resp *);
+/*
+ * ALERT_DASHBOARD (GET) of st->alert (§12): plan, delivery, failed,
+ * acknowledgement and outstanding counts (the ack-required providers of
+ * the newest plan per health_id lacking an acknowledged or resolved
+ * acknowledgement), suppressed providers, outstanding[:20],
+ * latest[:10]; schema st->schema.  Writes nothing.
+ */
+enum cv_err	 cv_wf_h_alert_dashboard(struct cv_req *, struct cv_resp *);
+
+/* The filters of an alert history (health_id, provider, metadata_kind,
+ * acknowledgement_state, suppressed) for cv_wf_h_history rows. */
+extern const struct cv_wf_filter cv_wf_alert_filters[];
+/* The index fields of alert plan records (APLAN-STD) and alert
+ * acknowledgements (ACK-STD). */
+extern const char *const cv_wf_alert_plan_index[];
+extern const char *const cv_wf_alert_ack_index[];
+/* The acknowledgement vocabulary of alert acknowledgements. */
+extern const struct cv_wf_vocab cv_wf_alert_ack_vocab;
+
+/*
+ * A cv_wf_health_fn: the worker health of ctx->st->chain (its runs,
+ * retry plans and failed RCDs; cv_wf_worker_health()) with
+ * expected_interval_minutes and stale_metadata_minutes of the request
+ * (defaults: the chain's), id prefix ctx->st->health_prefix.  Not
+ * stored.
+ */
+enum cv_err	 cv_wf_health_worker(struct cv_wf_ctx *,
+		    struct json_object **health);
 
 #endif /* !CV_WFSTEP_H */

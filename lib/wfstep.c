@@ -18,6 +18,7 @@
 #include "cv_connector.h"
 #include "cv_crypto.h"
 #include "cv_wfstep.h"
+#include "wfstep_int.h"
 
 static const char *const retry_index[] = { "retry_plan_id", "alert_level",
 	"retryable_count", "waiting_count", "suppressed_count", NULL };
@@ -30,8 +31,8 @@ static const char *const retry_index[] = { "retry_plan_id", "alert_level",
  * configured and none is verified) and the acting name.  Fails with
  * the problem set.
  */
-static enum cv_err
-ctx_open(struct cv_wf_ctx *ctx, struct cv_req *req)
+enum cv_err
+cv_wf_ctx_open(struct cv_wf_ctx *ctx, struct cv_req *req)
 {
 	struct timespec	 ts;
 	const char	*by = NULL, *field;
@@ -97,8 +98,8 @@ ctx_flush(struct cv_wf_ctx *ctx)
 	return CV_OK;
 }
 
-static void
-ctx_close(struct cv_wf_ctx *ctx)
+void
+cv_wf_ctx_close(struct cv_wf_ctx *ctx)
 {
 	json_object_put(ctx->queue);
 	ctx->queue = NULL;
@@ -108,8 +109,8 @@ ctx_close(struct cv_wf_ctx *ctx)
  * Answers o (consumed) after storing the queue (when ctx.persist), with
  * "actor" added for go family steps.
  */
-static enum cv_err
-ctx_answer(struct cv_wf_ctx *ctx, struct cv_resp *resp,
+enum cv_err
+cv_wf_ctx_answer(struct cv_wf_ctx *ctx, struct cv_resp *resp,
     struct json_object *o)
 {
 	enum cv_err	 rc;
@@ -422,19 +423,27 @@ cv_wf_id_n(struct cv_arena *a, const char *prefix, char sep, int nhex,
 /* ---- step handlers -------------------------------------------------- */
 
 enum cv_err
-cv_wf_h_build(struct cv_req *req, struct cv_resp *resp)
+cv_wf_run(struct cv_req *req, struct cv_resp *resp, cv_wf_build_fn build)
 {
 	struct cv_wf_ctx	 ctx;
 	struct json_object	*o = NULL;
 	enum cv_err		 rc;
 
-	if ((rc = ctx_open(&ctx, req)) == CV_OK &&
-	    (rc = ctx.st->build(&ctx, &o)) == CV_OK)
-		rc = ctx_answer(&ctx, resp, o);
-	else
-		json_object_put(o);
-	ctx_close(&ctx);
+	if ((rc = cv_wf_ctx_open(&ctx, req)) == CV_OK &&
+	    (rc = (build != NULL ? build : ctx.st->build)(&ctx, &o)) ==
+	    CV_OK) {
+		rc = cv_wf_ctx_answer(&ctx, resp, o);
+		o = NULL;
+	}
+	json_object_put(o);
+	cv_wf_ctx_close(&ctx);
 	return rc;
+}
+
+enum cv_err
+cv_wf_h_build(struct cv_req *req, struct cv_resp *resp)
+{
+	return cv_wf_run(req, resp, NULL);
 }
 
 /*
@@ -473,15 +482,7 @@ build_retry_plan(struct cv_wf_ctx *ctx, struct json_object **answer)
 enum cv_err
 cv_wf_h_retry_plan(struct cv_req *req, struct cv_resp *resp)
 {
-	struct cv_wf_ctx	 ctx;
-	struct json_object	*o = NULL;
-	enum cv_err		 rc;
-
-	if ((rc = ctx_open(&ctx, req)) == CV_OK &&
-	    (rc = build_retry_plan(&ctx, &o)) == CV_OK)
-		rc = ctx_answer(&ctx, resp, o);
-	ctx_close(&ctx);
-	return rc;
+	return cv_wf_run(req, resp, build_retry_plan);
 }
 
 /*
@@ -603,15 +604,7 @@ build_ack(struct cv_wf_ctx *ctx, struct json_object **answer)
 enum cv_err
 cv_wf_h_ack(struct cv_req *req, struct cv_resp *resp)
 {
-	struct cv_wf_ctx	 ctx;
-	struct json_object	*o = NULL;
-	enum cv_err		 rc;
-
-	if ((rc = ctx_open(&ctx, req)) == CV_OK &&
-	    (rc = build_ack(&ctx, &o)) == CV_OK)
-		rc = ctx_answer(&ctx, resp, o);
-	ctx_close(&ctx);
-	return rc;
+	return cv_wf_run(req, resp, build_ack);
 }
 
 /* Whether field value v (any JSON) matches the query text q under m. */
@@ -651,6 +644,10 @@ match_value(struct cv_arena *a, enum cv_wf_match m, struct json_object *v,
 		return (json_object_is_type(v, json_type_int) ||
 		    json_object_is_type(v, json_type_double)) &&
 		    json_object_get_int64(v) >= qi;
+	case CV_WF_NONZERO:
+		if (json_object_is_type(v, json_type_array))
+			return (json_object_array_length(v) > 0) == qb;
+		return (json_object_get_int64(v) != 0) == qb;
 	}
 	return 0;
 }
@@ -672,7 +669,8 @@ admits(struct cv_req *req, const struct cv_wf_filter *fs,
 	for (f = fs; f != NULL && f->param != NULL; f++) {
 		if ((q = cv_query(req, f->param)) == NULL)
 			continue;
-		if (f->match == CV_WF_BOOL && (rc = cv_query_bool(req,
+		if ((f->match == CV_WF_BOOL || f->match == CV_WF_NONZERO) &&
+		    (rc = cv_query_bool(req,
 		    f->param, 0, &qb)) != CV_OK)
 			return rc;
 		if (f->match == CV_WF_MIN && (rc = cv_query_int(req, f->param,
@@ -801,13 +799,5 @@ build_history(struct cv_wf_ctx *ctx, struct json_object **answer)
 enum cv_err
 cv_wf_h_history(struct cv_req *req, struct cv_resp *resp)
 {
-	struct cv_wf_ctx	 ctx;
-	struct json_object	*o = NULL;
-	enum cv_err		 rc;
-
-	if ((rc = ctx_open(&ctx, req)) == CV_OK &&
-	    (rc = build_history(&ctx, &o)) == CV_OK)
-		rc = ctx_answer(&ctx, resp, o);
-	ctx_close(&ctx);
-	return rc;
+	return cv_wf_run(req, resp, build_history);
 }

@@ -43,6 +43,7 @@
 #include <openssl/pem.h>
 
 #include "cv_limits.h"
+#include "extra.h"
 #include "harness.h"
 #include "jwt-mint.h"
 
@@ -60,17 +61,6 @@
 #define KID		"test-key"
 
 /* ---- helpers -------------------------------------------------------- */
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f;
-
-	cr_assert_not_null(f = fopen(path, "w"), "%s: %s", path,
-	    strerror(errno));
-	fputs(text, f);
-	cr_assert_eq(fclose(f), 0);
-}
 
 /* The whole file, malloc'ed, or NULL when it cannot be read. */
 static char *
@@ -222,125 +212,6 @@ hist_str(struct json_object *h, size_t i, const char *key)
 
 /* ---- the extra stacks ----------------------------------------------- */
 
-struct extra {
-	const char	*name;		/* "rbac", "oidc" */
-	char		 run[1024];
-};
-
-static struct extra	 rbac_stack = { "rbac", "" };
-static struct extra	 oidc_stack = { "oidc", "" };
-
-/* The receivers' run directory, and the pid files of what we start. */
-static const char *const receivers[] = { "fast", "slow", NULL };
-
-/* The integer in file path, or -1. */
-static long
-read_number(const char *path)
-{
-	FILE	*f;
-	long	 v = -1;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-/* As read_number(), waiting up to WAIT_MS for the file. */
-static long
-wait_number(const char *path)
-{
-	long	 v, until = now_ms() + WAIT_MS;
-
-	while ((v = read_number(path)) == -1 && now_ms() < until)
-		usleep(20000);
-	return v;
-}
-
-/* A loopback port nothing listens on: bound, then closed. */
-static int
-dead_port(void)
-{
-	struct sockaddr_in	 sa;
-	socklen_t		 len = sizeof(sa);
-	int			 fd, port;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return 9;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == -1)
-		port = 9;
-	else
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-/* Starts http-recv `name` (extra args) in RECV_DIR; its port, or -1. */
-static long
-recv_start(const char *name, const char *args)
-{
-	char	 cmd[4096], path[1200];
-
-	snprintf(cmd, sizeof(cmd), "'%s/tests/http-recv' -p '%s/%s.port' "
-	    "-l '%s/%s.log' %s >'%s/%s.err' 2>&1 & echo $! >'%s/%s.pid'",
-	    BUILDDIR, RECV_DIR, name, RECV_DIR, name, args, RECV_DIR, name,
-	    RECV_DIR, name);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s.port", RECV_DIR, name);
-	return wait_number(path);
-}
-
-static void
-stack_stop(struct extra *x)
-{
-	char	 cmd[4096];
-
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s/%s' >/dev/null "
-	    "2>&1", SRCDIR, RUN_DIR, x->name);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not stop the stack in %s/%s\n",
-		    RUN_DIR, x->name);
-}
-
-/*
- * Starts stack x with the environment now set plus `files` (pairs of
- * variable and file name in its run directory, whose contents follow),
- * NULL-terminated.  0, or -1 (logged).
- */
-static int
-stack_start(struct extra *x, const char *const *files)
-{
-	char	 cmd[4096], path[1200];
-	size_t	 i;
-	int	 rc;
-
-	snprintf(x->run, sizeof(x->run), "%s/%s", RUN_DIR, x->name);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", x->run);
-	if (system(cmd) != 0)
-		return -1;
-	for (i = 0; files[i] != NULL; i += 3) {
-		snprintf(path, sizeof(path), "%s/%s", x->run, files[i + 1]);
-		write_file(path, files[i + 2]);
-		setenv(files[i], path, 1);
-	}
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' start '%s' >'%s/start.log' "
-	    "2>&1", SRCDIR, x->run, x->run);
-	rc = system(cmd);
-	for (i = 0; files[i] != NULL; i += 3)
-		unsetenv(files[i]);
-	if (rc != 0)
-		fprintf(stderr, "stack %s did not start: see %s/start.log\n",
-		    x->name, x->run);
-	return rc == 0 ? 0 : -1;
-}
-
 static const char *const secret_env[] = {
 	"CAVRA_TEST_JIRA_TOKEN", "JIRATOKENSECRET",
 	NULL
@@ -348,24 +219,6 @@ static const char *const secret_env[] = {
 
 /* The throw-away OIDC key (runner process only). */
 static EVP_PKEY	*oidc_key;
-
-static void
-extras_stop(void)
-{
-	char	 path[1200];
-	long	 pid;
-	size_t	 i;
-
-	stack_stop(&rbac_stack);
-	stack_stop(&oidc_stack);
-	for (i = 0; receivers[i] != NULL; i++) {
-		snprintf(path, sizeof(path), "%s/%s.pid", RECV_DIR,
-		    receivers[i]);
-		if ((pid = read_number(path)) > 0)
-			kill((pid_t)pid, SIGTERM);
-		unlink(path);
-	}
-}
 
 /* Starts the receivers and both stacks once, before any test. */
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
@@ -377,14 +230,10 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 	int		 dead;
 
 	(void)set;
-	extras_stop();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s/rbac' '%s/oidc' '%s' && "
-	    "mkdir -p '%s'", RUN_DIR, RUN_DIR, RECV_DIR, RECV_DIR);
-	if (system(cmd) != 0)
-		return;
-	fast = recv_start("fast", "");
+	extra_init("test_approvals");
+	fast = extra_recv("fast", "");
 	snprintf(cmd, sizeof(cmd), "-d %d", SLOW_MS);
-	slow = recv_start("slow", cmd);
+	slow = extra_recv("slow", cmd);
 	if (fast < 0 || slow < 0) {
 		fprintf(stderr, "http-recv did not start: see %s\n",
 		    RECV_DIR);
@@ -422,15 +271,15 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 	files[9] = NULL;
 	setenv(secret_env[0], secret_env[1], 1);
 	setenv("CAVRA_WORKERS", "1", 1);
-	stack_start(&rbac_stack, files);
+	extra_stack("rbac", files);
 	unsetenv("CAVRA_WORKERS");
 	unsetenv(secret_env[0]);
 
 	/* oidc: OIDC + RBAC, JSON routing, failing providers. */
 	oidc_key = jwt_key_new(2048);
-	snprintf(path, sizeof(path), "%s/oidc", RUN_DIR);
+	snprintf(path, sizeof(path), "%s", extra_run("oidc"));
 	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/oidc/key.pem", RUN_DIR);
+	snprintf(path, sizeof(path), "%s/key.pem", extra_run("oidc"));
 	if ((f = fopen(path, "w")) == NULL ||
 	    PEM_write_PrivateKey(f, oidc_key, NULL, NULL, 0, NULL, NULL) != 1 ||
 	    fclose(f) != 0) {
@@ -442,7 +291,7 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 	    "\"audience\": \"" AUDIENCE "\", \"jwks\": {\"keys\": [%s]}}",
 	    jwk);
 	free(jwk);
-	dead = dead_port();
+	dead = extra_dead_port();
 	snprintf(providers, sizeof(providers), "{\"providers\": {"
 	    "\"webhook\": {\"url\": \"http://127.0.0.1:%d/dead?token="
 	    "DEADQUERYSECRET\"},"
@@ -466,32 +315,14 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 	files[10] = "providers.json";
 	files[11] = providers;
 	files[12] = NULL;
-	stack_start(&oidc_stack, files);
+	extra_stack("oidc", files);
 }
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
 	(void)stats;
-	extras_stop();
+	extra_stop_all();
 	EVP_PKEY_free(oidc_key);
-}
-
-/* Makes stack x the "json" stack of this test process. */
-static void
-use_extra(struct extra *x)
-{
-	char	 path[1200], base[64];
-	long	 port;
-
-	snprintf(x->run, sizeof(x->run), "%s/%s", RUN_DIR, x->name);
-	snprintf(path, sizeof(path), "%s/port", x->run);
-	port = wait_number(path);
-	cr_assert_gt(port, 0, "stack %s did not start: see %s/start.log",
-	    x->name, x->run);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%ld", port);
-	setenv("CAVRA_TEST_JSON_BASE", base, 1);
-	setenv("CAVRA_TEST_JSON_RUN", x->run, 1);
-	api_use("json");
 }
 
 /*
@@ -507,7 +338,7 @@ token(const char *claims)
 	char		 payload[2048], path[1200], *tok;
 	long		 now = (long)time(NULL);
 
-	snprintf(path, sizeof(path), "%s/oidc/key.pem", RUN_DIR);
+	snprintf(path, sizeof(path), "%s/key.pem", extra_run("oidc"));
 	cr_assert_not_null(f = fopen(path, "r"), "%s: %s", path,
 	    strerror(errno));
 	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
@@ -1037,7 +868,7 @@ Test(approvals_rbac, yaml_routing_replaces_builtin)
 	struct api_resp	 r;
 	char		 dec[128], *id;
 
-	use_extra(&rbac_stack);
+	extra_use("rbac", "json");
 	assert_routed("\"rule_id\": \"filesystem.write.sensitive\", "
 	    "\"target\": \"iam/admin.tf\"", "Cloud IAM Owners");
 	assert_routed("\"action_type\": \"mcp_tool_call\", \"severity\": "
@@ -1059,7 +890,7 @@ Test(approvals_rbac, claims_decide_by_group)
 	struct api_resp	 r;
 	char		*id;
 
-	use_extra(&rbac_stack);
+	extra_use("rbac", "json");
 	id = open_for("IAM", NULL);
 	/* RBAC configured: some actor context is required, before the
 	 * lookup. */
@@ -1112,7 +943,7 @@ Test(approvals_rbac, break_glass_needs_cab)
 	struct api_resp	 r;
 	char		 body[1024], dec[128];
 
-	use_extra(&rbac_stack);
+	extra_use("rbac", "json");
 	api_uid(dec, sizeof(dec), "dec");
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
 	    "\"%s\"}, \"actor\": \"a\", \"reason\": \"outage\"}", dec);
@@ -1239,7 +1070,7 @@ Test(approvals_rbac, deliver_each_provider)
 	struct json_object	*d, *b, *f;
 	char			 dec[128], title[256], *id, *head, *body;
 
-	use_extra(&rbac_stack);
+	extra_use("rbac", "json");
 	id = open_approval("{\"decision\": {\"decision_id\": \"%s\", "
 	    "\"reason\": \"writes iam\"}, \"approver_group\": \"IAM\"}", dec,
 	    sizeof(dec), &a);
@@ -1369,7 +1200,7 @@ Test(approvals_rbac, deliver_all_while_serving, .timeout = 60)
 	size_t			 i;
 	long			 t0, ms;
 
-	use_extra(&rbac_stack);
+	extra_use("rbac", "json");
 	memset(&c, 0, sizeof(c));
 	id = open_approval("{\"decision\": {\"decision_id\": \"%s\"}, "
 	    "\"approver_group\": \"Slow Group\"}", dec, sizeof(dec), &r);
@@ -1415,7 +1246,7 @@ Test(approvals_rbac, deliver_all_while_serving, .timeout = 60)
 
 	/* Nor in the responder's log. */
 	snprintf(path, sizeof(path), "%s/cavra-approvals.log",
-	    rbac_stack.run);
+	    extra_run("rbac"));
 	cr_assert_not_null(log = read_file(path), "%s", path);
 	assert_no_secret(path, log);
 	free(log);
@@ -1432,7 +1263,7 @@ Test(approvals_oidc, bearer_decides)
 	const char	*hdrs[2] = { NULL, NULL };
 	char		*id, *other, *owner, *dev, *www;
 
-	use_extra(&oidc_stack);
+	extra_use("oidc", "json");
 	owner = bearer("\"sub\": \"u1\", \"email\": \"owner@example.com\", "
 	    "\"groups\": [\"github-team:payments-owners\"]");
 	dev = bearer("\"sub\": \"u2\", \"email\": \"dev@example.com\", "
@@ -1491,7 +1322,7 @@ Test(approvals_oidc, break_glass_needs_cab_token)
 	const char	*hdrs[2] = { NULL, NULL };
 	char		 body[1024], dec[128], *cab, *dev;
 
-	use_extra(&oidc_stack);
+	extra_use("oidc", "json");
 	cab = bearer("\"sub\": \"u3\", \"email\": \"cab@example.com\", "
 	    "\"groups\": [\"Change Advisory Board\"]");
 	dev = bearer("\"sub\": \"u2\", \"email\": \"dev@example.com\", "
@@ -1518,7 +1349,7 @@ Test(approvals_oidc, break_glass_needs_cab_token)
 
 Test(approvals_oidc, json_routing_file)
 {
-	use_extra(&oidc_stack);
+	extra_use("oidc", "json");
 	assert_routed("\"policy_pack\": \"payments-pack\"", "Payments Owners");
 	assert_routed("\"policy_pack\": \"other-pack\", \"rule_id\": "
 	    "\"mcp.x\"", NULL);
@@ -1532,7 +1363,7 @@ Test(approvals_oidc, deliver_failures, .timeout = 60)
 	struct json_object	*d;
 	char			*id;
 
-	use_extra(&oidc_stack);
+	extra_use("oidc", "json");
 	id = open_for("Ops", NULL);
 	act(id, "deliver", "{\"provider\": \"webhook\", \"retries\": 1, "
 	    "\"timeout_seconds\": 2}", NULL, &r);
@@ -1593,7 +1424,7 @@ assert_refused_config(const char *env, const char *name, const char *text,
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	write_file(path, text);
+	extra_write(path, text);
 	snprintf(cmd, sizeof(cmd), "env %s='%s' timeout 10 '%s/fcgi/"
 	    "cavra-approvals' -s '%s/x.sock' </dev/null >/dev/null "
 	    "2>'%s/err'", env, path, BUILDDIR, dir, dir);

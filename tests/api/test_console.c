@@ -721,14 +721,18 @@ assert_check(struct json_object *o, const char *id, const char *status)
 /*
  * GET /deployment/production-readiness on the default stacks: no OIDC,
  * RBAC, artifact root, access file, providers or connectors (warn),
- * explicit CORS origins and the bundled packs (pass), the stores as
- * /operations/stores finds them; so "needs_attention".
+ * explicit CORS origins, the bundled packs and the Go pilot's items, not
+ * requested (pass), the stores as /operations/stores finds them; so
+ * "needs_attention".
  */
 API_TEST(console, production_readiness_default)
 {
 	static const char *const order[] = { "oidc_configured",
 	    "rbac_configured", "cors_restricted", "evidence_artifacts",
-	    "policy_catalog", "persistent_stores", "api_access_control",
+	    "policy_catalog", "persistent_stores",
+	    "go_backend_promotion_gate", "go_backend_rollback_controls",
+	    "go_backend_rollback_drill_history",
+	    "go_backend_rollback_drill_schedule", "api_access_control",
 	    "approval_providers", "connectors" };
 	struct api_resp		 r, s, p;
 	struct json_object	*checks, *items;
@@ -756,6 +760,10 @@ API_TEST(console, production_readiness_default)
 	assert_check(r.json, "api_access_control", "warn");
 	assert_check(r.json, "approval_providers", "warn");
 	assert_check(r.json, "connectors", "warn");
+	for (i = 6; i < 10; i++)	/* the Go pilot is not requested */
+		assert_check(r.json, order[i], "pass");
+	cr_assert_str_eq(api_str(api_get(r.json,
+	    "go_backend_rollback_drill_schedule"), "status"), "not_requested");
 
 	api_req("GET", "/policy-pack-catalog", NULL, NULL, &p);
 	cr_assert_eq(p.status, 200);

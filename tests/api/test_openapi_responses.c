@@ -27,8 +27,8 @@
 #include "schema.h"
 
 #define ROUTES_MAX	1024	/* routes of all built responders */
-#define VARS_MAX	16	/* values saved from answers */
-#define TEXT_MAX	4096	/* an expanded path or body */
+#define VARS_MAX	64	/* values saved from answers */
+#define TEXT_MAX	16384	/* an expanded path or body */
 #define ERR_MAX		2048	/* a validation message */
 
 #ifndef nitems
@@ -400,6 +400,165 @@ static const struct call calls[] = {
 	    NULL, 200 },
 	{ "POST /evidence/{session_id}/promotion-request",
 	    "/evidence/ev-$u/promotion-request", "{}", NULL, 400 },
+	/* cavra-evidence: release governance (fcgi/evidence_release.c) */
+	{ "POST /evidence/{session_id}/promotion-request",
+	    "/evidence/oa-rollout/promotion-request", "{\"requested_by\":"
+	    "\"oa-$u\",\"approver_group\":\"OA-$u\","
+	    "\"require_package_verification\":false}", NULL, 200,
+	    "oareq=request oaapr=approval.approval_id" },
+	{ "POST /evidence/{session_id}/promotion-execution",
+	    "/evidence/oa-rollout/promotion-execution", "{\"request\":$oareq}",
+	    NULL, 400 },
+	{ "POST /approvals/{approval_id}/approve", "/approvals/$oaapr/approve",
+	    "{\"actor\":\"oa\",\"reason\":\"ok\"}", NULL, 200 },
+	{ "POST /evidence/{session_id}/promotion-execution",
+	    "/evidence/oa-rollout/promotion-execution", "{\"request\":$oareq}",
+	    NULL, 200, "oapex=execution.execution_id" },
+	{ "POST /evidence/{session_id}/promotion-execution",
+	    "/evidence/none-$u/promotion-execution", "{\"request\":{}}", NULL,
+	    404 },
+	{ "GET /promotion-executions", "/promotion-executions?rollout_id="
+	    "oa-rollout&target_ring=production&approval_state=approved&"
+	    "deployment_target=t-a&promotion_execution_status=executed", NULL,
+	    NULL, 200 },
+	{ "GET /promotion-executions/{execution_id}",
+	    "/promotion-executions/$oapex", NULL, NULL, 200 },
+	{ "GET /promotion-executions/{execution_id}",
+	    "/promotion-executions/none-$u", NULL, NULL, 404 },
+	{ "GET /promotion-executions/{execution_id}/audit-export",
+	    "/promotion-executions/$oapex/audit-export", NULL, NULL, 200 },
+	{ "POST /promotion-executions/{execution_id}/audit-export/deliver",
+	    "/promotion-executions/$oapex/audit-export/deliver",
+	    "{\"retries\":0}", NULL, 200 },
+	{ "POST /approvals", "/approvals", "{\"decision\":{\"decision_id\":"
+	    "\"oa-rb-$u\",\"session_id\":\"oa-rollout\",\"action_type\":"
+	    "\"release_rollback_endpoint_rollout\"},\"approver_group\":"
+	    "\"OA-$u\",\"requested_by\":\"oa\"}", NULL, 200,
+	    "oarbapr=approval_id" },
+	{ "POST /approvals/{approval_id}/approve",
+	    "/approvals/$oarbapr/approve", "{\"actor\":\"oa\",\"reason\":"
+	    "\"ok\"}", NULL, 200 },
+	{ "POST /promotion-executions/{execution_id}/rollback-execution",
+	    "/promotion-executions/$oapex/rollback-execution", "{}", NULL,
+	    400 },
+	{ "POST /promotion-executions/{execution_id}/rollback-execution",
+	    "/promotion-executions/$oapex/rollback-execution",
+	    "{\"approval_id\":\"$oarbapr\"}", NULL, 200,
+	    "oarbid=rollback.rollback_id" },
+	{ "GET /rollback-executions/{rollback_id}",
+	    "/rollback-executions/$oarbid", NULL, NULL, 200 },
+	{ "GET /rollback-executions/{rollback_id}",
+	    "/rollback-executions/none-$u", NULL, NULL, 404 },
+	{ "POST /rollback-executions/{execution_id}/deliver",
+	    "/rollback-executions/$oarbid/deliver", "{\"retries\":0}", NULL,
+	    200 },
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"rcp_oa-$u\","
+	    "\"metadata_kind\":\"release-channel-promotion-request\","
+	    "\"channel\":\"oa-$u\",\"target_ring\":\"production\"}", NULL,
+	    200 },
+	{ "GET /release-channel-promotions", "/release-channel-promotions?"
+	    "channel=oa-$u&target_ring=production&approval_state=pending&"
+	    "approval_id=a", NULL, NULL, 200 },
+	{ "GET /release-channel-promotions/{request_id}",
+	    "/release-channel-promotions/rcp_oa-$u", NULL, NULL, 200 },
+	{ "GET /release-channel-promotions/{request_id}",
+	    "/release-channel-promotions/none-$u", NULL, NULL, 404 },
+	/* cavra-endpoints: exports (fcgi/endpoints_export.c; the files of
+	 * tests/data/artifacts/oa-export) */
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-export\","
+	    "\"metadata_kind\":\"endpoint-management-export\",\"export_id\":"
+	    "\"oa-export\",\"channel\":\"oa\",\"providers\":[\"jamf\"],"
+	    "\"bundle_dir\":\"$root/oa-export\",\"files\":["
+	    "\"endpoint-management-export-manifest.json\","
+	    "\"endpoint-management-export-manifest.md\",\"jamf-policy.json\"],"
+	    "\"manifest\":{\"schema_version\":"
+	    "\"cavra.endpoint-management-export.v1\",\"channel\":\"oa\","
+	    "\"providers\":[\"jamf\"],\"release\":{\"version\":"
+	    "\"1.2.3\"}}}", NULL, 200 },
+	{ "GET /endpoint-management-exports", "/endpoint-management-exports?"
+	    "channel=oa&provider=jamf&approval_id=a&request_id=r", NULL, NULL,
+	    200 },
+	{ "GET /endpoint-management-exports/dashboard",
+	    "/endpoint-management-exports/dashboard", NULL, NULL, 200 },
+	{ "GET /endpoint-management-exports/{export_id}",
+	    "/endpoint-management-exports/oa-export", NULL, NULL, 200 },
+	{ "GET /endpoint-management-exports/{export_id}",
+	    "/endpoint-management-exports/none-$u", NULL, NULL, 404 },
+	{ "GET /endpoint-management-exports/{export_id}/artifacts",
+	    "/endpoint-management-exports/oa-export/artifacts", NULL, NULL,
+	    200 },
+	{ "GET /endpoint-management-exports/{export_id}/artifacts/"
+	    "{artifact_name}", "/endpoint-management-exports/oa-export/"
+	    "artifacts/jamf-policy.json", NULL, NULL, 200 },
+	{ "GET /endpoint-management-exports/{export_id}/artifacts/"
+	    "{artifact_name}", "/endpoint-management-exports/oa-export/"
+	    "artifacts/passwd", NULL, NULL, 400 },
+	{ "GET /endpoint-management-exports/{export_id}/artifact-bundle",
+	    "/endpoint-management-exports/oa-export/artifact-bundle", NULL,
+	    NULL, 200 },
+	{ "POST /endpoint-management-exports/{export_id}/publish",
+	    "/endpoint-management-exports/oa-export/publish",
+	    "{\"provider\":\"jamf\",\"retries\":0}", NULL, 200 },
+	{ "POST /endpoint-management-exports/{export_id}/publish",
+	    "/endpoint-management-exports/oa-export/publish",
+	    "{\"provider\":\"intune\"}", NULL, 400 },
+	{ "GET /endpoint-management-publications",
+	    "/endpoint-management-publications?provider=jamf&export_id="
+	    "oa-export&channel=oa&success=false", NULL, NULL, 200 },
+	{ "GET /endpoint-management-publications/dashboard",
+	    "/endpoint-management-publications/dashboard", NULL, NULL, 200 },
+	/* cavra-endpoints: endpoint remediation SLA reports, notifications
+	 * (E1) and escalations (E2) */
+#define OA_SLA	"/endpoint-remediation-sla"
+	{ "POST " OA_SLA "/report", OA_SLA "/report", "{\"generated_by\":"
+	    "\"oa\"}", NULL, 200, "slar=report_id" },
+	{ "POST " OA_SLA "/report", OA_SLA "/report", "{\"warning_hours\":50,"
+	    "\"critical_hours\":48}", NULL, 400 },
+	{ "GET " OA_SLA "-reports", OA_SLA "-reports?alert_level=healthy&"
+	    "min_breached=0&limit=5&offset=0", NULL, NULL, 200 },
+	{ "GET " OA_SLA "-reports/dashboard", OA_SLA "-reports/dashboard", NULL,
+	    NULL, 200 },
+	{ "POST " OA_SLA "-reports/{report_id}/deliver", OA_SLA "-reports/"
+	    "$slar/deliver", "{\"provider\":\"webhook\",\"retries\":0}", NULL,
+	    200, "slap=plan.plan_id" },
+	{ "POST " OA_SLA "-reports/{report_id}/deliver", OA_SLA "-reports/"
+	    "none-$u/deliver", "{}", NULL, 404 },
+	{ "POST " OA_SLA "-reports/{report_id}/acknowledgements", OA_SLA
+	    "-reports/$slar/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\",\"plan_id\":\"$slap\"}", NULL, 200 },
+	{ "POST " OA_SLA "-reports/{report_id}/acknowledgements", OA_SLA
+	    "-reports/none-$u/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\"}", NULL, 404 },
+	{ "GET " OA_SLA "-notifications", OA_SLA "-notifications?report_id="
+	    "$slar&provider=webhook&suppressed=false&limit=5", NULL, NULL, 200 },
+	{ "GET " OA_SLA "-notifications/dashboard", OA_SLA
+	    "-notifications/dashboard", NULL, NULL, 200 },
+	{ "POST " OA_SLA "-notifications/escalation-plan", OA_SLA
+	    "-notifications/escalation-plan", "{\"slo_policy\":{\"ladders\":"
+	    "[{\"after_minutes\":0,\"providers\":[\"webhook\"]}]}}", NULL, 200,
+	    "slae=plan.plan_id" },
+	{ "POST " OA_SLA "-escalations/{plan_id}/deliver", OA_SLA
+	    "-escalations/$slae/deliver", "{\"retries\":0}", NULL, 200 },
+	{ "POST " OA_SLA "-escalations/{plan_id}/deliver", OA_SLA
+	    "-escalations/none-$u/deliver", "{}", NULL, 404 },
+	{ "POST " OA_SLA "-escalations/{plan_id}/reviews", OA_SLA
+	    "-escalations/$slae/reviews", "{\"report_id\":\"$slar\","
+	    "\"provider\":\"webhook\",\"owner\":\"oa\",\"reviewed_by\":"
+	    "\"oa\"}", NULL, 200 },
+	{ "POST " OA_SLA "-escalations/{plan_id}/reviews", OA_SLA
+	    "-escalations/$slae/reviews", "{\"report_id\":\"$slar\"}", NULL,
+	    400 },
+	{ "GET " OA_SLA "-escalations", OA_SLA "-escalations?active_only=true&"
+	    "owner=release-governance&provider=webhook&alert_level=critical",
+	    NULL, NULL, 200 },
+	{ "GET " OA_SLA "-escalations/dashboard", OA_SLA "-escalations/"
+	    "dashboard", NULL, NULL, 200 },
+	{ "GET " OA_SLA "-escalation-actions", OA_SLA "-escalation-actions?"
+	    "plan_id=$slae&owner=oa&provider=webhook&review_state=accepted&"
+	    "metadata_kind=endpoint-remediation-sla-escalation-review", NULL,
+	    NULL, 200 },
+	{ "GET " OA_SLA "-escalation-actions/dashboard", OA_SLA
+	    "-escalation-actions/dashboard", NULL, NULL, 200 },
 	/* cavra-inventory */
 	{ "POST /repositories", "/repositories", "{\"repository\":"
 	    "\"r$u/api\",\"risk_tier\":\"high\"}", NULL, 200 },
@@ -519,6 +678,115 @@ static const struct call calls[] = {
 	    "/integrations/none-$u/deliver", "{}", NULL, 404 },
 	{ "POST /integrations/{integration_id}/deliver",
 	    "/integrations/$int/deliver", "[]", NULL, 422 },
+	/* cavra-endpoints: inventory, reconciliation, remediation (no
+	 * manifest key configured here: manifests go unsigned) */
+#define OA_EPM	"{\"schema_version\":\"cavra.go-runtime.endpoint-"	\
+	"deployment.v1\",\"version\":\"1.0.1\",\"deployment_targets\":"	\
+	"[{\"id\":\"t-$u\",\"binary_sha256\":\"aa\"}]}"
+	{ "POST /endpoint-inventory/ingest", "/endpoint-inventory/ingest",
+	    "{\"provider\":\"linux\",\"channel\":\"c-$u\",\"inventory\":"
+	    "{\"hosts\":[{\"hostname\":\"h-$u\",\"target\":\"t-$u\","
+	    "\"version\":\"1.0.0\",\"checksum\":\"aa\"}]}}", NULL, 200,
+	    "eii=inventory_id" },
+	{ "POST /endpoint-inventory/ingest", "/endpoint-inventory/ingest",
+	    "{}", NULL, 400 },
+	{ "GET /endpoint-inventory-ingestions",
+	    "/endpoint-inventory-ingestions?provider=linux&channel=c-$u&"
+	    "deployment_target=t-$u&limit=5&offset=0", NULL, NULL, 200 },
+	{ "GET /endpoint-inventory-ingestions/dashboard",
+	    "/endpoint-inventory-ingestions/dashboard", NULL, NULL, 200 },
+	{ "POST /endpoint-inventory/freshness-report",
+	    "/endpoint-inventory/freshness-report", "{\"channel\":\"c-$u\"}",
+	    NULL, 200 },
+	{ "POST /endpoint-inventory/freshness-report",
+	    "/endpoint-inventory/freshness-report", "{\"max_age_hours\":\"x\"}",
+	    NULL, 400 },
+	{ "GET /endpoint-inventory-freshness",
+	    "/endpoint-inventory-freshness?alert_level=healthy&provider=linux&"
+	    "channel=c-$u&deployment_target=t-$u", NULL, NULL, 200 },
+	{ "GET /endpoint-inventory-freshness/dashboard",
+	    "/endpoint-inventory-freshness/dashboard", NULL, NULL, 200 },
+	{ "POST /endpoint-deployment/reconcile",
+	    "/endpoint-deployment/reconcile", "{\"desired_manifest\":" OA_EPM
+	    ",\"observed_inventory\":{\"schema_version\":\"cavra.endpoint-"
+	    "observations.v1\",\"endpoints\":[{\"endpoint_id\":\"h-$u\","
+	    "\"deployment_target\":\"t-$u\",\"installed_version\":\"1.0.0\","
+	    "\"binary_sha256\":\"aa\"}]}}", NULL, 200,
+	    "mer=reconciliation_id" },
+	{ "POST /endpoint-deployment/reconcile",
+	    "/endpoint-deployment/reconcile", "{}", NULL, 400 },
+	{ "GET /endpoint-reconciliations", "/endpoint-reconciliations?"
+	    "drift_status=drift_detected&alert_level=critical&"
+	    "deployment_target=t-$u", NULL, NULL, 200 },
+	{ "GET /endpoint-reconciliations/dashboard",
+	    "/endpoint-reconciliations/dashboard", NULL, NULL, 200 },
+	{ "POST /endpoint-inventory-ingestions/{inventory_id}/reconcile",
+	    "/endpoint-inventory-ingestions/$eii/reconcile",
+	    "{\"desired_manifest\":" OA_EPM "}", NULL, 200 },
+	{ "POST /endpoint-inventory-ingestions/{inventory_id}/reconcile",
+	    "/endpoint-inventory-ingestions/$eii/reconcile", "{}", NULL, 400 },
+	{ "POST /endpoint-inventory-ingestions/{inventory_id}/reconcile",
+	    "/endpoint-inventory-ingestions/none-$u/reconcile",
+	    "{\"desired_manifest\":" OA_EPM "}", NULL, 404 },
+	{ "GET /endpoint-reconciliation-automations",
+	    "/endpoint-reconciliation-automations?drift_status=drift_detected&"
+	    "alert_level=critical&approval_state=pending&provider=linux", NULL,
+	    NULL, 200 },
+	{ "GET /endpoint-reconciliation-automations/dashboard",
+	    "/endpoint-reconciliation-automations/dashboard", NULL, NULL, 200 },
+	{ "POST /endpoint-reconciliations/{reconciliation_id}/"
+	    "remediation-request", "/endpoint-reconciliations/$mer/"
+	    "remediation-request", "{\"strategy\":\"republish\"}", NULL, 200,
+	    "err=request.request_id" },
+	/* the same request again (same id): it now names a new approval */
+	{ "POST /endpoint-reconciliations/{reconciliation_id}/"
+	    "remediation-request", "/endpoint-reconciliations/$mer/"
+	    "remediation-request", "{\"strategy\":\"republish\"}", NULL,
+	    200, "erapr=approval.approval_id" },
+	{ "POST /endpoint-reconciliations/{reconciliation_id}/"
+	    "remediation-request", "/endpoint-reconciliations/none-$u/"
+	    "remediation-request", "{}", NULL, 404 },
+	{ "POST /endpoint-remediations/{request_id}/execute",
+	    "/endpoint-remediations/$err/execute", "{}", NULL, 400 },
+	{ "POST /approvals/{approval_id}/approve", "/approvals/$erapr/approve",
+	    "{\"actor\":\"oa\",\"reason\":\"drift confirmed\"}", NULL, 200 },
+	{ "POST /endpoint-remediations/{request_id}/execute",
+	    "/endpoint-remediations/$err/execute", "{}", NULL, 200 },
+	{ "POST /endpoint-remediations/{request_id}/execute",
+	    "/endpoint-remediations/none-$u/execute", "{}", NULL, 404 },
+	{ "POST /endpoint-remediations/{request_id}/handoff",
+	    "/endpoint-remediations/$err/handoff", "{\"provider\":\"all\"}",
+	    NULL, 200, "erh=handoff_id" },
+	{ "POST /endpoint-remediations/{request_id}/handoff",
+	    "/endpoint-remediations/$err/handoff", "{\"provider\":\"x\"}",
+	    NULL, 400 },
+	{ "GET /endpoint-remediations", "/endpoint-remediations?"
+	    "metadata_kind=endpoint-drift-remediation-request&"
+	    "reconciliation_id=$mer&approval_state=pending&"
+	    "execution_status=recorded", NULL, NULL, 200 },
+	{ "GET /endpoint-remediations/dashboard",
+	    "/endpoint-remediations/dashboard", NULL, NULL, 200 },
+	{ "GET /endpoint-remediation-handoffs",
+	    "/endpoint-remediation-handoffs?provider=jira&approval_state="
+	    "pending&request_id=$err&reconciliation_id=$mer", NULL, NULL, 200 },
+	{ "GET /endpoint-remediation-handoffs/dashboard",
+	    "/endpoint-remediation-handoffs/dashboard", NULL, NULL, 200 },
+	{ "POST /endpoint-remediation-handoffs/{handoff_id}/status",
+	    "/endpoint-remediation-handoffs/$erh/status", "{\"provider\":"
+	    "\"jira\",\"status\":\"completed\",\"external_ref\":\"J-1\"}",
+	    NULL, 200 },
+	{ "POST /endpoint-remediation-handoffs/{handoff_id}/status",
+	    "/endpoint-remediation-handoffs/$erh/status", "{}", NULL, 400 },
+	{ "POST /endpoint-remediation-handoffs/{handoff_id}/status",
+	    "/endpoint-remediation-handoffs/none-$u/status", "{\"provider\":"
+	    "\"jira\",\"status\":\"queued\"}", NULL, 404 },
+	{ "GET /endpoint-remediation-handoff-statuses",
+	    "/endpoint-remediation-handoff-statuses?provider=jira&"
+	    "handoff_status=completed&handoff_id=$erh&request_id=$err&"
+	    "external_ref=J-1", NULL, NULL, 200 },
+	{ "GET /endpoint-remediation-handoff-statuses/dashboard",
+	    "/endpoint-remediation-handoff-statuses/dashboard", NULL, NULL,
+	    200 },
 	/* cavra-runtime */
 #define OA_AD	"/runtime/go-pilot/rollback-drill-notifications/"	\
 	"acknowledgements/audit-delivery"
@@ -580,6 +848,340 @@ static const struct call calls[] = {
 	    NULL, 200 },
 	{ "GET " OA_AD "/worker-health", OA_AD "/worker-health?"
 	    "expected_interval_minutes=0", NULL, NULL, 400 },
+	/* cavra-runtime: the drill schedule and notifications (C0) and the
+	 * umbrella views (tests/data/go-drill-schedule.json) */
+#define OA_RDN	"/runtime/go-pilot/rollback-drill-notifications"
+	{ "GET /runtime/go-pilot/rollback-drill-schedule",
+	    "/runtime/go-pilot/rollback-drill-schedule", NULL, NULL, 200 },
+	{ "POST " OA_RDN "/deliver", OA_RDN "/deliver", "{\"force\":true,"
+	    "\"retries\":0}", NULL, 200 },
+	{ "POST " OA_RDN "/deliver", OA_RDN "/deliver",
+	    "{\"routing_policy\":[]}", NULL, 400 },
+	{ "POST " OA_RDN "/{schedule_id}/acknowledgements",
+	    OA_RDN "/go-drill-openapi/acknowledgements", "{\"provider\":"
+	    "\"webhook\",\"acknowledged_by\":\"oa\"}", NULL, 200 },
+	{ "POST " OA_RDN "/{schedule_id}/acknowledgements",
+	    OA_RDN "/none-$u/acknowledgements", "{\"provider\":"
+	    "\"webhook\",\"acknowledged_by\":\"oa\"}", NULL, 404 },
+	{ "POST " OA_RDN "/{schedule_id}/acknowledgements",
+	    OA_RDN "/go-drill-openapi/acknowledgements", "{}", NULL, 400 },
+	{ "POST " OA_RDN "/acknowledgements/bulk",
+	    OA_RDN "/acknowledgements/bulk", "{\"acknowledged_by\":\"oa\","
+	    "\"routes\":[{\"schedule_id\":\"go-drill-openapi\","
+	    "\"provider\":\"webhook\"}]}", NULL, 200 },
+	{ "POST " OA_RDN "/acknowledgements/bulk",
+	    OA_RDN "/acknowledgements/bulk", "{\"routes\":[]}", NULL, 400 },
+	{ "GET " OA_RDN, OA_RDN "?schedule_id=go-drill-openapi&provider="
+	    "webhook&delivery_success=false&limit=5&offset=0", NULL, NULL,
+	    200 },
+	{ "GET " OA_RDN, OA_RDN "?delivery_success=x", NULL, NULL, 422 },
+	{ "GET " OA_RDN "/dashboard", OA_RDN "/dashboard", NULL, NULL, 200 },
+	{ "GET " OA_RDN "/routes", OA_RDN "/routes?owner=release&action="
+	    "suppress&limit=5", NULL, NULL, 200 },
+	{ "GET " OA_RDN "/suppression-trends", OA_RDN "/suppression-trends?"
+	    "persist=false&owner=release", NULL, NULL, 200 },
+	{ "POST " OA_RDN "/escalation-plan", OA_RDN "/escalation-plan", "{}",
+	    NULL, 200 },
+	{ "POST " OA_RDN "/escalation-plan", OA_RDN "/escalation-plan",
+	    "{\"policy\":1}", NULL, 400 },
+	/* cavra-runtime: connector recovery, recovery escalations (C3) and
+	 * their retry health alerts (C4) */
+#define OA_RE	OA_AD "/recovery-escalations"
+	{ "POST " OA_AD "/connector-recovery-playbook",
+	    OA_AD "/connector-recovery-playbook", "{\"min_failure_count\":1}",
+	    NULL, 200, "pbk=playbook.playbook_id" },
+	{ "POST " OA_AD "/connector-recovery-playbook",
+	    OA_AD "/connector-recovery-playbook", "{\"lookback_hours\":0}",
+	    NULL, 400 },
+	{ "POST " OA_AD "/connector-recovery-playbooks/{playbook_id}/closures",
+	    OA_AD "/connector-recovery-playbooks/$pbk/closures",
+	    "{\"provider\":\"webhook\",\"closed_by\":\"oa\","
+	    "\"verification_refs\":[\"x\"]}", NULL, 200 },
+	{ "POST " OA_AD "/connector-recovery-playbooks/{playbook_id}/closures",
+	    OA_AD "/connector-recovery-playbooks/none-$u/closures",
+	    "{\"provider\":\"webhook\",\"closed_by\":\"oa\"}", NULL, 404 },
+	{ "POST " OA_AD "/connector-recovery-playbooks/{playbook_id}/closures",
+	    OA_AD "/connector-recovery-playbooks/$pbk/closures",
+	    "{\"provider\":\"webhook\",\"closed_by\":\"oa\","
+	    "\"closure_state\":\"x\"}", NULL, 400 },
+	{ "GET " OA_AD "/retry-recovery-report", OA_AD "/retry-recovery-report"
+	    "?recovery_slo_minutes=60&generated_by=oa&persist=true", NULL,
+	    NULL, 200 },
+	{ "GET " OA_AD "/retry-recovery-report", OA_AD "/retry-recovery-report"
+	    "?recovery_slo_minutes=0", NULL, NULL, 400 },
+	{ "POST " OA_AD "/recovery-escalation-plan",
+	    OA_AD "/recovery-escalation-plan", "{}", NULL, 200,
+	    "rep=plan.plan_id" },
+	{ "POST " OA_RE "/{plan_id}/deliver", OA_RE "/$rep/deliver",
+	    "{\"retries\":0,\"provider\":\"webhook\"}", NULL, 200 },
+	{ "POST " OA_RE "/{plan_id}/deliver", OA_RE "/latest/deliver",
+	    "{\"retries\":0,\"max_routes\":1}", NULL, 200 },
+	{ "POST " OA_RE "/{plan_id}/deliver", OA_RE "/none-$u/deliver", "{}",
+	    NULL, 404 },
+	{ "POST " OA_RE "/{plan_id}/acknowledgements",
+	    OA_RE "/$rep/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\",\"acknowledgement_state\":"
+	    "\"accepted\"}", NULL, 200 },
+	{ "POST " OA_RE "/{plan_id}/acknowledgements",
+	    OA_RE "/none-$u/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\"}", NULL, 404 },
+	{ "POST " OA_RE "/{plan_id}/acknowledgements",
+	    OA_RE "/$rep/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\",\"acknowledgement_state\":\"x\"}",
+	    NULL, 400 },
+	{ "POST " OA_RE "/retry-plan", OA_RE "/retry-plan", "{}", NULL, 200 },
+	{ "POST " OA_RE "/retry-worker-run", OA_RE "/retry-worker-run",
+	    "{\"execute\":true,\"retries\":0}", NULL, 200 },
+	{ "GET " OA_RE "/retry-health", OA_RE "/retry-health?"
+	    "expected_interval_minutes=30&stale_metadata_minutes=120", NULL,
+	    NULL, 200 },
+	{ "POST " OA_RE "/retry-health-alerts/deliver",
+	    OA_RE "/retry-health-alerts/deliver", "{\"retries\":0,"
+	    "\"force\":true}", NULL, 200, "rhh=health.health_id" },
+	{ "POST " OA_RE "/retry-health-alerts/{health_id}/acknowledgements",
+	    OA_RE "/retry-health-alerts/$rhh/acknowledgements",
+	    "{\"provider\":\"webhook\",\"acknowledged_by\":\"oa\"}", NULL,
+	    200 },
+	{ "POST " OA_RE "/retry-health-alerts/{health_id}/acknowledgements",
+	    OA_RE "/retry-health-alerts/none-$u/acknowledgements",
+	    "{\"provider\":\"webhook\",\"acknowledged_by\":\"oa\"}", NULL,
+	    404 },
+	{ "GET " OA_RE "/retry-health-alerts", OA_RE "/retry-health-alerts?"
+	    "provider=webhook&suppressed=false&limit=5&offset=0", NULL, NULL,
+	    200 },
+	{ "GET " OA_RE "/retry-health-alert-dashboard",
+	    OA_RE "/retry-health-alert-dashboard", NULL, NULL, 200 },
+	{ "POST " OA_RE "/retry-health-alerts/retry-plan",
+	    OA_RE "/retry-health-alerts/retry-plan", "{}", NULL, 200 },
+	{ "POST " OA_RE "/retry-health-alerts/retry-worker-run",
+	    OA_RE "/retry-health-alerts/retry-worker-run",
+	    "{\"execute\":true,\"retries\":0}", NULL, 200 },
+#undef OA_RE
+	/* cavra-runtime: the recovery executive report (C5), its retry
+	 * health alerts (C6) and the audit worker health alerts (C2) */
+#define OA_ER	OA_AD "/recovery-executive-report"
+#define OA_EA	OA_ER "/delivery-retry-health-alerts"
+	{ "GET " OA_ER, OA_ER "?recovery_slo_minutes=60&generated_by=oa",
+	    NULL, NULL, 200 },
+	{ "GET " OA_ER, OA_ER "?recovery_slo_minutes=0", NULL, NULL, 400 },
+	{ "POST " OA_ER "/schedule-run", OA_ER "/schedule-run",
+	    "{\"schedule\":{\"interval_minutes\":60}}", NULL, 200,
+	    "ers=run.run_id" },
+	{ "POST " OA_ER "/schedule-run", OA_ER "/schedule-run",
+	    "{\"schedule\":{\"enabled\":1}}", NULL, 400 },
+	{ "POST " OA_ER "/schedule-runs/{run_id}/deliver",
+	    OA_ER "/schedule-runs/$ers/deliver", "{\"retries\":0}", NULL,
+	    200 },
+	{ "POST " OA_ER "/schedule-runs/{run_id}/deliver",
+	    OA_ER "/schedule-runs/none-$u/deliver", "{}", NULL, 404 },
+	{ "POST " OA_ER "/delivery-retry-plan", OA_ER "/delivery-retry-plan",
+	    "{}", NULL, 200 },
+	{ "POST " OA_ER "/delivery-retry-worker-run",
+	    OA_ER "/delivery-retry-worker-run", "{\"execute\":true,"
+	    "\"retries\":0}", NULL, 200 },
+	{ "GET " OA_ER "/delivery-retry-health", OA_ER "/delivery-retry-health?"
+	    "expected_interval_minutes=60&persist=false", NULL, NULL, 200 },
+	{ "POST " OA_EA "/deliver", OA_EA "/deliver", "{\"retries\":0}", NULL,
+	    200, "xrh=event_id" },
+	{ "POST " OA_EA "/{health_id}/acknowledgements",
+	    OA_EA "/$xrh/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\"}", NULL, 200 },
+	{ "POST " OA_EA "/{health_id}/acknowledgements",
+	    OA_EA "/none-$u/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\"}", NULL, 404 },
+	{ "GET " OA_EA, OA_EA "?provider=webhook&suppressed=false&limit=5",
+	    NULL, NULL, 200 },
+	{ "GET " OA_ER "/delivery-retry-health-alert-dashboard",
+	    OA_ER "/delivery-retry-health-alert-dashboard", NULL, NULL, 200 },
+	{ "POST " OA_EA "/retry-plan", OA_EA "/retry-plan", "{}", NULL, 200 },
+	{ "POST " OA_EA "/retry-worker-run", OA_EA "/retry-worker-run",
+	    "{\"execute\":true,\"retries\":0}", NULL, 200 },
+	{ "POST " OA_AD "/worker-health-alerts/deliver",
+	    OA_AD "/worker-health-alerts/deliver", "{\"retries\":0}", NULL,
+	    200, "wha=event_id" },
+	{ "POST " OA_AD "/worker-health-alerts/{health_id}/acknowledgements",
+	    OA_AD "/worker-health-alerts/$wha/acknowledgements",
+	    "{\"provider\":\"webhook\",\"acknowledged_by\":\"oa\"}", NULL,
+	    200 },
+	{ "POST " OA_AD "/worker-health-alerts/{health_id}/acknowledgements",
+	    OA_AD "/worker-health-alerts/none-$u/acknowledgements",
+	    "{\"provider\":\"webhook\",\"acknowledged_by\":\"oa\"}", NULL,
+	    404 },
+	{ "GET " OA_AD "/worker-health-alerts", OA_AD "/worker-health-alerts?"
+	    "acknowledgement_state=acknowledged&offset=0", NULL, NULL, 200 },
+	{ "GET " OA_AD "/worker-health-alert-dashboard",
+	    OA_AD "/worker-health-alert-dashboard", NULL, NULL, 200 },
+#undef OA_EA
+#undef OA_ER
+	/* cavra-runtime: the closeout end of final reporting, on records of
+	 * release oa-$u seeded as evidence so that its summary closes */
+#define OA_FR	"/runtime/go-pilot/rollback-drill-notifications/"	\
+	"acknowledgements/audit-delivery/final-reporting-"
+#define OA_FRK	"gbrd-aad-final-reporting-"
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-apr-$u\","
+	    "\"metadata_kind\":\"" OA_FRK "release-readiness-approval-"
+	    "decision\",\"approval_state\":\"approved\","
+	    "\"release_record_ref\":\"oa-$u\"}", NULL, 200 },
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-att-$u\","
+	    "\"metadata_kind\":\"" OA_FRK "release-record-attachment\","
+	    "\"attachment_state\":\"attached\",\"release_record_ref\":"
+	    "\"oa-$u\"}", NULL, 200 },
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-ver-$u\","
+	    "\"metadata_kind\":\"" OA_FRK "release-closure-packet-"
+	    "verification\",\"verification_state\":\"verified\","
+	    "\"release_record_ref\":\"oa-$u\"}", NULL, 200 },
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-exp-$u\","
+	    "\"metadata_kind\":\"" OA_FRK "auditor-export\",\"export_id\":"
+	    "\"oa-exp-$u\",\"release_record_ref\":\"oa-$u\"}", NULL,
+	    200 },
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-arc-$u\","
+	    "\"metadata_kind\":\"" OA_FRK "immutable-archive-reference\","
+	    "\"reference_id\":\"oa-arc-$u\",\"archive_ref\":\"s3://a/$u\","
+	    "\"release_record_ref\":\"oa-$u\"}", NULL, 200 },
+	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-arh-$u\","
+	    "\"metadata_kind\":\"" OA_FRK "archive-reference-health\","
+	    "\"health_id\":\"oa-arh-$u\",\"alert_level\":\"healthy\","
+	    "\"release_record_ref\":\"oa-$u\"}", NULL, 200 },
+	{ "POST " OA_FR "readiness-bundle", OA_FR "readiness-bundle",
+	    "{\"release_record_ref\":\"oa-$u\"}", NULL, 200 },
+	{ "POST " OA_FR "readiness-bundle", OA_FR "readiness-bundle",
+	    "{\"release_record_ref\":1}", NULL, 400 },
+	{ "POST " OA_FR "signed-archive-manifest", OA_FR "signed-archive-"
+	    "manifest", "{\"release_record_ref\":\"oa-$u\",\"signature\":"
+	    "\"oa-sig\",\"signature_key_id\":\"oa\"}", NULL, 200 },
+	{ "POST " OA_FR "signed-archive-manifest", OA_FR "signed-archive-"
+	    "manifest", "{\"signature\":1}", NULL, 400 },
+	{ "GET " OA_FR "release-closeout-summary", OA_FR "release-closeout-"
+	    "summary?release_record_ref=oa-$u&generated_by=oa&persist=true",
+	    NULL, NULL, 200 },
+	{ "GET " OA_FR "release-closeout-summary", OA_FR "release-closeout-"
+	    "summary?persist=x", NULL, NULL, 422 },
+	{ "POST " OA_FR "release-closeout-summary/deliver", OA_FR "release-"
+	    "closeout-summary/deliver", "{\"release_record_ref\":\"oa-$u\","
+	    "\"retries\":0,\"timeout_seconds\":0.5}", NULL, 200 },
+	{ "POST " OA_FR "release-closeout-summary/deliver", OA_FR "release-"
+	    "closeout-summary/deliver", "{\"release_record_ref\":"
+	    "\"none-$u\"}", NULL, 400 },
+	{ "POST " OA_FR "release-closeout-summary/delivery-retry-plan",
+	    OA_FR "release-closeout-summary/delivery-retry-plan",
+	    "{\"retry_policy\":{\"allow_immediate_retry\":true}}", NULL,
+	    200 },
+	{ "POST " OA_FR "release-closeout-summary/delivery-retry-plan",
+	    OA_FR "release-closeout-summary/delivery-retry-plan",
+	    "{\"max_retries\":\"x\"}", NULL, 400 },
+	{ "POST " OA_FR "release-closeout-summary/delivery-retry-worker-run",
+	    OA_FR "release-closeout-summary/delivery-retry-worker-run",
+	    "{\"execute\":true,\"retries\":0,\"timeout_seconds\":0.5,"
+	    "\"retry_policy\":{\"allow_immediate_retry\":true}}", NULL,
+	    200 },
+	{ "POST " OA_FR "release-closeout-summary/delivery-retry-worker-run",
+	    OA_FR "release-closeout-summary/delivery-retry-worker-run",
+	    "{\"execute\":\"yes\"}", NULL, 400 },
+	{ "POST " OA_FR "closeout-retention-review", OA_FR "closeout-"
+	    "retention-review", "{\"release_record_ref\":\"oa-$u\","
+	    "\"retention_until\":\"2030-01-01T00:00:00+00:00\","
+	    "\"legal_hold\":false,\"review_reason\":\"oa\"}", NULL, 200 },
+	{ "POST " OA_FR "closeout-retention-review", OA_FR "closeout-"
+	    "retention-review", "{\"release_record_ref\":\"none-$u\"}", NULL,
+	    400 },
+	{ "POST " OA_FR "closeout-retention-review/{review_id}/decisions",
+	    OA_FR "closeout-retention-review/latest/decisions",
+	    "{\"decision_state\":\"approved\",\"decided_by\":\"oa\"}",
+	    NULL, 200 },
+	{ "POST " OA_FR "closeout-retention-review/{review_id}/decisions",
+	    OA_FR "closeout-retention-review/none-$u/decisions", "{}", NULL,
+	    404 },
+	{ "POST " OA_FR "closeout-retention-review/{review_id}/decisions",
+	    OA_FR "closeout-retention-review/latest/decisions",
+	    "{\"decision\":\"x\"}", NULL, 400 },
+	{ "POST " OA_FR "closeout-artifact-bundle", OA_FR "closeout-artifact-"
+	    "bundle", "{\"release_record_ref\":\"oa-$u\"}", NULL, 200 },
+	{ "POST " OA_FR "closeout-artifact-bundle", OA_FR "closeout-artifact-"
+	    "bundle", "{\"release_record_ref\":\"none-$u\"}", NULL, 400 },
+	{ "GET " OA_FR "closeout-retention-health", OA_FR "closeout-retention-"
+	    "health?expiry_warning_days=30&generated_by=oa&persist=false", NULL,
+	    NULL, 200 },
+	{ "GET " OA_FR "closeout-retention-health", OA_FR "closeout-retention-"
+	    "health?expiry_warning_days=x", NULL, NULL, 422 },
+	/* cavra-runtime: final reporting up to the archive health alerts
+	 * (fcgi/runtime_final.c), on release oa-fr-$u */
+	{ "GET " OA_FR "closure-dashboard", OA_FR "closure-dashboard", NULL,
+	    NULL, 200 },
+	{ "GET " OA_FR "release-readiness", OA_FR "release-readiness?"
+	    "generated_by=oa&persist=true", NULL, NULL, 200,
+	    "frs=summary.summary_id" },
+	{ "GET " OA_FR "release-readiness", OA_FR "release-readiness?"
+	    "persist=x", NULL, NULL, 422 },
+	{ "POST " OA_FR "operator-runbook-export", OA_FR "operator-runbook-"
+	    "export", "{\"generated_by\":\"oa\"}", NULL, 200 },
+	{ "POST " OA_FR "operator-runbook-export", OA_FR "operator-runbook-"
+	    "export", "{\"generated_by\":1}", NULL, 400 },
+	{ "POST " OA_FR "release-readiness/{summary_id}/approval-decisions",
+	    OA_FR "release-readiness/$frs/approval-decisions",
+	    "{\"decided_by\":\"oa\",\"override_blockers\":true}", NULL,
+	    200, "frd=decision.decision_id" },
+	{ "POST " OA_FR "release-readiness/{summary_id}/approval-decisions",
+	    OA_FR "release-readiness/none-$u/approval-decisions",
+	    "{\"decided_by\":\"oa\"}", NULL, 404 },
+	{ "POST " OA_FR "release-record-attachment", OA_FR "release-record-"
+	    "attachment", "{\"attached_by\":\"oa\",\"release_record_ref\":"
+	    "\"oa-fr-$u\",\"approval_decision_id\":\"$frd\"}", NULL, 200 },
+	{ "POST " OA_FR "release-record-attachment", OA_FR "release-record-"
+	    "attachment", "{\"attached_by\":\"oa\"}", NULL, 400 },
+	{ "GET " OA_FR "release-closure-packet-verification", OA_FR "release-"
+	    "closure-packet-verification?release_record_ref=oa-fr-$u&"
+	    "generated_by=oa&persist=true", NULL, NULL, 200 },
+	{ "POST " OA_FR "auditor-export", OA_FR "auditor-export",
+	    "{\"release_record_ref\":\"oa-fr-$u\"}", NULL, 200 },
+	{ "POST " OA_FR "auditor-export/deliver", OA_FR "auditor-export/"
+	    "deliver", "{\"release_record_ref\":\"oa-fr-$u\",\"retries\":0,"
+	    "\"timeout_seconds\":0.5}", NULL, 200 },
+	{ "POST " OA_FR "auditor-export/deliver", OA_FR "auditor-export/"
+	    "deliver", "{\"release_record_ref\":\"none-$u\"}", NULL, 400 },
+	{ "POST " OA_FR "auditor-export/delivery-retry-plan", OA_FR "auditor-"
+	    "export/delivery-retry-plan", "{\"retry_policy\":"
+	    "{\"allow_immediate_retry\":true}}", NULL, 200 },
+	{ "POST " OA_FR "auditor-export/delivery-retry-worker-run", OA_FR
+	    "auditor-export/delivery-retry-worker-run", "{\"execute\":true,"
+	    "\"retries\":0,\"timeout_seconds\":0.5,\"retry_policy\":"
+	    "{\"allow_immediate_retry\":true}}", NULL, 200 },
+	{ "POST " OA_FR "auditor-export/delivery-retry-worker-run", OA_FR
+	    "auditor-export/delivery-retry-worker-run", "{\"execute\":1}",
+	    NULL, 400 },
+	{ "POST " OA_FR "immutable-archive-reference", OA_FR "immutable-"
+	    "archive-reference", "{\"release_record_ref\":\"oa-fr-$u\","
+	    "\"archive_ref\":\"s3://oa/$u\",\"legal_hold\":true}", NULL,
+	    200 },
+	{ "POST " OA_FR "immutable-archive-reference", OA_FR "immutable-"
+	    "archive-reference", "{\"release_record_ref\":\"none-$u\","
+	    "\"archive_ref\":\"s3://oa\"}", NULL, 400 },
+	{ "GET " OA_FR "archive-reference-health", OA_FR "archive-reference-"
+	    "health?generated_by=oa&require_archive_hash=true&"
+	    "require_retention_until=false&persist=false", NULL, NULL, 200 },
+	{ "POST " OA_FR "archive-reference-health-alerts/deliver", OA_FR
+	    "archive-reference-health-alerts/deliver", "{\"retries\":0,"
+	    "\"timeout_seconds\":0.5}", NULL, 200, "frh=event_id" },
+	{ "POST " OA_FR "archive-reference-health-alerts/{health_id}/"
+	    "acknowledgements", OA_FR "archive-reference-health-alerts/$frh/"
+	    "acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\"}", NULL, 200 },
+	{ "POST " OA_FR "archive-reference-health-alerts/{health_id}/"
+	    "acknowledgements", OA_FR "archive-reference-health-alerts/"
+	    "none-$u/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\"}", NULL, 404 },
+	{ "GET " OA_FR "archive-reference-health-alerts", OA_FR "archive-"
+	    "reference-health-alerts?health_id=$frh&provider=webhook&"
+	    "suppressed=false&limit=5&offset=0", NULL, NULL, 200 },
+	{ "GET " OA_FR "archive-reference-health-alert-dashboard", OA_FR
+	    "archive-reference-health-alert-dashboard", NULL, NULL, 200 },
+	{ "POST " OA_FR "closeout-retention-health-alerts/deliver",
+	    OA_FR "closeout-retention-health-alerts/deliver", "{\"retries\":0,"
+	    "\"timeout_seconds\":0.5,\"force\":true}", NULL, 200 },
+	{ "POST " OA_FR "closeout-retention-health-alerts/deliver",
+	    OA_FR "closeout-retention-health-alerts/deliver",
+	    "{\"force\":\"yes\"}", NULL, 400 },
+#undef OA_FRK
+#undef OA_FR
 #undef OA_AD
 };
 
@@ -844,24 +1446,43 @@ check_answer(struct run *run, const char *route, const char *path,
 }
 
 /* Saves member key of the answer as variable name ("name=key"; a key
- * "a.b" is member b of member a). */
+ * "a.b" is member b of member a; several specs separated by spaces; a
+ * value that is not a string is saved as its JSON text). */
 static void
 save(struct run *run, const char *spec, struct json_object *answer)
 {
-	const char	*eq, *k, *dot;
+	const char	*eq, *k, *dot, *sp;
 	struct var	*v;
 	char		 part[64];
+	size_t		 i, len;
 
+	while ((sp = strchr(spec, ' ')) != NULL) {
+		snprintf(part, sizeof(part), "%.*s", (int)(sp - spec), spec);
+		save(run, part, answer);
+		spec = sp + 1;
+	}
 	cr_assert_lt(run->nvars, VARS_MAX);
-	v = &run->vars[run->nvars++];
 	eq = strchr(spec, '=');
 	cr_assert_not_null(eq);
+	/* A name that begins another would shadow it in expand(). */
+	for (i = 0; i < run->nvars; i++) {
+		len = strlen(run->vars[i].name);
+		if (len > (size_t)(eq - spec))
+			len = (size_t)(eq - spec);
+		cr_assert(strncmp(spec, run->vars[i].name, len) != 0,
+		    "variable %.*s clashes with $%s", (int)(eq - spec), spec,
+		    run->vars[i].name);
+	}
+	v = &run->vars[run->nvars++];
 	snprintf(v->name, sizeof(v->name), "%.*s", (int)(eq - spec), spec);
 	for (k = eq + 1; (dot = strchr(k, '.')) != NULL; k = dot + 1) {
 		snprintf(part, sizeof(part), "%.*s", (int)(dot - k), k);
 		answer = api_get(answer, part);
 	}
-	v->value = strdup(api_str(answer, k));
+	answer = api_get(answer, k);
+	v->value = strdup(json_object_is_type(answer, json_type_string) ?
+	    json_object_get_string(answer) : json_object_to_json_string_ext(
+	    answer, JSON_C_TO_STRING_PLAIN));
 }
 
 /* The served openapi.json (GET /openapi.json through nginx), itself

@@ -26,21 +26,14 @@
 
 #include "cavra.h"
 #include "cv_client.h"
+#include "recv.h"
 #include "tmpdir.h"
 
-#define RECV_MAX	2
 #define SLACK_REDACTED	"https://hooks.slack.com/services/REDACTED"
-
-struct recv {
-	pid_t	 pid;
-	int	 port;
-	char	 log[1200];
-};
 
 static char		 tmpdir[1024];
 static struct cv_arena	 arena;
-static struct recv	 rx[RECV_MAX];
-static int		 nrx;
+static struct recv_set	 rs;
 
 static void
 setup(void)
@@ -52,97 +45,25 @@ setup(void)
 static void
 teardown(void)
 {
-	int	 i;
-
-	for (i = 0; i < nrx; i++) {
-		kill(rx[i].pid, SIGTERM);
-		waitpid(rx[i].pid, NULL, 0);
-	}
-	nrx = 0;
+	recv_stop_all(&rs);
 	cv_arena_free(&arena);
 	tmpdir_remove(tmpdir);
 }
 
 TestSuite(client, .init = setup, .fini = teardown, .timeout = 60);
 
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * Starts BUILDDIR/tests/http-recv with up to three extra arguments (the
  * first NULL ends them) and waits for its port file.
  */
+/* Starts a receiver with up to three extra arguments (the first NULL
+ * ends them). */
 static struct recv *
 recv_start(const char *a1, const char *a2, const char *a3)
 {
-	struct recv	*r;
-	char		 portfile[1200], prog[1200];
-	const char	*argv[10];
-	FILE		*f;
-	int		 i, n = 0, status;
+	const char	*args[4] = { a1, a2, a3, NULL };
 
-	cr_assert_lt(nrx, RECV_MAX);
-	r = &rx[nrx];
-	snprintf(portfile, sizeof(portfile), "%s/port.%d", tmpdir, nrx);
-	snprintf(r->log, sizeof(r->log), "%s/recv.%d.log", tmpdir, nrx);
-	snprintf(prog, sizeof(prog), "%s/tests/http-recv", BUILDDIR);
-	argv[n++] = prog;
-	argv[n++] = "-p";
-	argv[n++] = portfile;
-	argv[n++] = "-l";
-	argv[n++] = r->log;
-	if (a1 != NULL)
-		argv[n++] = a1;
-	if (a2 != NULL)
-		argv[n++] = a2;
-	if (a3 != NULL)
-		argv[n++] = a3;
-	argv[n] = NULL;
-	r->pid = fork();
-	cr_assert_neq(r->pid, -1);
-	if (r->pid == 0) {
-		execv(prog, (char *const *)argv);
-		_exit(127);
-	}
-	nrx++;
-	for (i = 0; i < 1000; i++) {
-		if ((f = fopen(portfile, "r")) != NULL) {
-			n = fscanf(f, "%d", &r->port);
-			fclose(f);
-			if (n == 1)
-				return r;
-		}
-		cr_assert_eq(waitpid(r->pid, &status, WNOHANG), 0,
-		    "http-recv exited (%s)", prog);
-		usleep(10000);
-	}
-	cr_assert_fail("http-recv wrote no port in 10 s");
-	return NULL;
-}
-
-/* A loopback port nothing listens on (bound, then closed). */
-static int
-dead_port(void)
-{
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	int			 s;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_neq(s, -1);
-	cr_assert_eq(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	cr_assert_eq(getsockname(s, (struct sockaddr *)&sin, &len), 0);
-	close(s);
-	return ntohs(sin.sin_port);
+	return recv_run(&rs, tmpdir, a1 == NULL ? NULL : args);
 }
 
 /* The receiver's log so far (arena; "" when empty). */
@@ -253,7 +174,7 @@ Test(client, proxy_environment_is_ignored)
 	struct recv		*r = recv_start(NULL, NULL, NULL);
 	char			*proxy;
 
-	proxy = cv_arena_printf(&arena, "http://127.0.0.1:%d", dead_port());
+	proxy = cv_arena_printf(&arena, "http://127.0.0.1:%d", recv_dead_port());
 	setenv("http_proxy", proxy, 1);
 	setenv("HTTPS_PROXY", proxy, 1);
 	setenv("ALL_PROXY", proxy, 1);
@@ -274,9 +195,9 @@ Test(client, http_error_retries_then_reports_status)
 	out.url = url_of(r, "/hook");
 	out.timeout_s = 5;
 	out.retries = 2;
-	t0 = now_s();
+	t0 = recv_now();
 	cr_assert_eq(cv_client_send(&arena, &out, &res), CV_OK);
-	dt = now_s() - t0;
+	dt = recv_now() - t0;
 	cr_assert_eq(res.success, 0);
 	cr_assert_eq(res.status, 500);
 	cr_assert_eq(res.attempts, 3);
@@ -318,9 +239,9 @@ Test(client, retries_are_clamped)
 	out.url = url_of(r, "/hook");
 	out.timeout_s = 5;
 	out.retries = 1000;
-	t0 = now_s();
+	t0 = recv_now();
 	cr_assert_eq(cv_client_send(&arena, &out, &res), CV_OK);
-	dt = now_s() - t0;
+	dt = recv_now() - t0;
 	cr_assert_eq(res.attempts, CV_CLIENT_RETRIES_MAX + 1);
 	cr_assert_eq(recv_count(r), CV_CLIENT_RETRIES_MAX + 1);
 	cr_assert_str_eq(res.error, "HTTP 503");
@@ -344,7 +265,7 @@ Test(client, dead_port_is_unreachable)
 	struct cv_out		 out = { 0 };
 
 	out.url = cv_arena_printf(&arena, "http://127.0.0.1:%d/hook",
-	    dead_port());
+	    recv_dead_port());
 	out.timeout_s = 2;
 	out.retries = 1;
 	cr_assert_eq(cv_client_send(&arena, &out, &res), CV_OK);
@@ -364,9 +285,9 @@ Test(client, timeout_bounds_an_attempt)
 	out.url = url_of(r, "/slow");
 	out.timeout_s = 0.5;
 	out.retries = 1;
-	t0 = now_s();
+	t0 = recv_now();
 	cr_assert_eq(cv_client_send(&arena, &out, &res), CV_OK);
-	dt = now_s() - t0;
+	dt = recv_now() - t0;
 	cr_assert_eq(res.status, 0);
 	cr_assert_eq(res.attempts, 2);
 	cr_assert_str_eq(res.error, "connector endpoint unreachable");
@@ -386,9 +307,9 @@ Test(client, timeout_has_a_floor)
 	out.url = url_of(r, "/slow");
 	for (i = 0; i < 2; i++) {
 		out.timeout_s = i == 0 ? 0.001 : NAN;
-		t0 = now_s();
+		t0 = recv_now();
 		cr_assert_eq(cv_client_send(&arena, &out, &res), CV_OK);
-		dt = now_s() - t0;
+		dt = recv_now() - t0;
 		cr_assert_str_eq(res.error, "connector endpoint unreachable");
 		cr_assert_geq(dt, 0.095, "%.3f s", dt);
 		cr_assert_lt(dt, 1.0, "%.3f s", dt);
@@ -404,9 +325,9 @@ Test(client, answer_body_is_capped)
 
 	out.url = url_of(r, "/endless");
 	out.timeout_s = 10;
-	t0 = now_s();
+	t0 = recv_now();
 	cr_assert_eq(cv_client_send(&arena, &out, &res), CV_OK);
-	dt = now_s() - t0;
+	dt = recv_now() - t0;
 	cr_assert_eq(res.success, 1);
 	cr_assert_eq(res.status, 200);
 	cr_assert_null(res.error);

@@ -27,21 +27,14 @@
 
 #include "cavra.h"
 #include "cv_connector.h"
+#include "recv.h"
 #include "tmpdir.h"
 
-#define RECV_MAX	3
 #define LOG_MAX		(1024 * 1024)
-
-struct recv {
-	pid_t	 pid;
-	int	 port;
-	char	 log[1200];
-};
 
 static char		 tmpdir[1024];
 static struct cv_arena	 arena;
-static struct recv	 rx[RECV_MAX];
-static int		 nrx;
+static struct recv_set	 rs;
 
 /* Every secret the full config holds: none may show in a record. */
 static const char *const secrets[] = {
@@ -63,13 +56,7 @@ setup(void)
 static void
 teardown(void)
 {
-	int	 i;
-
-	for (i = 0; i < nrx; i++) {
-		kill(rx[i].pid, SIGTERM);
-		waitpid(rx[i].pid, NULL, 0);
-	}
-	nrx = 0;
+	recv_stop_all(&rs);
 	cv_connector_fini();
 	cv_arena_free(&arena);
 	tmpdir_remove(tmpdir);
@@ -77,80 +64,16 @@ teardown(void)
 
 TestSuite(connector, .init = setup, .fini = teardown, .timeout = 60);
 
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Starts BUILDDIR/tests/http-recv with up to two extra arguments and
  * waits for its port file. */
+/* Starts a receiver with up to two extra arguments (the first NULL
+ * ends them). */
 static struct recv *
 recv_start(const char *a1, const char *a2)
 {
-	struct recv	*r;
-	char		 portfile[1200], prog[1200];
-	const char	*argv[10];
-	FILE		*f;
-	int		 i, n = 0, status;
+	const char	*args[3] = { a1, a2, NULL };
 
-	cr_assert_lt(nrx, RECV_MAX);
-	r = &rx[nrx];
-	snprintf(portfile, sizeof(portfile), "%s/port.%d", tmpdir, nrx);
-	snprintf(r->log, sizeof(r->log), "%s/recv.%d.log", tmpdir, nrx);
-	snprintf(prog, sizeof(prog), "%s/tests/http-recv", BUILDDIR);
-	argv[n++] = prog;
-	argv[n++] = "-p";
-	argv[n++] = portfile;
-	argv[n++] = "-l";
-	argv[n++] = r->log;
-	if (a1 != NULL)
-		argv[n++] = a1;
-	if (a2 != NULL)
-		argv[n++] = a2;
-	argv[n] = NULL;
-	r->pid = fork();
-	cr_assert_neq(r->pid, -1);
-	if (r->pid == 0) {
-		execv(prog, (char *const *)argv);
-		_exit(127);
-	}
-	nrx++;
-	for (i = 0; i < 1000; i++) {
-		if ((f = fopen(portfile, "r")) != NULL) {
-			n = fscanf(f, "%d", &r->port);
-			fclose(f);
-			if (n == 1)
-				return r;
-		}
-		cr_assert_eq(waitpid(r->pid, &status, WNOHANG), 0,
-		    "http-recv exited (%s)", prog);
-		usleep(10000);
-	}
-	cr_assert_fail("http-recv wrote no port in 10 s");
-	return NULL;
-}
-
-/* A loopback port nothing listens on (bound, then closed). */
-static int
-dead_port(void)
-{
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	int			 s;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_neq(s, -1);
-	cr_assert_eq(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	cr_assert_eq(getsockname(s, (struct sockaddr *)&sin, &len), 0);
-	close(s);
-	return ntohs(sin.sin_port);
+	return recv_run(&rs, tmpdir, a1 == NULL ? NULL : args);
 }
 
 static const char *
@@ -795,9 +718,9 @@ Test(connector, timeout_honoured)
 	cr_assert_eq(init_with("c.json", cv_arena_printf(&arena,
 	    "{\"webhook\": {\"url\": \"http://127.0.0.1:%d/w\"}}", r->port),
 	    NULL), CV_OK);
-	t0 = now_s();
+	t0 = recv_now();
 	rec = deliver("{}", "webhook", 1, 0.4, err, sizeof(err));
-	dt = now_s() - t0;
+	dt = recv_now() - t0;
 	cr_assert_not_null(rec, "%s", err);
 	d = delivery(rec, "webhook");
 	assert_member(d, "attempt_count", "2");
@@ -819,7 +742,7 @@ Test(connector, success_is_every_delivery)
 
 	cr_assert_eq(init_with("c.json", cv_arena_printf(&arena,
 	    "{\"webhook\": {\"url\": \"http://127.0.0.1:%d/w\"}, \"slack\": "
-	    "{\"url\": \"http://127.0.0.1:%d/s\"}}", r->port, dead_port()),
+	    "{\"url\": \"http://127.0.0.1:%d/s\"}}", r->port, recv_dead_port()),
 	    NULL), CV_OK);
 	rec = deliver("{}", "all", 0, 2, err, sizeof(err));
 	cr_assert_not_null(rec, "%s", err);
