@@ -82,21 +82,6 @@ static const struct cv_wf_step s_dashboard = {
 	.alert = &c2, .schema = GO_SCHEMA(AADW "-dashboard"),
 };
 
-static const struct cv_qparam p_alerts[] = {
-	{ "health_id", CV_P_STRING, 0, NULL, "only records of this health "
-	    "reading" },
-	{ "provider", CV_P_STRING, 0, NULL, "only records naming this "
-	    "provider" },
-	{ "metadata_kind", CV_P_STRING, 0, NULL, "only records of this "
-	    "kind" },
-	{ "acknowledgement_state", CV_P_STRING, 0, NULL, "only "
-	    "acknowledgements in this state" },
-	{ "suppressed", CV_P_BOOL, 0, NULL, "only records with (true) or "
-	    "without (false) suppressed providers" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" },
-	{ NULL }
-};
 
 const struct cv_route rt_alert_routes[] = {
 	{ CV_POST, AD "/worker-health-alerts/deliver", cv_wf_h_alert_deliver,
@@ -108,7 +93,7 @@ const struct cv_route rt_alert_routes[] = {
 	    &s_ack, .right = CV_RIGHT_OPERATE },
 	{ CV_GET, AD "/worker-health-alerts", cv_wf_h_history, 0, "Worker "
 	    "health alert plans, acknowledgements and deliveries, newest "
-	    "first", &s_history, p_alerts },
+	    "first", &s_history, cv_wf_alert_params },
 	{ CV_GET, AD "/worker-health-alert-dashboard",
 	    cv_wf_h_alert_dashboard, 0, "Counts of worker health alerts",
 	    &s_dashboard },

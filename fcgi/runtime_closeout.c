@@ -1097,7 +1097,7 @@ build_retry_plan(struct cv_wf_ctx *ctx, struct json_object **answer)
 		return cv_fail(ctx->req, CV_EINVAL, "%s", err);
 	if ((rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
 		return rc;
-	plan = cv_wf_retry_plan(ctx->req->arena, &c9, rcds, &p, ctx->t,
+	plan = cv_wf_retry_plan(ctx->req->arena, &c9, rcds, &p, ctx->ts,
 	    ctx->by);
 	json_object_put(rcds);
 	rec = cv_wf_keep(ctx, &c9.retry, plan, json_object_get_int64(

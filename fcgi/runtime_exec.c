@@ -1034,21 +1034,6 @@ static const struct cv_qparam p_health[] = {
 	    "true)" },
 	{ NULL }
 };
-static const struct cv_qparam p_alerts[] = {
-	{ "health_id", CV_P_STRING, 0, NULL, "only records of this health "
-	    "reading" },
-	{ "provider", CV_P_STRING, 0, NULL, "only records naming this "
-	    "provider" },
-	{ "metadata_kind", CV_P_STRING, 0, NULL, "only records of this "
-	    "kind" },
-	{ "acknowledgement_state", CV_P_STRING, 0, NULL, "only "
-	    "acknowledgements in this state" },
-	{ "suppressed", CV_P_BOOL, 0, NULL, "only records with (true) or "
-	    "without (false) suppressed providers" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" },
-	{ NULL }
-};
 
 const struct cv_route rt_exec_routes[] = {
 	{ CV_GET, ER, cv_wf_h_build, 0, "Build and store the recovery "
@@ -1082,7 +1067,7 @@ const struct cv_route rt_exec_routes[] = {
 	{ CV_GET, ER "/delivery-retry-health-alerts", cv_wf_h_history, 0,
 	    "Executive report delivery retry health alerts, their "
 	    "acknowledgements, deliveries and retries, newest first",
-	    &s_c6_history, p_alerts },
+	    &s_c6_history, cv_wf_alert_params },
 	{ CV_GET, ER "/delivery-retry-health-alert-dashboard",
 	    cv_wf_h_alert_dashboard, 0, "Counts of executive report delivery "
 	    "retry health alerts", &s_c6_dashboard },

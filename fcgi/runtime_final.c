@@ -2126,18 +2126,6 @@ static const struct cv_wf_step s_c8_history = {
 	.schema = GO_SCHEMA("final-archive-reference-health-alert-history"),
 };
 
-static const struct cv_qparam p_alert_history[] = {
-	{ "health_id", CV_P_STRING, 0, NULL, "records of this health reading" },
-	{ "provider", CV_P_STRING, 0, NULL, "records naming this provider" },
-	{ "metadata_kind", CV_P_STRING, 0, NULL, "records of this kind" },
-	{ "acknowledgement_state", CV_P_STRING, 0, NULL, "acknowledgements in "
-	    "this state" },
-	{ "suppressed", CV_P_BOOL, 0, NULL, "alert plans that suppressed a "
-	    "provider (true) or the other records (false)" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" },
-	{ NULL }
-};
 static const struct cv_qparam p_readiness[] = {
 	{ "generated_by", CV_P_STRING, 0, NULL, "acting name recorded "
 	    "(default console)" },
@@ -2218,7 +2206,7 @@ const struct cv_route rt_final_routes[] = {
 	{ CV_GET, FR "archive-reference-health-alerts", cv_wf_h_history, 0,
 	    "Archive reference health alert plans, deliveries and "
 	    "acknowledgements, newest first", &s_c8_history,
-	    p_alert_history },
+	    cv_wf_alert_params },
 	{ CV_GET, FR "archive-reference-health-alert-dashboard",
 	    cv_wf_h_alert_dashboard, 0, "Counts of the archive reference "
 	    "health alert deliveries and acknowledgements", &s_c8_dashboard },

@@ -1657,18 +1657,6 @@ static const struct cv_qparam p_health[] = {
 	{ "persist", CV_P_BOOL, 0, NULL, "store the health (default true)" },
 	{ NULL }
 };
-static const struct cv_qparam p_alerts[] = {
-	{ "health_id", CV_P_STRING, 0, NULL, "records of this health" },
-	{ "provider", CV_P_STRING, 0, NULL, "records naming this provider" },
-	{ "metadata_kind", CV_P_STRING, 0, NULL, "records of this kind" },
-	{ "acknowledgement_state", CV_P_STRING, 0, NULL, "acknowledgements in "
-	    "this state" },
-	{ "suppressed", CV_P_BOOL, 0, NULL, "plans that suppressed a "
-	    "provider (true) or none (false)" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" },
-	{ NULL }
-};
 
 #define POST_BODY	(CV_BODY_JSON | CV_BODY_OPT)
 
@@ -1710,7 +1698,7 @@ const struct cv_route rt_recovery_routes[] = {
 	    "retry health alert", &s_c4_ack, .right = CV_RIGHT_OPERATE },
 	{ CV_GET, RE "/retry-health-alerts", cv_wf_h_history, 0, "Recovery "
 	    "escalation retry health alert plans, deliveries and "
-	    "acknowledgements, newest first", &s_c4_history, p_alerts },
+	    "acknowledgements, newest first", &s_c4_history, cv_wf_alert_params },
 	{ CV_GET, RE "/retry-health-alert-dashboard", cv_wf_h_alert_dashboard,
 	    0, "Counts of recovery escalation retry health alerts",
 	    &s_c4_dashboard },

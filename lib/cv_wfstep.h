@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "cv_err.h"
+#include "cv_http.h"
 #include "cv_workflow.h"
 
 struct cv_actor;
@@ -173,7 +174,8 @@ struct cv_wf_ctx {
 						   "console" */
 	struct cv_db		*db;		/* the evidence store */
 	char			 now[CV_WF_TS_LEN];	/* when, as stored */
-	time_t			 t;
+	struct timespec		 ts;			/* when, exactly */
+	time_t			 t;			/* ts.tv_sec */
 	int			 persist;	/* 0: GET ?persist=false */
 	struct json_object	*queue;		/* records to store */
 };
@@ -311,6 +313,8 @@ enum cv_err	 cv_wf_h_alert_dashboard(struct cv_req *, struct cv_resp *);
 /* The filters of an alert history (health_id, provider, metadata_kind,
  * acknowledgement_state, suppressed) for cv_wf_h_history rows. */
 extern const struct cv_wf_filter cv_wf_alert_filters[];
+/* Their query parameters as documented (with limit and offset). */
+extern const struct cv_qparam cv_wf_alert_params[];
 /* The index fields of alert plan records (APLAN-STD) and alert
  * acknowledgements (ACK-STD). */
 extern const char *const cv_wf_alert_plan_index[];

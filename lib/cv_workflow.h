@@ -176,7 +176,7 @@ enum cv_err	 cv_wf_policy_read(const struct cv_wf_chain *,
  */
 struct json_object *cv_wf_retry_plan(struct cv_arena *,
 		    const struct cv_wf_chain *, struct json_object *rcds,
-		    const struct cv_wf_policy *, time_t now,
+		    const struct cv_wf_policy *, struct timespec now,
 		    const char *generated_by);
 
 /* The schedule window of a worker pass (§5.2 WORKER). */
@@ -203,7 +203,7 @@ struct json_object *cv_wf_worker_health(struct cv_arena *,
 		    const struct cv_wf_chain *, const char *health_prefix,
 		    struct json_object *runs, struct json_object *plans,
 		    struct json_object *rcds, int interval, int stale,
-		    time_t now);
+		    struct timespec now);
 
 /*
  * ALERT plan: providers eligible (configured `available`, else
@@ -215,8 +215,8 @@ struct json_object *cv_wf_worker_health(struct cv_arena *,
 struct json_object *cv_wf_alert_plan(struct cv_arena *,
 		    const struct cv_wf_alert *, struct json_object *health,
 		    struct json_object *rcds, const char *const *available,
-		    const char *requested, int window, int force, time_t now,
-		    const char *generated_by);
+		    const char *requested, int window, int force,
+		    struct timespec now, const char *generated_by);
 
 /* Severity from alerts: critical, warning or healthy. */
 const char	*cv_wf_alert_level(struct json_object *alerts);

@@ -44,6 +44,7 @@ cv_wf_ctx_open(struct cv_wf_ctx *ctx, struct cv_req *req)
 	ctx->st = req->route->data;
 	ctx->persist = 1;
 	clock_gettime(CLOCK_REALTIME, &ts);
+	ctx->ts = ts;
 	ctx->t = ts.tv_sec;
 	cv_wf_ts(ctx->now, sizeof(ctx->now), ts.tv_sec, ts.tv_nsec / 1000);
 	if (req->route->method == CV_GET && cv_query(req, "persist") !=
@@ -465,7 +466,7 @@ build_retry_plan(struct cv_wf_ctx *ctx, struct json_object **answer)
 		return cv_fail(ctx->req, CV_EINVAL, "%s", err);
 	if ((rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
 		return rc;
-	plan = cv_wf_retry_plan(ctx->req->arena, c, rcds, &p, ctx->t,
+	plan = cv_wf_retry_plan(ctx->req->arena, c, rcds, &p, ctx->ts,
 	    ctx->by);
 	json_object_put(rcds);
 	rec = cv_wf_keep(ctx, &c->retry, plan, json_object_get_int64(
@@ -614,8 +615,9 @@ match_value(struct cv_arena *a, enum cv_wf_match m, struct json_object *v,
 {
 	size_t		 i;
 
+	/* A record without the field has nothing: it passes "=false". */
 	if (v == NULL)
-		return 0;
+		return m == CV_WF_NONZERO && !qb;
 	switch (m) {
 	case CV_WF_HAS:
 		if (json_object_is_type(v, json_type_array)) {
@@ -662,7 +664,7 @@ admits(struct cv_req *req, const struct cv_wf_filter *fs,
 	const char *const		*fld;
 	const char			*q;
 	int64_t				 qi = 0;
-	int				 qb = 0, hit;
+	int				 qb = 0, hit, all;
 	enum cv_err			 rc;
 
 	*ok = 1;
@@ -676,8 +678,10 @@ admits(struct cv_req *req, const struct cv_wf_filter *fs,
 		if (f->match == CV_WF_MIN && (rc = cv_query_int(req, f->param,
 		    0, INT64_MIN, INT64_MAX, 0, &qi)) != CV_OK)
 			return rc;
-		hit = 0;
-		for (fld = f->fields; !hit && *fld != NULL; fld++)
+		/* Any field matches; "=false" of NONZERO wants all empty. */
+		all = f->match == CV_WF_NONZERO && !qb;
+		hit = all;
+		for (fld = f->fields; hit == all && *fld != NULL; fld++)
 			hit = match_value(req->arena, f->match,
 			    json_object_object_get(r, *fld), q, qb, qi);
 		if (!hit) {

@@ -52,6 +52,19 @@ const struct cv_wf_filter cv_wf_alert_filters[] = {
 	{ NULL }
 };
 
+const struct cv_qparam cv_wf_alert_params[] = {
+	{ "health_id", CV_P_STRING, 0, NULL, "records of this health reading" },
+	{ "provider", CV_P_STRING, 0, NULL, "records naming this provider" },
+	{ "metadata_kind", CV_P_STRING, 0, NULL, "records of this kind" },
+	{ "acknowledgement_state", CV_P_STRING, 0, NULL, "acknowledgements in "
+	    "this state" },
+	{ "suppressed", CV_P_BOOL, 0, NULL, "alert plans that suppressed a "
+	    "provider (true) or the other records (false)" },
+	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
+	{ "offset", CV_P_INT, 0, NULL, "records skipped" },
+	{ NULL }
+};
+
 /* ---- worker --------------------------------------------------------- */
 
 /* The worker's schedule from body.schedule: interval_minutes (or
@@ -347,7 +360,7 @@ build_worker(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    (c->gate != NULL && (rc = cv_wf_load(ctx, c->gate->kind,
 	    &gates)) != CV_OK))
 		goto out;
-	plan = cv_wf_retry_plan(ctx->req->arena, c, rcds, &p, ctx->t,
+	plan = cv_wf_retry_plan(ctx->req->arena, c, rcds, &p, ctx->ts,
 	    ctx->by);
 	prec = cv_wf_keep(ctx, &c->retry, plan, json_object_get_int64(
 	    json_object_object_get(plan, "decision_count")),
@@ -431,7 +444,7 @@ cv_wf_health_worker(struct cv_wf_ctx *ctx, struct json_object **health)
 	    (rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) == CV_OK)
 		*health = cv_wf_worker_health(ctx->req->arena, c,
 		    ctx->st->health_prefix, runs, plans, rcds, (int)iv,
-		    (int)stale, ctx->t);
+		    (int)stale, ctx->ts);
 	json_object_put(runs);
 	json_object_put(plans);
 	json_object_put(rcds);
@@ -545,7 +558,7 @@ build_alert_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 	n = cv_connector_names(names, nitems(names) - 1);
 	names[n] = NULL;
 	plan = cv_wf_alert_plan(ctx->req->arena, al, h, rcds, names, prov !=
-	    NULL && *prov != '\0' ? prov : "all", (int)win, force, ctx->t,
+	    NULL && *prov != '\0' ? prov : "all", (int)win, force, ctx->ts,
 	    ctx->by);
 	sel = json_object_object_get(plan, "selected_providers");
 	prec = cv_wf_keep(ctx, &al->plan, plan, (int64_t)

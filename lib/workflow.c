@@ -351,9 +351,10 @@ cv_wf_alert_level(struct json_object *alerts)
 
 struct json_object *
 cv_wf_retry_plan(struct cv_arena *a, const struct cv_wf_chain *c,
-    struct json_object *rcds, const struct cv_wf_policy *pol, time_t now,
-    const char *generated_by)
+    struct json_object *rcds, const struct cv_wf_policy *pol,
+    struct timespec at_ts, const char *generated_by)
 {
+	time_t			 now = at_ts.tv_sec;
 	struct json_object	*plan, *rows, *row, *r, *provs, *m, *codes;
 	struct group		*g;
 	const char		*src, *p, *key, *id, *at;
@@ -408,7 +409,7 @@ cv_wf_retry_plan(struct cv_arena *a, const struct cv_wf_chain *c,
 		}
 	}
 	qsort(g, n, sizeof(*g), group_cmp);
-	cv_wf_ts(gen, sizeof(gen), now, 0);
+	cv_wf_ts(gen, sizeof(gen), now, at_ts.tv_nsec / 1000);
 	rows = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		row = json_object_new_object();
@@ -627,8 +628,9 @@ payload(const struct cv_wf_kind *k, struct json_object *r)
 struct json_object *
 cv_wf_worker_health(struct cv_arena *a, const struct cv_wf_chain *c,
     const char *prefix, struct json_object *runs, struct json_object *plans,
-    struct json_object *rcds, int interval, int stale, time_t now)
+    struct json_object *rcds, int interval, int stale, struct timespec at_ts)
 {
+	time_t			 now = at_ts.tv_sec;
 	struct json_object	*h, *alerts, *failed, *latest, *r, *p, *sch, *m;
 	int64_t			 retryable = 0, sel = 0, disabled = 0, nfail = 0;
 	const char		*src;
@@ -682,7 +684,7 @@ cv_wf_worker_health(struct cv_arena *a, const struct cv_wf_chain *c,
 	if (disabled > 0)
 		alert_add(alerts, "warning", "disabled_schedule", "a worker "
 		    "schedule is disabled");
-	cv_wf_ts(gen, sizeof(gen), now, 0);
+	cv_wf_ts(gen, sizeof(gen), now, at_ts.tv_nsec / 1000);
 	h = json_object_new_object();
 	cv_json_add_str(h, "generated_at", gen);
 	cv_json_add_int(h, "expected_interval_minutes", interval);
@@ -741,8 +743,9 @@ struct json_object *
 cv_wf_alert_plan(struct cv_arena *a, const struct cv_wf_alert *al,
     struct json_object *health, struct json_object *rcds,
     const char *const *available, const char *requested, int window,
-    int force, time_t now, const char *generated_by)
+    int force, struct timespec at_ts, const char *generated_by)
 {
+	time_t			 now = at_ts.tv_sec;
 	struct json_object	*plan, *elig, *sel, *supp, *m, *r;
 	const char		*hid, *level, **req = NULL, *p;
 	char			*tok, *save, *copy, gen[CV_WF_TS_LEN],
@@ -757,7 +760,7 @@ cv_wf_alert_plan(struct cv_arena *a, const struct cv_wf_alert *al,
 		window = 1;
 	hid = cv_json_str_or(health, "health_id", "");
 	level = cv_json_str_or(health, "alert_level", "healthy");
-	cv_wf_ts(gen, sizeof(gen), now, 0);
+	cv_wf_ts(gen, sizeof(gen), now, at_ts.tv_nsec / 1000);
 	cv_wf_ts(since, sizeof(since), now - (time_t)window * 60, 0);
 	if (requested != NULL && strcmp(requested, "all") != 0) {
 		copy = cv_arena_strdup(a, requested);

@@ -74,6 +74,15 @@ ts(const char *s)
 	return t;
 }
 
+/* The instant t, on the second. */
+static struct timespec
+at(time_t t)
+{
+	struct timespec	 when = { .tv_sec = t, .tv_nsec = 0 };
+
+	return when;
+}
+
 /* A failed RCD of src for parent, provider, at time `at`. */
 static struct json_object *
 rcd(const char *src, const char *parent, const char *prov, const char *at,
@@ -159,10 +168,11 @@ Test(workflow, states_normalised_and_listed)
  * reaches the maximum of 3; other sources and successes do not count. */
 Test(workflow, retry_grouping_and_backoff)
 {
-	struct json_object	*rcds = json_object_new_array(), *plan, *d;
+	struct json_object	*rcds = json_object_new_array(), *plan, *d, *again;
 	struct cv_wf_policy	 pol;
 	char			 err[128];
 	time_t			 now = ts("2026-01-01T12:00:00Z");
+	struct timespec		 when;
 
 	cr_assert_eq(cv_wf_policy_read(&chain, NULL, &pol, err, sizeof(err)),
 	    CV_OK);
@@ -184,7 +194,7 @@ Test(workflow, retry_grouping_and_backoff)
 	    "2026-01-01T07:00:00.000000+00:00", 1));
 	json_object_array_add(rcds, rcd("other", "p5", "jira",
 	    "2026-01-01T07:00:00.000000+00:00", 0));
-	plan = cv_wf_retry_plan(&arena, &chain, rcds, &pol, now, "tester");
+	plan = cv_wf_retry_plan(&arena, &chain, rcds, &pol, at(now), "tester");
 	cr_assert_eq(strncmp(cv_json_str_or(plan, "retry_plan_id", ""),
 	    "tretry-", 7), 0);
 	cr_assert_eq(json_object_get_int(json_object_object_get(plan,
@@ -212,6 +222,15 @@ Test(workflow, retry_grouping_and_backoff)
 	    "waiting_count")), 1);
 	cr_assert_eq(json_object_get_int(json_object_object_get(plan,
 	    "suppressed_count")), 1);
+	/* The same plan a microsecond later is another plan. */
+	when = at(now);
+	when.tv_nsec = 1000;
+	again = cv_wf_retry_plan(&arena, &chain, rcds, &pol, when, "tester");
+	cr_assert_str_eq(cv_json_str_or(again, "generated_at", ""),
+	    "2026-01-01T12:00:00.000001+00:00");
+	cr_assert_str_neq(cv_json_str_or(again, "retry_plan_id", ""),
+	    cv_json_str_or(plan, "retry_plan_id", ""));
+	json_object_put(again);
 	json_object_put(plan);
 	json_object_put(rcds);
 }
@@ -237,7 +256,7 @@ Test(workflow, retry_policy_immediate)
 	json_object_array_add(rcds, rcd("t_src", "p1", "webhook",
 	    "2026-01-01T11:59:59.000000+00:00", 0));
 	plan = cv_wf_retry_plan(&arena, &chain, rcds, &pol,
-	    ts("2026-01-01T12:00:00Z"), "tester");
+	    at(ts("2026-01-01T12:00:00Z")), "tester");
 	cr_assert_str_eq(cv_json_str_or(row(plan, "p1", "webhook"), "action",
 	    ""), "retry");
 	json_object_put(plan);
@@ -341,14 +360,14 @@ Test(workflow, health_thresholds)
 	    "\"created_at\": \"2026-01-01T10:01:00.000000+00:00\"}]");
 	rcds = json_object_new_array();
 	h = cv_wf_worker_health(&arena, &chain, "thealth", runs, plans, rcds,
-	    30, 120, now);
+	    30, 120, at(now));
 	cr_assert_str_eq(cv_json_str_or(h, "alert_level", ""), "healthy",
 	    "%s", json_object_to_json_string(h));
 	cr_assert_eq(strncmp(cv_json_str_or(h, "health_id", ""), "thealth-",
 	    8), 0);
 	json_object_put(h);
 	h = cv_wf_worker_health(&arena, &chain, "thealth", runs, plans, rcds,
-	    29, 118, now);
+	    29, 118, at(now));
 	cr_assert(has_alert(h, "missed_worker_run"));
 	cr_assert(has_alert(h, "stale_retry_plan"));
 	cr_assert_str_eq(cv_json_str_or(h, "alert_level", ""), "critical");
@@ -356,7 +375,7 @@ Test(workflow, health_thresholds)
 	json_object_array_add(rcds, rcd("t_src", "p1", "webhook",
 	    "2026-01-01T11:00:00.000000+00:00", 0));
 	h = cv_wf_worker_health(&arena, &chain, "thealth", runs, plans, rcds,
-	    30, 120, now);
+	    30, 120, at(now));
 	cr_assert(has_alert(h, "connector_failure"));
 	cr_assert_str_eq(cv_json_str_or(h, "alert_level", ""), "warning");
 	json_object_put(h);
@@ -378,20 +397,20 @@ Test(workflow, alert_suppression_window)
 	rcds = json_object_new_array();
 	json_object_array_add(rcds, rcd("t_alert", "thealth-1", "slack",
 	    "2026-01-01T11:30:00.000000+00:00", 1));
-	p = cv_wf_alert_plan(&arena, &alert, h, rcds, avail, "all", 60, 0, now,
+	p = cv_wf_alert_plan(&arena, &alert, h, rcds, avail, "all", 60, 0, at(now),
 	    "t");
 	cr_assert_eq(json_object_array_length(json_object_object_get(p,
 	    "selected_providers")), 1);
 	cr_assert(cv_json_has_str(json_object_object_get(p,
 	    "suppressed_providers"), "slack"));
 	json_object_put(p);
-	p = cv_wf_alert_plan(&arena, &alert, h, rcds, avail, "all", 29, 0, now,
+	p = cv_wf_alert_plan(&arena, &alert, h, rcds, avail, "all", 29, 0, at(now),
 	    "t");
 	cr_assert_eq(json_object_array_length(json_object_object_get(p,
 	    "selected_providers")), 2);
 	json_object_put(p);
 	p = cv_wf_alert_plan(&arena, &alert, h, rcds, avail, "Slack", 60, 1,
-	    now, "t");
+	    at(now), "t");
 	cr_assert_eq(json_object_array_length(json_object_object_get(p,
 	    "selected_providers")), 1);
 	cr_assert_eq(strncmp(cv_json_str_or(p, "plan_id", ""), "talert-", 7),
@@ -399,7 +418,7 @@ Test(workflow, alert_suppression_window)
 	json_object_put(p);
 	json_object_object_add(h, "alert_level",
 	    json_object_new_string("healthy"));
-	p = cv_wf_alert_plan(&arena, &alert, h, rcds, NULL, "all", 60, 1, now,
+	p = cv_wf_alert_plan(&arena, &alert, h, rcds, NULL, "all", 60, 1, at(now),
 	    "t");
 	cr_assert_eq(json_object_array_length(json_object_object_get(p,
 	    "selected_providers")), 0);
