@@ -806,44 +806,20 @@ build_health(struct cv_wf_ctx *ctx, struct json_object **answer)
 /* ---- C5 and C6 redelivery ------------------------------------------- */
 
 /*
- * WORKER redelivery of a C5 retry decision d: the stored schedule run of
- * d's run_id (skipped "recovery_executive_report_schedule_run_not_found"
- * when none), its event (max_risks of the body) and the links run_id and
- * executive_report_id.  A cv_wf_redeliver_fn.
+ * The C5 redelivery event of schedule run `run` (max_risks of the body)
+ * and its links run_id and executive_report_id.  A cv_wf_event_fn.
  */
 static enum cv_err
-c5_redeliver(struct cv_wf_ctx *ctx, struct json_object *d, const char *run_id,
-    struct json_object **parent, struct json_object **event,
-    struct json_object **links, const char **skipped)
+c5_event(struct cv_wf_ctx *ctx, struct json_object *d, struct json_object *run,
+    int64_t max, struct json_object **event, struct json_object **links)
 {
-	struct json_object	*rec = NULL, *run;
-	int64_t			 risks;
-	enum cv_err		 rc;
-
-	(void)run_id;
-	*parent = *event = *links = NULL;
-	*skipped = NULL;
-	if ((rc = cv_wf_int(ctx, "max_risks", EXEC_RISKS_DEFAULT, INT64_MIN,
-	    INT64_MAX, &risks)) != CV_OK)
-		return rc;
-	rc = cv_wf_get(ctx, cv_json_str_or(d, "run_id", ""), exec_run.kind,
-	    &rec);
-	if (rc == CV_ENOENT || (rc == CV_OK && (run = payload_of(&exec_run,
-	    rec)) == NULL)) {
-		json_object_put(rec);
-		*skipped = "recovery_executive_report_schedule_run_not_found";
-		return CV_OK;
-	}
-	if (rc != CV_OK)
-		return rc;
-	*parent = json_object_get(run);
-	*event = event_new(ctx, run, risks < 1 ? 1 : risks);
+	(void)d;
+	*event = event_new(ctx, run, max);
 	*links = json_object_new_object();
 	copy(*links, run, "run_id", NULL);
 	cv_json_add_str(*links, "executive_report_id", cv_json_str_or(
 	    json_object_object_get(run, "executive_report"),
 	    "executive_report_id", ""));
-	json_object_put(rec);
 	return CV_OK;
 }
 
@@ -892,58 +868,42 @@ c6_event_new(struct cv_wf_ctx *ctx, struct json_object *h, int64_t max_alerts)
 }
 
 /*
- * WORKER redelivery of a C6 retry decision d: the stored C5 health
- * reading of d's health_id (skipped "recovery_executive_report_delivery_
- * retry_health_not_found" when none), its alert event (max_alerts of the
- * body, 1..100, default 20) and the links health_id and plan_id.  A
- * cv_wf_redeliver_fn.
+ * The C6 redelivery event of C5 health reading h (max_alerts of the
+ * body) and its links health_id and the decision's plan_id.  A
+ * cv_wf_event_fn.
  */
 static enum cv_err
-c6_redeliver(struct cv_wf_ctx *ctx, struct json_object *d, const char *run_id,
-    struct json_object **parent, struct json_object **event,
-    struct json_object **links, const char **skipped)
+c6_event(struct cv_wf_ctx *ctx, struct json_object *d, struct json_object *h,
+    int64_t max, struct json_object **event, struct json_object **links)
 {
-	struct json_object	*rec = NULL, *h;
-	int64_t			 max;
-	enum cv_err		 rc;
-
-	(void)run_id;
-	*parent = *event = *links = NULL;
-	*skipped = NULL;
-	if ((rc = cv_wf_int(ctx, "max_alerts", CV_WF_ALERTS_DEFAULT,
-	    INT64_MIN, INT64_MAX, &max)) != CV_OK)
-		return rc;
-	max = max < 1 ? 1 : max > CV_WF_ALERTS_MAX ? CV_WF_ALERTS_MAX : max;
-	rc = cv_wf_get(ctx, cv_json_str_or(d, "health_id", ""),
-	    exec_health.kind, &rec);
-	if (rc == CV_ENOENT || (rc == CV_OK && (h = payload_of(&exec_health,
-	    rec)) == NULL)) {
-		json_object_put(rec);
-		*skipped = "recovery_executive_report_delivery_retry_health_"
-		    "not_found";
-		return CV_OK;
-	}
-	if (rc != CV_OK)
-		return rc;
-	*parent = json_object_get(h);
 	*event = c6_event_new(ctx, h, max);
 	*links = json_object_new_object();
 	copy(*links, h, "health_id", NULL);
 	cv_json_add_str(*links, "plan_id", cv_json_str_or(d, "plan_id", ""));
-	json_object_put(rec);
 	return CV_OK;
 }
 
 static const char *const worker_exec_index[] = { "worker_run_id", NULL };
 
 static const struct cv_wf_worker c5_worker = {
-	.redeliver = c5_redeliver,
+	.parent = &exec_run,
+	.parent_field = "run_id",
+	.skip = "recovery_executive_report_schedule_run_not_found",
+	.event = c5_event,
+	.max_param = "max_risks",
+	.max_default = EXEC_RISKS_DEFAULT,
 	.live_needs_config = 1,
 	.exec_index = worker_exec_index,
 	.parent_ref = "go-rollback-drill-executive-report-schedule-run",
 };
 static const struct cv_wf_worker c6_worker = {
-	.redeliver = c6_redeliver,
+	.parent = &exec_health,
+	.parent_field = "health_id",
+	.skip = "recovery_executive_report_delivery_retry_health_not_found",
+	.event = c6_event,
+	.max_param = "max_alerts",
+	.max_default = CV_WF_ALERTS_DEFAULT,
+	.max_limit = CV_WF_ALERTS_MAX,
 	.live_needs_config = 1,
 	.exec_index = worker_exec_index,
 	.parent_ref = "go-rollback-drill-executive-retry-health",

@@ -1665,37 +1665,19 @@ export_links(struct json_object *e)
 }
 
 /*
- * WORKER redelivery of C7 retry decision d: the stored auditor export
- * its export_id names (skipped "auditor_export_not_found" when there is
- * none), its delivery event built again and the fields linking the RCD
- * to it.
+ * The C7 redelivery event of auditor export e, built again, and the
+ * fields linking the RCD to it.  A cv_wf_event_fn.
  */
 static enum cv_err
-c7_redeliver(struct cv_wf_ctx *ctx, struct json_object *d,
-    const char *run_id, struct json_object **parent,
-    struct json_object **event, struct json_object **links,
-    const char **skipped)
+c7_event(struct cv_wf_ctx *ctx, struct json_object *d, struct json_object *e,
+    int64_t max, struct json_object **event, struct json_object **links)
 {
-	struct json_object	*rec = NULL, *e;
-	enum cv_err		 rc;
+	enum cv_err	 rc;
 
-	(void)run_id;
-	*parent = *event = *links = NULL;
-	*skipped = NULL;
-	rc = cv_wf_get(ctx, cv_json_str_or(d, "export_id", ""), k_export.kind,
-	    &rec);
-	if (rc == CV_ENOENT) {
-		*skipped = "auditor_export_not_found";
-		return CV_OK;
-	}
-	if (rc != CV_OK)
-		return rc;
-	e = payload_of(rec, k_export.payload_key);
-	if ((rc = event_new(ctx, e, event)) == CV_OK) {
-		*parent = json_object_get(e);
+	(void)d;
+	(void)max;
+	if ((rc = event_new(ctx, e, event)) == CV_OK)
 		*links = export_links(e);
-	}
-	json_object_put(rec);
 	return rc;
 }
 
@@ -2079,7 +2061,10 @@ static const struct cv_wf_step s_retry_plan = {
 };
 static const char *const c7_exec_index[] = { "worker_run_id", NULL };
 static const struct cv_wf_worker c7_worker = {
-	.redeliver = c7_redeliver,
+	.parent = &k_export,
+	.parent_field = "export_id",
+	.skip = "auditor_export_not_found",
+	.event = c7_event,
 	.exec_index = c7_exec_index,
 	.parent_ref = "go-rollback-drill-final-auditor-export",
 };

@@ -1219,37 +1219,17 @@ out:
 /* ---- C3 worker redelivery and health -------------------------------- */
 
 /*
- * C3 redelivery of retry decision d: the stored escalation plan of its
- * plan_id (else skipped "recovery_escalation_plan_not_found"), its
- * event with the body's max_routes, linked by plan_id.
+ * The C3 redelivery event of escalation plan p (max_routes of the body)
+ * and its link plan_id.  A cv_wf_event_fn.
  */
 static enum cv_err
-redeliver_escalation(struct cv_wf_ctx *ctx, struct json_object *d,
-    const char *run_id, struct json_object **parent, struct json_object **event,
-    struct json_object **links, const char **skipped)
+c3_event(struct cv_wf_ctx *ctx, struct json_object *d, struct json_object *p,
+    int64_t max, struct json_object **event, struct json_object **links)
 {
-	struct json_object	*rec = NULL;
-	int64_t			 max;
-	enum cv_err		 rc;
-
-	(void)run_id;
-	*parent = *event = *links = NULL;
-	*skipped = NULL;
-	if ((rc = max_routes(ctx, &max)) != CV_OK)
-		return rc;
-	rc = cv_wf_get(ctx, cv_json_str_or(d, "plan_id", ""), KIND_ESC, &rec);
-	if (rc == CV_ENOENT) {
-		*skipped = "recovery_escalation_plan_not_found";
-		return CV_OK;
-	}
-	if (rc != CV_OK)
-		return rc;
-	*parent = json_object_get(payload_of(rec, k_esc.payload_key));
-	json_object_put(rec);
-	*event = escalation_event(ctx, *parent, max);
+	(void)d;
+	*event = escalation_event(ctx, p, max);
 	*links = json_object_new_object();
-	cv_json_add_str(*links, "plan_id", cv_json_str_or(*parent, "plan_id",
-	    ""));
+	cv_json_add_str(*links, "plan_id", cv_json_str_or(p, "plan_id", ""));
 	return CV_OK;
 }
 
@@ -1509,41 +1489,18 @@ health_alert_event(struct cv_wf_ctx *ctx, const struct cv_wf_alert *al,
 }
 
 /*
- * C4 redelivery of retry decision d: the stored C3 health of its
- * health_id (else skipped "recovery_escalation_retry_health_not_found"),
- * its alert event with the body's max_alerts (1..100, default 20),
- * linked by health_id and the decision's plan_id.
+ * The C4 redelivery event of C3 health reading h (max_alerts of the
+ * body) and its links health_id and the decision's plan_id.  A
+ * cv_wf_event_fn.
  */
 static enum cv_err
-redeliver_alert(struct cv_wf_ctx *ctx, struct json_object *d,
-    const char *run_id, struct json_object **parent, struct json_object **event,
-    struct json_object **links, const char **skipped)
+c4_event(struct cv_wf_ctx *ctx, struct json_object *d, struct json_object *h,
+    int64_t max, struct json_object **event, struct json_object **links)
 {
-	struct json_object	*rec = NULL;
-	int64_t			 max;
-	enum cv_err		 rc;
-
-	(void)run_id;
-	*parent = *event = *links = NULL;
-	*skipped = NULL;
-	if ((rc = cv_wf_int(ctx, "max_alerts", CV_WF_ALERTS_DEFAULT,
-	    INT64_MIN, INT64_MAX, &max)) != CV_OK)
-		return rc;
-	max = max < 1 ? 1 : max > CV_WF_ALERTS_MAX ? CV_WF_ALERTS_MAX : max;
-	rc = cv_wf_get(ctx, cv_json_str_or(d, "health_id", ""), KIND_HEALTH,
-	    &rec);
-	if (rc == CV_ENOENT) {
-		*skipped = "recovery_escalation_retry_health_not_found";
-		return CV_OK;
-	}
-	if (rc != CV_OK)
-		return rc;
-	*parent = json_object_get(payload_of(rec, k_health.payload_key));
-	json_object_put(rec);
-	*event = health_alert_event(ctx, &c4_alert, *parent, max);
+	*event = health_alert_event(ctx, &c4_alert, h, max);
 	*links = json_object_new_object();
-	cv_json_add_str(*links, "health_id", cv_json_str_or(*parent,
-	    "health_id", ""));
+	cv_json_add_str(*links, "health_id", cv_json_str_or(h, "health_id",
+	    ""));
 	cv_json_add_str(*links, "plan_id", cv_json_str_or(d, "plan_id", ""));
 	return CV_OK;
 }
@@ -1551,14 +1508,26 @@ redeliver_alert(struct cv_wf_ctx *ctx, struct json_object *d,
 /* ---- steps ---------------------------------------------------------- */
 
 static const struct cv_wf_worker w_c3 = {
-	.redeliver = redeliver_escalation,
+	.parent = &k_esc,
+	.parent_field = "plan_id",
+	.skip = "recovery_escalation_plan_not_found",
+	.event = c3_event,
+	.max_param = "max_routes",
+	.max_default = CV_WF_ROUTES_DEFAULT,
+	.max_limit = CV_WF_ROUTES_MAX,
 	.live_needs_config = 0,
 	.state_field = "acknowledgement_state",
 	.parent_ref = "go-rollback-drill-recovery-escalation",
 	.gate_ref = "go-rollback-drill-recovery-escalation-acknowledgement",
 };
 static const struct cv_wf_worker w_c4 = {
-	.redeliver = redeliver_alert,
+	.parent = &k_health,
+	.parent_field = "health_id",
+	.skip = "recovery_escalation_retry_health_not_found",
+	.event = c4_event,
+	.max_param = "max_alerts",
+	.max_default = CV_WF_ALERTS_DEFAULT,
+	.max_limit = CV_WF_ALERTS_MAX,
 	.live_needs_config = 1,
 	.parent_ref = "go-rollback-drill-recovery-escalation-retry-health",
 };

@@ -61,13 +61,36 @@ typedef enum cv_err (*cv_wf_redeliver_fn)(struct cv_wf_ctx *,
 		    struct json_object **parent, struct json_object **event,
 		    struct json_object **links, const char **skipped);
 
+/*
+ * The event to send again for parent (the payload of the stored parent
+ * record) of retry decision d, with at most max items (the worker's
+ * max_param), and the linking fields: *event and *links new.
+ */
+typedef enum cv_err (*cv_wf_event_fn)(struct cv_wf_ctx *,
+		    struct json_object *d, struct json_object *parent,
+		    int64_t max, struct json_object **event,
+		    struct json_object **links);
+
 /* A chain's worker: its redelivery, whether a live run without a
  * connector config is a 400 (C4, C5, C6, C9) rather than recorded as
  * skipped (C1, C3, C7), the follow-up state field ("approval_state",
  * "acknowledgement_state", else "execution_state") and the execution
  * record's extra index fields. */
 struct cv_wf_worker {
-	cv_wf_redeliver_fn	 redeliver;
+	cv_wf_redeliver_fn	 redeliver;	/* NULL: the stored parent's
+						   event, as below */
+	/* The redelivery of a stored parent: the record of kind parent
+	 * whose id the decision's parent_field names (skipped `skip` when
+	 * there is none), sent as event builds it.  max_param of the body
+	 * (default max_default, clamped to 1..max_limit, 0: no upper
+	 * bound) is read first, so that a wrong one is a 400 even then. */
+	const struct cv_wf_kind	*parent;
+	const char		*parent_field;
+	const char		*skip;
+	cv_wf_event_fn		 event;
+	const char		*max_param;
+	int64_t			 max_default;
+	int64_t			 max_limit;
 	int			 live_needs_config;
 	const char		*state_field;
 	const char *const	*exec_index;
@@ -199,6 +222,10 @@ enum cv_err	 cv_wf_h_history(struct cv_req *, struct cv_resp *);
 /* Every record of kind, newest first (id ties), into *out (new). */
 enum cv_err	 cv_wf_load(struct cv_wf_ctx *, const char *kind,
 		    struct json_object **out);
+/* The payload of stored record rec of kind k (borrowed): its member
+ * k->payload_key, else rec itself. */
+struct json_object *cv_wf_payload(const struct cv_wf_kind *k,
+		    struct json_object *rec);
 /* The record id of kind (NULL: any kind) into *out (new): CV_ENOENT,
  * with no problem set, when there is none. */
 enum cv_err	 cv_wf_get(struct cv_wf_ctx *, const char *id,

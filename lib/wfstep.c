@@ -146,6 +146,15 @@ cv_wf_load(struct cv_wf_ctx *ctx, const char *kind, struct json_object **out)
 	return CV_OK;
 }
 
+struct json_object *
+cv_wf_payload(const struct cv_wf_kind *k, struct json_object *rec)
+{
+	struct json_object	*p;
+
+	return rec != NULL && json_object_object_get_ex(rec, k->payload_key,
+	    &p) && json_object_is_type(p, json_type_object) ? p : rec;
+}
+
 enum cv_err
 cv_wf_get(struct cv_wf_ctx *ctx, const char *id, const char *kind,
     struct json_object **out)

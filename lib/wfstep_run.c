@@ -251,6 +251,43 @@ run_new(struct cv_wf_ctx *ctx, struct json_object *plan,
 }
 
 /*
+ * The generic redelivery of decision d (a cv_wf_redeliver_fn over the
+ * worker's parent, parent_field, skip, event and max_param).
+ */
+static enum cv_err
+redeliver_parent(struct cv_wf_ctx *ctx, struct json_object *d,
+    struct json_object **parent, struct json_object **event,
+    struct json_object **links, const char **skipped)
+{
+	const struct cv_wf_worker *w = ctx->st->worker;
+	struct json_object	*rec = NULL;
+	int64_t			 max = 0;
+	enum cv_err		 rc;
+
+	*parent = *event = *links = NULL;
+	if (w->max_param != NULL) {
+		if ((rc = cv_wf_int(ctx, w->max_param, w->max_default,
+		    INT64_MIN, INT64_MAX, &max)) != CV_OK)
+			return rc;
+		if (max < 1)
+			max = 1;
+		if (w->max_limit > 0 && max > w->max_limit)
+			max = w->max_limit;
+	}
+	rc = cv_wf_get(ctx, cv_json_str_or(d, w->parent_field, ""),
+	    w->parent->kind, &rec);
+	if (rc == CV_ENOENT) {
+		*skipped = w->skip;
+		return CV_OK;
+	}
+	if (rc != CV_OK)
+		return rc;
+	*parent = json_object_get(cv_wf_payload(w->parent, rec));
+	json_object_put(rec);
+	return w->event(ctx, d, *parent, max, event, links);
+}
+
+/*
  * Redelivers selected decision d of run: the chain's redelivery, then
  * (live, configured, parent found) the connector; the result row
  * {decision, parent, delivery, delivery_metadata, skipped,
@@ -271,8 +308,10 @@ redeliver_one(struct cv_wf_ctx *ctx, struct json_object *run,
 	run_id = cv_json_str_or(run, "run_id", "");
 	gate = dry || c->gate == NULL ? NULL : cv_wf_gate_match(c->gate,
 	    gates, d);
-	if ((rc = w->redeliver(ctx, d, run_id, &parent, &ev, &links,
-	    &skipped)) != CV_OK)
+	rc = w->redeliver != NULL ? w->redeliver(ctx, d, run_id, &parent,
+	    &ev, &links, &skipped) : redeliver_parent(ctx, d, &parent, &ev,
+	    &links, &skipped);
+	if (rc != CV_OK)
 		goto out;
 	if (skipped == NULL)
 		skipped = "";
