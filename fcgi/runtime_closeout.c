@@ -293,18 +293,6 @@ dup(struct json_object *o, const char *key)
 	return json_object_get(json_object_object_get(o, key));
 }
 
-/* The payload of a stored record under key, else the record (borrowed). */
-static struct json_object *
-payload_of(struct json_object *rec, const char *key)
-{
-	struct json_object	*p;
-
-	if (rec != NULL && json_object_object_get_ex(rec, key, &p) &&
-	    json_object_is_type(p, json_type_object))
-		return p;
-	return rec;
-}
-
 /*
  * The release record a stored record names: its release_record_ref,
  * else its external_ref, else those of a member object (its payload).
@@ -778,8 +766,8 @@ closeout_summary(struct cv_wf_ctx *ctx, const char *ref,
 	*out = NULL;
 	if ((rc = load_kinds(ctx, kinds, NULL, ref, &items)) != CV_OK)
 		return rc;
-	b = payload_of(first_of(items, k_bundle.kind), k_bundle.payload_key);
-	mf = payload_of(first_of(items, k_manifest.kind),
+	b = cv_wf_payload(first_of(items, k_bundle.kind), k_bundle.payload_key);
+	mf = cv_wf_payload(first_of(items, k_manifest.kind),
 	    k_manifest.payload_key);
 	bl = json_object_object_get(b, "blockers");
 	cap = 5 + alen(bl);
@@ -1242,7 +1230,7 @@ build_decision(struct cv_wf_ctx *ctx, struct json_object **answer)
 		r = json_object_array_get_idx(all, i);
 		if (strcmp(rid, "latest") == 0 || strcmp(str(r, "review_id"),
 		    rid) == 0)
-			rq = payload_of(r, k_review.payload_key);
+			rq = cv_wf_payload(r, k_review.payload_key);
 	}
 	if (rq == NULL) {
 		json_object_put(all);
@@ -1372,13 +1360,13 @@ build_artifact(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    CV_OK || (rc = closeout_summary(ctx, ref, &s)) != CV_OK)
 		goto out;
 	srec = keep_summary(ctx, s);
-	x = payload_of(dec, k_decision.payload_key);
+	x = cv_wf_payload(dec, k_decision.payload_key);
 	files = json_object_new_array();
 	add_file(a, files, "release-closeout-summary.json", s);
 	add_file(a, files, "readiness-bundle.json", b != NULL ?
-	    payload_of(b, k_bundle.payload_key) : NULL);
+	    cv_wf_payload(b, k_bundle.payload_key) : NULL);
 	add_file(a, files, "signed-archive-manifest.json", mf != NULL ?
-	    payload_of(mf, k_manifest.payload_key) : NULL);
+	    cv_wf_payload(mf, k_manifest.payload_key) : NULL);
 	digests = json_object_new_array();
 	for (i = 0; i < json_object_array_length(files); i++) {
 		f = json_object_array_get_idx(files, i);
@@ -1559,7 +1547,7 @@ retention_health(struct cv_wf_ctx *ctx, struct json_object **out)
 			continue;
 		seen[nseen++] = str(r, "release_record_ref");
 		checked++;
-		x = payload_of(r, k_artifact.payload_key);
+		x = cv_wf_payload(r, k_artifact.payload_key);
 		for (d = NULL, j = 0; d == NULL &&
 		    j < json_object_array_length(decs); j++)
 			if (strcmp(str(json_object_array_get_idx(decs, j),

@@ -223,17 +223,6 @@ num(struct json_object *o, const char *k)
 	return json_object_get_int64(json_object_object_get(o, k));
 }
 
-/* The payload of record rec under key (borrowed), else rec itself. */
-static struct json_object *
-payload_of(struct json_object *rec, const char *key)
-{
-	struct json_object	*p;
-
-	if (rec != NULL && cv_json_obj(rec, key, &p) == CV_JGET_OK)
-		return p;
-	return rec;
-}
-
 /* Adds "<scheme>://<id>" to arr unless id is empty. */
 static void
 add_ref(struct cv_arena *a, struct json_object *arr, const char *scheme,
@@ -1072,7 +1061,7 @@ build_approval(struct cv_wf_ctx *ctx, struct json_object **answer)
 		return cv_fail_field(req, CV_EINVAL, "approval_state", "%s",
 		    err);
 	}
-	s = payload_of(rec, k_ready.payload_key);
+	s = cv_wf_payload(rec, k_ready.payload_key);
 	rstate = cv_json_str_or(s, "readiness_state", "unknown");
 	if (strcmp(state, "approved") == 0 && strcmp(rstate, "ready") != 0 &&
 	    !over) {
@@ -1215,7 +1204,7 @@ build_attachment(struct cv_wf_ctx *ctx, struct json_object **answer)
 		if ((did == NULL || *did == '\0' || strcmp(cv_json_str_or(r,
 		    "decision_id", ""), did) == 0) && strcmp(cv_json_str_or(r,
 		    "approval_state", ""), "approved") == 0)
-			dec = json_object_get(payload_of(r,
+			dec = json_object_get(cv_wf_payload(r,
 			    k_approval.payload_key));
 	}
 	json_object_put(all);
@@ -1324,7 +1313,7 @@ verification_new(struct cv_wf_ctx *ctx, const char *ref,
 		r = json_object_array_get_idx(all, i);
 		if (ref == NULL || *ref == '\0' || strcmp(cv_json_str_or(r,
 		    "release_record_ref", ""), ref) == 0)
-			att = json_object_get(payload_of(r,
+			att = json_object_get(cv_wf_payload(r,
 			    k_attach.payload_key));
 	}
 	json_object_put(all);

@@ -311,15 +311,6 @@ minutes_since(const char *at, time_t now)
 	return (double)(now - t) / 60.0;
 }
 
-/* The payload of record r under key, else r itself (borrowed). */
-static struct json_object *
-payload_of(struct json_object *r, const char *key)
-{
-	struct json_object	*p;
-
-	return cv_json_obj(r, key, &p) == CV_JGET_OK ? p : r;
-}
-
 /* The providers a failed RCD names: failed_providers, else providers
  * (borrowed, or NULL). */
 static struct json_object *
@@ -794,7 +785,7 @@ recovery_report(struct cv_wf_ctx *ctx, int64_t slo, struct json_object **out)
 		if (alen(latest) <
 		    CV_WF_EXECUTIONS_SHOWN_MAX)
 			json_object_array_add(latest, json_object_get(
-			    payload_of(e, C1_EXEC_KEY)));
+			    cv_wf_payload(e, C1_EXEC_KEY)));
 	}
 	for (i = 0; i < alen(cls); i++)
 		count_closure(a, provs, trends, json_object_array_get_idx(cls,
@@ -802,7 +793,7 @@ recovery_report(struct cv_wf_ctx *ctx, int64_t slo, struct json_object **out)
 	rows = json_object_new_array();
 	for (i = 0; i < alen(pbs); i++) {
 		e = json_object_array_get_idx(pbs, i);
-		pr = json_object_object_get(payload_of(e,
+		pr = json_object_object_get(cv_wf_payload(e,
 		    k_playbook.payload_key), "provider_playbooks");
 		for (j = 0; j < alen(pr); j++)
 			json_object_array_add(rows, recovery_row(ctx, e,
@@ -1174,7 +1165,7 @@ build_escalation_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 		return rc;
 	rc = cv_wf_get(ctx, pid, KIND_ESC, &rec);
 	if (rc == CV_OK) {
-		plan = json_object_get(payload_of(rec, k_esc.payload_key));
+		plan = json_object_get(cv_wf_payload(rec, k_esc.payload_key));
 		prec = rec;
 	} else if (rc == CV_ENOENT && strcmp(pid, "latest") == 0) {
 		if ((rc = plan_now(ctx, &plan, &prec)) != CV_OK)
@@ -1249,7 +1240,7 @@ c3_count(struct json_object *runs, struct json_object *execs,
 	memset(n, 0, sizeof(*n));
 	for (i = 0; i < alen(runs); i++) {
 		r = json_object_array_get_idx(runs, i);
-		p = payload_of(r, c3.worker.payload_key);
+		p = cv_wf_payload(r, c3.worker.payload_key);
 		if (cv_json_bool(r, "dry_run", &v) == CV_JGET_OK && v)
 			n->dry++;
 		if (cv_json_obj(p, "summary", &x) == CV_JGET_OK)

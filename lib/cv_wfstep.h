@@ -222,10 +222,9 @@ enum cv_err	 cv_wf_h_history(struct cv_req *, struct cv_resp *);
 /* Every record of kind, newest first (id ties), into *out (new). */
 enum cv_err	 cv_wf_load(struct cv_wf_ctx *, const char *kind,
 		    struct json_object **out);
-/* The payload of stored record rec of kind k (borrowed): its member
- * k->payload_key, else rec itself. */
-struct json_object *cv_wf_payload(const struct cv_wf_kind *k,
-		    struct json_object *rec);
+/* The payload of stored record rec (borrowed): its object member key
+ * (a kind's payload_key), else rec itself; NULL for NULL. */
+struct json_object *cv_wf_payload(struct json_object *rec, const char *key);
 /* The record id of kind (NULL: any kind) into *out (new): CV_ENOENT,
  * with no problem set, when there is none. */
 enum cv_err	 cv_wf_get(struct cv_wf_ctx *, const char *id,

@@ -147,12 +147,12 @@ cv_wf_load(struct cv_wf_ctx *ctx, const char *kind, struct json_object **out)
 }
 
 struct json_object *
-cv_wf_payload(const struct cv_wf_kind *k, struct json_object *rec)
+cv_wf_payload(struct json_object *rec, const char *key)
 {
 	struct json_object	*p;
 
-	return rec != NULL && json_object_object_get_ex(rec, k->payload_key,
-	    &p) && json_object_is_type(p, json_type_object) ? p : rec;
+	return rec != NULL && json_object_object_get_ex(rec, key, &p) &&
+	    json_object_is_type(p, json_type_object) ? p : rec;
 }
 
 enum cv_err

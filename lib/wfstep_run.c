@@ -282,7 +282,7 @@ redeliver_parent(struct cv_wf_ctx *ctx, struct json_object *d,
 	}
 	if (rc != CV_OK)
 		return rc;
-	*parent = json_object_get(cv_wf_payload(w->parent, rec));
+	*parent = json_object_get(cv_wf_payload(rec, w->parent->payload_key));
 	json_object_put(rec);
 	return w->event(ctx, d, *parent, max, event, links);
 }
