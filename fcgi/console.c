@@ -1010,25 +1010,45 @@ h_session(struct cv_req *req, struct cv_resp *resp)
 	return CV_OK;
 }
 
-/* The six store items of /operations/stores. */
+/* The six store items of /operations/stores; with CAVRA_DATABASE_URL
+ * each also names the host and database, and exists while the server
+ * accepts connections. */
 static struct json_object *
 store_items(void)
 {
 	struct json_object	*items, *it;
 	struct stat		 st;
 	const char		*kind, *path, *by;
+	char			*host = NULL, *db = NULL;
 	size_t			 i;
-	int			 exists;
+	int			 exists, pg_up = -1;
 
 	items = json_object_new_array();
 	for (i = 0; cv_store_defs[i] != NULL; i++) {
 		cv_store_locate(cv_store_defs[i], &kind, &path, &by);
-		exists = stat(path, &st) == 0 && S_ISREG(st.st_mode);
 		it = json_object_new_object();
 		cv_json_add_str(it, "name", cv_store_defs[i]->name);
 		cv_json_add_str(it, "kind", kind);
 		cv_json_add_str(it, "path", path);
 		cv_json_add_str(it, "configured_by", by);
+		if (strcmp(kind, "postgresql") == 0) {
+			/* Host and database, never the password; it
+			 * exists while the server answers. */
+			if (pg_up < 0)
+				pg_up = cv_store_db_ping();
+			free(cv_store_describe(cv_env("CAVRA_DATABASE_URL"),
+			    &host, &db));
+			cv_json_add_str(it, "host", host != NULL ? host : "");
+			cv_json_add_str(it, "database", db != NULL ? db : "");
+			free(host);
+			free(db);
+			host = db = NULL;
+			cv_json_add_bool(it, "exists", pg_up);
+			cv_json_add_int(it, "size_bytes", 0);
+			json_object_array_add(items, it);
+			continue;
+		}
+		exists = stat(path, &st) == 0 && S_ISREG(st.st_mode);
 		cv_json_add_bool(it, "exists", exists);
 		cv_json_add_int(it, "size_bytes", exists ? st.st_size : 0);
 		json_object_array_add(items, it);
@@ -1274,7 +1294,10 @@ check_stores(struct json_object *checks, int *ready, struct cv_arena *a,
     size_t *total, size_t *nmissing)
 {
 	struct json_object	*items, *it, *missing, *c;
+	const char		*url;
+	char			*desc;
 	size_t			 i;
+	int			 up;
 
 	items = store_items();
 	missing = json_object_new_array();
@@ -1288,6 +1311,18 @@ check_stores(struct json_object *checks, int *ready, struct cv_arena *a,
 	}
 	json_object_put(items);
 	*nmissing = json_object_array_length(missing);
+	/* PostgreSQL: the connection itself is a check. */
+	if ((url = cv_env("CAVRA_DATABASE_URL")) != NULL) {
+		desc = cv_store_describe(url, NULL, NULL);
+		up = cv_store_db_ping();
+		(void)check_add(checks, ready, "database_connection", up,
+		    cv_arena_printf(a, "PostgreSQL at %s %s.", desc != NULL ?
+		    desc : "CAVRA_DATABASE_URL", up ? "accepts connections" :
+		    "does not accept connections"), "Check that the server of "
+		    "CAVRA_DATABASE_URL runs and that this host may connect "
+		    "to it; decisions stay in each host's journal meanwhile.");
+		free(desc);
+	}
 	c = check_add(checks, ready, "persistent_stores", *nmissing == 0,
 	    *nmissing == 0 ? "Persistent API stores exist." :
 	    cv_arena_printf(a, "%zu of %zu persistent API stores do not "

@@ -212,8 +212,8 @@ arr(struct json_object *v, ...)
 
 /* The payload of a stored record under key, else the record itself
  * (borrowed). */
-static struct json_object *
-inner(struct json_object *rec, const char *key)
+struct json_object *
+ep_inner(struct json_object *rec, const char *key)
 {
 	struct json_object	*v;
 
@@ -264,8 +264,8 @@ dec(double v, int dp)
 }
 
 /* Lower-cased and trimmed; arena. */
-static char *
-lower(struct cv_arena *a, const char *s)
+char *
+ep_lower(struct cv_arena *a, const char *s)
 {
 	char	*out, *p;
 	size_t	 n;
@@ -283,8 +283,8 @@ lower(struct cv_arena *a, const char *s)
 }
 
 /* A shallow copy of r with key set to v (consumed). */
-static struct json_object *
-copy_with(struct json_object *r, const char *key, struct json_object *v)
+struct json_object *
+ep_copy_with(struct json_object *r, const char *key, struct json_object *v)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -296,8 +296,8 @@ copy_with(struct json_object *r, const char *key, struct json_object *v)
 
 /* Sets map[key] to rec unless the record there is newer (created_at
  * as text, as every "latest" of the reference). */
-static void
-latest_put(struct json_object *map, const char *key, struct json_object *rec)
+void
+ep_latest_put(struct json_object *map, const char *key, struct json_object *rec)
 {
 	struct json_object	*cur;
 
@@ -384,8 +384,8 @@ newest_first(const void *a, const void *b)
  * The records of kinds and the RCDs of srcs (either may be NULL),
  * newest first, into *out (new).  Fails with the problem set.
  */
-static enum cv_err
-load_set(struct cv_wf_ctx *ctx, const char *const *kinds,
+enum cv_err
+ep_load_set(struct cv_wf_ctx *ctx, const char *const *kinds,
     const char *const *srcs, struct json_object **out)
 {
 	struct json_object	*all, *part, *r;
@@ -423,8 +423,8 @@ load_set(struct cv_wf_ctx *ctx, const char *const *kinds,
 }
 
 /* The first n records of all (new array of shared references). */
-static struct json_object *
-head(struct json_object *all, size_t n)
+struct json_object *
+ep_head(struct json_object *all, size_t n)
 {
 	struct json_object	*a = json_object_new_array();
 	size_t			 i;
@@ -522,8 +522,8 @@ prov_available(struct cv_arena *a)
  * handler, cv_wf_h_ack().  Candidate for lib/wfstep.c: a provider
  * vocabulary in the ACK step.
  */
-static enum cv_err
-h_provider_ack(struct cv_req *req, struct cv_resp *resp)
+enum cv_err
+ep_provider_ack(struct cv_req *req, struct cv_resp *resp)
 {
 	const char	*p;
 
@@ -538,8 +538,8 @@ h_provider_ack(struct cv_req *req, struct cv_resp *resp)
 
 /* A Slack message: header, text, fields (array of mrkdwn strings,
  * consumed; none: no fields block) and a context line. */
-static struct json_object *
-slack_card(const char *title, const char *text, struct json_object *fields,
+struct json_object *
+ep_slack_card(const char *title, const char *text, struct json_object *fields,
     const char *context)
 {
 	struct json_object	*blocks, *f;
@@ -567,8 +567,8 @@ slack_card(const char *title, const char *text, struct json_object *fields,
 }
 
 /* A Teams MessageCard with facts (array, consumed). */
-static struct json_object *
-teams_card(const char *title, const char *text, const char *color,
+struct json_object *
+ep_teams_card(const char *title, const char *text, const char *color,
     struct json_object *facts)
 {
 	return obj("@type", jstr("MessageCard"), "@context",
@@ -603,14 +603,14 @@ servicenow_body(const char *title, const char *desc, const char *id,
 
 /* Adds provider_payloads to event: webhook (the event and its
  * provider), slack, teams (consumed), jira and servicenow. */
-static void
-add_payloads(struct json_object *event, struct json_object *slack,
+void
+ep_add_payloads(struct json_object *event, struct json_object *slack,
     struct json_object *teams, const char *title, const char *desc,
     const char *id, const char *level)
 {
 	struct json_object	*hook;
 
-	hook = copy_with(event, "provider", jstr("webhook"));
+	hook = ep_copy_with(event, "provider", jstr("webhook"));
 	json_object_object_add(event, "provider_payloads", obj("webhook",
 	    hook, "slack", slack, "teams", teams, "jira", jira_body(title,
 	    desc, level), "servicenow", servicenow_body(title, desc, id,
@@ -837,7 +837,7 @@ build_report(struct cv_wf_ctx *ctx, struct json_object **answer)
 		if (*str(s, "handoff_id") == '\0' || *str(s, "provider") ==
 		    '\0')
 			continue;
-		latest_put(latest, cv_arena_printf(a, "%s\n%s", str(s,
+		ep_latest_put(latest, cv_arena_printf(a, "%s\n%s", str(s,
 		    "handoff_id"), str(s, "provider")), s);
 	}
 	items = json_object_new_array();
@@ -1215,7 +1215,7 @@ notify_event(struct cv_wf_ctx *ctx, struct json_object *report,
 	tracked = num(sum, "tracked_work_item_count");
 	all = json_object_object_get(report, "escalations");
 	n = alen(report, "escalations");
-	esc = head(all, (size_t)maxesc);
+	esc = ep_head(all, (size_t)maxesc);
 	title = cv_arena_printf(a, "CAVRA endpoint remediation SLA %s: %s",
 	    level, rid);
 	msg = cv_arena_printf(a, "%lld breached and %lld at-risk endpoint "
@@ -1283,9 +1283,10 @@ notify_event(struct cv_wf_ctx *ctx, struct json_object *report,
 	    "side-effects"), NULL),
 	    "evidence_refs", alen(report, "evidence_refs") > 0 ? jget(report,
 	    "evidence_refs") : json_object_new_array(), NULL);
-	add_payloads(ev, slack_card(title, msg, fields, "Generated from "
+	ep_add_payloads(ev, ep_slack_card(title, msg, fields, "Generated from "
 	    "public CAVRA endpoint remediation SLA evidence."),
-	    teams_card(title, msg, strcmp(level, "critical") == 0 ? "DC2626" :
+	    ep_teams_card(title, msg, strcmp(level, "critical") == 0 ?
+	    "DC2626" :
 	    strcmp(level, "warning") == 0 ? "D97706" : "2E7D32", facts),
 	    title, desc, rid, level);
 	return ev;
@@ -1339,7 +1340,7 @@ build_notify(struct cv_wf_ctx *ctx, struct json_object **answer)
 		return rc;
 	if ((rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
 		goto out;
-	report = inner(rec, "report");
+	report = ep_inner(rec, "report");
 	rid = str2(report, NULL, "report_id", rid);
 	level = str2(report, NULL, "alert_level", "healthy");
 	sum = json_object_object_get(report, "executive_summary");
@@ -1426,16 +1427,6 @@ out:
 
 /* ---- lists ---------------------------------------------------------- */
 
-/* A list route: its records and its filter.  admit() sets *item to the
- * record as listed (new reference), or NULL to leave it out; fails
- * (query of the wrong type) with the problem set. */
-struct sla_list {
-	const char *const	*kinds;
-	const char *const	*srcs;
-	enum cv_err		(*admit)(struct cv_wf_ctx *,
-				    struct json_object *,
-				    struct json_object **);
-};
 
 /*
  * GET lists whose filters look inside records (escalation routes, the
@@ -1444,16 +1435,16 @@ struct sla_list {
  * total, limit, offset}.  Candidate for lib/wfstep.c: a record filter
  * callback in the HISTORY step.
  */
-static enum cv_err
-build_list(struct cv_wf_ctx *ctx, struct json_object **answer)
+enum cv_err
+ep_build_list(struct cv_wf_ctx *ctx, struct json_object **answer)
 {
-	const struct sla_list	*l = ctx->st->opt;
+	const struct ep_list	*l = ctx->st->opt;
 	struct json_object	*all = NULL, *items, *it;
 	size_t			 limit, offset, i, total = 0;
 	enum cv_err		 rc;
 
 	if ((rc = cv_query_page(ctx->req, &limit, &offset)) != CV_OK ||
-	    (rc = load_set(ctx, l->kinds, l->srcs, &all)) != CV_OK)
+	    (rc = ep_load_set(ctx, l->kinds, l->srcs, &all)) != CV_OK)
 		return rc;
 	items = json_object_new_array();
 	for (i = 0; i < json_object_array_length(all); i++) {
@@ -1550,14 +1541,14 @@ plan_routes(struct cv_arena *a, struct json_object *r, const char *owner,
 	size_t			 i;
 
 	out = json_object_new_array();
-	routes = json_object_object_get(inner(r, "escalation_plan"),
+	routes = json_object_object_get(ep_inner(r, "escalation_plan"),
 	    "route_statuses");
-	for (i = 0; i < alen(inner(r, "escalation_plan"), "route_statuses");
+	for (i = 0; i < alen(ep_inner(r, "escalation_plan"), "route_statuses");
 	    i++) {
 		rt = json_object_array_get_idx(routes, i);
 		if (!json_object_is_type(rt, json_type_object) ||
-		    (owner != NULL && strcmp(lower(a, str(rt, "owner")),
-		    owner) != 0) || (provider != NULL && strcmp(lower(a,
+		    (owner != NULL && strcmp(ep_lower(a, str(rt, "owner")),
+		    owner) != 0) || (provider != NULL && strcmp(ep_lower(a,
 		    str(rt, "provider")), provider) != 0) || (active &&
 		    !cv_json_truthy(json_object_object_get(rt,
 		    "active_escalation"))))
@@ -1587,7 +1578,7 @@ admit_escalation(struct cv_wf_ctx *ctx, struct json_object *r,
 	if ((q = qval(ctx, "alert_level")) != NULL && strcmp(str(r,
 	    "alert_level"), q) != 0)
 		return CV_OK;
-	owner = (q = qval(ctx, "owner")) != NULL ? lower(a, q) : NULL;
+	owner = (q = qval(ctx, "owner")) != NULL ? ep_lower(a, q) : NULL;
 	prov = (q = qval(ctx, "provider")) != NULL ? cv_wf_norm(a, q) : NULL;
 	if (owner == NULL && prov == NULL && !active) {
 		*item = json_object_get(r);
@@ -1597,7 +1588,7 @@ admit_escalation(struct cv_wf_ctx *ctx, struct json_object *r,
 	if (json_object_array_length(m) == 0)
 		json_object_put(m);
 	else
-		*item = copy_with(r, "matched_route_statuses", m);
+		*item = ep_copy_with(r, "matched_route_statuses", m);
 	return CV_OK;
 }
 
@@ -1633,8 +1624,8 @@ admit_action(struct cv_wf_ctx *ctx, struct json_object *r,
 			return CV_OK;
 	}
 	if ((q = qval(ctx, "owner")) != NULL) {
-		q = lower(a, q);
-		if (!(hit = strcmp(lower(a, str(r, "owner")), q) == 0)) {
+		q = ep_lower(a, q);
+		if (!(hit = strcmp(ep_lower(a, str(r, "owner")), q) == 0)) {
 			m = plan_routes(a, r, q, NULL, 0);
 			hit = json_object_array_length(m) > 0;
 			json_object_put(m);
@@ -1668,7 +1659,7 @@ build_report_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	size_t			 i, n;
 	enum cv_err		 rc;
 
-	if ((rc = load_set(ctx, report_kinds, NULL, &all)) != CV_OK)
+	if ((rc = ep_load_set(ctx, report_kinds, NULL, &all)) != CV_OK)
 		return rc;
 	n = json_object_array_length(all);
 	for (i = 0; i < n; i++) {
@@ -1693,7 +1684,7 @@ build_report_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_object_add(o, "release_channels", alen(newest,
 	    "release_channels") > 0 ? jget(newest, "release_channels") :
 	    json_object_new_array());
-	json_object_object_add(o, "latest", head(all, CV_WF_LATEST_MAX));
+	json_object_object_add(o, "latest", ep_head(all, CV_WF_LATEST_MAX));
 	json_object_put(all);
 	*answer = o;
 	return CV_OK;
@@ -1704,7 +1695,7 @@ build_report_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 static int
 plan_selected(struct json_object *p)
 {
-	struct json_object	*pl = inner(p, "notification_plan"), *rts;
+	struct json_object	*pl = ep_inner(p, "notification_plan"), *rts;
 	size_t			 i;
 
 	if (alen(p, "selected_providers") > 0 || alen(pl,
@@ -1740,7 +1731,7 @@ build_notify_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	int			 cr, cs, nr, ns;
 	enum cv_err		 rc;
 
-	if ((rc = load_set(ctx, notify_kinds, notify_srcs, &all)) != CV_OK)
+	if ((rc = ep_load_set(ctx, notify_kinds, notify_srcs, &all)) != CV_OK)
 		return rc;
 	latest = json_object_new_object();
 	acked = json_object_new_object();
@@ -1802,9 +1793,9 @@ build_notify_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_int(o, "outstanding_acknowledgement_count",
 	    (int64_t)json_object_array_length(outst));
 	cv_json_add_int(o, "suppressed_provider_count", supp);
-	json_object_object_add(o, "outstanding_acknowledgements", head(outst,
+	json_object_object_add(o, "outstanding_acknowledgements", ep_head(outst,
 	    CV_WF_OUTSTANDING_MAX));
-	json_object_object_add(o, "latest", head(all, CV_WF_LATEST_MAX));
+	json_object_object_add(o, "latest", ep_head(all, CV_WF_LATEST_MAX));
 	json_object_put(outst);
 	json_object_put(latest);
 	json_object_put(acked);
@@ -1822,7 +1813,7 @@ newest_routes(struct json_object *all)
 
 	if (json_object_array_length(all) == 0)
 		return NULL;
-	r = inner(json_object_array_get_idx(all, 0), "escalation_plan");
+	r = ep_inner(json_object_array_get_idx(all, 0), "escalation_plan");
 	return json_object_object_get(r, "route_statuses");
 }
 
@@ -1858,7 +1849,7 @@ build_escalation_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	size_t			 i;
 	enum cv_err		 rc;
 
-	if ((rc = load_set(ctx, eplan_kinds, NULL, &all)) != CV_OK)
+	if ((rc = ep_load_set(ctx, eplan_kinds, NULL, &all)) != CV_OK)
 		return rc;
 	routes = newest_routes(all);
 	act = count_routes(routes, "active_escalation", NULL);
@@ -1890,12 +1881,12 @@ build_escalation_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    owners));
 	json_object_put(owners);
 	json_object_object_add(o, "owners", json_object_array_length(all) > 0
-	    && alen(inner(json_object_array_get_idx(all, 0),
-	    "escalation_plan"), "owners") > 0 ? jget(inner(
+	    && alen(ep_inner(json_object_array_get_idx(all, 0),
+	    "escalation_plan"), "owners") > 0 ? jget(ep_inner(
 	    json_object_array_get_idx(all, 0), "escalation_plan"), "owners") :
 	    json_object_new_array());
 	json_object_object_add(o, "active_escalations", active);
-	json_object_object_add(o, "latest", head(all, CV_WF_LATEST_MAX));
+	json_object_object_add(o, "latest", ep_head(all, CV_WF_LATEST_MAX));
 	json_object_put(all);
 	*answer = o;
 	return CV_OK;
@@ -1941,7 +1932,7 @@ build_action_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	size_t			 i, j;
 	enum cv_err		 rc;
 
-	if ((rc = load_set(ctx, action_kinds, action_srcs, &all)) != CV_OK)
+	if ((rc = ep_load_set(ctx, action_kinds, action_srcs, &all)) != CV_OK)
 		return rc;
 	memset(n, 0, sizeof(n));
 	owners = json_object_new_array();
@@ -1959,7 +1950,7 @@ build_action_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 		else if (strcmp(kind, counts[3].kind) == 0)
 			supp += num(r, "suppressed_route_count");
 		else if (strcmp(kind, k_eplan.kind) == 0) {
-			routes = json_object_object_get(inner(r,
+			routes = json_object_object_get(ep_inner(r,
 			    "escalation_plan"), "route_statuses");
 			active += count_routes(routes, "active_escalation",
 			    NULL);
@@ -1989,7 +1980,7 @@ build_action_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_int(o, "active_escalation_count", active);
 	cv_json_add_int(o, "owner_count", (int64_t)json_object_array_length(
 	    owners));
-	json_object_object_add(o, "latest", head(all, CV_WF_LATEST_MAX));
+	json_object_object_add(o, "latest", ep_head(all, CV_WF_LATEST_MAX));
 	json_object_put(owners);
 	json_object_put(all);
 	*answer = o;
@@ -2188,10 +2179,10 @@ notify_state(struct cv_arena *a, struct json_object *all,
 		kind = str(r, "metadata_kind");
 		if (strcmp(kind, k_nplan.kind) == 0 && *str(r, "report_id") !=
 		    '\0')
-			latest_put(plans, str(r, "report_id"), r);
+			ep_latest_put(plans, str(r, "report_id"), r);
 		else if (strcmp(kind, k_nack.kind) == 0 && *str(r,
 		    "report_id") != '\0' && *str(r, "provider") != '\0')
-			latest_put(acks, cv_arena_printf(a, "%s\n%s", str(r,
+			ep_latest_put(acks, cv_arena_printf(a, "%s\n%s", str(r,
 			    "report_id"), str(r, "provider")), r);
 	}
 	owner = str2(policy, NULL, "owner", OWNER_DEFAULT);
@@ -2350,7 +2341,7 @@ build_escalation_plan(struct cv_wf_ctx *ctx, struct json_object **answer)
 	enum cv_err		 rc;
 
 	if ((rc = cv_wf_obj(ctx, "slo_policy", &policy)) != CV_OK ||
-	    (rc = load_set(ctx, notify_kinds, notify_srcs, &all)) != CV_OK)
+	    (rc = ep_load_set(ctx, notify_kinds, notify_srcs, &all)) != CV_OK)
 		return rc;
 	has = policy != NULL && json_object_object_length(policy) > 0;
 	plans = json_object_new_object();
@@ -2359,7 +2350,7 @@ build_escalation_plan(struct cv_wf_ctx *ctx, struct json_object **answer)
 	rows = json_object_new_array();
 	json_object_object_foreach(plans, key, pm) {
 		(void)key;
-		pl = inner(pm, "notification_plan");
+		pl = ep_inner(pm, "notification_plan");
 		rid = str2(pl, pm, "report_id", "");
 		created = time_of(pl, "generated_at", time_of(pm,
 		    "created_at", ctx->t));
@@ -2467,7 +2458,7 @@ escalation_event(struct cv_wf_ctx *ctx, struct json_object *plan,
 		    "active_escalation")))
 			json_object_array_add(active, json_object_get(rt));
 	}
-	sel = head(active, (size_t)max);
+	sel = ep_head(active, (size_t)max);
 	omitted = (int64_t)(json_object_array_length(active) -
 	    json_object_array_length(sel));
 	pid = str2(plan, NULL, "plan_id",
@@ -2556,9 +2547,10 @@ escalation_event(struct cv_wf_ctx *ctx, struct json_object *plan,
 	    "remediation"),
 	    jstr("no-endpoint-mutation-performed-by-public-escalation-event"),
 	    NULL), NULL);
-	add_payloads(ev, slack_card(title, msg, fields, "Generated from "
+	ep_add_payloads(ev, ep_slack_card(title, msg, fields, "Generated from "
 	    "public CAVRA endpoint remediation escalation evidence."),
-	    teams_card(title, msg, strcmp(level, "critical") == 0 ? "DC2626" :
+	    ep_teams_card(title, msg, strcmp(level, "critical") == 0 ?
+	    "DC2626" :
 	    "2E7D32", facts), title, desc, pid, level);
 	json_object_put(owners);
 	json_object_put(provs);
@@ -2595,7 +2587,7 @@ build_escalation_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 		    "escalation plan not found");
 	if (rc != CV_OK)
 		return rc;
-	ev = escalation_event(ctx, inner(rec, "escalation_plan"), max);
+	ev = escalation_event(ctx, ep_inner(rec, "escalation_plan"), max);
 	pid = str2(ev, NULL, "plan_id", pid);
 	if (alen(ev, "routes") > 0) {
 		links = obj("plan_id", jstr(pid), NULL);
@@ -2687,13 +2679,13 @@ build_review(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 /* ---- route table ---------------------------------------------------- */
 
-static const struct sla_list l_notify = {
+static const struct ep_list l_notify = {
 	notify_kinds, notify_srcs, admit_notification
 };
-static const struct sla_list l_escalations = {
+static const struct ep_list l_escalations = {
 	eplan_kinds, NULL, admit_escalation
 };
-static const struct sla_list l_actions = {
+static const struct ep_list l_actions = {
 	action_kinds, action_srcs, admit_action
 };
 
@@ -2726,7 +2718,7 @@ static const struct cv_wf_step s_ack = {
 	.index = nack_index,
 };
 static const struct cv_wf_step s_notifications = {
-	.build = build_list, .opt = &l_notify,
+	.build = ep_build_list, .opt = &l_notify,
 	.schema = SLA("notification_history"),
 };
 static const struct cv_wf_step s_notify_dashboard = {
@@ -2743,7 +2735,7 @@ static const struct cv_wf_step s_review = {
 	.build = build_review, .by_field = "reviewed_by",
 };
 static const struct cv_wf_step s_escalations = {
-	.build = build_list, .opt = &l_escalations,
+	.build = ep_build_list, .opt = &l_escalations,
 	.schema = SLA("escalation_history"),
 };
 static const struct cv_wf_step s_escalation_dashboard = {
@@ -2751,7 +2743,7 @@ static const struct cv_wf_step s_escalation_dashboard = {
 	.schema = SLA("escalation_dashboard"),
 };
 static const struct cv_wf_step s_actions = {
-	.build = build_list, .opt = &l_actions,
+	.build = ep_build_list, .opt = &l_actions,
 	.schema = SLA("escalation_action_history"),
 };
 static const struct cv_wf_step s_action_dashboard = {
@@ -2818,7 +2810,7 @@ const struct cv_route ep_sla_routes[] = {
 	    "connectors, suppressing duplicates", &s_notify,
 	    .right = CV_RIGHT_OPERATE },
 	{ CV_POST, ESR "-reports/{report_id}/acknowledgements",
-	    h_provider_ack, CV_BODY_JSON, "Acknowledge the notification of a "
+	    ep_provider_ack, CV_BODY_JSON, "Acknowledge the notification of a "
 	    "stored SLA report", &s_ack, .right = CV_RIGHT_OPERATE },
 	{ CV_GET, ESR "-notifications", cv_wf_h_build, 0, "SLA notification "
 	    "plans, acknowledgements and deliveries, newest first",

@@ -34,7 +34,7 @@ static const char *const c1_gate_keys[] = { "provider", "delivery_id",
 	"audit_id", NULL };
 
 static const struct cv_wf_gate c1_gate = {
-	"gbrd-aad-retry-execution-approval-decision", "approval_state",
+	GBRD_AAD "retry-execution-approval-decision", "approval_state",
 	c1_gate_states, c1_gate_keys, "approval_decision_id", "approval_state",
 	"approved", "approval_required", "approval_pending_count"
 };
@@ -44,13 +44,13 @@ static const struct cv_wf_chain c1 = {
 	.src = "go_backend_rollback_drill_acknowledgement_audit",
 	.keys = { { "delivery_id", { "event_id", "session_id" } },
 	    { "audit_id", { NULL, NULL } } },
-	.retry = { "gbrd-aad-retry-plan", "retry_plan_id", "gordackretry",
+	.retry = { GBRD_AAD "retry-plan", "retry_plan_id", "gordackretry",
 	    "acknowledgement_audit_delivery_retry_plan",
 	    GO_SCHEMA(AAD "retry-plan") },
-	.worker = { "gbrd-aad-worker-run", "run_id", "gordackworker",
+	.worker = { GBRD_AAD "worker-run", "run_id", "gordackworker",
 	    "acknowledgement_audit_delivery_worker_run",
 	    GO_SCHEMA(AAD "worker-run") },
-	.exec = { "gbrd-aad-retry-execution-record", "execution_id",
+	.exec = { GBRD_AAD "retry-execution-record", "execution_id",
 	    "gordackretryexec", "retry_execution_record",
 	    GO_SCHEMA(AAD "retry-execution-record") },
 	.gate = &c1_gate,
@@ -64,7 +64,7 @@ static const struct cv_wf_chain c1 = {
 const struct cv_wf_chain *const rt_c1_chain = &c1;
 
 static const struct cv_wf_kind c1_retry_ack = {
-	"gbrd-aad-retry-ack", "acknowledgement_id", "gordackretryack",
+	GBRD_AAD "retry-ack", "acknowledgement_id", "gordackretryack",
 	"acknowledgement", GO_SCHEMA(AAD "retry-acknowledgement")
 };
 
@@ -77,20 +77,20 @@ static const struct cv_wf_vocab retry_ack_vocab = {
 };
 
 static const struct cv_wf_kind c0_plan = {
-	"gbrd-notification-plan", "plan_id", "gordn", "plan",
+	GBRD "notification-plan", "plan_id", "gordn", "plan",
 	GO_SCHEMA("notification-plan")
 };
 static const struct cv_wf_kind c0_ack = {
-	"gbrd-notification-ack", "acknowledgement_id", "gordack",
+	GBRD "notification-ack", "acknowledgement_id", "gordack",
 	"acknowledgement", GO_SCHEMA("notification-acknowledgement")
 };
 static const struct cv_wf_kind c1_package = {
-	"gbrd-acknowledgement-audit-package", "audit_id", "gordackaudit",
+	GBRD "acknowledgement-audit-package", "audit_id", "gordackaudit",
 	"acknowledgement_audit_package",
 	GO_SCHEMA("acknowledgement-audit-package")
 };
 static const struct cv_wf_kind c1_delivery_plan = {
-	"gbrd-aad-plan", "delivery_id", "gordackdelivery",
+	GBRD_AAD "plan", "delivery_id", "gordackdelivery",
 	"acknowledgement_audit_delivery_plan",
 	GO_SCHEMA("acknowledgement-audit-delivery-plan")
 };
@@ -117,17 +117,17 @@ static const struct cv_wf_vocab approval_vocab = {
 
 /* A retry acknowledgement that lets a retry ask for approval. */
 static const struct cv_wf_gate c1_ack_gate = {
-	"gbrd-aad-retry-ack", "acknowledgement_state", retry_ack_done,
+	GBRD_AAD "retry-ack", "acknowledgement_state", retry_ack_done,
 	c1_gate_keys, "acknowledgement_id", NULL, NULL, NULL, NULL
 };
 
 static const struct cv_wf_kind c1_approval_plan = {
-	"gbrd-aad-retry-execution-approval-plan", "approval_plan_id",
+	GBRD_AAD "retry-execution-approval-plan", "approval_plan_id",
 	"gordackretryapproval", "retry_execution_approval_plan",
 	GO_SCHEMA(AAD "retry-execution-approval-plan")
 };
 static const struct cv_wf_kind c1_approval_decision = {
-	"gbrd-aad-retry-execution-approval-decision", "decision_id",
+	GBRD_AAD "retry-execution-approval-decision", "decision_id",
 	"gordackretryapprovaldecision", "retry_execution_approval_decision",
 	GO_SCHEMA(AAD "retry-execution-approval-decision")
 };
@@ -787,7 +787,7 @@ static const struct cv_wf_step s_c1_retry_plan = {
 static const struct cv_wf_step s_c1_retry_ack = {
 	.chain = &c1, .kind = &c1_retry_ack, .actor = 1,
 	.out_key = "acknowledgement", .vocab = &retry_ack_vocab,
-	.parent_param = "retry_plan_id", .parent_kind = "gbrd-aad-retry-plan",
+	.parent_param = "retry_plan_id", .parent_kind = GBRD_AAD "retry-plan",
 	.parent_what = "retry plan", .extra = retry_ack_extra,
 	.index = ack_index, .by_field = "acknowledged_by",
 	.at_field = "acknowledged_at",
@@ -800,7 +800,7 @@ static const struct cv_wf_step s_c1_decision = {
 	.chain = &c1, .kind = &c1_approval_decision, .actor = 1,
 	.out_key = "decision", .vocab = &approval_vocab,
 	.parent_param = "approval_plan_id",
-	.parent_kind = "gbrd-aad-retry-execution-approval-plan",
+	.parent_kind = GBRD_AAD "retry-execution-approval-plan",
 	.parent_what = "retry execution approval plan",
 	.extra = decision_extra, .index = decision_index,
 	.by_field = "decided_by", .by_alt = "approved_by",

@@ -12,6 +12,14 @@
 
 #include "cv_err.h"
 
+/*
+ * The metadata_kind names of the family begin with these (the
+ * reference's names, which workflows.md abbreviates "gbrd-" and
+ * "gbrd-aad-").
+ */
+#define GBRD		"go-backend-rollback-drill-"
+#define GBRD_AAD	GBRD "acknowledgement-audit-delivery-"
+
 struct cv_route;
 struct cv_wf_chain;
 struct cv_wf_ctx;

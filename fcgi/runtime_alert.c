@@ -25,10 +25,10 @@
 static const struct cv_wf_alert c2 = {
 	.name = "C2",
 	.src = C2_SRC,
-	.plan = { "gbrd-aad-worker-health-alert-plan", "plan_id",
+	.plan = { GBRD_AAD "worker-health-alert-plan", "plan_id",
 	    "gordackhealthalert", "worker_health_alert_plan",
 	    GO_SCHEMA(AADW "-plan") },
-	.ack = { "gbrd-aad-worker-health-alert-ack", "acknowledgement_id",
+	.ack = { GBRD_AAD "worker-health-alert-ack", "acknowledgement_id",
 	    "gordackhealthack", "acknowledgement", GO_SCHEMA(AADW "-ack") },
 	.health_prefix = "gordackhealth",
 	.event_type = "cavra.go_backend.rollback_drill.acknowledgement_audit_"
@@ -56,8 +56,8 @@ c1_health(struct cv_wf_ctx *ctx, struct json_object **health)
 	return rc;
 }
 
-static const char *const c2_kinds[] = { "gbrd-aad-worker-health-alert-plan",
-	"gbrd-aad-worker-health-alert-ack", NULL };
+static const char *const c2_kinds[] = { GBRD_AAD "worker-health-alert-plan",
+	GBRD_AAD "worker-health-alert-ack", NULL };
 static const char *const c2_srcs[] = { C2_SRC, NULL };
 static const char *const ack_extra[] = { "plan_id", NULL };
 
@@ -69,7 +69,7 @@ static const struct cv_wf_step s_ack = {
 	.alert = &c2, .kind = &c2.ack, .out_key = "acknowledgement",
 	.actor = 1, .by_field = "acknowledged_by",
 	.vocab = &cv_wf_alert_ack_vocab, .parent_param = "health_id",
-	.parent_kind = "gbrd-aad-worker-health-alert-plan",
+	.parent_kind = GBRD_AAD "worker-health-alert-plan",
 	.parent_field = "health_id", .parent_what = "worker health alert",
 	.at_field = "acknowledged_at", .extra = ack_extra,
 	.index = cv_wf_alert_ack_index,

@@ -44,19 +44,19 @@
 /* ---- kinds and vocabularies ----------------------------------------- */
 
 static const struct cv_wf_kind c0_plan = {
-	"gbrd-notification-plan", "plan_id", "gordn", "plan",
+	GBRD "notification-plan", "plan_id", "gordn", "plan",
 	GO_SCHEMA("notification-plan")
 };
 static const struct cv_wf_kind c0_ack = {
-	"gbrd-notification-ack", "acknowledgement_id", "gordack",
+	GBRD "notification-ack", "acknowledgement_id", "gordack",
 	"acknowledgement", GO_SCHEMA("notification-ack")
 };
 static const struct cv_wf_kind c0_esc = {
-	"gbrd-notification-escalation-plan", "plan_id", "gordesc",
+	GBRD "notification-escalation-plan", "plan_id", "gordesc",
 	"escalation_plan", GO_SCHEMA("notification-escalation-plan")
 };
 static const struct cv_wf_kind c0_trend = {
-	"gbrd-routing-suppression-trend", "trend_id", "gordrtrend",
+	GBRD "routing-suppression-trend", "trend_id", "gordrtrend",
 	"routing_suppression_trend", GO_SCHEMA("routing-suppression-trend")
 };
 
@@ -106,8 +106,8 @@ static const char *const trend_controls[] = {
 /*
  * The go-pilot kinds (workflows.md §7.1) the umbrella history lists and
  * the dashboard counts.  key: the dashboard's count key (NULL: derived
- * from the kind, "gbrd-aad-x-y" -> "acknowledgement_audit_delivery_x_y_
- * count").  agg: what else the dashboard sums over the kind's records.
+ * from the kind, GBRD_AAD "x-y" -> "acknowledgement_audit_delivery_x_y_
+ * count", see kind_base()).  agg: what else the dashboard sums over the kind's records.
  * export: the connector_delivery_source filter value of the final
  * auditor export also admits the kind.
  */
@@ -132,7 +132,7 @@ struct go_kind {
 };
 
 #define AAD	"acknowledgement_audit_delivery_"
-#define FR	"gbrd-aad-final-reporting-"
+#define FR	GBRD_AAD "final-reporting-"
 
 static const char *const w_approved[] = { "approved", NULL };
 static const char *const w_closed_recovery[] = { "resolved", "mitigated",
@@ -144,70 +144,70 @@ static const char *const w_signed[] = { "external_signature_attached",
 static const char *const w_closed[] = { "closed", NULL };
 
 static const struct go_kind go_kinds[] = {
-	{ "gbrd-notification-plan", "plan_count" },
-	{ "gbrd-notification-ack", "acknowledgement_count" },
-	{ "gbrd-notification-escalation-plan", "escalation_plan_count" },
-	{ "gbrd-routing-suppression-trend",
+	{ GBRD "notification-plan", "plan_count" },
+	{ GBRD "notification-ack", "acknowledgement_count" },
+	{ GBRD "notification-escalation-plan", "escalation_plan_count" },
+	{ GBRD "routing-suppression-trend",
 	    "routing_suppression_trend_count" },
-	{ "gbrd-acknowledgement-audit-package",
+	{ GBRD "acknowledgement-audit-package",
 	    "acknowledgement_audit_package_count" },
-	{ "gbrd-aad-plan", NULL },
-	{ "gbrd-aad-retry-plan", NULL, AG_RETRY, AAD "retryable_count" },
-	{ "gbrd-aad-retry-ack", NULL },
-	{ "gbrd-aad-retry-execution-approval-plan", NULL },
-	{ "gbrd-aad-retry-execution-approval-decision", NULL, AG_STATE,
+	{ GBRD_AAD "plan", NULL },
+	{ GBRD_AAD "retry-plan", NULL, AG_RETRY, AAD "retryable_count" },
+	{ GBRD_AAD "retry-ack", NULL },
+	{ GBRD_AAD "retry-execution-approval-plan", NULL },
+	{ GBRD_AAD "retry-execution-approval-decision", NULL, AG_STATE,
 	    AAD "retry_execution_approved_count", "approval_state",
 	    w_approved },
-	{ "gbrd-aad-retry-execution-record", NULL, AG_EXEC },
-	{ "gbrd-aad-worker-run", NULL, AG_RUN },
-	{ "gbrd-aad-worker-health-alert-plan",
+	{ GBRD_AAD "retry-execution-record", NULL, AG_EXEC },
+	{ GBRD_AAD "worker-run", NULL, AG_RUN },
+	{ GBRD_AAD "worker-health-alert-plan",
 	    AAD "worker_health_alert_count" },
-	{ "gbrd-aad-worker-health-alert-ack", NULL },
-	{ "gbrd-aad-connector-recovery-playbook", NULL },
-	{ "gbrd-aad-connector-recovery-closure", NULL, AG_STATE,
+	{ GBRD_AAD "worker-health-alert-ack", NULL },
+	{ GBRD_AAD "connector-recovery-playbook", NULL },
+	{ GBRD_AAD "connector-recovery-closure", NULL, AG_STATE,
 	    AAD "connector_recovery_closed_count", "closure_state",
 	    w_closed_recovery },
-	{ "gbrd-aad-retry-recovery-report", NULL },
-	{ "gbrd-aad-recovery-escalation-plan", NULL, AG_SUM,
+	{ GBRD_AAD "retry-recovery-report", NULL },
+	{ GBRD_AAD "recovery-escalation-plan", NULL, AG_SUM,
 	    AAD "recovery_escalation_route_count", "escalation_count" },
-	{ "gbrd-aad-recovery-escalation-ack", NULL },
-	{ "gbrd-aad-recovery-escalation-delivery-retry-plan",
+	{ GBRD_AAD "recovery-escalation-ack", NULL },
+	{ GBRD_AAD "recovery-escalation-delivery-retry-plan",
 	    AAD "recovery_escalation_retry_plan_count", AG_RETRY,
 	    AAD "recovery_escalation_retryable_count" },
-	{ "gbrd-aad-recovery-escalation-retry-worker-run", NULL, AG_RUN },
-	{ "gbrd-aad-recovery-escalation-retry-execution-record", NULL,
+	{ GBRD_AAD "recovery-escalation-retry-worker-run", NULL, AG_RUN },
+	{ GBRD_AAD "recovery-escalation-retry-execution-record", NULL,
 	    AG_EXEC },
-	{ "gbrd-aad-recovery-escalation-retry-health", NULL, AG_HEALTH },
-	{ "gbrd-aad-recovery-escalation-retry-health-alert-plan", NULL },
-	{ "gbrd-aad-recovery-escalation-retry-health-alert-ack", NULL },
-	{ "gbrd-aad-recovery-escalation-retry-health-alert-delivery-retry-"
+	{ GBRD_AAD "recovery-escalation-retry-health", NULL, AG_HEALTH },
+	{ GBRD_AAD "recovery-escalation-retry-health-alert-plan", NULL },
+	{ GBRD_AAD "recovery-escalation-retry-health-alert-ack", NULL },
+	{ GBRD_AAD "recovery-escalation-retry-health-alert-delivery-retry-"
 	    "plan", NULL, AG_RETRY, AAD "recovery_escalation_retry_health_"
 	    "alert_delivery_retryable_count" },
-	{ "gbrd-aad-recovery-escalation-retry-health-alert-delivery-retry-"
+	{ GBRD_AAD "recovery-escalation-retry-health-alert-delivery-retry-"
 	    "worker-run", NULL, AG_RUN },
-	{ "gbrd-aad-recovery-escalation-retry-health-alert-delivery-retry-"
+	{ GBRD_AAD "recovery-escalation-retry-health-alert-delivery-retry-"
 	    "execution-record", NULL, AG_EXEC },
-	{ "gbrd-aad-recovery-executive-report", NULL },
-	{ "gbrd-aad-recovery-executive-report-schedule-run", NULL },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-plan", NULL,
+	{ GBRD_AAD "recovery-executive-report", NULL },
+	{ GBRD_AAD "recovery-executive-report-schedule-run", NULL },
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-plan", NULL,
 	    AG_RETRY, AAD "recovery_executive_report_delivery_retryable_"
 	    "count" },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-worker-run",
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-worker-run",
 	    NULL, AG_RUN },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-execution-"
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-execution-"
 	    "record", NULL, AG_EXEC },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-health", NULL,
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-health", NULL,
 	    AG_HEALTH },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "plan", NULL },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "ack", NULL },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "delivery-retry-plan", NULL, AG_RETRY, AAD "recovery_executive_"
 	    "report_delivery_retry_health_alert_delivery_retryable_count" },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "delivery-retry-worker-run", NULL, AG_RUN },
-	{ "gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	{ GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "delivery-retry-execution-record", NULL, AG_EXEC },
 	{ FR "release-readiness-summary", NULL, AG_STATE,
 	    "final_reporting_release_ready_count", "readiness_state",
@@ -1315,8 +1315,8 @@ source_admits(struct json_object *r, const char *q)
 		return 0;
 	kind = cv_json_str_or(r, "metadata_kind", "");
 	if (strcmp(q, SRC_GAA) == 0)
-		return strncmp(kind, "gbrd-aad-", 9) == 0 ||
-		    strcmp(kind, "gbrd-acknowledgement-audit-package") == 0;
+		return strncmp(kind, GBRD_AAD, sizeof(GBRD_AAD) - 1) == 0 ||
+		    strcmp(kind, GBRD "acknowledgement-audit-package") == 0;
 	return strcmp(q, SRC_EXPORT) == 0 && (k = kind_row(kind)) != NULL &&
 	    k->export;
 }
@@ -1443,18 +1443,15 @@ build_history(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 /* ---- the dashboard (§12) -------------------------------------------- */
 
-/* "acknowledgement_audit_delivery_x_y" of "gbrd-aad-x-y" ("x_y" of
- * "gbrd-x-y"); arena. */
+/* A kind's base name: the kind without GBRD, '-' made '_'
+ * (GBRD_AAD "x-y" -> "acknowledgement_audit_delivery_x_y"); arena. */
 static char *
 kind_base(struct cv_arena *ar, const char *kind)
 {
 	char	*s, *p;
 
-	if (strncmp(kind, "gbrd-aad-", 9) == 0)
-		s = cv_arena_printf(ar, AAD "%s", kind + 9);
-	else
-		s = cv_arena_strdup(ar, strncmp(kind, "gbrd-", 5) == 0 ?
-		    kind + 5 : kind);
+	s = cv_arena_strdup(ar, strncmp(kind, GBRD, sizeof(GBRD) - 1) == 0 ?
+	    kind + sizeof(GBRD) - 1 : kind);
 	for (p = s; *p != '\0'; p++)
 		if (*p == '-')
 			*p = '_';
@@ -1691,7 +1688,7 @@ build_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	for (i = 0; i < alen(all); i++) {
 		r = json_object_array_get_idx(all, i);
 		if (strcmp(cv_json_str_or(r, "metadata_kind", ""),
-		    "gbrd-aad-plan") == 0)
+		    GBRD_AAD "plan") == 0)
 			json_object_array_add(provs, json_object_get(
 			    json_object_object_get(r, "selected_providers")));
 		if (!is_rcd(r))
@@ -1947,8 +1944,8 @@ build_routes(struct cv_wf_ctx *ctx, struct json_object **answer)
  * GET RDN/suppression-trends (persists): the suppressed route rows
  * (filters schedule_id, provider, owner) counted by category, owner,
  * provider and schedule, the newest 20 listed; warning when there is
- * any.  Stored as gbrd-routing-suppression-trend (unless
- * persist=false) by generated_by (query; default console).
+ * any.  Stored as go-backend-rollback-drill-routing-suppression-trend
+ * (unless persist=false) by generated_by (query; default console).
  */
 static enum cv_err
 build_trends(struct cv_wf_ctx *ctx, struct json_object **answer)
@@ -2212,7 +2209,7 @@ static const struct cv_wf_step s_deliver = {
 static const struct cv_wf_step s_ack = {
 	.kind = &c0_ack, .out_key = "acknowledgement", .actor = 1,
 	.by_field = "acknowledged_by", .vocab = &ack_vocab,
-	.parent_param = "schedule_id", .parent_kind = "gbrd-notification-plan",
+	.parent_param = "schedule_id", .parent_kind = GBRD "notification-plan",
 	.parent_field = "schedule_id",
 	.parent_what = "rollback drill schedule",
 	.at_field = "acknowledged_at", .keep_provider = 1, .extra = ack_extra,

@@ -35,7 +35,7 @@
 
 #define FR	"/runtime/go-pilot/rollback-drill-notifications/" \
 		"acknowledgements/audit-delivery/final-reporting-"
-#define FRK(x)	"gbrd-aad-final-reporting-" x
+#define FRK(x)	GBRD_AAD "final-reporting-" x
 #define FRS(x)	"cavra.go-backend-pilot.rollback-drill-final-reporting-" \
 		x ".v1"
 

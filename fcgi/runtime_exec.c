@@ -42,16 +42,16 @@
 /* ---- data ----------------------------------------------------------- */
 
 static const struct cv_wf_kind exec_report = {
-	"gbrd-aad-recovery-executive-report", "executive_report_id",
+	GBRD_AAD "recovery-executive-report", "executive_report_id",
 	"gordackexecreport", "recovery_executive_report", GO_SCHEMA(EXR)
 };
 static const struct cv_wf_kind exec_run = {
-	"gbrd-aad-recovery-executive-report-schedule-run", "run_id",
+	GBRD_AAD "recovery-executive-report-schedule-run", "run_id",
 	"gordackexecsched", "recovery_executive_report_schedule_run",
 	GO_SCHEMA(EXR "-schedule-run")
 };
 static const struct cv_wf_kind exec_health = {
-	"gbrd-aad-recovery-executive-report-delivery-retry-health",
+	GBRD_AAD "recovery-executive-report-delivery-retry-health",
 	"health_id", "gordackexecdeliveryhealth",
 	"recovery_executive_report_delivery_retry_health",
 	GO_SCHEMA(EXR "-delivery-retry-health")
@@ -64,15 +64,15 @@ static const struct cv_wf_chain c5 = {
 	.src = C5_SRC,
 	.keys = { { "run_id", { "event_id", "session_id" } },
 	    { "executive_report_id", { NULL, NULL } } },
-	.retry = { "gbrd-aad-recovery-executive-report-delivery-retry-plan",
+	.retry = { GBRD_AAD "recovery-executive-report-delivery-retry-plan",
 	    "retry_plan_id", "gordackexecdeliveryretry",
 	    "recovery_executive_report_delivery_retry_plan",
 	    GO_SCHEMA(EXR "-delivery-retry-plan") },
-	.worker = { "gbrd-aad-recovery-executive-report-delivery-retry-"
+	.worker = { GBRD_AAD "recovery-executive-report-delivery-retry-"
 	    "worker-run", "run_id", "gordackexecdeliveryworker",
 	    "recovery_executive_report_delivery_retry_worker_run",
 	    GO_SCHEMA(EXR "-delivery-retry-worker-run") },
-	.exec = { "gbrd-aad-recovery-executive-report-delivery-retry-"
+	.exec = { GBRD_AAD "recovery-executive-report-delivery-retry-"
 	    "execution-record", "execution_id", "gordackexecdeliveryexec",
 	    "recovery_executive_report_delivery_retry_execution_record",
 	    GO_SCHEMA(EXR "-delivery-retry-execution-record") },
@@ -89,18 +89,18 @@ static const struct cv_wf_chain c6 = {
 	.src = C6_SRC,
 	.keys = { { "health_id", { "event_id", NULL } },
 	    { "plan_id", { NULL, NULL } } },
-	.retry = { "gbrd-aad-recovery-executive-report-delivery-retry-health-"
+	.retry = { GBRD_AAD "recovery-executive-report-delivery-retry-health-"
 	    "alert-delivery-retry-plan", "retry_plan_id",
 	    "gordackexechealthalertretry", "recovery_executive_report_"
 	    "delivery_retry_health_alert_delivery_retry_plan",
 	    GO_SCHEMA(EXR "-delivery-retry-health-alert-delivery-retry-plan") },
-	.worker = { "gbrd-aad-recovery-executive-report-delivery-retry-health-"
+	.worker = { GBRD_AAD "recovery-executive-report-delivery-retry-health-"
 	    "alert-delivery-retry-worker-run", "run_id",
 	    "gordackexechealthalertworker", "recovery_executive_report_"
 	    "delivery_retry_health_alert_delivery_retry_worker_run",
 	    GO_SCHEMA(EXR "-delivery-retry-health-alert-delivery-retry-worker-"
 	    "run") },
-	.exec = { "gbrd-aad-recovery-executive-report-delivery-retry-health-"
+	.exec = { GBRD_AAD "recovery-executive-report-delivery-retry-health-"
 	    "alert-delivery-retry-execution-record", "execution_id",
 	    "gordackexechealthalertexec", "recovery_executive_report_"
 	    "delivery_retry_health_alert_delivery_retry_execution_record",
@@ -116,11 +116,11 @@ static const struct cv_wf_chain c6 = {
 static const struct cv_wf_alert c6_alert = {
 	.name = "C6",
 	.src = C6_SRC,
-	.plan = { "gbrd-aad-recovery-executive-report-delivery-retry-health-"
+	.plan = { GBRD_AAD "recovery-executive-report-delivery-retry-health-"
 	    "alert-plan", "plan_id", "gordackexechealthalert",
 	    "recovery_executive_report_delivery_retry_health_alert_plan",
 	    GO_SCHEMA(EXR "-delivery-retry-health-alert-plan") },
-	.ack = { "gbrd-aad-recovery-executive-report-delivery-retry-health-"
+	.ack = { GBRD_AAD "recovery-executive-report-delivery-retry-health-"
 	    "alert-ack", "acknowledgement_id", "gordackexechealthack",
 	    "acknowledgement",
 	    GO_SCHEMA(EXR "-delivery-retry-health-alert-ack") },
@@ -932,13 +932,13 @@ static const struct cv_wf_step s_health = {
 
 /* C6: the kinds its history lists, besides the deliveries. */
 static const char *const c6_kinds[] = {
-	"gbrd-aad-recovery-executive-report-delivery-retry-health-alert-plan",
-	"gbrd-aad-recovery-executive-report-delivery-retry-health-alert-ack",
-	"gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-plan",
+	GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-ack",
+	GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "delivery-retry-plan",
-	"gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "delivery-retry-worker-run",
-	"gbrd-aad-recovery-executive-report-delivery-retry-health-alert-"
+	GBRD_AAD "recovery-executive-report-delivery-retry-health-alert-"
 	    "delivery-retry-execution-record",
 	NULL
 };
@@ -953,7 +953,7 @@ static const struct cv_wf_step s_c6_ack = {
 	.alert = &c6_alert, .kind = &c6_alert.ack,
 	.out_key = "acknowledgement", .actor = 1,
 	.by_field = "acknowledged_by", .vocab = &cv_wf_alert_ack_vocab,
-	.parent_param = "health_id", .parent_kind = "gbrd-aad-recovery-"
+	.parent_param = "health_id", .parent_kind = GBRD_AAD "recovery-"
 	    "executive-report-delivery-retry-health-alert-plan",
 	.parent_field = "health_id",
 	.parent_what = "executive report delivery retry health alert",

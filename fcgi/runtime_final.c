@@ -33,8 +33,8 @@
 #define FR	AD "/final-reporting-"
 #define GO_SCHEMA(x)	"cavra.go-backend-pilot.rollback-drill-" x ".v1"
 #define FR_SCHEMA(x)	GO_SCHEMA("final-reporting-" x)
-#define FR_KIND(x)	"gbrd-aad-final-reporting-" x
-#define AAD_KIND(x)	"gbrd-aad-" x
+#define FR_KIND(x)	GBRD_AAD "final-reporting-" x
+#define AAD_KIND(x)	GBRD_AAD x
 #define GAA(x)		"go_backend_rollback_drill_acknowledgement_audit_" x
 
 /* ---- record kinds (§7.1) ------------------------------------------- */
@@ -204,11 +204,11 @@ static const struct alert_set as_archive = {
 };
 
 /* Drill notification plans and their acknowledgements (C0). */
-#define DRILL_PLAN_KIND	"gbrd-notification-plan"
-#define DRILL_ACK_KIND	"gbrd-notification-ack"
+#define DRILL_PLAN_KIND	GBRD "notification-plan"
+#define DRILL_ACK_KIND	GBRD "notification-ack"
 /* Every go rollback drill record kind starts so; their deliveries'
  * sources start with GO_SRC. */
-#define GO_KIND_PREFIX	"gbrd-"
+#define GO_KIND_PREFIX	GBRD
 #define GO_SRC		"go_backend_rollback_drill_"
 
 static const char *const done_ack_states[] = { "acknowledged", "resolved",

@@ -52,15 +52,15 @@
 #define SRC_C4		GAA "_recovery_escalation_retry_health_alert"
 
 /* Record kinds. */
-#define KIND_PLAYBOOK	"gbrd-aad-connector-recovery-playbook"
-#define KIND_CLOSURE	"gbrd-aad-connector-recovery-closure"
-#define KIND_REPORT	"gbrd-aad-retry-recovery-report"
-#define KIND_ESC	"gbrd-aad-recovery-escalation-plan"
-#define KIND_ESC_ACK	"gbrd-aad-recovery-escalation-ack"
-#define KIND_HEALTH	"gbrd-aad-recovery-escalation-retry-health"
-#define KIND_C1_EXEC	"gbrd-aad-retry-execution-record"
+#define KIND_PLAYBOOK	GBRD_AAD "connector-recovery-playbook"
+#define KIND_CLOSURE	GBRD_AAD "connector-recovery-closure"
+#define KIND_REPORT	GBRD_AAD "retry-recovery-report"
+#define KIND_ESC	GBRD_AAD "recovery-escalation-plan"
+#define KIND_ESC_ACK	GBRD_AAD "recovery-escalation-ack"
+#define KIND_HEALTH	GBRD_AAD "recovery-escalation-retry-health"
+#define KIND_C1_EXEC	GBRD_AAD "retry-execution-record"
 #define C1_EXEC_KEY	"retry_execution_record"
-#define C4_PREFIX	"gbrd-aad-recovery-escalation-retry-health-alert"
+#define C4_PREFIX	GBRD_AAD "recovery-escalation-retry-health-alert"
 
 /* The reference's defaults. */
 #define MIN_FAILURES_DEFAULT	2	/* failures that make a playbook row */
@@ -118,14 +118,14 @@ static const struct cv_wf_chain c3 = {
 	.name = "C3",
 	.src = SRC_C3,
 	.keys = { { "plan_id", { "event_id", NULL } } },
-	.retry = { "gbrd-aad-recovery-escalation-delivery-retry-plan",
+	.retry = { GBRD_AAD "recovery-escalation-delivery-retry-plan",
 	    "retry_plan_id", "gordackrecoveryescretry",
 	    "recovery_escalation_delivery_retry_plan",
 	    GO_SCHEMA(AAD "recovery-escalation-delivery-retry-plan") },
-	.worker = { "gbrd-aad-recovery-escalation-retry-worker-run", "run_id",
+	.worker = { GBRD_AAD "recovery-escalation-retry-worker-run", "run_id",
 	    "gordackrecoveryescworker", "recovery_escalation_retry_worker_run",
 	    GO_SCHEMA(AAD "recovery-escalation-retry-worker-run") },
-	.exec = { "gbrd-aad-recovery-escalation-retry-execution-record",
+	.exec = { GBRD_AAD "recovery-escalation-retry-execution-record",
 	    "execution_id", "gordackrecoveryescexec",
 	    "recovery_escalation_retry_execution_record",
 	    GO_SCHEMA(AAD "recovery-escalation-retry-execution-record") },

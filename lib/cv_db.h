@@ -11,7 +11,8 @@
  *  - for reads (cv_db_read() ... cv_db_read_end()): in a worker of several
  *    threads over SQLite, a pool of CV_DB_READERS reader connections, each
  *    read on its own snapshot, so that reads wait neither for writes nor
- *    for each other; otherwise the main connection under the mutex;
+ *    for each other (over PostgreSQL, one per thread up to CV_DB_READERS);
+ *    otherwise the main connection under the mutex;
  *  - optionally, write-behind for one kind of record (cv_db_behind()).
  *
  * Write-behind.  cv_db_submit() acknowledges a record once it is durable
@@ -20,11 +21,13 @@
  *
  *  - journal mode (the responder runs one worker process): the record is
  *    written to the journal "<store>.journal.0"/".1" (cv_journal.h; with
- *    the JSON store also synced to disk) and queued; one indexer thread
- *    stores what the queue holds CAVRA_JOURNAL_DELAY_MS after the first
- *    of it arrived, in one transaction, and only then takes it out of the
- *    journal.  A start stores what a crashed process left in the journal
- *    (skipping what stored() says is stored already).  Reads keep
+ *    the JSON or PostgreSQL store also synced to disk; with PostgreSQL
+ *    "<store>" is the local path of cv_store_local_path()) and queued;
+ *    one indexer thread stores what the queue holds
+ *    CAVRA_JOURNAL_DELAY_MS after the first of it arrived, in one
+ *    transaction, and only then takes it out of the journal.  A start
+ *    stores what a crashed process left in the journal (skipping what
+ *    stored() says is stored already).  Reads keep
  *    read-your-writes: cv_db_pending() finds a record acknowledged and not
  *    yet stored by its id, and cv_db_read() first waits until every record
  *    acknowledged before it is stored (asking the indexer to store them at

@@ -85,6 +85,15 @@
 #define CV_STORE_RECORD_DEPTH	48		/* nesting of a stored record */
 #define CV_STORE_PARSE_DEPTH	(CV_STORE_RECORD_DEPTH + 3) /* file, payload */
 #define CV_STORE_OPTIMIZE_EVERY	1000		/* SQLite calls between PRAGMA optimize */
+#define CV_PG_SCHEMA_VERSION	1		/* PostgreSQL layout this build
+						   writes (cavra_schema_version) */
+#define CV_PG_CONNECT_TIMEOUT_S	5		/* PostgreSQL connect_timeout unless
+						   CAVRA_DATABASE_URL sets one */
+#define CV_PG_RETRY_MIN_MS	100		/* PostgreSQL reconnect back-off:
+						   first wait after a failed try */
+#define CV_PG_RETRY_MAX_MS	5000		/* ... doubling up to this */
+#define CV_PG_DESCRIBE_MAX	512		/* bytes of a store's description
+						   (postgresql://host/database) */
 #define CV_CONFIG_FILE_MAX	(4 * 1024 * 1024) /* config / policy file bytes */
 #define CV_YAML_DEPTH_MAX	32		/* nesting of a YAML config or pack */
 
@@ -230,5 +239,26 @@
 						   closeout retention health at
 						   most: 400 past it */
 #define CV_WF_EXPIRY_DAYS_DEFAULT 30		/* ... when not given */
+#define CV_WF_RECUR_ROUTES_MAX	200		/* max_routes of an SLA
+						   recurrence delivery (clamped
+						   1..) */
+#define CV_WF_RECUR_ROUTES_DEFAULT 50		/* ... when not given */
+#define CV_WF_RECURRENCES_MAX	1000		/* max_recurrences_per_route
+						   of a recurrence policy at
+						   most: 400 past it */
+#define CV_WF_RECURRENCES_DEFAULT 3		/* ... when not given */
+#define CV_WF_RECUR_INTERVAL_DEFAULT 60		/* recurrence interval
+						   minutes when not given */
+#define CV_WF_DIGEST_ROUTES_MAX	25		/* routes an owner digest
+						   lists per owner */
+#define CV_WF_DIGEST_PLANS_MAX	25		/* max_digest_plans of a
+						   recurrence automation run
+						   (clamped 1..) */
+#define CV_WF_DIGEST_PLANS_DEFAULT 5		/* ... when not given */
+#define CV_WF_DIGEST_CARD_MAX	10		/* owners of an owner digest
+						   Slack card */
+#define CV_WF_DIGEST_FACTS_MAX	20		/* ... of its Teams card */
+#define CV_WF_TREND_LATEST_MAX	25		/* latest events of an SLA
+						   suppression trend */
 
 #endif /* !CV_LIMITS_H */

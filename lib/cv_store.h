@@ -18,7 +18,17 @@
  *    the transaction that adds the rows; a program that adds rows some
  *    other way must add them to that count too.
  *
- * Both backends give the same answers to the same calls, order included:
+ *  - PostgreSQL (when CAVRA_DATABASE_URL is set, a libpq connection string
+ *    or URI; it wins over every *_DB and *_STORE variable): every store
+ *    of every host in one database, the SQLite layout in one table per
+ *    collection (store_pg.c), the schema created and migrated through
+ *    table cavra_schema_version when a store is opened.  A write
+ *    transaction holds an advisory lock on the store, so it is exclusive
+ *    across hosts too.  One connection per cv_store; when the server goes
+ *    away calls fail with CV_EBUSY and a later call connects again after
+ *    a back-off.
+ *
+ * The backends give the same answers to the same calls, order included:
  * records are ordered by the collection's order field (string compare,
  * absent = ""), then by id, both in the collection's direction.
  * Fields the store does not know are kept.
@@ -78,27 +88,54 @@ extern const struct cv_store_def cv_store_inventory;
 extern const struct cv_store_def cv_store_integrations;
 extern const struct cv_store_def *const cv_store_defs[];	/* NULL-ended */
 
-/* Where a store lives according to the environment now: kind "sqlite" or
- * "json", the path, and the variable that chose it ("default" if none). */
+/* The backends, as the `backend` argument of cv_store_open_path(). */
+#define CV_STORE_JSON		0
+#define CV_STORE_SQLITE		1
+#define CV_STORE_PG		2
+
+/* Where a store lives according to the environment now: kind "sqlite",
+ * "json" or "postgresql", the path (PostgreSQL: the description
+ * "postgresql://host[:port]/database", never a password), and the
+ * variable that chose it ("default" if none). */
 void		 cv_store_locate(const struct cv_store_def *, const char **kind,
 		    const char **path, const char **configured_by);
 
-/* Open per the environment (the *_DB variable wins), creating the parent
+/* With CAVRA_DATABASE_URL set: 1 when the server accepts connections now
+ * (PQping(), at most CV_PG_CONNECT_TIMEOUT_S unless the URL sets a
+ * connect_timeout), else 0.  0 without CAVRA_DATABASE_URL. */
+int		 cv_store_db_ping(void);
+
+/* The file the store of def uses when CAVRA_DATABASE_URL is not set (its
+ * *_DB, *_STORE or default path): with PostgreSQL, the local journal of
+ * the store lives beside it ("<path>.journal.0"). */
+const char	*cv_store_local_path(const struct cv_store_def *);
+
+/* Open per the environment (CAVRA_DATABASE_URL, then the *_DB variable), creating the parent
  * directory and, for SQLite, the schema.  Call after fork.  CV_EIO with a
  * logged line on failure.  Caller closes. */
 enum cv_err	 cv_store_open(const struct cv_store_def *, struct cv_store **);
-/* Open a given backend and path explicitly (tests, the CLI). */
-enum cv_err	 cv_store_open_path(const struct cv_store_def *, int sqlite,
+/* Open a given backend (CV_STORE_*) and path explicitly (tests, the
+ * CLI); for CV_STORE_PG the path is the connection string. */
+enum cv_err	 cv_store_open_path(const struct cv_store_def *, int backend,
 		    const char *path, struct cv_store **);
+/* The host and database of PostgreSQL connection string conninfo, as
+ * malloc'ed strings the caller frees (never the password); the
+ * description "postgresql://host[:port]/database" is returned, malloc'ed,
+ * or NULL (logged, *host and *db untouched) when conninfo does not
+ * parse.  host and db may be NULL. */
+char		*cv_store_describe(const char *conninfo, char **host,
+		    char **db);
 /* Another connection to the store s uses, for reads only (SQLite: its
  * own snapshot per read, a small page cache).  Caller closes. */
 enum cv_err	 cv_store_open_reader(const struct cv_store *,
 		    struct cv_store **);
-/* Checks the store settings of the environment (CAVRA_SQLITE_CACHE_MIB):
+/* Checks the store settings of the environment (CAVRA_SQLITE_CACHE_MIB,
+ * CAVRA_JOURNAL_DELAY_MS, CAVRA_DATABASE_URL parses):
  * CV_EINVAL with a logged line when one is invalid. */
 enum cv_err	 cv_store_config_check(void);
 void		 cv_store_close(struct cv_store *);
-const char	*cv_store_kind(const struct cv_store *);	/* json|sqlite */
+const char	*cv_store_kind(const struct cv_store *);	/* json|sqlite|
+							   postgresql */
 const char	*cv_store_path(const struct cv_store *);
 
 /* SQLite: copy the WAL back into the database (checkpoint) from a thread

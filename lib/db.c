@@ -775,12 +775,15 @@ cv_db_behind(struct cv_db *db, const struct cv_behind *k, long delay_ms,
 	struct behind		*b;
 	pthread_condattr_t	 ca;
 	struct cv_journal	*j = NULL;
+	const char		*local;
 	char			*base;
 	size_t			 n;
 	enum cv_err		 rc;
+	int			 pg;
 
 	if (db->b != NULL)
 		return CV_EINTERNAL;
+	pg = strcmp(cv_store_kind(db->main), "postgresql") == 0;
 	b = cv_xcalloc(1, sizeof(*b));
 	b->k = k;
 	b->delay_ms = delay_ms;
@@ -795,14 +798,19 @@ cv_db_behind(struct cv_db *db, const struct cv_behind *k, long delay_ms,
 	pthread_condattr_destroy(&ca);
 	db->b = b;
 
-	n = strlen(cv_store_path(db->main)) + sizeof(".journal");
+	/* The journal stays on this host: beside the store's file, or with
+	 * PostgreSQL where the file would be (cv_store_local_path()). */
+	local = pg ? cv_store_local_path(db->def) : cv_store_path(db->main);
+	n = strlen(local) + sizeof(".journal");
 	base = cv_xmalloc(n);
-	snprintf(base, n, "%s.journal", cv_store_path(db->main));
+	snprintf(base, n, "%s.journal", local);
 	if (direct && !journal_left(base)) {
 		free(base);
 		return CV_OK;
 	}
-	rc = cv_journal_open(base, strcmp(cv_store_kind(db->main), "json") ==
+	/* Synced to disk but with SQLite, whose commits (synchronous=NORMAL)
+	 * survive a crash of the process, not of the machine, either. */
+	rc = cv_journal_open(base, strcmp(cv_store_kind(db->main), "sqlite") !=
 	    0, &j);
 	free(base);
 	if (rc != CV_OK) {
@@ -897,15 +905,17 @@ db_close(struct cv_db *db)
 
 /*
  * Opens def's store: the main connection and, for several threads over
- * SQLite, CV_DB_READERS readers and background checkpoints.  CV_EIO
- * (logged) on failure.
+ * SQLite, CV_DB_READERS readers and background checkpoints; over
+ * PostgreSQL, a reader per thread up to CV_DB_READERS.  CV_EIO (logged)
+ * on failure.
  */
 static enum cv_err
 db_open(const struct cv_store_def *def, int threads, struct cv_db **out)
 {
 	struct cv_db	*db;
 	enum cv_err	 rc;
-	size_t		 i;
+	size_t		 i, nr;
+	int		 pg;
 
 	*out = NULL;
 	db = cv_xcalloc(1, sizeof(*db));
@@ -915,10 +925,16 @@ db_open(const struct cv_store_def *def, int threads, struct cv_db **out)
 	pthread_cond_init(&db->rcv, NULL);
 	if ((rc = cv_store_open(def, &db->main)) != CV_OK)
 		goto fail;
-	if (threads > 1 && strcmp(cv_store_kind(db->main), "sqlite") == 0) {
-		db->readers = cv_xcalloc(CV_DB_READERS, sizeof(*db->readers));
-		db->idle = cv_xcalloc(CV_DB_READERS, sizeof(*db->idle));
-		for (i = 0; i < CV_DB_READERS; i++) {
+	pg = strcmp(cv_store_kind(db->main), "postgresql") == 0;
+	if (threads > 1 && (pg || strcmp(cv_store_kind(db->main), "sqlite") ==
+	    0)) {
+		/* PostgreSQL: a connection per request thread, up to
+		 * CV_DB_READERS. */
+		nr = pg && threads < CV_DB_READERS ? (size_t)threads :
+		    CV_DB_READERS;
+		db->readers = cv_xcalloc(nr, sizeof(*db->readers));
+		db->idle = cv_xcalloc(nr, sizeof(*db->idle));
+		for (i = 0; i < nr; i++) {
 			if ((rc = cv_store_open_reader(db->main,
 			    &db->readers[i])) != CV_OK)
 				goto fail;

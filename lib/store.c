@@ -2,7 +2,7 @@
  * The record store front: picks the backend from the environment, checks
  * arguments, resolves filters and gives every call outside an explicit
  * transaction a transaction of its own.  The backends (store_json.c,
- * store_sqlite.c) see only checked input.
+ * store_sqlite.c, store_pg.c) see only checked input.
  */
 #include "config.h"
 
@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,13 +74,65 @@ cv_store_order_cmp(struct cv_arena *ar, const struct cv_coll *c,
 	return c->order_desc ? -d : d;
 }
 
+/* The environment variable that puts every store in PostgreSQL. */
+#define DATABASE_URL	"CAVRA_DATABASE_URL"
+
+char *
+cv_store_describe(const char *conninfo, char **host, char **db)
+{
+	return cv_store_pg_describe(conninfo, host, db);
+}
+
+int
+cv_store_db_ping(void)
+{
+	return cv_store_pg_ping(cv_env(DATABASE_URL));
+}
+
+const char *
+cv_store_local_path(const struct cv_store_def *def)
+{
+	const char	*p;
+
+	if ((p = cv_env(def->db_env)) != NULL)
+		return p;
+	if ((p = cv_env(def->json_env)) != NULL)
+		return p;
+	return def->default_path;
+}
+
+/*
+ * With CAVRA_DATABASE_URL, the path cv_store_locate() reports is the
+ * description of the URL (see cv_store_describe()), in a buffer of the
+ * calling thread until its next call (no heap memory a thread leaves
+ * behind when it exits).
+ */
+static const char *
+describe_env(const char *url)
+{
+	static __thread char	 buf[CV_PG_DESCRIBE_MAX];
+	char			*d;
+
+	if ((d = cv_store_pg_describe(url, NULL, NULL)) == NULL)
+		snprintf(buf, sizeof(buf), "postgresql://(unparsable "
+		    "CAVRA_DATABASE_URL)");
+	else
+		snprintf(buf, sizeof(buf), "%s", d);
+	free(d);
+	return buf;
+}
+
 void
 cv_store_locate(const struct cv_store_def *def, const char **kind,
     const char **path, const char **by)
 {
 	const char	*k, *p, *b;
 
-	if ((p = cv_env(def->db_env)) != NULL) {
+	if ((p = cv_env(DATABASE_URL)) != NULL) {
+		k = "postgresql";
+		p = describe_env(p);
+		b = DATABASE_URL;
+	} else if ((p = cv_env(def->db_env)) != NULL) {
 		k = "sqlite";
 		b = def->db_env;
 	} else if ((p = cv_env(def->json_env)) != NULL) {
@@ -218,13 +271,14 @@ out:
 }
 
 /*
- * Opens the store of def with the given backend at path, creating the
- * parent directory.  *out is the caller's, closed with cv_store_close().
- * CV_EIO (logged) when the file or database cannot be used, CV_EBUSY when
+ * Opens the store of def with the given backend (CV_STORE_*) at path,
+ * creating the parent directory; for PostgreSQL path is the connection
+ * string.  *out is the caller's, closed with cv_store_close().  CV_EIO
+ * (logged) when the file or database cannot be used, CV_EBUSY when
  * SQLite stays locked past its timeout.
  */
 static enum cv_err
-open_store(const struct cv_store_def *def, int sqlite, const char *path,
+open_store(const struct cv_store_def *def, int backend, const char *path,
     int reader, struct cv_store **out)
 {
 	struct cv_store	*s = NULL;
@@ -240,14 +294,25 @@ open_store(const struct cv_store_def *def, int sqlite, const char *path,
 	}
 	s = cv_xcalloc(1, sizeof(*s));
 	s->def = def;
-	s->ops = sqlite ? &cv_store_sqlite_ops : &cv_store_json_ops;
-	s->path = cv_xstrdup(path);
 	s->reader = reader;
 	if ((errno = pthread_once(&fork_once, fork_init)) != 0)
 		cv_fatal("store: pthread_once: %s", strerror(errno));
 	s->gen = fork_gen;
-	if ((rc = make_parent(path)) != CV_OK)
-		goto out;
+	if (backend == CV_STORE_PG) {
+		s->ops = &cv_store_pg_ops;
+		s->conninfo = cv_xstrdup(path);
+		if ((s->path = cv_store_pg_describe(path, NULL, NULL)) ==
+		    NULL) {
+			rc = CV_EIO;
+			goto out;
+		}
+	} else {
+		s->ops = backend == CV_STORE_SQLITE ? &cv_store_sqlite_ops :
+		    &cv_store_json_ops;
+		s->path = cv_xstrdup(path);
+		if ((rc = make_parent(path)) != CV_OK)
+			goto out;
+	}
 	if ((rc = s->ops->open(s)) != CV_OK)
 		goto out;
 	*out = s;
@@ -255,16 +320,17 @@ open_store(const struct cv_store_def *def, int sqlite, const char *path,
 out:
 	if (s != NULL) {
 		free(s->path);
+		free(s->conninfo);
 		free(s);
 	}
 	return rc;
 }
 
 enum cv_err
-cv_store_open_path(const struct cv_store_def *def, int sqlite,
+cv_store_open_path(const struct cv_store_def *def, int backend,
     const char *path, struct cv_store **out)
 {
-	return open_store(def, sqlite, path, 0, out);
+	return open_store(def, backend, path, 0, out);
 }
 
 /* A numeric setting of the environment. */
@@ -324,9 +390,16 @@ cv_store_config_check(void)
 {
 	static const struct setting *const all[] = { &cache_mib, &delay_ms };
 	enum cv_err	 rc = CV_OK;
+	const char	*url;
+	char		*d;
 	size_t		 i;
 	int		 ok;
 
+	if ((url = cv_env(DATABASE_URL)) != NULL) {
+		if ((d = cv_store_pg_describe(url, NULL, NULL)) == NULL)
+			rc = CV_EINVAL;
+		free(d);
+	}
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		(void)setting(all[i], &ok);
 		if (ok)
@@ -348,8 +421,11 @@ cv_store_config_check(void)
 enum cv_err
 cv_store_open_reader(const struct cv_store *src, struct cv_store **out)
 {
-	return open_store(src->def, src->ops == &cv_store_sqlite_ops,
-	    src->path, 1, out);
+	if (src->ops == &cv_store_pg_ops)
+		return open_store(src->def, CV_STORE_PG, src->conninfo, 1,
+		    out);
+	return open_store(src->def, src->ops == &cv_store_sqlite_ops ?
+	    CV_STORE_SQLITE : CV_STORE_JSON, src->path, 1, out);
 }
 
 enum cv_err
@@ -357,8 +433,15 @@ cv_store_open(const struct cv_store_def *def, struct cv_store **out)
 {
 	const char	*kind, *path;
 
+	if ((path = cv_env(DATABASE_URL)) != NULL) {
+		/* The directory of the local journal (see cv_db_behind()). */
+		if (make_parent(cv_store_local_path(def)) != CV_OK)
+			return CV_EIO;
+		return cv_store_open_path(def, CV_STORE_PG, path, out);
+	}
 	cv_store_locate(def, &kind, &path, NULL);
-	return cv_store_open_path(def, strcmp(kind, "sqlite") == 0, path, out);
+	return cv_store_open_path(def, strcmp(kind, "sqlite") == 0 ?
+	    CV_STORE_SQLITE : CV_STORE_JSON, path, out);
 }
 
 /*
@@ -377,6 +460,7 @@ cv_store_close(struct cv_store *s)
 		s->ops->close(s);
 	}
 	free(s->path);
+	free(s->conninfo);
 	free(s);
 }
 

@@ -1,7 +1,7 @@
 /*
  * Private to the record store: the handle shared by the front (store.c)
- * and the two backends (store_json.c, store_sqlite.c), and the table of
- * operations a backend provides.
+ * and the three backends (store_json.c, store_sqlite.c, store_pg.c), and
+ * the table of operations a backend provides.
  *
  * The front checks every argument, resolves filters to column numbers and
  * turns a write outside a transaction into begin + put + commit, so a
@@ -76,7 +76,12 @@ struct cv_store_ops {
 struct cv_store {
 	const struct cv_store_def	*def;
 	const struct cv_store_ops	*ops;
-	char				*path;
+	char				*path;		/* PostgreSQL: the
+							   description (no
+							   password) */
+	char				*conninfo;	/* PostgreSQL: the
+							   connection string,
+							   else NULL */
 	unsigned int			 gen;		/* fork_gen when opened
 							   (store.c) */
 	int				 in_txn;
@@ -87,6 +92,7 @@ struct cv_store {
 
 extern const struct cv_store_ops	cv_store_json_ops;
 extern const struct cv_store_ops	cv_store_sqlite_ops;
+extern const struct cv_store_ops	cv_store_pg_ops;
 
 size_t		 cv_coll_nfields(const struct cv_coll *);
 /* Field name of a resolved filter column (the id field past the end). */
@@ -101,6 +107,12 @@ enum cv_err	 cv_store_sqlite_background(struct cv_store *,
 /* The SQLite page cache of a store's main connection, in KiB
  * (CAVRA_SQLITE_CACHE_MIB, checked by cv_store_config_check()). */
 long		 cv_store_cache_kib(void);
+
+/* store_pg.c: see cv_store_describe(). */
+char		*cv_store_pg_describe(const char *conninfo, char **host,
+		    char **db);
+/* store_pg.c: see cv_store_db_ping(); 0 for a NULL conninfo. */
+int		 cv_store_pg_ping(const char *conninfo);
 
 /* store_vfs.c: the SQLite VFS name stores open with (NULL: default). */
 const char	*cv_store_vfs(void);

@@ -13,29 +13,8 @@
 #    status 4); with it, the same decisions as in process; once the stack
 #    is stopped, status 5.
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-export top_srcdir top_builddir
-cavra=$top_builddir/cli/cavra
+. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/cli-stack.sh"
 fixtures=$top_srcdir/tests/policy-fixtures
-stack=$top_srcdir/tests/stack
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-export NGINX
-
-tmp=$(mktemp -d)
-run=$tmp/run
-started=0
-cleanup() {
-	[ $started = 1 ] && "$stack" stop "$run" >/dev/null 2>&1
-	if [ $failed = 0 ]; then
-		rm -rf "$tmp"
-	else
-		echo "# files kept in $tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-. "$top_srcdir/tests/tap.sh"
 
 # The packs: the source tree's as the bundled layer, an empty writable
 # root.
@@ -46,18 +25,6 @@ unset CAVRA_URL CAVRA_TOKEN
 # After a failure: what the command printed.
 tap_diag() {
 	sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null
-}
-
-# cv ARGS...: runs cavra; its status in $rc, its output in $tmp/out and
-# $tmp/err.
-cv() {
-	"$cavra" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	rc=$?
-}
-
-# has FILE TEXT: FILE holds TEXT (fixed string).
-has() {
-	grep -qF -- "$2" "$1"
 }
 
 # same_as FILE: $tmp/out has the same decision, rule, severity, target,
@@ -181,16 +148,8 @@ sum=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 rsum=$(printf %s "$reader" | sha256sum | cut -d' ' -f1)
 printf '{"tokens":[{"name":"cli","sha256":"%s","role":"agent"},{"name":"reader","sha256":"%s","role":"reader"}]}\n' \
     "$sum" "$rsum" >"$tmp/access.json"
-mkdir -p "$run"
-CAVRA_API_ACCESS_FILE="$tmp/access.json" "$stack" start "$run" \
-    >"$tmp/stack.log" 2>&1
-st=$?
-[ $st = 0 ] && started=1
-if [ $st != 0 ]; then
-	sed 's/^/# /' "$tmp/stack.log"
-fi
+stack_start CAVRA_API_ACCESS_FILE="$tmp/access.json"
 ok $st "the stack starts"
-url="http://127.0.0.1:$(cat "$run/port" 2>/dev/null)"
 
 cv evaluate --url "$url" read_file .env
 [ $rc = 4 ] && has "$tmp/err" "HTTP 401"
@@ -232,8 +191,7 @@ wait "$rpid" 2>/dev/null
 [ $rc = 4 ] && has "$tmp/err" "the answer is longer than"
 ok $? "an endless answer: stopped, status 4 ($rc)"
 
-"$stack" stop "$run" >/dev/null 2>&1
-started=0
+stack_stop
 cv evaluate --url "$url" read_file .env
 [ $rc = 5 ] && [ ! -s "$tmp/out" ] && has "$tmp/err" "cannot reach the API"
 ok $? "evaluate --url with the API down: status 5 ($rc)"

@@ -15,29 +15,8 @@
 #    it, keeping the other settings, never twice, refusing a file that
 #    does not parse.
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-export top_srcdir top_builddir
-cavra=$top_builddir/cli/cavra
+. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/cli-stack.sh"
 samples=$top_srcdir/tests/hook-samples
-stack=$top_srcdir/tests/stack
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-export NGINX
-
-tmp=$(mktemp -d)
-run=$tmp/run
-started=0
-cleanup() {
-	[ $started = 1 ] && "$stack" stop "$run" >/dev/null 2>&1
-	if [ $failed = 0 ]; then
-		rm -rf "$tmp"
-	else
-		echo "# files kept in $tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-. "$top_srcdir/tests/tap.sh"
 
 export CAVRA_BUNDLED_POLICY_DIR="$top_srcdir/policies"
 export CAVRA_POLICY_DIR="$tmp/published"
@@ -60,10 +39,6 @@ hk() {
 	rc=$(cat "$tmp/rc")
 }
 
-has() {
-	grep -qF -- "$2" "$1"
-}
-
 nsamples=$(ls "$samples"/*/*.json | wc -l)
 echo "1..$((nsamples + 23))"
 
@@ -75,13 +50,7 @@ sum=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 asum=$(printf %s "$admin" | sha256sum | cut -d' ' -f1)
 printf '{"tokens":[{"name":"hook","sha256":"%s","role":"agent"},{"name":"admin","sha256":"%s","role":"admin"}]}\n' \
     "$sum" "$asum" >"$tmp/access.json"
-mkdir -p "$run"
-CAVRA_API_ACCESS_FILE="$tmp/access.json" "$stack" start "$run" \
-    >"$tmp/stack.log" 2>&1
-st=$?
-[ $st = 0 ] && started=1
-[ $st != 0 ] && sed 's/^/# /' "$tmp/stack.log"
-url="http://127.0.0.1:$(cat "$run/port" 2>/dev/null)"
+stack_start CAVRA_API_ACCESS_FILE="$tmp/access.json"
 reg() {
 	curl -sS -m 10 -o /dev/null -w '%{http_code}' \
 	    -H "Authorization: Bearer $admin" \
@@ -154,8 +123,7 @@ hk gemini "$tmp/bad.json" -u "$url"
     has "$tmp/out" "not a JSON object"
 ok $? "input that is not JSON: a deny ($rc)"
 
-"$stack" stop "$run" >/dev/null 2>&1
-started=0
+stack_stop
 hk claude-code "$samples/claude-code/shell.json" -u "$url"
 printf '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"CAVRA at %s cannot be reached: the tool call is denied (fail closed)"}}\n' \
     "$url" >"$tmp/want"

@@ -21,41 +21,13 @@
 #  - a backup whose copy was changed (sha256 mismatch) is refused before
 #    any store is written.
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-export top_srcdir top_builddir
-cavra=$top_builddir/cli/cavra
+. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/cli-stack.sh"
 bundle=$top_srcdir/tests/evidence-bundle
-stack=$top_srcdir/tests/stack
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-export NGINX
-
-tmp=$(mktemp -d)
-run=$tmp/run
-started=0
-cleanup() {
-	[ $started = 1 ] && "$stack" stop "$run" >/dev/null 2>&1
-	if [ $failed = 0 ]; then
-		rm -rf "$tmp"
-	else
-		echo "# files kept in $tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-. "$top_srcdir/tests/tap.sh"
 export CAVRA_BUNDLED_POLICY_DIR="$top_srcdir/policies"
 unset CAVRA_URL CAVRA_TOKEN
 
 tap_diag() {
 	sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null
-}
-
-# cv ARGS...: runs cavra; its status in $rc, its output in $tmp/out and
-# $tmp/err.
-cv() {
-	"$cavra" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	rc=$?
 }
 
 # field KEY: the compact JSON of .KEY in $tmp/out.
@@ -111,11 +83,8 @@ cv evidence index "$bundle/evidence.json"
 [ $rc = 4 ] && grep -q "not a directory" "$tmp/err"
 ok $? "a file is refused ($rc)"
 
-"$stack" start "$run" >"$tmp/stack.log" 2>&1
-st=$?
-[ $st = 0 ] && started=1
+stack_start
 ok $st "the stack starts"
-url="http://127.0.0.1:$(cat "$run/port" 2>/dev/null)"
 
 cv evidence index --post "$url" "$bundle"
 curl -sS -m 10 "$url/evidence/sess-bundle-ops-1" >"$tmp/got" 2>>"$tmp/err"
@@ -123,8 +92,7 @@ curl -sS -m 10 "$url/evidence/sess-bundle-ops-1" >"$tmp/got" 2>>"$tmp/err"
     "$(jq -cS 'del(.schema_version,.product)' "$tmp/out")" ]
 ok $? "--post stores the record: GET /evidence/<session_id> ($rc)"
 
-"$stack" stop "$run" >/dev/null 2>&1
-started=0
+stack_stop
 cv evidence index --post "$url" "$bundle"
 [ $rc = 5 ]
 ok $? "--post to a stack that is down: status 5 ($rc)"
@@ -178,10 +146,7 @@ for mode in json sqlite; do
 		    CAVRA_INVENTORY_DB="$db/inv.db" \
 		    CAVRA_INTEGRATION_DB="$db/int.db"
 	fi
-	"$stack" start "$run" >"$tmp/stack.log" 2>&1
-	st=$?
-	[ $st = 0 ] && started=1
-	url="http://127.0.0.1:$(cat "$run/port" 2>/dev/null)"
+	stack_start
 	post /decisions '{"action_type":"read_file","target":".env","session_id":"s1"}' &&
 	post /decisions '{"action_type":"execute_command","target":"terraform plan","session_id":"s1"}' &&
 	post /decisions '{"action_type":"write_file","target":"iam/a.tf","session_id":"s2"}' &&
@@ -194,8 +159,7 @@ for mode in json sqlite; do
 	post /approvals '{"decision":{"decision_id":"d1","session_id":"s1","action_type":"write_file","target":"x"},"approver_group":"Platform Security"}' &&
 	post /evidence '{"session_id":"e1","blocked_count":1}'
 	ok $? "$mode: a stack fills the six stores ($st)"
-	"$stack" stop "$run" >/dev/null 2>&1
-	started=0
+	stack_stop
 
 	dump $mode "$run" "$tmp/before"
 	grep -c ' [1-9][0-9]*$' "$tmp/before" >"$tmp/n"
@@ -242,8 +206,7 @@ for mode in json sqlite; do
 	[ $rc = 0 ] && cmp -s "$tmp/before" "$tmp/after"
 	ok $? "$mode: restore --force over existing stores ($rc)"
 
-	"$stack" start "$run" >"$tmp/stack.log" 2>&1 && started=1
-	url="http://127.0.0.1:$(cat "$run/port" 2>/dev/null)"
+	stack_start
 	curl -sS -m 10 "$url/decisions?session_id=s1" >"$tmp/out" 2>"$tmp/err"
 	n1=$(jq -r .total "$tmp/out" 2>/dev/null)
 	curl -sS -m 10 "$url/agents/ag2" >"$tmp/out" 2>>"$tmp/err"
@@ -251,8 +214,7 @@ for mode in json sqlite; do
 	curl -sS -m 10 "$url/evidence/e1" >"$tmp/out" 2>>"$tmp/err"
 	[ "$n1" = 2 ] && [ "$a" = you ] && [ "$(jq .blocked_count "$tmp/out")" = 1 ]
 	ok $? "$mode: the restarted stack answers the restored records ($n1, $a)"
-	"$stack" stop "$run" >/dev/null 2>&1
-	started=0
+	stack_stop
 done
 
 exit $failed

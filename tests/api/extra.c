@@ -15,23 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "extra.h"
+#include "flow.h"
+#include "harness.h"
 
 #define WAIT_MS		20000
 #define DIR_ENV		"CAVRA_TEST_EXTRA_DIR"
 
 static char	 dir[512];
 static char	 runbuf[1024];
-
-static long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The integer in file path, or -1. */
 static long
@@ -51,9 +43,10 @@ read_number(const char *path)
 long
 extra_number(const char *path)
 {
-	long	 v, until = now_ms() + WAIT_MS;
+	long		 v;
+	long long	 until = flow_now_ms() + WAIT_MS;
 
-	while ((v = read_number(path)) == -1 && now_ms() < until)
+	while ((v = read_number(path)) == -1 && flow_now_ms() < until)
 		usleep(20000);
 	return v;
 }
@@ -161,35 +154,59 @@ char *
 extra_recv_log(const char *name)
 {
 	char	 path[2048], *buf;
-	FILE	*f;
-	long	 n;
 
 	snprintf(path, sizeof(path), "%s/recv/%s.log", extra_dir(), name);
-	if ((f = fopen(path, "r")) == NULL)
-		return strdup("");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)(n > 0 ? n : 0) + 1);
-	cr_assert_not_null(buf);
-	n = (long)fread(buf, 1, (size_t)(n > 0 ? n : 0), f);
-	buf[n] = '\0';
-	fclose(f);
+	if ((buf = flow_read_file(path)) == NULL)
+		buf = strdup("");
 	return buf;
 }
 
-int
-extra_received(const char *name)
+/* Takes a receiver name, a method (or NULL), marker and path_prefix;
+ * polls the receiver's log every 50 ms for up to WAIT_MS and stores the
+ * matching request's head and body in *head and *body (malloc'ed: the
+ * caller's).  Asserts that one came in time. */
+void
+extra_request(const char *name, const char *method, const char *marker,
+    const char *path_prefix, char **head, char **body)
 {
-	char	*log, *line, *save;
-	int	 n = 0;
+	char		*log, *p, *e, *b, *be, *sp;
+	long long	 until = flow_now_ms() + WAIT_MS;
+
+	for (;;) {
+		log = extra_recv_log(name);
+		for (p = log; *p != '\0'; p = be + 1) {
+			if ((e = strstr(p, "\n\n")) == NULL)
+				break;
+			b = e + 2;
+			if ((be = strchr(b, '\n')) == NULL)
+				break;
+			if ((method == NULL || (strncmp(p, method,
+			    strlen(method)) == 0 && p[strlen(method)] ==
+			    ' ')) && (sp = strchr(p, ' ')) != NULL && sp < e &&
+			    strncmp(sp + 1, path_prefix, strlen(path_prefix)) ==
+			    0 && memmem(b, (size_t)(be - b), marker,
+			    strlen(marker)) != NULL) {
+				*head = strndup(p, (size_t)(e - p));
+				*body = strndup(b, (size_t)(be - b));
+				free(log);
+				return;
+			}
+		}
+		free(log);
+		cr_assert_lt(flow_now_ms(), until, "%s received nothing for %s "
+		    "at %s", name, marker, path_prefix);
+		usleep(50000);
+	}
+}
+
+int
+extra_received(const char *name, const char *method)
+{
+	char	*log;
+	int	 n;
 
 	log = extra_recv_log(name);
-	for (line = strtok_r(log, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, " HTTP/1.") != NULL && line[0] >= 'A' &&
-		    line[0] <= 'Z')
-			n++;
+	n = flow_requests(log, method);
 	free(log);
 	return n;
 }
@@ -241,6 +258,26 @@ extra_use(const char *name, const char *mode)
 	    "SQLITE");
 	setenv(var, run, 1);
 	api_use(mode);
+}
+
+void
+extra_stop(const char *name)
+{
+	char	 cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s' >/dev/null "
+	    "2>&1", SRCDIR, extra_run(name));
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not stop the stack in %s\n",
+		    extra_run(name));
+}
+
+void
+extra_own(const char *name, const char *const *files)
+{
+	cr_assert_eq(extra_stack(name, files), 0, "stack did not start: see "
+	    "%s/start.log", extra_run(name));
+	extra_use(name, "json");
 }
 
 void

@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "flow.h"
 #include "harness.h"
 
 static const char	*mode = "json";
@@ -342,51 +343,23 @@ api_recv_log(const char *name)
 {
 	char		 var[128], *buf;
 	const char	*path;
-	FILE		*f;
-	long		 n;
 
 	recv_var(var, sizeof(var), name, "_LOG");
 	path = getenv(var);
 	cr_assert(path != NULL, "no receiver %s (%s)", name, var);
-	if ((f = fopen(path, "r")) == NULL)
-		return strdup("");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)(n > 0 ? n : 0) + 1);
-	cr_assert(buf != NULL);
-	n = (long)fread(buf, 1, (size_t)(n > 0 ? n : 0), f);
-	buf[n] = '\0';
-	fclose(f);
+	if ((buf = flow_read_file(path)) == NULL)
+		buf = strdup("");
 	return buf;
 }
 
 int
 api_received(const char *name, const char *method)
 {
-	static const char *const methods[] = { "GET ", "POST ", "PUT ",
-		"PATCH ", "DELETE ", "HEAD ", NULL };
-	const char *const	*m;
-	char			*log, *line, *save;
-	int			 n = 0;
+	char	*log;
+	int	 n;
 
 	log = api_recv_log(name);
-	for (line = strtok_r(log, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if (method != NULL) {
-			if (strncmp(line, method, strlen(method)) == 0 &&
-			    line[strlen(method)] == ' ' && strstr(line,
-			    " HTTP/1.") != NULL)
-				n++;
-			continue;
-		}
-		for (m = methods; *m != NULL; m++)
-			if (strncmp(line, *m, strlen(*m)) == 0 &&
-			    strstr(line, " HTTP/1.") != NULL) {
-				n++;
-				break;
-			}
-	}
+	n = flow_requests(log, method);
 	free(log);
 	return n;
 }

@@ -10,6 +10,12 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 
+/* The go-pilot metadata_kind prefixes, spelt out here (not taken from
+ * fcgi/runtime.h) so that the tests check the responder's names. */
+#define GBRD		"go-backend-rollback-drill-"
+#define GBRD_AAD	"go-backend-rollback-drill-acknowledgement-audit-" \
+			"delivery-"
+
 struct api_resp {
 	long			 status;
 	char			*body;		/* NUL-terminated */

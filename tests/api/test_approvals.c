@@ -44,6 +44,7 @@
 
 #include "cv_limits.h"
 #include "extra.h"
+#include "flow.h"
 #include "harness.h"
 #include "jwt-mint.h"
 
@@ -55,42 +56,9 @@
 #define RECV_DIR	RUN_DIR "/recv"	/* the receivers' ports and logs */
 #define SLOW_MS		3000	/* the slow receiver's delay */
 #define FAST_MS		1000	/* a GET answers within this meanwhile */
-#define WAIT_MS		20000	/* a receiver or stack gets ready within */
 #define ISSUER		"https://idp.example"
 #define AUDIENCE	"cavra"
 #define KID		"test-key"
-
-/* ---- helpers -------------------------------------------------------- */
-
-/* The whole file, malloc'ed, or NULL when it cannot be read. */
-static char *
-read_file(const char *path)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	n = (long)fread(buf, 1, (size_t)n, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* POST with a JSON body and optional headers. */
 static void
@@ -98,15 +66,6 @@ post(const char *path, const char *body, const char *const *hdrs,
     struct api_resp *r)
 {
 	api_req("POST", path, body, hdrs, r);
-}
-
-/* Asserts a problem of this status whose detail holds `needle`. */
-static void
-assert_problem(const struct api_resp *r, long status, const char *needle)
-{
-	api_assert_problem(r, status);
-	cr_assert(strstr(api_str(r->json, "detail"), needle) != NULL,
-	    "detail %s lacks \"%s\"", api_str(r->json, "detail"), needle);
 }
 
 /*
@@ -173,7 +132,7 @@ routed(const char *decision_fields)
 	if (r.status == 200)
 		g = strdup(api_str(r.json, "approver_group"));
 	else
-		assert_problem(&r, 400, "approval request must include "
+		flow_problem(&r, 400, "approval request must include "
 		    "approver_group");
 	api_free(&r);
 	return g;
@@ -459,21 +418,27 @@ API_TEST(approvals, create_refuses_bad_input)
 		    "\"G\"}", 400, "decision_id must be a string" },
 		{ "{\"decision\": {\"decision_id\": \"d-nogroup\"}}", 400,
 		    "approval request must include approver_group" },
-		{ "{\"decision\": {\"decision_id\": \"d\"}, \"approver_group\": "
+		{ "{\"decision\": {\"decision_id\": \"d\"}, "
+		    "\"approver_group\": "
 		    "[\"G\"]}", 400, "approver_group must be a string" },
-		{ "{\"decision\": {\"decision_id\": \"d\"}, \"approver_group\": "
+		{ "{\"decision\": {\"decision_id\": \"d\"}, "
+		    "\"approver_group\": "
 		    "\"G\", \"requested_by\": 7}", 400,
 		    "requested_by must be a string" },
-		{ "{\"decision\": {\"decision_id\": \"d\"}, \"approver_group\": "
+		{ "{\"decision\": {\"decision_id\": \"d\"}, "
+		    "\"approver_group\": "
 		    "\"G\", \"ttl_hours\": \"24\"}", 400,
 		    "ttl_hours must be an integer from 1 to 8760" },
-		{ "{\"decision\": {\"decision_id\": \"d\"}, \"approver_group\": "
+		{ "{\"decision\": {\"decision_id\": \"d\"}, "
+		    "\"approver_group\": "
 		    "\"G\", \"ttl_hours\": 0}", 400,
 		    "ttl_hours must be an integer from 1 to 8760" },
-		{ "{\"decision\": {\"decision_id\": \"d\"}, \"approver_group\": "
+		{ "{\"decision\": {\"decision_id\": \"d\"}, "
+		    "\"approver_group\": "
 		    "\"G\", \"ttl_hours\": 8761}", 400,
 		    "ttl_hours must be an integer from 1 to 8760" },
-		{ "{\"decision\": {\"decision_id\": \"d\"}, \"approver_group\": "
+		{ "{\"decision\": {\"decision_id\": \"d\"}, "
+		    "\"approver_group\": "
 		    "\"G\", \"ttl_hours\": 1.5}", 400,
 		    "ttl_hours must be an integer" },
 		{ "{\"decision\": {\"decision_id\": \"d\", \"evidence_refs\": "
@@ -493,7 +458,7 @@ API_TEST(approvals, create_refuses_bad_input)
 
 	for (i = 0; i < nitems(cases); i++) {
 		post("/approvals", cases[i].body, NULL, &r);
-		assert_problem(&r, cases[i].status, cases[i].detail);
+		flow_problem(&r, cases[i].status, cases[i].detail);
 		api_free(&r);
 	}
 }
@@ -545,13 +510,13 @@ API_TEST(approvals, approve_then_terminal)
 
 	id = open_for("Approvers", NULL);
 	act(id, "approve", "{\"actor\": \"alice\"}", NULL, &r);
-	assert_problem(&r, 400, "reason is required");
+	flow_problem(&r, 400, "reason is required");
 	api_free(&r);
 	act(id, "approve", "{\"reason\": \"ok\"}", NULL, &r);
-	assert_problem(&r, 400, "actor is required");
+	flow_problem(&r, 400, "actor is required");
 	api_free(&r);
 	act(id, "approve", "{\"actor\": 5, \"reason\": \"ok\"}", NULL, &r);
-	assert_problem(&r, 400, "actor must be a string");
+	flow_problem(&r, 400, "actor must be a string");
 	api_free(&r);
 	act(id, "approve", "{\"actor\": \"alice\", \"reason\": \"ok\", "
 	    "\"external_ref\": \"CHG-1\"}", NULL, &r);
@@ -573,12 +538,12 @@ API_TEST(approvals, approve_then_terminal)
 	for (i = 0; i < nitems(acts); i++) {
 		act(id, acts[i], "{\"actor\": \"bob\", \"reason\": \"again\"}",
 		    NULL, &r);
-		assert_problem(&r, 400, "only pending approvals can be "
+		flow_problem(&r, 400, "only pending approvals can be "
 		    "changed");
 		api_free(&r);
 	}
 	act(id, "expire", NULL, NULL, &r);
-	assert_problem(&r, 400, "only pending approvals can be changed");
+	flow_problem(&r, 400, "only pending approvals can be changed");
 	api_free(&r);
 	free(id);
 }
@@ -605,7 +570,7 @@ API_TEST(approvals, deny_then_terminal)
 	api_free(&r);
 	act(id, "approve", "{\"actor\": \"carol\", \"reason\": \"changed my "
 	    "mind\"}", NULL, &r);
-	assert_problem(&r, 400, "only pending approvals can be changed");
+	flow_problem(&r, 400, "only pending approvals can be changed");
 	api_free(&r);
 	snprintf(path, sizeof(path), "/approvals/%s", id);
 	api_req("GET", path, NULL, NULL, &g);
@@ -638,14 +603,14 @@ API_TEST(approvals, expire)
 		cr_assert_str_eq(hist_str(h, 1, "event"), "expired");
 		api_free(&r);
 		act(id, "expire", bodies[i], NULL, &r);
-		assert_problem(&r, 400, "only pending approvals can be "
+		flow_problem(&r, 400, "only pending approvals can be "
 		    "changed");
 		api_free(&r);
 		free(id);
 	}
 	id = open_for("Approvers", NULL);
 	act(id, "expire", "{\"actor\": \"dave\"}", NULL, &r);
-	assert_problem(&r, 400, "reason is required");
+	flow_problem(&r, 400, "reason is required");
 	api_free(&r);
 	act(id, "expire", "{\"actor\": \"dave\", \"reason\": \"stale\"}", NULL,
 	    &r);
@@ -663,12 +628,12 @@ API_TEST(approvals, unknown_id)
 	size_t		 i;
 
 	api_req("GET", "/approvals/apr_000000000000", NULL, NULL, &r);
-	assert_problem(&r, 404, "approval not found");
+	flow_problem(&r, 404, "approval not found");
 	api_free(&r);
 	for (i = 0; i < nitems(acts); i++) {
 		act("apr_000000000000", acts[i], "{\"actor\": \"a\", "
 		    "\"reason\": \"r\"}", NULL, &r);
-		assert_problem(&r, 404, "approval not found");
+		flow_problem(&r, 404, "approval not found");
 		api_free(&r);
 	}
 }
@@ -683,16 +648,16 @@ API_TEST(approvals, break_glass)
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
 	    "\"%s\"}, \"actor\": \"oncall@example.com\"}", dec);
 	post("/approvals/break-glass", body, NULL, &r);
-	assert_problem(&r, 400, "break-glass reason is required");
+	flow_problem(&r, 400, "break-glass reason is required");
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
 	    "\"%s\"}, \"reason\": \"outage\"}", dec);
 	post("/approvals/break-glass", body, NULL, &r);
-	assert_problem(&r, 400, "actor is required");
+	flow_problem(&r, 400, "actor is required");
 	api_free(&r);
 	post("/approvals/break-glass", "{\"decision\": {}, \"actor\": \"a\", "
 	    "\"reason\": \"outage\"}", NULL, &r);
-	assert_problem(&r, 400, "decision must include decision_id");
+	flow_problem(&r, 400, "decision must include decision_id");
 	api_free(&r);
 
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
@@ -717,7 +682,7 @@ API_TEST(approvals, break_glass)
 	/* Terminal like the others. */
 	act(api_str(r.json, "approval_id"), "deny", "{\"actor\": \"a\", "
 	    "\"reason\": \"r\"}", NULL, &d);
-	assert_problem(&d, 400, "only pending approvals can be changed");
+	flow_problem(&d, 400, "only pending approvals can be changed");
 	api_free(&d);
 	api_free(&r);
 }
@@ -781,10 +746,10 @@ API_TEST(approvals, list_filters_and_paging)
 	cr_assert_eq(api_int(r.json, "offset"), 0);
 	api_free(&r);
 	api_req("GET", "/approvals?state=bogus", NULL, NULL, &r);
-	assert_problem(&r, 422, "state");
+	flow_problem(&r, 422, "state");
 	api_free(&r);
 	api_req("GET", "/approvals?limit=x", NULL, NULL, &r);
-	assert_problem(&r, 422, "limit");
+	flow_problem(&r, 422, "limit");
 	api_free(&r);
 	for (i = 0; i < 3; i++)
 		free(ids[i]);
@@ -796,7 +761,8 @@ API_TEST(approvals, attach_decision)
 	struct json_object	*sum, *refs;
 	char			 body[1024], ref[256], *id;
 
-	id = open_for("Attach Group", "\"evidence_refs\": [\"evidence://s/d\"]");
+	id = open_for("Attach Group",
+	    "\"evidence_refs\": [\"evidence://s/d\"]");
 	snprintf(ref, sizeof(ref), "approval://%s", id);
 	snprintf(body, sizeof(body), "{\"decision_id\": \"other\", "
 	    "\"decision\": \"require_approval\", \"evidence_refs\": "
@@ -828,7 +794,7 @@ API_TEST(approvals, attach_decision)
 	    "evidence_refs")), 2);
 	api_free(&r);
 	act(id, "attach-decision", "{\"evidence_refs\": \"x\"}", NULL, &r);
-	assert_problem(&r, 400, "evidence_refs must be a list of strings");
+	flow_problem(&r, 400, "evidence_refs must be a list of strings");
 	api_free(&r);
 	free(id);
 }
@@ -841,16 +807,16 @@ API_TEST(approvals, unconfigured)
 
 	id = open_for("Approvers", NULL);
 	act(id, "deliver", NULL, NULL, &r);
-	assert_problem(&r, 400, "approval provider config is not configured");
+	flow_problem(&r, 400, "approval provider config is not configured");
 	api_free(&r);
 	act(id, "approve", "{\"actor_token\": \"a.b.c\", \"reason\": \"r\"}",
 	    NULL, &r);
-	assert_problem(&r, 400, "OIDC config is not configured");
+	flow_problem(&r, 400, "OIDC config is not configured");
 	api_free(&r);
 	/* Bare claims without RBAC or OIDC: the group check still holds. */
 	act(id, "approve", "{\"actor_claims\": {\"email\": \"e@x\", "
 	    "\"groups\": [\"Others\"]}, \"reason\": \"r\"}", NULL, &r);
-	assert_problem(&r, 400, "actor is not authorized for approval group");
+	flow_problem(&r, 400, "actor is not authorized for approval group");
 	api_free(&r);
 	act(id, "approve", "{\"actor_claims\": {\"email\": \"e@x\", "
 	    "\"groups\": [\"Approvers\"]}, \"actor\": \"ignored\", "
@@ -896,30 +862,30 @@ Test(approvals_rbac, claims_decide_by_group)
 	 * lookup. */
 	act(id, "approve", "{\"actor\": \"alice\", \"reason\": \"ok\"}", NULL,
 	    &r);
-	assert_problem(&r, 401, "verified actor context");
+	flow_problem(&r, 401, "verified actor context");
 	api_free(&r);
 	act("apr_000000000000", "approve", "{\"actor\": \"alice\", "
 	    "\"reason\": \"ok\"}", NULL, &r);
-	assert_problem(&r, 401, "verified actor context");
+	flow_problem(&r, 401, "verified actor context");
 	api_free(&r);
 	act(id, "expire", NULL, NULL, &r);
-	assert_problem(&r, 401, "verified actor context");
+	flow_problem(&r, 401, "verified actor context");
 	api_free(&r);
 	act("apr_000000000000", "approve", "{\"actor_claims\": {\"email\": "
 	    "\"dev@example.com\", \"groups\": [\"IAM\"]}, \"reason\": \"ok\"}",
 	    NULL, &r);
-	assert_problem(&r, 404, "approval not found");
+	flow_problem(&r, 404, "approval not found");
 	api_free(&r);
 
 	act(id, "approve", "{\"actor_claims\": {\"email\": "
 	    "\"dev@example.com\", \"groups\": [\"Developers\"]}, \"reason\": "
 	    "\"ok\"}", NULL, &r);
-	assert_problem(&r, 400, "actor is not authorized for approval group");
+	flow_problem(&r, 400, "actor is not authorized for approval group");
 	api_free(&r);
 	act(id, "expire", "{\"actor_claims\": {\"email\": "
 	    "\"dev@example.com\", \"groups\": [\"Developers\"]}, \"reason\": "
 	    "\"stale\"}", NULL, &r);
-	assert_problem(&r, 400, "actor is not authorized for approval group");
+	flow_problem(&r, 400, "actor is not authorized for approval group");
 	api_free(&r);
 	act(id, "approve", "{\"actor_claims\": {\"email\": "
 	    "\"iam@example.com\", \"groups\": [\"IAM\"]}, \"actor\": "
@@ -933,7 +899,7 @@ Test(approvals_rbac, claims_decide_by_group)
 	/* Authorised or not, a decided approval stays decided. */
 	act(id, "deny", "{\"actor_claims\": {\"email\": \"dev@example.com\", "
 	    "\"groups\": [\"Developers\"]}, \"reason\": \"no\"}", NULL, &r);
-	assert_problem(&r, 400, "only pending approvals can be changed");
+	flow_problem(&r, 400, "only pending approvals can be changed");
 	api_free(&r);
 	free(id);
 }
@@ -948,13 +914,13 @@ Test(approvals_rbac, break_glass_needs_cab)
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
 	    "\"%s\"}, \"actor\": \"a\", \"reason\": \"outage\"}", dec);
 	post("/approvals/break-glass", body, NULL, &r);
-	assert_problem(&r, 401, "verified actor context");
+	flow_problem(&r, 401, "verified actor context");
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
 	    "\"%s\"}, \"actor_claims\": {\"email\": \"dev@example.com\", "
 	    "\"groups\": [\"Developers\"]}, \"reason\": \"outage\"}", dec);
 	post("/approvals/break-glass", body, NULL, &r);
-	assert_problem(&r, 403, "actor is not authorized for break-glass");
+	flow_problem(&r, 403, "actor is not authorized for break-glass");
 	api_free(&r);
 	/* CAB, but the group asked for is not theirs. */
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
@@ -962,7 +928,7 @@ Test(approvals_rbac, break_glass_needs_cab)
 	    "\"groups\": [\"Change Advisory Board\"]}, \"approver_group\": "
 	    "\"IAM\", \"reason\": \"outage\"}", dec);
 	post("/approvals/break-glass", body, NULL, &r);
-	assert_problem(&r, 403, "actor is not authorized for break-glass");
+	flow_problem(&r, 403, "actor is not authorized for break-glass");
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
 	    "\"%s\"}, \"actor_claims\": {\"email\": \"cab@example.com\", "
@@ -978,65 +944,12 @@ Test(approvals_rbac, break_glass_needs_cab)
 
 /* ---- delivery to the loopback receivers ----------------------------- */
 
-/* A request the receiver `name` logged whose body holds marker: its
- * head (request line and headers) and body, malloc'ed; waits up to
- * WAIT_MS for it. */
-static void
-received(const char *name, const char *marker, const char *path_prefix,
-    char **head, char **body)
-{
-	char		 path[1200], *log, *p, *e, *b, *be;
-	long		 until = now_ms() + WAIT_MS;
-
-	snprintf(path, sizeof(path), "%s/%s.log", RECV_DIR, name);
-	for (;;) {
-		log = read_file(path);
-		for (p = log; p != NULL && *p != '\0'; p = be + 1) {
-			if ((e = strstr(p, "\n\n")) == NULL)
-				break;
-			b = e + 2;
-			if ((be = strchr(b, '\n')) == NULL)
-				break;
-			if (strncmp(p, "POST ", 5) == 0 &&
-			    strncmp(p + 5, path_prefix, strlen(path_prefix)) ==
-			    0 && memmem(b, (size_t)(be - b), marker,
-			    strlen(marker)) != NULL) {
-				*head = strndup(p, (size_t)(e - p));
-				*body = strndup(b, (size_t)(be - b));
-				free(log);
-				return;
-			}
-		}
-		free(log);
-		cr_assert_lt(now_ms(), until, "%s received nothing for %s at "
-		    "%s", name, marker, path_prefix);
-		usleep(50000);
-	}
-}
-
 /* Asserts no secret of the provider config shows in text. */
 static void
 assert_no_secret(const char *what, const char *text)
 {
 	cr_assert_null(strstr(text, "SECRET"), "a secret in %s: %s", what,
 	    text);
-}
-
-/* The delivery of provider `name` in a deliver answer. */
-static struct json_object *
-delivery(const struct api_resp *r, const char *name)
-{
-	struct json_object	*dl, *d;
-	size_t			 i;
-
-	dl = api_get(r->json, "deliveries");
-	for (i = 0; i < json_object_array_length(dl); i++) {
-		d = json_object_array_get_idx(dl, i);
-		if (strcmp(api_str(d, "provider"), name) == 0)
-			return d;
-	}
-	cr_assert_fail("no %s delivery in %s", name, r->body);
-	return NULL;
 }
 
 static const char *
@@ -1078,12 +991,12 @@ Test(approvals_rbac, deliver_each_provider)
 
 	deliver_one(id, "slack", &r);
 	cr_assert(json_object_get_boolean(api_get(r.json, "success")));
-	d = delivery(&r, "slack");
+	d = flow_delivery(&r, "slack");
 	cr_assert_eq(api_int(d, "status_code"), 200);
 	cr_assert_eq(api_int(d, "attempt_count"), 1);
 	cr_assert_str_eq(api_str(api_get(d, "request"), "url"),
 	    "https://hooks.slack.com/services/REDACTED");
-	received("fast", dec, "/hooks.slack.com/", &head, &body);
+	extra_request("fast", "POST", dec, "/hooks.slack.com/", &head, &body);
 	cr_assert_not_null(b = json_tokener_parse(body), "%s", body);
 	cr_assert_str_eq(api_str(b, "text"), title);
 	f = api_get(b, "blocks");
@@ -1101,11 +1014,11 @@ Test(approvals_rbac, deliver_each_provider)
 	api_free(&r);
 
 	deliver_one(id, "teams", &r);
-	d = delivery(&r, "teams");
+	d = flow_delivery(&r, "teams");
 	cr_assert(strstr(api_str(api_get(d, "request"), "url"), "/teams"
 	    "?REDACTED") != NULL, "%s", r.body);
 	cr_assert_str_eq(header(d, "x-api-key"), "REDACTED");
-	received("fast", dec, "/teams", &head, &body);
+	extra_request("fast", "POST", dec, "/teams", &head, &body);
 	cr_assert(strstr(head, "TEAMSAPIKEYSECRET") != NULL, "%s", head);
 	cr_assert_not_null(b = json_tokener_parse(body), "%s", body);
 	cr_assert_str_eq(api_str(b, "@type"), "MessageCard");
@@ -1120,9 +1033,9 @@ Test(approvals_rbac, deliver_each_provider)
 	api_free(&r);
 
 	deliver_one(id, "jira", &r);
-	d = delivery(&r, "jira");
+	d = flow_delivery(&r, "jira");
 	cr_assert_str_eq(header(d, "authorization"), "REDACTED");
-	received("fast", dec, "/jira/", &head, &body);
+	extra_request("fast", "POST", dec, "/jira/", &head, &body);
 	cr_assert(strstr(head, "Bearer JIRATOKENSECRET") != NULL, "%s", head);
 	cr_assert_not_null(b = json_tokener_parse(body), "%s", body);
 	f = api_get(b, "fields");
@@ -1137,10 +1050,10 @@ Test(approvals_rbac, deliver_each_provider)
 	api_free(&r);
 
 	deliver_one(id, "servicenow", &r);
-	d = delivery(&r, "servicenow");
+	d = flow_delivery(&r, "servicenow");
 	cr_assert_str_eq(header(d, "authorization"), "REDACTED");
 	cr_assert_str_eq(header(d, "api-key"), "REDACTED");
-	received("fast", dec, "/servicenow", &head, &body);
+	extra_request("fast", "POST", dec, "/servicenow", &head, &body);
 	cr_assert(strstr(head, "SNOWAUTHSECRET") != NULL, "%s", head);
 	cr_assert_not_null(b = json_tokener_parse(body), "%s", body);
 	cr_assert_str_eq(api_str(b, "short_description"), title);
@@ -1151,14 +1064,14 @@ Test(approvals_rbac, deliver_each_provider)
 	api_free(&r);
 
 	act(id, "deliver", "{\"provider\": \"pagerduty\"}", NULL, &r);
-	assert_problem(&r, 400, "approval provider is not configured: "
+	flow_problem(&r, 400, "approval provider is not configured: "
 	    "pagerduty");
 	api_free(&r);
 	act(id, "deliver", "{\"retries\": \"2\"}", NULL, &r);
-	assert_problem(&r, 400, "retries must be an integer");
+	flow_problem(&r, 400, "retries must be an integer");
 	api_free(&r);
 	act(id, "deliver", "{\"timeout_seconds\": \"fast\"}", NULL, &r);
-	assert_problem(&r, 400, "timeout_seconds must be a number");
+	flow_problem(&r, 400, "timeout_seconds must be a number");
 	api_free(&r);
 	api_free(&a);
 	free(id);
@@ -1174,10 +1087,10 @@ static void *
 slow_deliver(void *arg)
 {
 	struct slow_call	*c = arg;
-	long			 t0 = now_ms();
+	long			 t0 = flow_now_ms();
 
 	act(c->id, "deliver", "{\"retries\": 0}", NULL, &c->r);
-	c->ms = now_ms() - t0;
+	c->ms = flow_now_ms() - t0;
 	return NULL;
 }
 
@@ -1208,7 +1121,7 @@ Test(approvals_rbac, deliver_all_while_serving, .timeout = 60)
 	c.id = id;
 	cr_assert_eq(pthread_create(&t, NULL, slow_deliver, &c), 0);
 	/* The webhook is waiting once the slow receiver logged it. */
-	received("slow", dec, "/webhook", &head, &body);
+	extra_request("slow", "POST", dec, "/webhook", &head, &body);
 	cr_assert(strstr(head, "HOOKQUERYSECRET") != NULL, "%s", head);
 	cr_assert_not_null(b = json_tokener_parse(body), "%s", body);
 	cr_assert_str_eq(api_str(b, "schema_version"),
@@ -1219,10 +1132,10 @@ Test(approvals_rbac, deliver_all_while_serving, .timeout = 60)
 	free(head);
 	free(body);
 
-	t0 = now_ms();
+	t0 = flow_now_ms();
 	api_req("GET", "/approvals?approver_group=Slow%20Group", NULL, NULL,
 	    &r);
-	ms = now_ms() - t0;
+	ms = flow_now_ms() - t0;
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_assert_eq(api_int(r.json, "total"), 1);
 	api_free(&r);
@@ -1240,14 +1153,14 @@ Test(approvals_rbac, deliver_all_while_serving, .timeout = 60)
 	for (i = 0; i < nitems(names); i++)
 		cr_assert_str_eq(api_str(json_object_array_get_idx(dl, i),
 		    "provider"), names[i]);
-	cr_assert(strstr(api_str(api_get(delivery(&c.r, "webhook"),
+	cr_assert(strstr(api_str(api_get(flow_delivery(&c.r, "webhook"),
 	    "request"), "url"), "/webhook?REDACTED") != NULL);
 	api_free(&c.r);
 
 	/* Nor in the responder's log. */
 	snprintf(path, sizeof(path), "%s/cavra-approvals.log",
 	    extra_run("rbac"));
-	cr_assert_not_null(log = read_file(path), "%s", path);
+	cr_assert_not_null(log = flow_read_file(path), "%s", path);
 	assert_no_secret(path, log);
 	free(log);
 	free(id);
@@ -1273,14 +1186,14 @@ Test(approvals_oidc, bearer_decides)
 
 	/* No context: 401 before the lookup, even for an unknown id. */
 	act(id, "approve", "{\"actor\": \"a\", \"reason\": \"ok\"}", NULL, &r);
-	assert_problem(&r, 401, "verified actor context");
+	flow_problem(&r, 401, "verified actor context");
 	www = api_header(&r, "WWW-Authenticate");
 	cr_assert(www != NULL && strcmp(www, "Bearer") == 0, "%s", www);
 	free(www);
 	api_free(&r);
 	act("apr_000000000000", "deny", "{\"actor\": \"a\", \"reason\": "
 	    "\"no\"}", NULL, &r);
-	assert_problem(&r, 401, "verified actor context");
+	flow_problem(&r, 401, "verified actor context");
 	api_free(&r);
 	/* Bare claims are not trusted when OIDC is configured. */
 	act(id, "approve", "{\"actor_claims\": {\"email\": \"x@example.com\", "
@@ -1290,18 +1203,18 @@ Test(approvals_oidc, bearer_decides)
 
 	hdrs[0] = owner;
 	act("apr_000000000000", "approve", "{\"reason\": \"ok\"}", hdrs, &r);
-	assert_problem(&r, 404, "approval not found");
+	flow_problem(&r, 404, "approval not found");
 	api_free(&r);
 	/* The rule is for payments/api and for approving only. */
 	act(other, "approve", "{\"reason\": \"ok\"}", hdrs, &r);
-	assert_problem(&r, 400, "actor is not authorized for approval group");
+	flow_problem(&r, 400, "actor is not authorized for approval group");
 	api_free(&r);
 	act(id, "deny", "{\"reason\": \"no\"}", hdrs, &r);
-	assert_problem(&r, 400, "actor is not authorized for approval group");
+	flow_problem(&r, 400, "actor is not authorized for approval group");
 	api_free(&r);
 	hdrs[0] = dev;
 	act(id, "approve", "{\"reason\": \"ok\"}", hdrs, &r);
-	assert_problem(&r, 400, "actor is not authorized for approval group");
+	flow_problem(&r, 400, "actor is not authorized for approval group");
 	api_free(&r);
 	hdrs[0] = owner;
 	act(id, "approve", "{\"actor\": \"someone-else\", \"reason\": "
@@ -1331,11 +1244,11 @@ Test(approvals_oidc, break_glass_needs_cab_token)
 	snprintf(body, sizeof(body), "{\"decision\": {\"decision_id\": "
 	    "\"%s\"}, \"actor\": \"x\", \"reason\": \"outage\"}", dec);
 	post("/approvals/break-glass", body, NULL, &r);
-	assert_problem(&r, 401, "verified actor context");
+	flow_problem(&r, 401, "verified actor context");
 	api_free(&r);
 	hdrs[0] = dev;
 	post("/approvals/break-glass", body, hdrs, &r);
-	assert_problem(&r, 403, "actor is not authorized for break-glass");
+	flow_problem(&r, 403, "actor is not authorized for break-glass");
 	api_free(&r);
 	hdrs[0] = cab;
 	post("/approvals/break-glass", body, hdrs, &r);
@@ -1370,7 +1283,7 @@ Test(approvals_oidc, deliver_failures, .timeout = 60)
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	assert_no_secret("the answer", r.body);
 	cr_assert_eq(json_object_get_boolean(api_get(r.json, "success")), 0);
-	d = delivery(&r, "webhook");
+	d = flow_delivery(&r, "webhook");
 	cr_assert_eq(api_int(d, "attempt_count"), 2);
 	cr_assert_eq(api_int(d, "status_code"), 0);
 	cr_assert_eq(json_object_get_boolean(api_get(d, "success")), 0);
@@ -1382,27 +1295,27 @@ Test(approvals_oidc, deliver_failures, .timeout = 60)
 	act(id, "deliver", "{\"provider\": \"webhook\", \"retries\": 1000, "
 	    "\"timeout_seconds\": 1}", NULL, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	cr_assert_eq(api_int(delivery(&r, "webhook"), "attempt_count"),
+	cr_assert_eq(api_int(flow_delivery(&r, "webhook"), "attempt_count"),
 	    CV_CLIENT_RETRIES_MAX + 1);
 	api_free(&r);
 	act(id, "deliver", "{\"provider\": \"webhook\", \"retries\": -4}",
 	    NULL, &r);
-	cr_assert_eq(api_int(delivery(&r, "webhook"), "attempt_count"), 1);
+	cr_assert_eq(api_int(flow_delivery(&r, "webhook"), "attempt_count"), 1);
 	api_free(&r);
 
 	act(id, "deliver", "{\"provider\": \"jira\"}", NULL, &r);
-	assert_problem(&r, 400, "approval provider jira must configure "
+	flow_problem(&r, 400, "approval provider jira must configure "
 	    "token_env, authorization_env, or authorization header");
 	api_free(&r);
 	act(id, "deliver", NULL, NULL, &r);
-	assert_problem(&r, 400, "approval provider jira must configure");
+	flow_problem(&r, 400, "approval provider jira must configure");
 	api_free(&r);
 	act(id, "deliver", "{\"provider\": \"servicenow\"}", NULL, &r);
-	assert_problem(&r, 400, "approval provider is not configured: "
+	flow_problem(&r, 400, "approval provider is not configured: "
 	    "servicenow");
 	api_free(&r);
 	act(id, "deliver", "{\"provider\": \"slack\"}", NULL, &r);
-	assert_problem(&r, 400, "approval provider is not configured: slack");
+	flow_problem(&r, 400, "approval provider is not configured: slack");
 	api_free(&r);
 	free(id);
 }
@@ -1430,7 +1343,7 @@ assert_refused_config(const char *env, const char *name, const char *text,
 	    "2>'%s/err'", env, path, BUILDDIR, dir, dir);
 	rc = system(cmd);
 	snprintf(path, sizeof(path), "%s/err", dir);
-	err = read_file(path);
+	err = flow_read_file(path);
 	cr_assert_not_null(err);
 	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 78, "%s: exit %d: %s",
 	    text, WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, err);

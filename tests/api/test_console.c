@@ -18,7 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <criterion/hooks.h>
+
 #include "cv_conf.h"
+#include "extra.h"
+#include "flow.h"
 #include "harness.h"
 #include "jwt-mint.h"
 #include "routes.h"
@@ -95,16 +99,8 @@ API_TEST(console, config_reports_modes)
 static struct json_object *
 catalog_entry(struct json_object *config, const char *name)
 {
-	struct json_object	*cat, *e;
-	size_t			 i;
-
-	cat = api_get(config, "endpoint_catalog");
-	for (i = 0; i < json_object_array_length(cat); i++) {
-		e = json_object_array_get_idx(cat, i);
-		if (strcmp(api_str(e, "name"), name) == 0)
-			return e;
-	}
-	return NULL;
+	return flow_find(config, "endpoint_catalog", "name", name, NULL,
+	    NULL);
 }
 
 static int
@@ -424,6 +420,7 @@ API_TEST(console, security_boundary)
  * time).
  */
 static char	 oidc_run[1024];
+static const char *oidc_name;	/* its stack (extra.h) */
 static EVP_PKEY	*oidc_key;
 
 #define OIDC_ISS	"https://idp.example"
@@ -433,26 +430,21 @@ static void
 oidc_put(const char *name, const char *text)
 {
 	char	 path[1200];
-	FILE	*f;
 
 	snprintf(path, sizeof(path), "%s/%s", oidc_run, name);
-	cr_assert_not_null(f = fopen(path, "w"));
-	fputs(text, f);
-	cr_assert_eq(fclose(f), 0);
+	extra_write(path, text);
 }
 
+/* Stack `name` of this test's own (extra.h) with OIDC (a new key in its
+ * JWKS) and RBAC, made the "json" stack of this process. */
 static void
 oidc_stack_start(const char *name)
 {
-	char	 cmd[4096], path[1200], base[64];
-	FILE	*f;
-	int	 port;
+	char	 path[1200];
 
-	snprintf(oidc_run, sizeof(oidc_run), "%s/tests/api/run-test_console/"
-	    "%s", BUILDDIR, name);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", oidc_run,
-	    oidc_run);
-	cr_assert_eq(system(cmd), 0);
+	oidc_name = name;
+	snprintf(oidc_run, sizeof(oidc_run), "%s", extra_run(name));
+	flow_mkdir_p(oidc_run);
 	oidc_key = jwt_key_new(2048);
 	snprintf(path, sizeof(path), "%s/jwks.json", oidc_run);
 	cr_assert_eq(jwt_write_jwks(path, oidc_key, "k1"), 0);
@@ -466,18 +458,7 @@ oidc_stack_start(const char *name)
 	setenv("CAVRA_APPROVAL_OIDC_CONFIG", path, 1);
 	snprintf(path, sizeof(path), "%s/rbac.json", oidc_run);
 	setenv("CAVRA_APPROVAL_RBAC_FILE", path, 1);
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' start '%s' > '%s/start."
-	    "log' 2>&1", SRCDIR, oidc_run, oidc_run);
-	cr_assert_eq(system(cmd), 0, "stack did not start: see %s/start.log",
-	    oidc_run);
-	snprintf(path, sizeof(path), "%s/port", oidc_run);
-	cr_assert_not_null(f = fopen(path, "r"));
-	cr_assert_eq(fscanf(f, "%d", &port), 1);
-	fclose(f);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
-	setenv("CAVRA_TEST_JSON_BASE", base, 1);
-	setenv("CAVRA_TEST_JSON_RUN", oidc_run, 1);
-	api_use("json");
+	extra_own(name, NULL);
 }
 
 static void
@@ -495,16 +476,13 @@ oidc_session_start(void)
 static void
 oidc_stack_stop(void)
 {
-	char	 cmd[4096];
-
 	EVP_PKEY_free(oidc_key);
-	if (oidc_run[0] == '\0')
-		return;
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s' >/dev/null "
-	    "2>&1", SRCDIR, oidc_run);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not stop the stack in %s\n", oidc_run);
+	if (oidc_name != NULL)
+		extra_stop(oidc_name);
 }
+
+EXTRA_INIT_HOOK("test_console")
+EXTRA_STOP_HOOK
 
 /*
  * With both files loaded, OIDC able to verify (an RSA key in the JWKS)
@@ -574,17 +552,11 @@ bearer(char *buf, size_t len, EVP_PKEY *key, long exp, const char *more)
 static int
 served(struct json_object *config, const char *path)
 {
-	struct json_object	*cat, *e;
-	size_t			 i;
+	struct json_object	*e;
 
-	cat = api_get(config, "endpoint_catalog");
-	for (i = 0; i < json_object_array_length(cat); i++) {
-		e = json_object_array_get_idx(cat, i);
-		if (strcmp(api_str(e, "path"), path) == 0)
-			return available(e);
-	}
-	cr_assert_fail("%s is not in the endpoint catalog", path);
-	return 0;
+	e = flow_find(config, "endpoint_catalog", "path", path, NULL, NULL);
+	cr_assert_not_null(e, "%s is not in the endpoint catalog", path);
+	return available(e);
 }
 
 /* A 401 problem with the detail and WWW-Authenticate: Bearer. */
@@ -690,17 +662,7 @@ Test(console_oidc, session, .init = oidc_session_start,
 static struct json_object *
 ready_check(struct json_object *o, const char *id)
 {
-	struct json_object	*checks, *c;
-	size_t			 i;
-
-	checks = api_get(o, "checks");
-	for (i = 0; i < json_object_array_length(checks); i++) {
-		c = json_object_array_get_idx(checks, i);
-		if (strcmp(api_str(c, "id"), id) == 0)
-			return c;
-	}
-	cr_assert_fail("no check %s", id);
-	return NULL;
+	return flow_row(o, "checks", "id", id, NULL, NULL);
 }
 
 /* Asserts the status of check id, and that a warn has a remedy. */

@@ -24,6 +24,7 @@
 #include "cv_crypto.h"
 #include "cv_json.h"
 
+#include "flow.h"
 #include "harness.h"
 
 #define HEX8(c)		c c c c c c c c
@@ -32,18 +33,6 @@
 #define SHA_B	HEX32("bb")
 #define SHA_C	HEX32("cc")
 #define SHA_D	HEX32("dd")
-
-/* Now plus off seconds as an ISO 8601 UTC time; static buffer of n. */
-static const char *
-stamp(char *buf, size_t len, long off)
-{
-	time_t		 t = time(NULL) + off;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000000+00:00", &tm);
-	return buf;
-}
 
 /* POST a JSON object (consumed); asserts the status. */
 static void
@@ -57,32 +46,6 @@ post_obj(const char *path, struct json_object *body, long status,
 	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, text,
 	    r->status, r->body);
 	json_object_put(body);
-}
-
-/* POST a JSON text; asserts the status. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* GET; asserts 200. */
-static void
-get(const char *path, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, 200, "%s: %ld %s", path, r->status, r->body);
-}
-
-/* Asserts a 400/404 problem whose detail contains text. */
-static void
-assert_refused(struct api_resp *r, long status, const char *text)
-{
-	api_assert_problem(r, status);
-	cr_assert(strstr(api_str(r->json, "detail"), text) != NULL,
-	    "detail %s lacks \"%s\"", api_str(r->json, "detail"), text);
 }
 
 /* JSON of a text; new. */
@@ -206,7 +169,7 @@ count(struct json_object *o, const char *key)
 static void
 dashboard(const char *path, struct api_resp *r)
 {
-	get(path, r);
+	flow_get(path, 200, r);
 	cr_assert_not_null(r->json);
 }
 
@@ -225,17 +188,8 @@ ingest(struct json_object *body, char *id, size_t len, struct api_resp *r)
 static struct json_object *
 endpoint(struct json_object *answer, const char *id)
 {
-	struct json_object	*eps, *e;
-	size_t			 i;
-
-	eps = api_get(api_get(answer, "inventory"), "endpoints");
-	for (i = 0; i < json_object_array_length(eps); i++) {
-		e = json_object_array_get_idx(eps, i);
-		if (strcmp(api_str(e, "endpoint_id"), id) == 0)
-			return e;
-	}
-	cr_assert_fail("no endpoint %s", id);
-	return NULL;
+	return flow_row(api_get(answer, "inventory"), "endpoints",
+	    "endpoint_id", id, NULL, NULL);
 }
 
 /* The latest_ingestions entry of a freshness report for provider and
@@ -243,18 +197,8 @@ endpoint(struct json_object *answer, const char *id)
 static struct json_object *
 scope(struct json_object *report, const char *prov, const char *target)
 {
-	struct json_object	*l, *e;
-	size_t			 i;
-
-	l = api_get(report, "latest_ingestions");
-	for (i = 0; i < json_object_array_length(l); i++) {
-		e = json_object_array_get_idx(l, i);
-		if (strcmp(api_str(e, "provider"), prov) == 0 &&
-		    strcmp(api_str(e, "deployment_target"), target) == 0)
-			return e;
-	}
-	cr_assert_fail("no scope %s/%s", prov, target);
-	return NULL;
+	return flow_row(report, "latest_ingestions", "provider", prov,
+	    "deployment_target", target);
 }
 
 /* The whole chain, on one store backend, with exact dashboard counts. */
@@ -273,9 +217,9 @@ API_TEST(endpoints_inventory, walk)
 	size_t			 i;
 
 	api_uid(ch, sizeof(ch), "ch");
-	stamp(ts[0], sizeof(ts[0]), -30 * 3600);
-	stamp(ts[1], sizeof(ts[1]), -50 * 3600);
-	stamp(ts[2], sizeof(ts[2]), -3600);
+	flow_stamp(ts[0], sizeof(ts[0]), -30 * 3600);
+	flow_stamp(ts[1], sizeof(ts[1]), -50 * 3600);
+	flow_stamp(ts[2], sizeof(ts[2]), -3600);
 
 	/* Jamf: list under "computers", runtime fields nested under
 	 * "cavra", one target from smart_group and one from policy_name. */
@@ -341,7 +285,7 @@ API_TEST(endpoints_inventory, walk)
 
 	snprintf(path, sizeof(path), "/endpoint-inventory-ingestions?channel="
 	    "%s&deployment_target=linux-amd64", ch);
-	get(path, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(count(r.json, "total"), 2);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.endpoint_inventory_ingestion.history.v1");
@@ -350,7 +294,7 @@ API_TEST(endpoints_inventory, walk)
 	/* Freshness: jamf 30 h old (warning), intune 50 h (critical); the
 	 * Linux ingestion's missing target warns for both its scopes. */
 	snprintf(body, sizeof(body), "{\"channel\": \"%s\"}", ch);
-	post("/endpoint-inventory/freshness-report", body, 200, &r);
+	flow_post("/endpoint-inventory/freshness-report", body, 200, &r);
 	rep = api_get(r.json, "report");
 	cr_assert_str_eq(api_str(rep, "alert_level"), "critical");
 	o = api_get(rep, "summary");
@@ -373,7 +317,7 @@ API_TEST(endpoints_inventory, walk)
 	 * intune one only warns. */
 	snprintf(body, sizeof(body), "{\"channel\": \"%s\", \"max_age_hours\": "
 	    "31, \"critical_age_hours\": 51}", ch);
-	post("/endpoint-inventory/freshness-report", body, 200, &r);
+	flow_post("/endpoint-inventory/freshness-report", body, 200, &r);
 	rep = api_get(r.json, "report");
 	cr_assert_str_eq(api_str(scope(rep, "jamf", "macos-arm64"),
 	    "severity"), "healthy");
@@ -384,7 +328,7 @@ API_TEST(endpoints_inventory, walk)
 	api_free(&r);
 	snprintf(path, sizeof(path), "/endpoint-inventory-freshness?channel="
 	    "%s&provider=intune&alert_level=critical", ch);
-	get(path, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(count(r.json, "total"), 1);
 	api_free(&r);
 
@@ -417,8 +361,8 @@ API_TEST(endpoints_inventory, walk)
 	    "version", json_object_new_string("6.6.6"));
 	json_object_object_add(b, "observed_inventory", js(jamf_inv));
 	post_obj("/endpoint-deployment/reconcile", b, 400, &r);
-	assert_refused(&r, 400, "tampered");
-	assert_refused(&r, 400, "subject_sha256");
+	flow_problem(&r, 400, "tampered");
+	flow_problem(&r, 400, "subject_sha256");
 	api_free(&r);
 	b = signed_body(m, 0, NULL);
 	o = sign(m, 0);
@@ -427,12 +371,12 @@ API_TEST(endpoints_inventory, walk)
 	    "version", json_object_new_string("6.6.6"));
 	json_object_object_add(b, "observed_inventory", js(jamf_inv));
 	post_obj("/endpoint-deployment/reconcile", b, 400, &r);
-	assert_refused(&r, 400, "does not verify");
+	flow_problem(&r, 400, "does not verify");
 	api_free(&r);
 	b = signed_body(m, 0, NULL);
 	json_object_object_add(b, "observed_inventory", js(jamf_inv));
 	post_obj("/endpoint-deployment/reconcile", b, 400, &r);
-	assert_refused(&r, 400, "signature is required");
+	flow_problem(&r, 400, "signature is required");
 	api_free(&r);
 
 	/* Automations from stored ingestions: the Linux one drifts (lin-2
@@ -467,21 +411,22 @@ API_TEST(endpoints_inventory, walk)
 	api_free(&r);
 	post_obj("/endpoint-inventory-ingestions/eii_000000000000/reconcile",
 	    signed_body(m2, 1, NULL), 404, &r);
-	assert_refused(&r, 404, "endpoint inventory ingestion not found");
+	flow_problem(&r, 404, "endpoint inventory ingestion not found");
 	api_free(&r);
 
 	/* A remediation request on the drifted reconciliation. */
 	snprintf(path, sizeof(path), "/endpoint-reconciliations/%s/"
 	    "remediation-request", rid);
-	post(path, "{\"strategy\": \"nuke\"}", 400, &r);
-	assert_refused(&r, 400, "strategy must be one of: mixed, republish, "
+	flow_post(path, "{\"strategy\": \"nuke\"}", 400, &r);
+	flow_problem(&r, 400, "strategy must be one of: mixed, republish, "
 	    "rollback");
 	api_free(&r);
-	post("/endpoint-reconciliations/mer_000000000000/remediation-request",
-	    "{}", 404, &r);
-	assert_refused(&r, 404, "endpoint reconciliation not found");
+	flow_post("/endpoint-reconciliations/mer_000000000000/"
+	    "remediation-request", "{}", 404, &r);
+	flow_problem(&r, 404, "endpoint reconciliation not found");
 	api_free(&r);
-	post(path, "{\"strategy\": \"rollback\", \"requested_by\": \"rita\"}",
+	flow_post(path,
+	    "{\"strategy\": \"rollback\", \"requested_by\": \"rita\"}",
 	    200, &r);
 	o = api_get(r.json, "request");
 	snprintf(qid, sizeof(qid), "%s", api_str(o, "request_id"));
@@ -506,20 +451,22 @@ API_TEST(endpoints_inventory, walk)
 
 	/* Execution waits for the approval. */
 	snprintf(path, sizeof(path), "/endpoint-remediations/%s/execute", qid);
-	post(path, "{\"executed_by\": \"ed\"}", 400, &r);
-	assert_refused(&r, 400, "requires an approved approval record");
+	flow_post(path, "{\"executed_by\": \"ed\"}", 400, &r);
+	flow_problem(&r, 400, "requires an approved approval record");
 	api_free(&r);
-	post(path, "{\"approval_id\": \"apr_000000000000\"}", 404, &r);
-	assert_refused(&r, 404, "approval not found");
+	flow_post(path, "{\"approval_id\": \"apr_000000000000\"}", 404, &r);
+	flow_problem(&r, 404, "approval not found");
 	api_free(&r);
-	post("/endpoint-remediations/err_000000000000/execute", "{}", 404, &r);
-	assert_refused(&r, 404, "endpoint remediation request not found");
+	flow_post("/endpoint-remediations/err_000000000000/execute", "{}", 404,
+	    &r);
+	flow_problem(&r, 404, "endpoint remediation request not found");
 	api_free(&r);
 	snprintf(body, sizeof(body), "/approvals/%s/approve", apid);
-	post(body, "{\"actor\": \"carol\", \"reason\": \"drift confirmed\"}",
+	flow_post(body,
+	    "{\"actor\": \"carol\", \"reason\": \"drift confirmed\"}",
 	    200, &r);
 	api_free(&r);
-	post(path, "{\"executed_by\": \"ed\", \"execution_environment\": "
+	flow_post(path, "{\"executed_by\": \"ed\", \"execution_environment\": "
 	    "\"prod\"}", 200, &r);
 	o = api_get(r.json, "execution");
 	cr_assert_str_eq(api_str(o, "execution_status"), "recorded");
@@ -536,10 +483,11 @@ API_TEST(endpoints_inventory, walk)
 
 	/* Hand-off to Jira and Slack (an unknown name is dropped). */
 	snprintf(path, sizeof(path), "/endpoint-remediations/%s/handoff", qid);
-	post(path, "{\"provider\": \"pager\"}", 400, &r);
-	assert_refused(&r, 400, "provider must be one of");
+	flow_post(path, "{\"provider\": \"pager\"}", 400, &r);
+	flow_problem(&r, 400, "provider must be one of");
 	api_free(&r);
-	post(path, "{\"providers\": [\"jira\", \"Slack\", \"pager\"]}", 200,
+	flow_post(path, "{\"providers\": [\"jira\", \"Slack\", \"pager\"]}",
+	    200,
 	    &r);
 	o = api_get(r.json, "handoff");
 	snprintf(hid, sizeof(hid), "%s", api_str(o, "handoff_id"));
@@ -554,28 +502,30 @@ API_TEST(endpoints_inventory, walk)
 	 * redacted), slack blocked, jira completed. */
 	snprintf(path, sizeof(path), "/endpoint-remediation-handoffs/%s/"
 	    "status", hid);
-	post(path, "{\"provider\": \"jira\"}", 400, &r);
-	assert_refused(&r, 400, "provider and status are required");
+	flow_post(path, "{\"provider\": \"jira\"}", 400, &r);
+	flow_problem(&r, 400, "provider and status are required");
 	api_free(&r);
-	post(path, "{\"provider\": \"jira\", \"status\": \"queued\", "
+	flow_post(path, "{\"provider\": \"jira\", \"status\": \"queued\", "
 	    "\"callback_payload\": \"x\"}", 400, &r);
-	assert_refused(&r, 400, "callback_payload must be an object");
+	flow_problem(&r, 400, "callback_payload must be an object");
 	api_free(&r);
-	post(path, "{\"provider\": \"teams\", \"status\": \"queued\"}", 400,
+	flow_post(path, "{\"provider\": \"teams\", \"status\": \"queued\"}",
+	    400,
 	    &r);
-	assert_refused(&r, 400, "provider is not present in the handoff "
+	flow_problem(&r, 400, "provider is not present in the handoff "
 	    "package");
 	api_free(&r);
-	post(path, "{\"provider\": \"jira\", \"status\": \"done\"}", 400, &r);
-	assert_refused(&r, 400, "status must be one of: queued, delivered, "
+	flow_post(path, "{\"provider\": \"jira\", \"status\": \"done\"}", 400,
+	    &r);
+	flow_problem(&r, 400, "status must be one of: queued, delivered, "
 	    "acknowledged, in_progress, blocked, completed, failed, "
 	    "cancelled");
 	api_free(&r);
-	post("/endpoint-remediation-handoffs/erh_000000000000/status",
+	flow_post("/endpoint-remediation-handoffs/erh_000000000000/status",
 	    "{\"provider\": \"jira\", \"status\": \"queued\"}", 404, &r);
-	assert_refused(&r, 404, "endpoint remediation handoff not found");
+	flow_problem(&r, 404, "endpoint remediation handoff not found");
 	api_free(&r);
-	post(path, "{\"provider\": \"jira\", \"status\": \"In-Progress\", "
+	flow_post(path, "{\"provider\": \"jira\", \"status\": \"In-Progress\", "
 	    "\"external_ref\": \"OPS-1\", \"callback_payload\": {\"issue\": "
 	    "{\"key\": \"OPS-1\", \"api_token\": \"s3cret\"}, "
 	    "\"Authorization\": \"Bearer x\", \"hooks\": [{\"webhook_url\": "
@@ -591,36 +541,38 @@ API_TEST(endpoints_inventory, walk)
 	    "hooks"), 0), "webhook_url"), "[redacted]");
 	cr_assert(strstr(r.body, "s3cret") == NULL);
 	api_free(&r);
-	post(path, "{\"provider\": \"slack\", \"status\": \"blocked\"}", 200,
+	flow_post(path, "{\"provider\": \"slack\", \"status\": \"blocked\"}",
+	    200,
 	    &r);
 	cr_assert_eq(count(api_get(r.json, "metadata"), "blocked_count"), 1);
 	api_free(&r);
-	post(path, "{\"provider\": \"jira\", \"status\": \"completed\"}", 200,
+	flow_post(path, "{\"provider\": \"jira\", \"status\": \"completed\"}",
+	    200,
 	    &r);
 	api_free(&r);
 
 	/* Lists. */
-	get("/endpoint-remediations?metadata_kind="
-	    "endpoint-drift-remediation-execution", &r);
+	flow_get("/endpoint-remediations?metadata_kind="
+	    "endpoint-drift-remediation-execution", 200, &r);
 	cr_assert_eq(count(r.json, "total"), 1);
 	api_free(&r);
 	snprintf(path, sizeof(path), "/endpoint-remediations?"
 	    "reconciliation_id=%s", rid);
-	get(path, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(count(r.json, "total"), 2);
 	api_free(&r);
-	get("/endpoint-remediation-handoff-statuses?handoff_status="
-	    "In-Progress", &r);
+	flow_get("/endpoint-remediation-handoff-statuses?handoff_status="
+	    "In-Progress", 200, &r);
 	cr_assert_eq(count(r.json, "total"), 1);
 	api_free(&r);
-	get("/endpoint-remediation-handoffs?provider=slack", &r);
+	flow_get("/endpoint-remediation-handoffs?provider=slack", 200, &r);
 	cr_assert_eq(count(r.json, "total"), 1);
 	api_free(&r);
-	get("/endpoint-reconciliation-automations?approval_state=pending",
-	    &r);
+	flow_get("/endpoint-reconciliation-automations?approval_state="
+	    "pending", 200, &r);
 	cr_assert_eq(count(r.json, "total"), 1);
 	api_free(&r);
-	get("/endpoint-reconciliations?drift_status=aligned", &r);
+	flow_get("/endpoint-reconciliations?drift_status=aligned", 200, &r);
 	cr_assert_eq(count(r.json, "total"), 1);
 	api_free(&r);
 
@@ -696,25 +648,27 @@ API_TEST(endpoints_inventory, refusals)
 	struct json_object	*m, *b;
 	const char *const	 t[] = { "x:" SHA_A ":jamf", NULL };
 
-	post("/endpoint-inventory/ingest", "{}", 400, &r);
-	assert_refused(&r, 400, "provider and inventory object are required");
+	flow_post("/endpoint-inventory/ingest", "{}", 400, &r);
+	flow_problem(&r, 400, "provider and inventory object are required");
 	api_free(&r);
-	post("/endpoint-inventory/ingest", "{\"provider\": \"jamf\", "
+	flow_post("/endpoint-inventory/ingest", "{\"provider\": \"jamf\", "
 	    "\"inventory\": []}", 400, &r);
-	assert_refused(&r, 400, "provider and inventory object are required");
+	flow_problem(&r, 400, "provider and inventory object are required");
 	api_free(&r);
-	post("/endpoint-inventory/ingest", "{\"provider\": \"sccm\", "
+	flow_post("/endpoint-inventory/ingest", "{\"provider\": \"sccm\", "
 	    "\"inventory\": {}}", 400, &r);
-	assert_refused(&r, 400, "provider must be one of: jamf, intune, "
+	flow_problem(&r, 400, "provider must be one of: jamf, intune, "
 	    "linux, edr");
 	api_free(&r);
-	post("/endpoint-inventory/freshness-report", "{\"max_age_hours\": 0}",
+	flow_post("/endpoint-inventory/freshness-report",
+	    "{\"max_age_hours\": 0}",
 	    400, &r);
 	api_assert_problem(&r, 400);
 	api_free(&r);
-	post("/endpoint-deployment/reconcile", "{\"desired_manifest\": {}}",
+	flow_post("/endpoint-deployment/reconcile",
+	    "{\"desired_manifest\": {}}",
 	    400, &r);
-	assert_refused(&r, 400, "desired_manifest and observed_inventory are "
+	flow_problem(&r, 400, "desired_manifest and observed_inventory are "
 	    "required objects");
 	api_free(&r);
 	m = manifest(t);
@@ -722,7 +676,7 @@ API_TEST(endpoints_inventory, refusals)
 	json_object_object_add(b, "observed_inventory", js("{\"schema_version"
 	    "\": \"other\"}"));
 	post_obj("/endpoint-deployment/reconcile", b, 400, &r);
-	assert_refused(&r, 400, "observed endpoint inventory has an invalid "
+	flow_problem(&r, 400, "observed endpoint inventory has an invalid "
 	    "schema_version");
 	api_free(&r);
 	json_object_put(m);

@@ -18,51 +18,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "flow.h"
 #include "harness.h"
 
 #define ESR	"/endpoint-remediation-sla"
-
-/* Now plus off seconds as a workflow timestamp. */
-static void
-stamp(char *buf, size_t len, long off)
-{
-	time_t		 t = time(NULL) + off;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000000+00:00", &tm);
-}
-
-/* POST body; asserts the status. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* GET; asserts 200. */
-static void
-get(const char *path, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, 200, "%s: %ld %s", path, r->status, r->body);
-}
-
-/* POST that must fail with status and detail. */
-static void
-refused(const char *path, const char *body, long status, const char *detail)
-{
-	struct api_resp	 r;
-
-	api_req("POST", path, body, NULL, &r);
-	cr_assert_eq(r.status, status, "%s %s: %ld %s", path, body, r.status,
-	    r.body);
-	api_assert_problem(&r, status);
-	cr_assert_str_eq(api_str(r.json, "detail"), detail, "%s", r.body);
-	api_free(&r);
-}
 
 /* A hand-off record: id, created off seconds from now, providers (a
  * JSON array text), channel. */
@@ -70,17 +29,15 @@ static void
 seed_handoff(const char *id, long off, const char *providers,
     const char *channel)
 {
-	struct api_resp	 r;
 	char		 body[1024], at[64];
 
-	stamp(at, sizeof(at), off);
+	flow_stamp(at, sizeof(at), off);
 	snprintf(body, sizeof(body), "{\"session_id\": \"%s\", \"created_at\": "
 	    "\"%s\", \"metadata_kind\": \"endpoint-remediation-handoff\", "
 	    "\"handoff_id\": \"%s\", \"request_id\": \"req-%s\", "
 	    "\"providers\": %s, \"channel\": \"%s\", \"action_count\": 2}", id,
 	    at, id, id, providers, channel);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 }
 
 /* A hand-off status record of handoff/provider, off seconds from now. */
@@ -88,17 +45,15 @@ static void
 seed_status(const char *id, const char *handoff, const char *provider,
     const char *status, long off)
 {
-	struct api_resp	 r;
 	char		 body[1024], at[64];
 
-	stamp(at, sizeof(at), off);
+	flow_stamp(at, sizeof(at), off);
 	snprintf(body, sizeof(body), "{\"session_id\": \"%s\", \"created_at\": "
 	    "\"%s\", \"metadata_kind\": \"endpoint-remediation-handoff-"
 	    "status\", \"status_id\": \"%s\", \"handoff_id\": \"%s\", "
 	    "\"provider\": \"%s\", \"handoff_status\": \"%s\"}", id, at, id,
 	    handoff, provider, status);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 }
 
 /* The work item of handoff/provider in a report. */
@@ -106,18 +61,8 @@ static struct json_object *
 work_item(struct json_object *report, const char *handoff,
     const char *provider)
 {
-	struct json_object	*items, *w;
-	size_t			 i;
-
-	items = api_get(report, "work_items");
-	for (i = 0; i < json_object_array_length(items); i++) {
-		w = json_object_array_get_idx(items, i);
-		if (strcmp(api_str(w, "handoff_id"), handoff) == 0 &&
-		    strcmp(api_str(w, "provider"), provider) == 0)
-			return w;
-	}
-	cr_assert_fail("no work item %s/%s", handoff, provider);
-	return NULL;
+	return flow_row(report, "work_items", "handoff_id", handoff,
+	    "provider", provider);
 }
 
 /* How many requests receiver name logged with text in them (a request
@@ -137,19 +82,6 @@ received_with(const char *name, const char *text)
 			*next = '\n';
 	}
 	free(log);
-	return n;
-}
-
-/* A list's total. */
-static long long
-total_of(const char *path)
-{
-	struct api_resp	 r;
-	long long	 n;
-
-	get(path, &r);
-	n = api_int(r.json, "total");
-	api_free(&r);
 	return n;
 }
 
@@ -182,7 +114,8 @@ API_TEST(sla, report_notify_escalate)
 	snprintf(id, sizeof(id), "erhs_%s_4", u);
 	seed_status(id, h3, "teams", "blocked", -600);
 
-	post(ESR "/report", "{\"warning_hours\": 24, \"critical_hours\": 48, "
+	flow_post(ESR "/report",
+	    "{\"warning_hours\": 24, \"critical_hours\": 48, "
 	    "\"generated_by\": \"sla-test\"}", 200, &r);
 	rep = api_get(r.json, "report");
 	snprintf(rid, sizeof(rid), "%s", api_str(rep, "report_id"));
@@ -241,7 +174,7 @@ API_TEST(sla, report_notify_escalate)
 	    "[\"critical\"], \"providers\": [\"webhook\", \"Slack\"], "
 	    "\"owner\": \"endpoint-ops\"}, {\"rule_id\": \"never\", "
 	    "\"min_breached\": 9, \"providers\": [\"jira\"]}]}}");
-	post(path, body, 200, &r);
+	flow_post(path, body, 200, &r);
 	plan = api_get(r.json, "plan");
 	snprintf(pid, sizeof(pid), "%s", api_str(plan, "plan_id"));
 	cr_assert_eq(strncmp(pid, "erslan-", 7), 0, "%s", pid);
@@ -268,7 +201,7 @@ API_TEST(sla, report_notify_escalate)
 	cr_assert_eq(received_with("bad", rid), bad0 + 1);
 
 	/* the same report again, within the window: nothing is sent */
-	post(path, body, 200, &r);
+	flow_post(path, body, 200, &r);
 	plan = api_get(r.json, "plan");
 	cr_assert_eq(json_object_array_length(api_get(plan,
 	    "selected_providers")), 0, "%s", r.body);
@@ -286,19 +219,22 @@ API_TEST(sla, report_notify_escalate)
 	/* acknowledgements: the report must exist, provider and state
 	 * from their lists */
 	snprintf(path, sizeof(path), ESR "-reports/%s/acknowledgements", rid);
-	refused(path, "{\"provider\": \"webhook\", \"acknowledged_by\": "
+	flow_post_refused(path,
+	    "{\"provider\": \"webhook\", \"acknowledged_by\": "
 	    "\"ops\", \"acknowledgement_state\": \"done\"}", 400,
 	    "acknowledgement_state must be one of: acknowledged, dismissed, "
 	    "escalated, resolved");
-	refused(path, "{\"provider\": \"pagerduty\", \"acknowledged_by\": "
+	flow_post_refused(path,
+	    "{\"provider\": \"pagerduty\", \"acknowledged_by\": "
 	    "\"ops\"}", 400, "provider must be one of: webhook, slack, teams, "
 	    "jira, servicenow");
-	refused(ESR "-reports/ersla_none/acknowledgements", "{\"provider\": "
+	flow_post_refused(ESR "-reports/ersla_none/acknowledgements",
+	    "{\"provider\": "
 	    "\"webhook\", \"acknowledged_by\": \"ops\"}", 404,
 	    "endpoint remediation SLA report not found");
 	snprintf(body, sizeof(body), "{\"provider\": \"WebHook\", "
 	    "\"acknowledged_by\": \"ops\", \"plan_id\": \"%s\"}", pid);
-	post(path, body, 200, &r);
+	flow_post(path, body, 200, &r);
 	m = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(m, "metadata_kind"),
 	    "endpoint-remediation-sla-notification-ack");
@@ -309,17 +245,17 @@ API_TEST(sla, report_notify_escalate)
 	api_free(&r);
 
 	/* notification history: 2 plans, 1 acknowledgement, 1 delivery */
-	cr_assert_eq(total_of(ESR "-notifications"), 4);
+	cr_assert_eq(flow_total(ESR "-notifications"), 4);
 	snprintf(path, sizeof(path), ESR "-notifications?report_id=%s", rid);
-	cr_assert_eq(total_of(path), 4);
-	cr_assert_eq(total_of(ESR "-notifications?suppressed=true"), 1);
-	cr_assert_eq(total_of(ESR "-notifications?suppressed=false"), 3);
-	cr_assert_eq(total_of(ESR "-notifications?provider=Slack"), 3);
-	cr_assert_eq(total_of(ESR "-notifications?metadata_kind="
+	cr_assert_eq(flow_total(path), 4);
+	cr_assert_eq(flow_total(ESR "-notifications?suppressed=true"), 1);
+	cr_assert_eq(flow_total(ESR "-notifications?suppressed=false"), 3);
+	cr_assert_eq(flow_total(ESR "-notifications?provider=Slack"), 3);
+	cr_assert_eq(flow_total(ESR "-notifications?metadata_kind="
 	    "endpoint-remediation-sla-notification-ack"), 1);
-	cr_assert_eq(total_of(ESR "-notifications?acknowledgement_state="
+	cr_assert_eq(flow_total(ESR "-notifications?acknowledgement_state="
 	    "Acknowledged"), 1);
-	get(ESR "-notifications/dashboard", &r);
+	flow_get(ESR "-notifications/dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "alert_level"), "critical");
 	cr_assert_eq(api_int(r.json, "plan_count"), 2);
 	cr_assert_eq(api_int(r.json, "delivery_count"), 1);
@@ -334,7 +270,7 @@ API_TEST(sla, report_notify_escalate)
 	/* E2: the latest plan selected nobody, so the delivery stands for
 	 * it (both providers, owner release-governance); the ladder's rung
 	 * at 0 minutes is on slack routes only */
-	post(ESR "-notifications/escalation-plan", "{\"slo_policy\": "
+	flow_post(ESR "-notifications/escalation-plan", "{\"slo_policy\": "
 	    "{\"ladders\": [{\"level\": \"owner\", \"after_minutes\": 0, "
 	    "\"route_providers\": [\"slack\"], \"providers\": [\"jira\"], "
 	    "\"action\": \"Page the owner.\"}], \"owner_slos\": "
@@ -366,7 +302,7 @@ API_TEST(sla, report_notify_escalate)
 
 	ok0 = received_with("ok", eid);
 	snprintf(path, sizeof(path), ESR "-escalations/%s/deliver", eid);
-	post(path, "{\"provider\": \"webhook\", \"retries\": 0}", 200, &r);
+	flow_post(path, "{\"provider\": \"webhook\", \"retries\": 0}", 200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "event"), "event_type"),
 	    "cavra.endpoint_remediation_sla.escalation_delivery");
 	cr_assert_eq(json_object_array_length(api_get(api_get(r.json,
@@ -378,7 +314,7 @@ API_TEST(sla, report_notify_escalate)
 	cr_assert_str_eq(api_str(r.json, "event_id"), eid);
 	api_free(&r);
 	cr_assert_eq(received_with("ok", eid), ok0 + 1);
-	refused(ESR "-escalations/erslaesc-none/deliver", "{}", 404,
+	flow_post_refused(ESR "-escalations/erslaesc-none/deliver", "{}", 404,
 	    "endpoint remediation SLA escalation plan not found");
 
 	/* an owner review of the slack route */
@@ -386,20 +322,21 @@ API_TEST(sla, report_notify_escalate)
 	snprintf(body, sizeof(body), "{\"report_id\": \"%s\", \"provider\": "
 	    "\"slack\", \"owner\": \"release-governance\", \"reviewed_by\": "
 	    "\"owner-1\", \"review_state\": \"bogus\"}", rid);
-	refused(path, body, 400, "review_state must be one of: accepted, "
+	flow_post_refused(path, body, 400,
+	    "review_state must be one of: accepted, "
 	    "deferred, resolved, false_positive, escalated");
 	snprintf(body, sizeof(body), "{\"report_id\": \"%s\", \"provider\": "
 	    "\"slack\", \"reviewed_by\": \"owner-1\"}", rid);
-	refused(path, body, 400, "owner is required");
+	flow_post_refused(path, body, 400, "owner is required");
 	snprintf(body, sizeof(body), "{\"report_id\": \"%s\", \"provider\": "
 	    "\"slack\", \"owner\": \"release-governance\", \"reviewed_by\": "
 	    "\"owner-1\"}", rid);
-	refused(ESR "-escalations/erslaesc-none/reviews", body, 404,
+	flow_post_refused(ESR "-escalations/erslaesc-none/reviews", body, 404,
 	    "endpoint remediation SLA escalation plan not found");
 	snprintf(body, sizeof(body), "{\"report_id\": \"%s\", \"provider\": "
 	    "\"slack\", \"owner\": \"release-governance\", \"reviewed_by\": "
 	    "\"owner-1\", \"review_state\": \"Deferred\"}", rid);
-	post(path, body, 200, &r);
+	flow_post(path, body, 200, &r);
 	m = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(m, "metadata_kind"),
 	    "endpoint-remediation-sla-escalation-review");
@@ -411,22 +348,22 @@ API_TEST(sla, report_notify_escalate)
 	api_free(&r);
 
 	/* escalation history and dashboard */
-	cr_assert_eq(total_of(ESR "-escalations"), 1);
-	get(ESR "-escalations?active_only=true", &r);
+	cr_assert_eq(flow_total(ESR "-escalations"), 1);
+	flow_get(ESR "-escalations?active_only=true", 200, &r);
 	items = api_get(r.json, "items");
 	cr_assert_eq(json_object_array_length(items), 1);
 	cr_assert_eq(json_object_array_length(api_get(
 	    json_object_array_get_idx(items, 0), "matched_route_statuses")), 1);
 	api_free(&r);
-	cr_assert_eq(total_of(ESR "-escalations?active_only=true&provider="
+	cr_assert_eq(flow_total(ESR "-escalations?active_only=true&provider="
 	    "webhook"), 0);
-	get(ESR "-escalations?owner=RELEASE-Governance", &r);
+	flow_get(ESR "-escalations?owner=RELEASE-Governance", 200, &r);
 	cr_assert_eq(json_object_array_length(api_get(
 	    json_object_array_get_idx(api_get(r.json, "items"), 0),
 	    "matched_route_statuses")), 2);
 	api_free(&r);
-	cr_assert_eq(total_of(ESR "-escalations?alert_level=healthy"), 0);
-	get(ESR "-escalations/dashboard", &r);
+	cr_assert_eq(flow_total(ESR "-escalations?alert_level=healthy"), 0);
+	flow_get(ESR "-escalations/dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "alert_level"), "critical");
 	cr_assert_eq(api_int(r.json, "plan_count"), 1);
 	cr_assert_eq(api_int(r.json, "route_count"), 2);
@@ -438,15 +375,16 @@ API_TEST(sla, report_notify_escalate)
 	api_free(&r);
 
 	/* escalation actions: the plan, the review, the delivery */
-	cr_assert_eq(total_of(ESR "-escalation-actions"), 3);
+	cr_assert_eq(flow_total(ESR "-escalation-actions"), 3);
 	snprintf(path, sizeof(path), ESR "-escalation-actions?plan_id=%s",
 	    eid);
-	cr_assert_eq(total_of(path), 3);
-	cr_assert_eq(total_of(ESR "-escalation-actions?provider=slack"), 2);
-	cr_assert_eq(total_of(ESR "-escalation-actions?review_state=deferred"),
+	cr_assert_eq(flow_total(path), 3);
+	cr_assert_eq(flow_total(ESR "-escalation-actions?provider=slack"), 2);
+	cr_assert_eq(flow_total(ESR
+	    "-escalation-actions?review_state=deferred"),
 	    1);
-	cr_assert_eq(total_of(ESR "-escalation-actions?owner=nobody"), 0);
-	get(ESR "-escalation-actions/dashboard", &r);
+	cr_assert_eq(flow_total(ESR "-escalation-actions?owner=nobody"), 0);
+	flow_get(ESR "-escalation-actions/dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "alert_level"), "critical");
 	cr_assert_eq(api_int(r.json, "plan_count"), 1);
 	cr_assert_eq(api_int(r.json, "delivery_count"), 1);
@@ -458,10 +396,10 @@ API_TEST(sla, report_notify_escalate)
 	api_free(&r);
 
 	/* reports */
-	cr_assert_eq(total_of(ESR "-reports"), 1);
-	cr_assert_eq(total_of(ESR "-reports?alert_level=critical"), 1);
-	cr_assert_eq(total_of(ESR "-reports?min_breached=3"), 0);
-	get(ESR "-reports/dashboard", &r);
+	cr_assert_eq(flow_total(ESR "-reports"), 1);
+	cr_assert_eq(flow_total(ESR "-reports?alert_level=critical"), 1);
+	cr_assert_eq(flow_total(ESR "-reports?min_breached=3"), 0);
+	flow_get(ESR "-reports/dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "alert_level"), "critical");
 	cr_assert_eq(api_int(r.json, "report_count"), 1);
 	cr_assert_eq(api_int(r.json, "critical_report_count"), 1);
@@ -474,13 +412,15 @@ API_TEST(sla, report_notify_escalate)
 /* Errors that store nothing: thresholds, unknown reports. */
 API_TEST(sla, errors)
 {
-	refused(ESR "/report", "{\"warning_hours\": 50, \"critical_hours\": "
+	flow_post_refused(ESR "/report",
+	    "{\"warning_hours\": 50, \"critical_hours\": "
 	    "48}", 400, "warning_hours must be less than or equal to "
 	    "critical_hours");
-	refused(ESR "/report", "{\"warning_hours\": \"x\"}", 400,
+	flow_post_refused(ESR "/report", "{\"warning_hours\": \"x\"}", 400,
 	    "warning_hours must be an integer");
-	refused(ESR "-reports/ersla_none/deliver", "{}", 404,
+	flow_post_refused(ESR "-reports/ersla_none/deliver", "{}", 404,
 	    "endpoint remediation SLA report not found");
-	refused(ESR "-reports/ersla_none/deliver", "{\"routing_policy\": []}",
+	flow_post_refused(ESR "-reports/ersla_none/deliver",
+	    "{\"routing_policy\": []}",
 	    400, "routing_policy must be an object");
 }

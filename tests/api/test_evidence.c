@@ -16,13 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <zip.h>
+
+#include <criterion/hooks.h>
 
 #include "cv_arena.h"
 #include "cv_crypto.h"
 #include "cv_json.h"
+#include "extra.h"
+#include "flow.h"
 #include "harness.h"
 
 #define ID_LEN		128
@@ -34,46 +36,6 @@
 #endif
 
 #define uid(buf, prefix)	api_uid(buf, ID_LEN, prefix)
-
-/* POSTs a body and asserts the status. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "POST %s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* GETs a path and asserts the status. */
-static void
-get(const char *path, long status, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, status, "GET %s: %ld %s", path, r->status,
-	    r->body);
-}
-
-/* Asserts a problem with this status whose detail contains want. */
-static void
-assert_detail(const struct api_resp *r, long status, const char *want)
-{
-	api_assert_problem(r, status);
-	cr_assert(strstr(api_str(r->json, "detail"), want) != NULL,
-	    "detail %s lacks \"%s\"", api_str(r->json, "detail"), want);
-}
-
-/* GET path -> status with a detail containing want. */
-static void
-get_fails(const char *path, long status, const char *want)
-{
-	struct api_resp	 r;
-
-	api_req("GET", path, NULL, NULL, &r);
-	cr_assert_eq(r.status, status, "GET %s: %ld %s", path, r.status,
-	    r.body);
-	assert_detail(&r, status, want);
-	api_free(&r);
-}
 
 /* The total of GET /evidence?<query>, and its item ids in order into
  * ids (room for n) when not NULL. */
@@ -87,7 +49,7 @@ list_total(const char *query, char ids[][ID_LEN], size_t n)
 	size_t			 i;
 
 	snprintf(path, sizeof(path), "/evidence?%s", query);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	total = api_int(r.json, "total");
 	items = api_get(r.json, "items");
 	for (i = 0; ids != NULL && i < n; i++) {
@@ -112,7 +74,7 @@ API_TEST(evidence, metadata_crud)
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\","
 	    "\"decision_count\":2,\"signer\":\"security\",\"extra\":{\"k\":1}}",
 	    id);
-	post("/evidence", body, 200, &r);
+	flow_post("/evidence", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "session_id"), id);
 	cr_assert_eq(api_int(r.json, "decision_count"), 2);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
@@ -121,7 +83,7 @@ API_TEST(evidence, metadata_crud)
 	api_free(&r);
 
 	snprintf(path, sizeof(path), "/evidence/%s", id);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "decision_count"), 2);
 	cr_assert_eq(api_int(api_get(r.json, "extra"), "k"), 1);
 	api_free(&r);
@@ -131,10 +93,9 @@ API_TEST(evidence, metadata_crud)
 	/* A replace, not a merge; the body may set product. */
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\","
 	    "\"product\":\"Other\",\"blocked_count\":1}", id);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 	snprintf(path, sizeof(path), "/evidence/%s", id);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_not(json_object_object_get_ex(r.json, "decision_count",
 	    NULL), "%s", r.body);
 	cr_assert_not(json_object_object_get_ex(r.json, "signer", NULL));
@@ -142,24 +103,24 @@ API_TEST(evidence, metadata_crud)
 	cr_assert_eq(api_int(r.json, "blocked_count"), 1);
 	api_free(&r);
 
-	post("/evidence", "{}", 400, &r);
-	assert_detail(&r, 400, "metadata must include session_id");
+	flow_post("/evidence", "{}", 400, &r);
+	flow_problem(&r, 400, "metadata must include session_id");
 	api_free(&r);
-	post("/evidence", "{\"session_id\":\"\"}", 400, &r);
-	assert_detail(&r, 400, "metadata must include session_id");
+	flow_post("/evidence", "{\"session_id\":\"\"}", 400, &r);
+	flow_problem(&r, 400, "metadata must include session_id");
 	api_free(&r);
-	post("/evidence", "{\"session_id\":5}", 400, &r);
+	flow_post("/evidence", "{\"session_id\":5}", 400, &r);
 	api_assert_problem(&r, 400);
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\","
 	    "\"blocked_count\":\"two\"}", id);
-	post("/evidence", body, 400, &r);
-	assert_detail(&r, 400, "blocked_count");
+	flow_post("/evidence", body, 400, &r);
+	flow_problem(&r, 400, "blocked_count");
 	api_free(&r);
-	post("/evidence", "[]", 422, &r);
+	flow_post("/evidence", "[]", 422, &r);
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/none-%s", id);
-	get_fails(path, 404, "evidence metadata not found");
+	flow_get_fails(path, 404, "evidence metadata not found");
 }
 
 /* 14.2 and every filter of 6.1: each one narrows three records to the
@@ -200,15 +161,14 @@ API_TEST(evidence, list_filters)
 	    "\"executed-%s\",\"rollback_execution_status\":\"done-%s\","
 	    "\"deployment_targets\":[\"t1-%s\",\"t2-%s\"]}", u, u, u, u, u, u,
 	    u, u, u, u, u);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 	for (i = 0; i < 2; i++) {
 		snprintf(body, sizeof(body), "{\"session_id\":\"%s-%c\","
 		    "\"created_at\":\"2026-01-01T00:00:00+00:00\",\"signer\":"
 		    "\"docs-%s\",\"blocked_count\":0,"
 		    "\"approval_required_count\":0,\"metadata_kind\":\"other\","
 		    "\"deployment_targets\":[\"t1-%s\"]}", u, "bc"[i], u, u);
-		post("/evidence", body, 200, &r);
+		flow_post("/evidence", body, 200, &r);
 		api_free(&r);
 	}
 
@@ -251,11 +211,11 @@ API_TEST(evidence, list_filters)
 	snprintf(q, sizeof(q), "session_id=%s&signer=nobody-%s", u, u);
 	cr_assert_eq(list_total(q, NULL, 0), 0);
 
-	get("/evidence?min_blocked=x", 422, &r);
+	flow_get("/evidence?min_blocked=x", 422, &r);
 	api_free(&r);
-	get("/evidence?has_approvals=maybe", 422, &r);
+	flow_get("/evidence?has_approvals=maybe", 422, &r);
 	api_free(&r);
-	get("/evidence?limit=x", 422, &r);
+	flow_get("/evidence?limit=x", 422, &r);
 	api_free(&r);
 }
 
@@ -268,33 +228,31 @@ API_TEST(evidence, no_artifact_root)
 
 	uid(id, "noroot");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", id);
-	get_fails(path, 404, "evidence metadata not found");
+	flow_get_fails(path, 404, "evidence metadata not found");
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\"}", id);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
-	get_fails(path, 400, "evidence artifact root is not configured");
+	flow_seed(body);
+	flow_get_fails(path, 400, "evidence artifact root is not configured");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/manifest.json",
 	    id);
-	get_fails(path, 400, "evidence artifact root is not configured");
+	flow_get_fails(path, 400, "evidence artifact root is not configured");
 	snprintf(path, sizeof(path), "/evidence/%s/artifact-bundle", id);
-	get_fails(path, 400, "evidence artifact root is not configured");
+	flow_get_fails(path, 400, "evidence artifact root is not configured");
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-request", id);
-	post(path, "{}", 400, &r);
-	assert_detail(&r, 400, "promotion requests require managed endpoint "
+	flow_post(path, "{}", 400, &r);
+	flow_problem(&r, 400, "promotion requests require managed endpoint "
 	    "rollout metadata");
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\","
 	    "\"metadata_kind\":\"managed-endpoint-rollout\",\"bundle_dir\":"
 	    "\"/tmp\"}", id);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-request", id);
-	post(path, "{}", 400, &r);
-	assert_detail(&r, 400, "evidence artifact root is not configured");
+	flow_post(path, "{}", 400, &r);
+	flow_problem(&r, 400, "evidence artifact root is not configured");
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/none-%s/promotion-request",
 	    id);
-	post(path, "{}", 404, &r);
+	flow_post(path, "{}", 404, &r);
 	api_free(&r);
 }
 
@@ -304,83 +262,33 @@ API_TEST(evidence, no_artifact_root)
 static char	 run[PATH_LEN];
 static char	 root[PATH_LEN + 8];
 static char	*pub_pem;		/* the throw-away key's public PEM */
-
-static void
-put_file(const char *path, const char *text)
-{
-	FILE	*f;
-
-	cr_assert_not_null(f = fopen(path, "w"), "%s: %s", path,
-	    strerror(errno));
-	fputs(text, f);
-	cr_assert_eq(fclose(f), 0);
-}
-
-static void
-mkdir_p(const char *path)
-{
-	char	 cmd[PATH_LEN + 32];
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
-	cr_assert_eq(system(cmd), 0);
-}
+static const char *stack;		/* its name (extra.h) */
 
 /* A new Ed25519 key: its private PEM in CAVRA_ROLLOUT_PROMOTION_SIGNING_KEY,
  * its public PEM in pub_pem. */
 static void
 make_key(void)
 {
-	EVP_PKEY	*k;
-	BIO		*b;
-	char		*p;
-	long		 n;
+	char	*p;
 
-	cr_assert_not_null(k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"));
-	cr_assert_not_null(b = BIO_new(BIO_s_mem()));
-	cr_assert_eq(PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL,
-	    NULL), 1);
-	n = BIO_get_mem_data(b, &p);
-	cr_assert_gt(n, 0);
-	p = strndup(p, (size_t)n);
+	p = flow_ed25519(&pub_pem);
 	setenv("CAVRA_ROLLOUT_PROMOTION_SIGNING_KEY", p, 1);
 	unsetenv("CAVRA_GO_RELEASE_SIGNING_KEY");
 	free(p);
-	BIO_free(b);
-	cr_assert_not_null(b = BIO_new(BIO_s_mem()));
-	cr_assert_eq(PEM_write_bio_PUBKEY(b, k), 1);
-	n = BIO_get_mem_data(b, &p);
-	pub_pem = strndup(p, (size_t)n);
-	BIO_free(b);
-	EVP_PKEY_free(k);
 }
 
+/* Starts this test's stack `name` (extra.h) with RUN/root as its
+ * artifact root and a new signing key; makes it the "json" stack. */
 static void
 root_stack_start(const char *name)
 {
-	char	 cmd[3 * PATH_LEN], path[PATH_LEN + 16], base[64];
-	FILE	*f;
-	int	 port;
-
-	snprintf(run, sizeof(run), "%s/tests/api/run-test_evidence/%s",
-	    BUILDDIR, name);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s/root'", run,
-	    run);
-	cr_assert_eq(system(cmd), 0);
+	stack = name;
+	snprintf(run, sizeof(run), "%s", extra_run(name));
 	snprintf(root, sizeof(root), "%s/root", run);
+	flow_mkdir_p(root);
 	setenv("CAVRA_EVIDENCE_ARTIFACT_ROOT", root, 1);
 	make_key();
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' start '%s' > '%s/start."
-	    "log' 2>&1", SRCDIR, run, run);
-	cr_assert_eq(system(cmd), 0, "stack did not start: see %s/start.log",
-	    run);
-	snprintf(path, sizeof(path), "%s/port", run);
-	cr_assert_not_null(f = fopen(path, "r"));
-	cr_assert_eq(fscanf(f, "%d", &port), 1);
-	fclose(f);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
-	setenv("CAVRA_TEST_JSON_BASE", base, 1);
-	setenv("CAVRA_TEST_JSON_RUN", run, 1);
-	api_use("json");
+	extra_own(name, NULL);
 }
 
 static void
@@ -398,27 +306,15 @@ promotion_start(void)
 static void
 root_stack_stop(void)
 {
-	char	 cmd[2 * PATH_LEN];
-
 	free(pub_pem);
 	pub_pem = NULL;
-	if (run[0] == '\0')
-		return;
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s' >/dev/null "
-	    "2>&1", SRCDIR, run);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not stop the stack in %s\n", run);
+	if (stack != NULL)
+		extra_stop(stack);
 }
 
-/* The lower-case hex SHA-256 of len bytes of p into out (65 bytes). */
-static void
-sha_hex(const void *p, size_t len, char out[2 * CV_SHA256_LEN + 1])
-{
-	unsigned char	 md[CV_SHA256_LEN];
-
-	cv_sha256(p, len, md);
-	cv_hex(out, md, CV_SHA256_LEN);
-}
+/* The test's own stacks live in run-test_evidence (extra.h). */
+EXTRA_INIT_HOOK("test_evidence")
+EXTRA_STOP_HOOK
 
 /* The default allowlist, in listing order. */
 static const char *const session_names[] = {
@@ -439,12 +335,10 @@ content(char *buf, size_t len, const char *sid, size_t i)
 static void
 meta(const char *sid, const char *more)
 {
-	struct api_resp	 r;
 	char		 body[2 * BODY_LEN];
 
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\"%s}", sid, more);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 }
 
 /* Asserts that a GET of path is refused with 400 or 404 and serves
@@ -500,16 +394,6 @@ assert_zip(const struct api_resp *r, const char *sid, size_t n)
 	zip_error_fini(&ze);
 }
 
-/* Writes file name of directory dir. */
-static void
-export_file(const char *dir, const char *name, const char *text)
-{
-	char	 file[3 * PATH_LEN];
-
-	snprintf(file, sizeof(file), "%s/%s", dir, name);
-	put_file(file, text);
-}
-
 /* Writes dir/checksums.txt for the export's manifest, jamf policy and
  * (when sh is not NULL) installer, whose contents are given. */
 static void
@@ -519,18 +403,18 @@ export_sums(const char *dir, const char *manifest, const char *jamf,
 	char	 sums[1024], h[2 * CV_SHA256_LEN + 1];
 	size_t	 n;
 
-	sha_hex(manifest, strlen(manifest), h);
+	flow_sha_hex(manifest, strlen(manifest), h);
 	n = (size_t)snprintf(sums, sizeof(sums), "%s  endpoint-management-"
 	    "export-manifest.json\n", h);
-	sha_hex(jamf, strlen(jamf), h);
+	flow_sha_hex(jamf, strlen(jamf), h);
 	n += (size_t)snprintf(sums + n, sizeof(sums) - n, "%s  jamf-policy."
 	    "json\n", h);
 	if (sh != NULL) {
-		sha_hex(sh, strlen(sh), h);
+		flow_sha_hex(sh, strlen(sh), h);
 		snprintf(sums + n, sizeof(sums) - n, "%s  linux-install-cavra-"
 		    "runtime.sh\n", h);
 	}
-	export_file(dir, "checksums.txt", sums);
+	flow_write_in(dir, "checksums.txt", sums);
 }
 
 /*
@@ -544,27 +428,28 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	struct json_object	*arts, *a;
 	char			 sid[ID_LEN], sid2[ID_LEN], sid3[ID_LEN];
 	char			 path[2 * PATH_LEN], file[2 * PATH_LEN];
-	char			 text[3 * PATH_LEN], hex[2 * CV_SHA256_LEN + 1], *h;
+	char			 text[3 * PATH_LEN],
+	    hex[2 * CV_SHA256_LEN + 1], *h;
 	size_t			 i;
 
 	uid(sid, "art");
 	snprintf(file, sizeof(file), "%s/%s", root, sid);
-	mkdir_p(file);
+	flow_mkdir_p(file);
 	for (i = 0; i < nitems(session_names); i++) {
 		snprintf(file, sizeof(file), "%s/%s/%s", root, sid,
 		    session_names[i]);
 		content(text, sizeof(text), sid, i);
-		put_file(file, text);
+		extra_write(file, text);
 	}
 	/* Not allowlisted, and a secret outside the root. */
 	snprintf(file, sizeof(file), "%s/%s/extra.txt", root, sid);
-	put_file(file, "TOP-SECRET extra\n");
+	extra_write(file, "TOP-SECRET extra\n");
 	snprintf(file, sizeof(file), "%s/secret.txt", run);
-	put_file(file, "TOP-SECRET outside\n");
+	extra_write(file, "TOP-SECRET outside\n");
 	meta(sid, "");
 
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.evidence.artifacts.v1");
 	cr_assert_str_eq(api_str(r.json, "metadata_kind"), "session");
@@ -575,7 +460,7 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 		a = json_object_array_get_idx(arts, i);
 		cr_assert_str_eq(api_str(a, "artifact"), session_names[i]);
 		content(text, sizeof(text), sid, i);
-		sha_hex(text, strlen(text), hex);
+		flow_sha_hex(text, strlen(text), hex);
 		cr_assert_str_eq(api_str(a, "sha256"), hex);
 		cr_assert_eq(api_int(a, "bytes"), (long long)strlen(text));
 		snprintf(file, sizeof(file), "/evidence/%s/artifacts/%s", sid,
@@ -589,11 +474,11 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	for (i = 0; i < 7; i++) {
 		snprintf(path, sizeof(path), "/evidence/%s/artifacts/%s", sid,
 		    session_names[i]);
-		get(path, 200, &r);
+		flow_get(path, 200, &r);
 		content(text, sizeof(text), sid, i);
 		cr_assert_eq(r.len, strlen(text));
 		cr_assert_eq(memcmp(r.body, text, r.len), 0);
-		sha_hex(r.body, r.len, hex);
+		flow_sha_hex(r.body, r.len, hex);
 		h = api_header(&r, "x-cavra-artifact-sha256");
 		cr_assert(h != NULL && strcmp(h, hex) == 0, "%s", h);
 		free(h);
@@ -613,7 +498,7 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 
 	/* Names off the allowlist, traversal, encoded slashes. */
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/extra.txt", sid);
-	get_fails(path, 400, "unsupported evidence artifact");
+	flow_get_fails(path, 400, "unsupported evidence artifact");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/../../etc/passwd",
 	    sid);
 	refused(path);
@@ -636,9 +521,9 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	 * directory that is one. */
 	uid(sid2, "lnk");
 	snprintf(file, sizeof(file), "%s/%s", root, sid2);
-	mkdir_p(file);
+	flow_mkdir_p(file);
 	snprintf(file, sizeof(file), "%s/%s/manifest.json", root, sid2);
-	put_file(file, "{}\n");
+	extra_write(file, "{}\n");
 	snprintf(file, sizeof(file), "%s/%s/pr-attestation.md", root, sid2);
 	snprintf(text, sizeof(text), "%s/secret.txt", run);
 	cr_assert_eq(symlink(text, file), 0);
@@ -648,26 +533,29 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	cr_assert_eq(symlink("manifest.json", file), 0);
 	meta(sid2, "");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid2);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "artifact_count"), 1, "%s", r.body);
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/pr-attestation.md",
 	    sid2);
-	get_fails(path, 400, "evidence artifact escapes session directory");
+	flow_get_fails(path, 400,
+	    "evidence artifact escapes session directory");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/evidence.json",
 	    sid2);
-	get_fails(path, 400, "evidence artifact escapes session directory");
+	flow_get_fails(path, 400,
+	    "evidence artifact escapes session directory");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/siem-event.json",
 	    sid2);
-	get_fails(path, 400, "evidence artifact escapes session directory");
+	flow_get_fails(path, 400,
+	    "evidence artifact escapes session directory");
 	snprintf(path, sizeof(path), "/evidence/%s/artifact-bundle", sid2);
 	refused(path);
 
 	uid(sid3, "dirlnk");
 	snprintf(file, sizeof(file), "%s/outside", run);
-	mkdir_p(file);
+	flow_mkdir_p(file);
 	snprintf(file, sizeof(file), "%s/outside/manifest.json", run);
-	put_file(file, "{\"x\":\"TOP-SECRET dir\"}\n");
+	extra_write(file, "{\"x\":\"TOP-SECRET dir\"}\n");
 	snprintf(file, sizeof(file), "%s/%s", root, sid3);
 	snprintf(text, sizeof(text), "%s/outside", run);
 	cr_assert_eq(symlink(text, file), 0);
@@ -684,28 +572,28 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	snprintf(text, sizeof(text), "bs\\\\%s", sid);
 	meta(text, "");
 	snprintf(path, sizeof(path), "/evidence/bs%%5C%s/artifacts", sid);
-	get_fails(path, 400, "invalid evidence session ID");
+	flow_get_fails(path, 400, "invalid evidence session ID");
 
 	/* Allowlisted but absent; a session without a directory. */
 	uid(sid3, "empty");
 	meta(sid3, "");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/manifest.json",
 	    sid3);
-	get_fails(path, 404, "evidence artifact not found");
+	flow_get_fails(path, 404, "evidence artifact not found");
 	snprintf(path, sizeof(path), "/evidence/%s/artifact-bundle", sid3);
-	get_fails(path, 404, "evidence artifacts not found");
+	flow_get_fails(path, 404, "evidence artifacts not found");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid3);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "artifact_count"), 0);
 	api_free(&r);
 
 	/* The bundle: a ZIP of the seven files, sha256 of its bytes. */
 	snprintf(path, sizeof(path), "/evidence/%s/artifact-bundle", sid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	h = api_header(&r, "content-type");
 	cr_assert(h != NULL && strcmp(h, "application/zip") == 0, "%s", h);
 	free(h);
-	sha_hex(r.body, r.len, hex);
+	flow_sha_hex(r.body, r.len, hex);
 	h = api_header(&r, "x-cavra-artifact-sha256");
 	cr_assert(h != NULL && strcmp(h, hex) == 0, "%s", h);
 	free(h);
@@ -721,12 +609,12 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	 * each covered by a matching checksum. */
 	uid(sid3, "export");
 	snprintf(file, sizeof(file), "%s/exports/%s", root, sid3);
-	mkdir_p(file);
-	export_file(file, "endpoint-management-export-manifest.json",
+	flow_mkdir_p(file);
+	flow_write_in(file, "endpoint-management-export-manifest.json",
 	    "{\"files\":[]}\n");
-	export_file(file, "jamf-policy.json", "{\"jamf\":1}\n");
-	export_file(file, "linux-install-cavra-runtime.sh", "#!/bin/sh\n");
-	export_file(file, "intune-win32-app.json", "{\"intune\":1}\n");
+	flow_write_in(file, "jamf-policy.json", "{\"jamf\":1}\n");
+	flow_write_in(file, "linux-install-cavra-runtime.sh", "#!/bin/sh\n");
+	flow_write_in(file, "intune-win32-app.json", "{\"intune\":1}\n");
 	export_sums(file, "{\"files\":[]}\n", "{\"jamf\":1}\n", NULL);
 	snprintf(text, sizeof(text), ",\"metadata_kind\":"
 	    "\"endpoint-management-export\",\"bundle_dir\":\"%s\",\"files\":"
@@ -734,39 +622,39 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	    "{\"path\":\"linux-install-cavra-runtime.sh\"}]", file);
 	meta(sid3, text);
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid3);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "artifact_count"), 4, "%s", r.body);
 	cr_assert(strstr(r.body, "intune") == NULL);
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/jamf-policy.json",
 	    sid3);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	h = api_header(&r, "x-cavra-artifact-kind");
 	cr_assert(h != NULL && strcmp(h, "jamf-policy") == 0, "%s", h);
 	free(h);
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/"
 	    "intune-win32-app.json", sid3);
-	get_fails(path, 400, "unsupported evidence artifact");
+	flow_get_fails(path, 400, "unsupported evidence artifact");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/"
 	    "linux-install-cavra-runtime.sh", sid3);
-	get_fails(path, 400, "missing checksum coverage");
+	flow_get_fails(path, 400, "missing checksum coverage");
 	snprintf(path, sizeof(path), "/evidence/%s/artifact-bundle", sid3);
-	get_fails(path, 400, "missing checksum coverage");
+	flow_get_fails(path, 400, "missing checksum coverage");
 	export_sums(file, "{\"files\":[]}\n", "{\"jamf\":1}\n", "other\n");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/"
 	    "linux-install-cavra-runtime.sh", sid3);
-	get_fails(path, 400, "checksum verification failed");
+	flow_get_fails(path, 400, "checksum verification failed");
 	export_sums(file, "{\"files\":[]}\n", "{\"jamf\":1}\n",
 	    "#!/bin/sh\n");
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	h = api_header(&r, "content-type");
 	cr_assert(h != NULL && strncmp(h, "text/x-shellscript", 18) == 0,
 	    "%s", h);
 	free(h);
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/%s/artifact-bundle", sid3);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	h = api_header(&r, "x-cavra-artifact-count");
 	cr_assert(h != NULL && strcmp(h, "4") == 0, "%s", h);
 	free(h);
@@ -776,7 +664,8 @@ Test(evidence_root, artifacts, .init = artifacts_start,
 	    "\"endpoint-management-export\",\"bundle_dir\":\"%s\"", run);
 	meta(sid3, text);
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid3);
-	get_fails(path, 400, "endpoint-management export directory is outside "
+	flow_get_fails(path, 400,
+	    "endpoint-management export directory is outside "
 	    "artifact root");
 }
 
@@ -789,7 +678,7 @@ rollout_dir(const char *dir, const char *rollout, const char *status)
 	char	 h1[2 * CV_SHA256_LEN + 1], h2[2 * CV_SHA256_LEN + 1];
 	const char *md = "# Rollout\n";
 
-	mkdir_p(dir);
+	flow_mkdir_p(dir);
 	snprintf(ev, sizeof(ev), "{\"schema_version\":"
 	    "\"cavra.go-runtime.endpoint-rollout-evidence.v1\",\"product\":"
 	    "\"CAVRA\",\"rollout_id\":\"%s\",\"environment\":\"production\","
@@ -801,16 +690,16 @@ rollout_dir(const char *dir, const char *rollout, const char *status)
 	    "[\"rollout-evidence-checksummed\"]}\n", rollout, status);
 	snprintf(file, sizeof(file), "%s/managed-endpoint-rollout-evidence."
 	    "json", dir);
-	put_file(file, ev);
+	extra_write(file, ev);
 	snprintf(file, sizeof(file), "%s/managed-endpoint-rollout-evidence.md",
 	    dir);
-	put_file(file, md);
-	sha_hex(ev, strlen(ev), h1);
-	sha_hex(md, strlen(md), h2);
+	extra_write(file, md);
+	flow_sha_hex(ev, strlen(ev), h1);
+	flow_sha_hex(md, strlen(md), h2);
 	snprintf(sums, sizeof(sums), "%s  managed-endpoint-rollout-evidence."
 	    "json\n%s  managed-endpoint-rollout-evidence.md\n", h1, h2);
 	snprintf(file, sizeof(file), "%s/checksums.txt", dir);
-	put_file(file, sums);
+	extra_write(file, sums);
 }
 
 /* Registers rollout metadata for session sid with bundle_dir dir. */
@@ -872,7 +761,7 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 
 	/* The listing of a rollout bundle: three files, verified. */
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "artifact_count"), 3, "%s", r.body);
 	cr_assert_str_eq(api_str(api_get(r.json,
 	    "rollout_artifact_integrity"), "status"), "verified", "%s", r.body);
@@ -883,7 +772,7 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-request", sid);
 	snprintf(body, sizeof(body), "{\"require_package_verification\":false,"
 	    "\"approver_group\":\"%s\",\"requested_by\":\"alice\"}", group);
-	post(path, body, 200, &r);
+	flow_post(path, body, 200, &r);
 	cr_assert(json_object_get_boolean(api_get(r.json, "valid")));
 	cr_assert_eq(json_object_array_length(api_get(r.json, "errors")), 0);
 	cr_assert_eq(json_object_array_length(api_get(r.json, "files")), 0);
@@ -896,7 +785,7 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 	cr_assert_str_eq(api_str(req, "current_ring"), "staging");
 	cr_assert(strncmp(api_str(req, "request_id"), "rpr_", 4) == 0);
 	snprintf(body, sizeof(body), "%s:production", sid);
-	sha_hex(body, strlen(body), hex);
+	flow_sha_hex(body, strlen(body), hex);
 	cr_assert(strncmp(api_str(req, "request_id") + 4, hex, 12) == 0);
 	cr_assert_str_eq(json_object_to_json_string_ext(api_get(req,
 	    "deployment_targets"), JSON_C_TO_STRING_PLAIN),
@@ -916,14 +805,14 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 	cr_assert_str_eq(api_str(sig, "algorithm"), "Ed25519");
 	cr_assert_str_eq(api_str(sig, "signer"), "release-manager");
 	cr_assert_str_eq(api_str(sig, "public_key_pem"), pub_pem);
-	sha_hex(pub_pem, strlen(pub_pem), hex);
+	flow_sha_hex(pub_pem, strlen(pub_pem), hex);
 	cr_assert_str_eq(api_str(sig, "public_key_sha256"), hex);
 	cr_assert(strncmp(api_str(sig, "key_id"), hex, 16) == 0 &&
 	    strlen(api_str(sig, "key_id")) == 16);
 	unsigned_req = json_tokener_parse(json_object_to_json_string(req));
 	json_object_object_del(unsigned_req, "signature");
 	canon = cv_json_canonical(&arena, unsigned_req);
-	sha_hex(canon, strlen(canon), hex);
+	flow_sha_hex(canon, strlen(canon), hex);
 	cr_assert_str_eq(api_str(sig, "payload_sha256"), hex);
 	n = b64_decode(&arena, api_str(sig, "value"), &raw);
 	cr_assert(cv_ed25519_verify(pub_pem, canon, strlen(canon), raw, n),
@@ -947,7 +836,7 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 	    "approver_group"), group);
 	snprintf(path, sizeof(path), "/approvals?state=pending&"
 	    "approver_group=%s", group);
-	get(path, 200, &l);
+	flow_get(path, 200, &l);
 	items = api_get(l.json, "items");
 	for (i = 0; i < json_object_array_length(items); i++) {
 		it = json_object_array_get_idx(items, i);
@@ -963,37 +852,38 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 
 	/* package_dir outside the root. */
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-request", sid);
-	post(path, "{\"require_package_verification\":false,\"package_dir\":"
+	flow_post(path,
+	    "{\"require_package_verification\":false,\"package_dir\":"
 	    "\"/etc\"}", 400, &r);
-	assert_detail(&r, 400, "release package directory is outside "
+	flow_problem(&r, 400, "release package directory is outside "
 	    "artifact root");
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"require_package_verification\":false,"
 	    "\"package_dir\":\"%s/../..\"}", root);
-	post(path, body, 400, &r);
-	assert_detail(&r, 400, "release package directory is outside "
+	flow_post(path, body, 400, &r);
+	flow_problem(&r, 400, "release package directory is outside "
 	    "artifact root");
 	api_free(&r);
 	/* Package verification asked for (the default): refused with the
 	 * reason, as a problem whose errors list it. */
-	post(path, "{}", 400, &r);
-	assert_detail(&r, 400, "package_dir is missing or invalid");
+	flow_post(path, "{}", 400, &r);
+	flow_problem(&r, 400, "package_dir is missing or invalid");
 	cr_assert_str_eq(api_str(json_object_array_get_idx(api_get(r.json,
 	    "errors"), 0), "path"), "promotion_request");
 	api_free(&r);
-	post(path, "{\"ttl_hours\":\"x\"}", 400, &r);
+	flow_post(path, "{\"ttl_hours\":\"x\"}", 400, &r);
 	api_free(&r);
 
 	/* A changed file fails its checksum. */
 	snprintf(file, sizeof(file), "%s/managed-endpoint-rollout-evidence.md",
 	    dir);
-	put_file(file, "# Changed\n");
-	post(path, "{\"require_package_verification\":false}", 400, &r);
-	assert_detail(&r, 400, "rollout checksum mismatch for "
+	extra_write(file, "# Changed\n");
+	flow_post(path, "{\"require_package_verification\":false}", 400, &r);
+	flow_problem(&r, 400, "rollout checksum mismatch for "
 	    "managed-endpoint-rollout-evidence.md");
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json,
 	    "rollout_artifact_integrity"), "status"), "failed");
 	cr_assert_str_eq(api_str(api_get(r.json, "promotion_readiness"),
@@ -1006,8 +896,8 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 	rollout_dir(dir, sid, "planned");
 	rollout_meta(sid, dir, "planned");
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-request", sid);
-	post(path, "{\"require_package_verification\":false}", 400, &r);
-	assert_detail(&r, 400, "requires staged or succeeded");
+	flow_post(path, "{\"require_package_verification\":false}", 400, &r);
+	flow_problem(&r, 400, "requires staged or succeeded");
 	api_free(&r);
 
 	/* bundle_dir outside the root. */
@@ -1016,19 +906,19 @@ Test(evidence_root, promotion_request, .init = promotion_start,
 	rollout_dir(dir, sid, "staged");
 	rollout_meta(sid, dir, "staged");
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-request", sid);
-	post(path, "{\"require_package_verification\":false}", 400, &r);
-	assert_detail(&r, 400, "rollout evidence directory is outside "
+	flow_post(path, "{\"require_package_verification\":false}", 400, &r);
+	flow_problem(&r, 400, "rollout evidence directory is outside "
 	    "artifact root");
 	api_free(&r);
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts", sid);
-	get_fails(path, 400, "rollout evidence directory is outside "
+	flow_get_fails(path, 400, "rollout evidence directory is outside "
 	    "artifact root");
 	uid(sid, "dotdot");
 	snprintf(dir, sizeof(dir), "%s/../rollout-outside", root);
 	rollout_meta(sid, dir, "staged");
 	snprintf(path, sizeof(path), "/evidence/%s/artifacts/checksums.txt",
 	    sid);
-	get_fails(path, 400, "rollout evidence directory is outside "
+	flow_get_fails(path, 400, "rollout evidence directory is outside "
 	    "artifact root");
 	cv_arena_free(&arena);
 }

@@ -34,17 +34,16 @@
 
 #include <criterion/hooks.h>
 
+#include "extra.h"
+#include "flow.h"
 #include "harness.h"
 
 #ifndef nitems
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
-#define EXTRA_DIR	BUILDDIR "/tests/api/run-test_integrations-extra"
-#define RUN_DIR		EXTRA_DIR "/conn"
 #define SLOW_MS		3000	/* the slow receiver's delay */
 #define FAST_MS		1000	/* a GET answers within this meanwhile */
-#define WAIT_MS		20000	/* a receiver or stack gets ready within */
 
 /* What the connector config holds that must never show. */
 static const char *const secrets[] = {
@@ -52,63 +51,6 @@ static const char *const secrets[] = {
 	"LINUXQUERYSECRET", "SLACKPATHSECRET", "TEAMSQUERYSECRET",
 	"DEADQUERYSECRET", NULL
 };
-
-/* The receivers, and the pid files of what the hooks start. */
-static const char *const receivers[] = { "fast", "slow", "flaky", NULL };
-
-/* ---- helpers -------------------------------------------------------- */
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f;
-
-	cr_assert_not_null(f = fopen(path, "w"), "%s: %s", path,
-	    strerror(errno));
-	fputs(text, f);
-	cr_assert_eq(fclose(f), 0);
-}
-
-/* The whole file, malloc'ed, or NULL when it cannot be read. */
-static char *
-read_file(const char *path)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	if ((buf = malloc((size_t)n + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	n = (long)fread(buf, 1, (size_t)n, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Asserts a problem of this status whose detail holds `needle`. */
-static void
-assert_problem(const struct api_resp *r, long status, const char *needle)
-{
-	api_assert_problem(r, status);
-	cr_assert(strstr(api_str(r->json, "detail"), needle) != NULL,
-	    "detail %s lacks \"%s\"", api_str(r->json, "detail"), needle);
-}
 
 /* POST /integrations with body; the answer in *r, asserted 200. */
 static void
@@ -225,7 +167,8 @@ API_TEST(integrations, ids_and_update)
 	char		 uid[96], body[512], path[256], created[64];
 
 	api_uid(uid, sizeof(uid), "int");
-	snprintf(body, sizeof(body), "{\"id\": \"%s\", \"provider\": \"splunk\","
+	snprintf(body, sizeof(body),
+	    "{\"id\": \"%s\", \"provider\": \"splunk\","
 	    " \"category\": \"siem\", \"capabilities\": [\"export\", 7, null],"
 	    " \"custom\": {\"k\": 1}}", uid);
 	upsert(body, &r);
@@ -292,7 +235,7 @@ API_TEST(integrations, get_by_id_or_provider)
 
 	snprintf(path, sizeof(path), "/integrations/none-%s", prov);
 	api_req("GET", path, NULL, NULL, &r);
-	assert_problem(&r, 404, "integration not found");
+	flow_problem(&r, 404, "integration not found");
 	api_free(&r);
 }
 
@@ -343,7 +286,8 @@ API_TEST(integrations, list_filters)
 	snprintf(path, sizeof(path), "/integrations?owner=%s&environment=prod",
 	    owner);
 	cr_assert_eq(list_total(path), 2);
-	snprintf(path, sizeof(path), "/integrations?owner=%s&environment=global",
+	snprintf(path, sizeof(path),
+	    "/integrations?owner=%s&environment=global",
 	    owner);
 	cr_assert_eq(list_total(path), 1);
 	snprintf(path, sizeof(path), "/integrations?owner=%s&health_status="
@@ -376,7 +320,8 @@ API_TEST(integrations, invalid_records)
 		{ "{\"provider\": 5}",
 		    "invalid integration record: provider must be a string" },
 		{ "{\"provider\": \"p\", \"environment\": [1]}",
-		    "invalid integration record: environment must be a string" },
+		    "invalid integration record: environment must be a "
+		    "string" },
 		{ "{\"provider\": \"!!!\", \"environment\": \"???\"}",
 		    "invalid integration record: integration_id is required" },
 		{ "{\"provider\": \"p\", \"category\": \"crm\"}",
@@ -384,7 +329,8 @@ API_TEST(integrations, invalid_records)
 		{ "{\"provider\": \"p\", \"status\": \"on\"}",
 		    "invalid integration record: status must be one of" },
 		{ "{\"provider\": \"p\", \"health_status\": \"ok\"}",
-		    "invalid integration record: health_status must be one of" },
+		    "invalid integration record: health_status must be one "
+		    "of" },
 		{ "{\"provider\": \"p\", \"tenant_id\": {\"a\": 1}}",
 		    "invalid integration record: tenant_id must be a string" },
 		{ "{\"provider\": \"p\", \"repositories\": [{}]}",
@@ -395,7 +341,7 @@ API_TEST(integrations, invalid_records)
 
 	for (i = 0; i < nitems(cases); i++) {
 		api_req("POST", "/integrations", cases[i].body, NULL, &r);
-		assert_problem(&r, 400, cases[i].detail);
+		flow_problem(&r, 400, cases[i].detail);
 		api_free(&r);
 	}
 	api_req("POST", "/integrations", "[]", NULL, &r);
@@ -416,11 +362,11 @@ API_TEST(integrations, deliver_unconfigured)
 	api_free(&r);
 	snprintf(path, sizeof(path), "/integrations/%s/deliver", uid);
 	api_req("POST", path, "{}", NULL, &r);
-	assert_problem(&r, 400, "connector config is not configured");
+	flow_problem(&r, 400, "connector config is not configured");
 	api_free(&r);
 	snprintf(path, sizeof(path), "/integrations/none-%s/deliver", uid);
 	api_req("POST", path, "{}", NULL, &r);
-	assert_problem(&r, 404, "integration not found");
+	flow_problem(&r, 404, "integration not found");
 	api_free(&r);
 	snprintf(path, sizeof(path), "/integrations/%s/deliver", uid);
 	api_req("POST", path, "[1]", NULL, &r);
@@ -428,95 +374,12 @@ API_TEST(integrations, deliver_unconfigured)
 	api_free(&r);
 }
 
-/* ---- the connector stack ----------------------------------------- */
-
-/* Reads an integer from path, waiting up to WAIT_MS for it; -1 when it
- * never appears. */
-static long
-wait_number(const char *path)
-{
-	FILE	*f;
-	long	 v, until = now_ms() + WAIT_MS;
-
-	for (;;) {
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fscanf(f, "%ld", &v) == 1) {
-				fclose(f);
-				return v;
-			}
-			fclose(f);
-		}
-		if (now_ms() > until)
-			return -1;
-		usleep(20000);
-	}
-}
-
-/* A loopback port nothing listens on: bound, then closed. */
-static int
-dead_port(void)
-{
-	struct sockaddr_in	 sa;
-	socklen_t		 len = sizeof(sa);
-	int			 fd, port;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return 9;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == -1)
-		port = 9;
-	else
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-/* Starts http-recv `name` (extra args) in EXTRA_DIR; its port, or -1. */
-static long
-recv_start(const char *name, const char *args)
-{
-	char	 cmd[4096], path[1200];
-
-	snprintf(cmd, sizeof(cmd), "'%s/tests/http-recv' -p '%s/%s.port' "
-	    "-l '%s/%s.log' %s >'%s/%s.err' 2>&1 & echo $! >'%s/%s.pid'",
-	    BUILDDIR, EXTRA_DIR, name, EXTRA_DIR, name, args, EXTRA_DIR, name,
-	    EXTRA_DIR, name);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s.port", EXTRA_DIR, name);
-	return wait_number(path);
-}
-
-static void
-extras_stop(void)
-{
-	char	 cmd[4096], path[1200];
-	long	 pid;
-	size_t	 i;
-
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s' >/dev/null "
-	    "2>&1", SRCDIR, RUN_DIR);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not stop the stack in %s\n", RUN_DIR);
-	for (i = 0; receivers[i] != NULL; i++) {
-		snprintf(path, sizeof(path), "%s/%s.pid", EXTRA_DIR,
-		    receivers[i]);
-		if ((pid = wait_number(path)) > 0)
-			kill((pid_t)pid, SIGTERM);
-		unlink(path);
-	}
-}
-
 /* The connector config of the stack, on the receivers' ports. */
 static void
-write_config(const char *path, long fast, long slow, long flaky, int dead)
+config_text(char *text, size_t len, long fast, long slow, long flaky,
+    int dead)
 {
-	char	 text[4096];
-
-	snprintf(text, sizeof(text), "connectors:\n"
+	snprintf(text, len, "connectors:\n"
 	    "  webhook:\n"
 	    "    url: http://127.0.0.1:%d/cavra?token=DEADQUERYSECRET\n"
 	    "  linux:\n"
@@ -540,68 +403,40 @@ write_config(const char *path, long fast, long slow, long flaky, int dead)
 	    "  pagerduty:\n"
 	    "    url: not read\n",
 	    dead, fast, fast, fast, flaky, slow);
-	write_file(path, text);
 }
 
 /* Starts the receivers and the stack once, before any test. */
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
 {
-	char	 cmd[4096], path[1200];
-	long	 fast, slow, flaky;
-	int	 rc;
+	char		 args[32], text[4096];
+	const char	*files[] = { "CAVRA_CONNECTOR_CONFIG",
+	    "connectors.yaml",
+	    text, NULL };
+	long		 fast, slow, flaky;
 
 	(void)set;
-	extras_stop();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", EXTRA_DIR,
-	    RUN_DIR);
-	if (system(cmd) != 0)
-		return;
-	fast = recv_start("fast", "");
-	snprintf(cmd, sizeof(cmd), "-d %d", SLOW_MS);
-	slow = recv_start("slow", cmd);
-	flaky = recv_start("flaky", "-s 500,200");
+	extra_init("test_integrations");
+	fast = extra_recv("fast", "");
+	snprintf(args, sizeof(args), "-d %d", SLOW_MS);
+	slow = extra_recv("slow", args);
+	flaky = extra_recv("flaky", "-s 500,200");
 	if (fast < 0 || slow < 0 || flaky < 0) {
-		fprintf(stderr, "http-recv did not start: see %s\n",
-		    EXTRA_DIR);
+		fprintf(stderr, "http-recv did not start: see %s/recv\n",
+		    extra_dir());
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/connectors.yaml", RUN_DIR);
-	write_config(path, fast, slow, flaky, dead_port());
-	setenv("CAVRA_CONNECTOR_CONFIG", path, 1);
+	config_text(text, sizeof(text), fast, slow, flaky, extra_dead_port());
 	setenv("CAVRA_TEST_JIRA_TOKEN", "JIRATOKENSECRET", 1);
 	setenv("CAVRA_WORKERS", "1", 1);
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' start '%s' >'%s/start.log' "
-	    "2>&1", SRCDIR, RUN_DIR, RUN_DIR);
-	rc = system(cmd);
-	unsetenv("CAVRA_CONNECTOR_CONFIG");
+	extra_stack("conn", files);
 	unsetenv("CAVRA_TEST_JIRA_TOKEN");
 	unsetenv("CAVRA_WORKERS");
-	if (rc != 0)
-		fprintf(stderr, "the connector stack did not start: see "
-		    "%s/start.log\n", RUN_DIR);
 }
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
 	(void)stats;
-	extras_stop();
-}
-
-/* Makes the connector stack the "json" stack of this test process. */
-static void
-use_conn(void)
-{
-	char	 path[1200], base[64];
-	long	 port;
-
-	snprintf(path, sizeof(path), "%s/port", RUN_DIR);
-	port = wait_number(path);
-	cr_assert_gt(port, 0, "the connector stack did not start: see "
-	    "%s/start.log", RUN_DIR);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%ld", port);
-	setenv("CAVRA_TEST_JSON_BASE", base, 1);
-	setenv("CAVRA_TEST_JSON_RUN", RUN_DIR, 1);
-	api_use("json");
+	extra_stop_all();
 }
 
 /* An integration of provider prov (unique id, into id); answer freed. */
@@ -630,73 +465,15 @@ deliver(const char *id, const char *body, struct api_resp *r)
 	assert_no_secret("the answer", r->body);
 }
 
-/* The delivery of provider `name` in a deliver answer. */
-static struct json_object *
-delivery(const struct api_resp *r, const char *name)
-{
-	struct json_object	*dl, *d;
-	size_t			 i;
-
-	dl = api_get(r->json, "deliveries");
-	for (i = 0; i < json_object_array_length(dl); i++) {
-		d = json_object_array_get_idx(dl, i);
-		if (strcmp(api_str(d, "provider"), name) == 0)
-			return d;
-	}
-	cr_assert_fail("no delivery of %s: %s", name, r->body);
-	return NULL;
-}
-
-/*
- * The head and body (malloc'ed) of the request receiver `name` got at a
- * path starting with path_prefix whose body holds marker, waiting up to
- * WAIT_MS; fails the test without one.
- */
-static void
-received(const char *name, const char *marker, const char *path_prefix,
-    char **head, char **body)
-{
-	char	 path[1200], *log, *p, *e, *b, *be, *sp;
-	long	 until = now_ms() + WAIT_MS;
-
-	snprintf(path, sizeof(path), "%s/%s.log", EXTRA_DIR, name);
-	for (;;) {
-		log = read_file(path);
-		for (p = log; p != NULL && *p != '\0'; p = be + 1) {
-			if ((e = strstr(p, "\n\n")) == NULL)
-				break;
-			b = e + 2;
-			if ((be = strchr(b, '\n')) == NULL)
-				break;
-			if ((sp = strchr(p, ' ')) != NULL && sp < e &&
-			    strncmp(sp + 1, path_prefix, strlen(path_prefix)) ==
-			    0 && memmem(b, (size_t)(be - b), marker,
-			    strlen(marker)) != NULL) {
-				*head = strndup(p, (size_t)(e - p));
-				*body = strndup(b, (size_t)(be - b));
-				free(log);
-				return;
-			}
-		}
-		free(log);
-		cr_assert_lt(now_ms(), until, "%s received nothing for %s at "
-		    "%s", name, marker, path_prefix);
-		usleep(50000);
-	}
-}
-
 /* How many requests with marker in their body receiver `name` got. */
 static int
 received_count(const char *name, const char *marker)
 {
-	char	 path[1200], *log, *p;
-	int	 n = 0;
+	char	*log;
+	int	 n;
 
-	snprintf(path, sizeof(path), "%s/%s.log", EXTRA_DIR, name);
-	if ((log = read_file(path)) == NULL)
-		return 0;
-	for (p = log; (p = strstr(p, marker)) != NULL; p++)
-		n++;
+	log = extra_recv_log(name);
+	n = flow_count(log, marker);
 	free(log);
 	return n;
 }
@@ -712,19 +489,21 @@ assert_logs_clean(void)
 	size_t		 len;
 	int		 n = 0;
 
-	cr_assert_not_null(d = opendir(RUN_DIR), "%s", RUN_DIR);
+	cr_assert_not_null(d = opendir(extra_run("conn")), "%s",
+	    extra_run("conn"));
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (len < 4 || strcmp(de->d_name + len - 4, ".log") != 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", RUN_DIR, de->d_name);
-		cr_assert_not_null(text = read_file(path), "%s", path);
+		snprintf(path, sizeof(path), "%s/%s", extra_run("conn"),
+		    de->d_name);
+		cr_assert_not_null(text = flow_read_file(path), "%s", path);
 		assert_no_secret(path, text);
 		free(text);
 		n++;
 	}
 	closedir(d);
-	cr_assert_geq(n, 2, "no logs in %s", RUN_DIR);
+	cr_assert_geq(n, 2, "no logs in %s", extra_run("conn"));
 }
 
 /* record-contracts.md 14 item 11: a webhook on a dead port, retries 0:
@@ -736,7 +515,7 @@ Test(integrations_conn, deliver_to_dead_webhook)
 	char			 id[128];
 	size_t			 n;
 
-	use_conn();
+	extra_use("conn", "json");
 	make_integration("webhook", id, sizeof(id));
 	deliver(id, "{\"provider\": \"webhook\", \"retries\": 0}", &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
@@ -770,7 +549,7 @@ Test(integrations_conn, deliver_default_provider)
 	struct json_object	*b, *p, *d;
 	char			 id[128], marker[128], body[1024], *head, *rb;
 
-	use_conn();
+	extra_use("conn", "json");
 	make_integration("linux", id, sizeof(id));
 	api_uid(marker, sizeof(marker), "sess");
 	snprintf(body, sizeof(body), "{\"retries\": 0, \"event\": "
@@ -785,13 +564,13 @@ Test(integrations_conn, deliver_default_provider)
 	cr_assert_str_eq(api_str(r.json, "event_type"), "custom.event");
 	cr_assert_eq(json_object_array_length(api_get(r.json, "deliveries")),
 	    1);
-	d = delivery(&r, "linux");
+	d = flow_delivery(&r, "linux");
 	cr_assert_eq(api_int(d, "status_code"), 200);
 	cr_assert_str_eq(api_str(api_get(api_get(d, "request"), "headers"),
 	    "x-api-key"), "REDACTED");
 	api_free(&r);
 
-	received("fast", marker, "/linux", &head, &rb);
+	extra_request("fast", NULL, marker, "/linux", &head, &rb);
 	cr_assert_not_null(strstr(head, "LINUXKEYSECRET"), "%s", head);
 	cr_assert_not_null(strstr(head, "sig=LINUXQUERYSECRET"), "%s", head);
 	cr_assert_not_null(b = json_tokener_parse(rb), "%s", rb);
@@ -816,7 +595,7 @@ Test(integrations_conn, deliver_default_provider)
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_assert_str_eq(api_str(r.json, "event_id"), marker);
 	api_free(&r);
-	received("fast", marker, "/linux", &head, &rb);
+	extra_request("fast", NULL, marker, "/linux", &head, &rb);
 	cr_assert_not_null(b = json_tokener_parse(rb), "%s", rb);
 	cr_assert_eq(api_int(api_get(b, "payload"), "retries"), 0);
 	json_object_put(b);
@@ -832,7 +611,7 @@ Test(integrations_conn, deliver_list)
 	struct json_object	*b, *dl;
 	char			 id[128], marker[128], body[1024], *head, *rb;
 
-	use_conn();
+	extra_use("conn", "json");
 	make_integration("splunk", id, sizeof(id));
 	api_uid(marker, sizeof(marker), "list");
 	snprintf(body, sizeof(body), "{\"provider\": \" slack,jira \", "
@@ -848,13 +627,13 @@ Test(integrations_conn, deliver_list)
 	    "provider"), "jira");
 	cr_assert_str_eq(api_str(json_object_array_get_idx(dl, 1),
 	    "provider"), "slack");
-	cr_assert_str_eq(api_str(api_get(delivery(&r, "slack"), "request"),
+	cr_assert_str_eq(api_str(api_get(flow_delivery(&r, "slack"), "request"),
 	    "url"), "https://hooks.slack.com/services/REDACTED");
-	cr_assert_str_eq(api_str(api_get(api_get(delivery(&r, "jira"),
+	cr_assert_str_eq(api_str(api_get(api_get(flow_delivery(&r, "jira"),
 	    "request"), "headers"), "authorization"), "REDACTED");
 	api_free(&r);
 
-	received("fast", marker, "/jira/", &head, &rb);
+	extra_request("fast", NULL, marker, "/jira/", &head, &rb);
 	cr_assert_not_null(strstr(head, "Bearer JIRATOKENSECRET"), "%s", head);
 	cr_assert_not_null(b = json_tokener_parse(rb), "%s", rb);
 	cr_assert_str_eq(api_str(api_get(b, "fields"), "summary"),
@@ -865,9 +644,11 @@ Test(integrations_conn, deliver_list)
 	json_object_put(b);
 	free(head);
 	free(rb);
-	received("fast", marker, "/hooks.slack.com/services/", &head, &rb);
+	extra_request("fast", NULL, marker, "/hooks.slack.com/services/",
+	    &head, &rb);
 	cr_assert_not_null(b = json_tokener_parse(rb), "%s", rb);
-	cr_assert_str_eq(api_str(b, "text"), "CAVRA cavra.integration.delivery");
+	cr_assert_str_eq(api_str(b, "text"),
+	    "CAVRA cavra.integration.delivery");
 	json_object_put(b);
 	free(head);
 	free(rb);
@@ -881,7 +662,7 @@ Test(integrations_conn, deliver_retry_counted)
 	struct json_object	*d;
 	char			 id[128], marker[128], body[512];
 
-	use_conn();
+	extra_use("conn", "json");
 	make_integration("splunk", id, sizeof(id));
 	api_uid(marker, sizeof(marker), "retry");
 	snprintf(body, sizeof(body), "{\"retries\": 1, \"event\": "
@@ -889,7 +670,7 @@ Test(integrations_conn, deliver_retry_counted)
 	    "\"2026-05-01T10:00:00Z\"}}", marker);
 	deliver(id, body, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	d = delivery(&r, "splunk");
+	d = flow_delivery(&r, "splunk");
 	cr_assert(json_object_get_boolean(api_get(d, "success")), "%s",
 	    r.body);
 	cr_assert_eq(api_int(d, "attempt_count"), 2);
@@ -910,10 +691,10 @@ static void *
 slow_deliver(void *arg)
 {
 	struct slow_call	*c = arg;
-	long			 t0 = now_ms();
+	long			 t0 = flow_now_ms();
 
 	deliver(c->id, c->body, &c->r);
-	c->ms = now_ms() - t0;
+	c->ms = flow_now_ms() - t0;
 	return NULL;
 }
 
@@ -932,7 +713,7 @@ Test(integrations_conn, slow_receiver, .timeout = 60)
 	char			 marker[128], *head, *rb;
 	long			 t0, ms;
 
-	use_conn();
+	extra_use("conn", "json");
 	memset(&c, 0, sizeof(c));
 	make_integration("teams", c.id, sizeof(c.id));
 	api_uid(marker, sizeof(marker), "slow");
@@ -940,12 +721,12 @@ Test(integrations_conn, slow_receiver, .timeout = 60)
 	    "\"timeout_seconds\": 10, \"event\": {\"session_id\": \"%s\"}}",
 	    marker);
 	cr_assert_eq(pthread_create(&t, NULL, slow_deliver, &c), 0);
-	received("slow", marker, "/teams", &head, &rb);
+	extra_request("slow", NULL, marker, "/teams", &head, &rb);
 	free(head);
 	free(rb);
-	t0 = now_ms();
+	t0 = flow_now_ms();
 	api_req("GET", "/integrations?provider=teams", NULL, NULL, &r);
-	ms = now_ms() - t0;
+	ms = flow_now_ms() - t0;
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	api_free(&r);
 	cr_assert_lt(ms, FAST_MS, "GET /integrations took %ld ms while a "
@@ -962,11 +743,11 @@ Test(integrations_conn, slow_receiver, .timeout = 60)
 	snprintf(c.body, sizeof(c.body), "{\"retries\": 0, "
 	    "\"timeout_seconds\": 0.5, \"event\": {\"session_id\": \"%s\"}}",
 	    marker);
-	t0 = now_ms();
+	t0 = flow_now_ms();
 	deliver(c.id, c.body, &r);
-	ms = now_ms() - t0;
+	ms = flow_now_ms() - t0;
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	d = delivery(&r, "teams");
+	d = flow_delivery(&r, "teams");
 	cr_assert_eq(api_int(d, "status_code"), 0);
 	cr_assert_str_eq(api_str(d, "error"), "connector endpoint unreachable");
 	cr_assert_lt(ms, SLOW_MS - 1000, "took %ld ms", ms);
@@ -980,32 +761,32 @@ Test(integrations_conn, deliver_errors)
 	struct api_resp	 r;
 	char		 id[128];
 
-	use_conn();
+	extra_use("conn", "json");
 	make_integration("github", id, sizeof(id));
 	deliver(id, "{}", &r);
-	assert_problem(&r, 400, "connector provider is not configured: "
+	flow_problem(&r, 400, "connector provider is not configured: "
 	    "github");
 	api_free(&r);
 	deliver(id, "{\"provider\": \"pagerduty,servicenow,slack\"}", &r);
-	assert_problem(&r, 400, "connector provider is not configured: "
+	flow_problem(&r, 400, "connector provider is not configured: "
 	    "pagerduty, servicenow");
 	api_free(&r);
 	deliver(id, "{\"provider\": 5}", &r);
-	assert_problem(&r, 400, "provider must be a string");
+	flow_problem(&r, 400, "provider must be a string");
 	api_free(&r);
 	deliver(id, "{\"provider\": \"slack\", \"retries\": \"2\"}", &r);
-	assert_problem(&r, 400, "retries must be an integer");
+	flow_problem(&r, 400, "retries must be an integer");
 	api_free(&r);
 	deliver(id, "{\"provider\": \"slack\", \"timeout_seconds\": \"x\"}",
 	    &r);
-	assert_problem(&r, 400, "timeout_seconds must be a number");
+	flow_problem(&r, 400, "timeout_seconds must be a number");
 	api_free(&r);
 	deliver(id, "{\"provider\": \"splunk\", \"event\": {\"timestamp\": "
 	    "\"not a time\"}}", &r);
-	assert_problem(&r, 400, "ISO 8601");
+	flow_problem(&r, 400, "ISO 8601");
 	api_free(&r);
 	deliver("none-such-integration", "{\"provider\": \"slack\"}", &r);
-	assert_problem(&r, 404, "integration not found");
+	flow_problem(&r, 404, "integration not found");
 	api_free(&r);
 }
 
@@ -1016,9 +797,9 @@ Test(integrations_conn, broken_config_exits_78)
 	char	 cmd[4096], conf[1200], err[1300], *text;
 	int	 status;
 
-	snprintf(conf, sizeof(conf), "%s/broken-%ld.json", EXTRA_DIR,
+	snprintf(conf, sizeof(conf), "%s/broken-%ld.json", extra_dir(),
 	    (long)getpid());
-	write_file(conf, "{\"webhook\": {\"url\": \"http://127.0.0.1:1/"
+	extra_write(conf, "{\"webhook\": {\"url\": \"http://127.0.0.1:1/"
 	    "?token=DEADQUERYSECRET\"}, \"jira\": {\"url\": "
 	    "\"http://127.0.0.1:1/j\", \"headers\": {\"x-other\": "
 	    "\"JIRATOKENSECRET\"}}}");
@@ -1030,7 +811,7 @@ Test(integrations_conn, broken_config_exits_78)
 	status = system(cmd);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 78,
 	    "status %d", status);
-	cr_assert_not_null(text = read_file(err));
+	cr_assert_not_null(text = flow_read_file(err));
 	cr_assert_not_null(strstr(text, "CAVRA_CONNECTOR_CONFIG"), "%s", text);
 	cr_assert_not_null(strstr(text, "connector jira must configure "
 	    "token_env, authorization_env, api_key_env, or authorization "

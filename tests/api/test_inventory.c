@@ -22,6 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <criterion/hooks.h>
+
+#include "extra.h"
+#include "flow.h"
 #include "harness.h"
 
 #define ID_LEN		128
@@ -31,44 +35,6 @@
 			"deployment."
 
 #define uid(buf, prefix)	api_uid(buf, ID_LEN, prefix)
-
-/* POST path with a body (a printf format); the answer in r. */
-static void
-post(const char *path, struct api_resp *r, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-post(const char *path, struct api_resp *r, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*body;
-
-	va_start(ap, fmt);
-	cr_assert_neq(vasprintf(&body, fmt, ap), -1);
-	va_end(ap);
-	api_req("POST", path, body, NULL, r);
-	free(body);
-}
-
-/* As post(), asserting 200. */
-static void
-post_ok(const char *path, struct api_resp *r, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-post_ok(const char *path, struct api_resp *r, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*body;
-
-	va_start(ap, fmt);
-	cr_assert_neq(vasprintf(&body, fmt, ap), -1);
-	va_end(ap);
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, 200, "POST %s %s: %ld %s", path, body,
-	    r->status, r->body);
-	free(body);
-}
 
 /* GET a path (a printf format), asserting the status. */
 static void
@@ -95,9 +61,7 @@ get(struct api_resp *r, long status, const char *fmt, ...)
 static void
 expect_problem(struct api_resp *r, long status, const char *want)
 {
-	api_assert_problem(r, status);
-	cr_assert(strstr(api_str(r->json, "detail"), want) != NULL,
-	    "detail \"%s\" lacks \"%s\"", api_str(r->json, "detail"), want);
+	flow_problem(r, status, want);
 	api_free(r);
 }
 
@@ -119,24 +83,6 @@ esc_slash(const char *s)
 	return out;
 }
 
-/* Asserts that arr is exactly the NULL-terminated list of strings. */
-static void
-assert_strv(struct json_object *arr, const char *const *want)
-{
-	size_t	 i;
-
-	cr_assert(json_object_is_type(arr, json_type_array), "%s",
-	    json_object_to_json_string(arr));
-	for (i = 0; want[i] != NULL; i++) {
-		cr_assert(i < json_object_array_length(arr), "%s is short",
-		    json_object_to_json_string(arr));
-		cr_assert_str_eq(json_object_get_string(
-		    json_object_array_get_idx(arr, i)), want[i]);
-	}
-	cr_assert_eq(json_object_array_length(arr), i, "%s",
-	    json_object_to_json_string(arr));
-}
-
 /* The string member key of items[i]. */
 static const char *
 item_str(struct json_object *o, size_t i, const char *key)
@@ -148,51 +94,11 @@ item_str(struct json_object *o, size_t i, const char *key)
 	return api_str(json_object_array_get_idx(items, i), key);
 }
 
-/* A time stamp in the CAVRA format (...+00:00). */
-static void
-assert_ts(struct json_object *o, const char *key)
-{
-	const char	*s = api_str(o, key);
-
-	cr_assert(strlen(s) >= 25 && strcmp(s + strlen(s) - 6, "+00:00") == 0,
-	    "%s: %s", key, s);
-}
-
-/* Whether the string array arr holds s. */
-static int
-has_str(struct json_object *arr, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < json_object_array_length(arr); i++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(
-		    arr, i)), s) == 0)
-			return 1;
-	return 0;
-}
-
 /* The change of field `field` in a plan's changes, or NULL. */
 static struct json_object *
 change_of(struct json_object *plan, const char *field)
 {
-	struct json_object	*ch = api_get(plan, "changes"), *c;
-	size_t			 i;
-
-	for (i = 0; i < json_object_array_length(ch); i++) {
-		c = json_object_array_get_idx(ch, i);
-		if (strcmp(api_str(c, "field"), field) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return flow_find(plan, "changes", "field", field, NULL, NULL);
 }
 
 /* ---- repositories ---------------------------------------------------- */
@@ -209,7 +115,7 @@ API_TEST(inventory, repository_defaults_and_slash_ids)
 	char		 id[ID_LEN], *enc;
 
 	uid(id, "payments/api");
-	post_ok("/repositories", &r, "{\"repository\":\"%s\"}", id);
+	flow_postf("/repositories", 200, &r, "{\"repository\":\"%s\"}", id);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.repository.v1");
 	cr_assert_str_eq(api_str(r.json, "repository_id"), id);
@@ -223,11 +129,11 @@ API_TEST(inventory, repository_defaults_and_slash_ids)
 	    "cavra-ai-agent-baseline");
 	cr_assert_str_eq(api_str(r.json, "risk_tier"), "medium");
 	cr_assert_str_eq(api_str(r.json, "status"), "active");
-	assert_strv(api_get(r.json, "protected_branches"), main_only);
-	assert_strv(api_get(r.json, "required_checks"), none);
-	assert_strv(api_get(r.json, "evidence_refs"), none);
-	assert_ts(r.json, "created_at");
-	assert_ts(r.json, "updated_at");
+	flow_assert_strv(api_get(r.json, "protected_branches"), main_only);
+	flow_assert_strv(api_get(r.json, "required_checks"), none);
+	flow_assert_strv(api_get(r.json, "evidence_refs"), none);
+	flow_assert_ts(r.json, "created_at");
+	flow_assert_ts(r.json, "updated_at");
 
 	get(&a, 200, "/repositories/%s", id);
 	enc = esc_slash(id);
@@ -256,19 +162,19 @@ API_TEST(inventory, repository_id_name_and_upsert)
 	char		 id[ID_LEN], name[ID_LEN], created[64];
 
 	uid(name, "team/svc");
-	post_ok("/repositories", &r, "{\"name\":\"%s\","
+	flow_postf("/repositories", 200, &r, "{\"name\":\"%s\","
 	    "\"protected_branches\":[]}", name);
 	cr_assert_str_eq(api_str(r.json, "repository_id"), name);
 	cr_assert_str_eq(api_str(r.json, "repository"), name);
-	assert_strv(api_get(r.json, "protected_branches"), main_only);
+	flow_assert_strv(api_get(r.json, "protected_branches"), main_only);
 	api_free(&r);
 
 	uid(id, "repo-id");
 	uid(name, "team/named");
-	post_ok("/repositories", &r, "{\"repository_id\":\"%s\","
+	flow_postf("/repositories", 200, &r, "{\"repository_id\":\"%s\","
 	    "\"repository\":\"%s\",\"protected_branches\":[\"release\","
 	    "\"main\"],\"business_unit\":{\"code\":7}}", id, name);
-	assert_strv(api_get(r.json, "protected_branches"), rel);
+	flow_assert_strv(api_get(r.json, "protected_branches"), rel);
 	snprintf(created, sizeof(created), "%s", api_str(r.json,
 	    "created_at"));
 	api_free(&r);
@@ -280,7 +186,7 @@ API_TEST(inventory, repository_id_name_and_upsert)
 	/* The id alone names the record too; an upsert keeps created_at
 	 * and moves updated_at. */
 	usleep(2000);
-	post_ok("/repositories", &r, "{\"repository_id\":\"%s\","
+	flow_postf("/repositories", 200, &r, "{\"repository_id\":\"%s\","
 	    "\"owner\":\"o\"}", id);
 	cr_assert_str_eq(api_str(r.json, "repository"), id);
 	cr_assert_str_eq(api_str(r.json, "created_at"), created);
@@ -294,28 +200,29 @@ API_TEST(inventory, repository_invalid)
 	struct api_resp	 r;
 	char		 id[ID_LEN], *big;
 
-	post("/repositories", &r, "{}");
+	flow_postf("/repositories", 0, &r, "{}");
 	expect_problem(&r, 400, "invalid repository record: repository");
-	post("/repositories", &r, "{\"owner\":\"x\",\"repository\":\"\"}");
+	flow_postf("/repositories", 0, &r,
+	    "{\"owner\":\"x\",\"repository\":\"\"}");
 	expect_problem(&r, 400, "repository (or name, or repository_id) is "
 	    "required");
-	post("/repositories", &r, "{\"repository\":5}");
+	flow_postf("/repositories", 0, &r, "{\"repository\":5}");
 	expect_problem(&r, 400, "repository must be a string");
-	post("/repositories", &r, "{\"name\":[\"a\"]}");
+	flow_postf("/repositories", 0, &r, "{\"name\":[\"a\"]}");
 	expect_problem(&r, 400, "name must be a string");
 	uid(id, "bad");
-	post("/repositories", &r, "{\"repository\":\"%s\",\"status\":"
+	flow_postf("/repositories", 0, &r, "{\"repository\":\"%s\",\"status\":"
 	    "\"gone\"}", id);
 	expect_problem(&r, 400, "status must be one of: active, archived, "
 	    "disabled");
-	post("/repositories", &r, "{\"repository\":\"%s\","
+	flow_postf("/repositories", 0, &r, "{\"repository\":\"%s\","
 	    "\"protected_branches\":7}", id);
 	expect_problem(&r, 400, "protected_branches must be a list");
 	big = malloc(700);
 	cr_assert_not_null(big);
 	memset(big, 'r', 699);
 	big[699] = '\0';
-	post("/repositories", &r, "{\"repository\":\"%s\"}", big);
+	flow_postf("/repositories", 0, &r, "{\"repository\":\"%s\"}", big);
 	expect_problem(&r, 400, "at most 512 bytes");
 	free(big);
 	get(&r, 404, "/repositories/%s", id);
@@ -340,12 +247,12 @@ API_TEST(inventory, repository_filters_and_order)
 	uid(id2, "b-id");
 	snprintf(n1, sizeof(n1), "%s/zz", owner);
 	snprintf(n2, sizeof(n2), "%s/aa", owner);
-	post_ok("/repositories", &r, "{\"repository_id\":\"%s\","
+	flow_postf("/repositories", 200, &r, "{\"repository_id\":\"%s\","
 	    "\"repository\":\"%s\",\"owner\":\"%s\",\"risk_tier\":\"high\","
 	    "\"provider\":\"gitlab\",\"policy_pack\":\"" BANKING "\"}", id1,
 	    n1, owner);
 	api_free(&r);
-	post_ok("/repositories", &r, "{\"repository_id\":\"%s\","
+	flow_postf("/repositories", 200, &r, "{\"repository_id\":\"%s\","
 	    "\"repository\":\"%s\",\"owner\":\"%s\",\"status\":"
 	    "\"archived\"}", id2, n2, owner);
 	api_free(&r);
@@ -389,7 +296,7 @@ API_TEST(inventory, rollout_defaults_and_slash_ids)
 	char		 repo[ID_LEN], want[ID_LEN + 64], id[ID_LEN], *enc;
 
 	uid(repo, "payments/api");
-	post_ok("/policy-rollouts", &r, "{\"repository\":\"%s\","
+	flow_postf("/policy-rollouts", 200, &r, "{\"repository\":\"%s\","
 	    "\"policy_pack\":\"" BANKING "\"}", repo);
 	snprintf(want, sizeof(want), "%s:" BANKING, repo);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
@@ -404,8 +311,8 @@ API_TEST(inventory, rollout_defaults_and_slash_ids)
 	cr_assert_eq(api_int(r.json, "coverage_percent"), 0);
 	cr_assert(json_object_is_type(api_get(r.json, "last_evaluated_at"),
 	    json_type_null));
-	assert_strv(api_get(r.json, "evidence_refs"), none);
-	assert_ts(r.json, "created_at");
+	flow_assert_strv(api_get(r.json, "evidence_refs"), none);
+	flow_assert_ts(r.json, "created_at");
 	api_free(&r);
 	get(&a, 200, "/policy-rollouts/%s", want);
 	enc = esc_slash(want);
@@ -419,7 +326,7 @@ API_TEST(inventory, rollout_defaults_and_slash_ids)
 	/* repository_id stands for repository; an explicit id with
 	 * slashes. */
 	uid(id, "team/x/rollout");
-	post_ok("/policy-rollouts", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts", 200, &r, "{\"rollout_id\":\"%s\","
 	    "\"repository_id\":\"%s\",\"policy_pack\":\"p\","
 	    "\"coverage_percent\":40,\"mode\":\"audit_only\",\"state\":"
 	    "\"paused\",\"last_evaluated_at\":\"2025-01-01T00:00:00+00:00\"}",
@@ -442,28 +349,28 @@ API_TEST(inventory, rollout_invalid)
 	char		 repo[ID_LEN], *big;
 
 	uid(repo, "svc");
-	post("/policy-rollouts", &r, "{\"policy_pack\":\"p\"}");
+	flow_postf("/policy-rollouts", 0, &r, "{\"policy_pack\":\"p\"}");
 	expect_problem(&r, 400, "invalid policy rollout record: repository "
 	    "is required");
-	post("/policy-rollouts", &r, "{\"repository\":\"%s\"}", repo);
+	flow_postf("/policy-rollouts", 0, &r, "{\"repository\":\"%s\"}", repo);
 	expect_problem(&r, 400, "invalid policy rollout record: policy_pack "
 	    "is required");
-	post("/policy-rollouts", &r, "{\"rollout_id\":\"x-%s\","
+	flow_postf("/policy-rollouts", 0, &r, "{\"rollout_id\":\"x-%s\","
 	    "\"repository\":\"%s\"}", repo, repo);
 	expect_problem(&r, 400, "policy_pack is required");
-	post("/policy-rollouts", &r, "{\"repository\":\"%s\","
+	flow_postf("/policy-rollouts", 0, &r, "{\"repository\":\"%s\","
 	    "\"policy_pack\":\"p\",\"state\":\"done\"}", repo);
 	expect_problem(&r, 400, "state must be one of: active, paused, "
 	    "planned, retired");
-	post("/policy-rollouts", &r, "{\"repository\":\"%s\","
+	flow_postf("/policy-rollouts", 0, &r, "{\"repository\":\"%s\","
 	    "\"policy_pack\":\"p\",\"mode\":\"loud\"}", repo);
 	expect_problem(&r, 400, "mode must be one of: audit_only, "
 	    "break_glass, enforce, strict");
-	post("/policy-rollouts", &r, "{\"repository\":\"%s\","
+	flow_postf("/policy-rollouts", 0, &r, "{\"repository\":\"%s\","
 	    "\"policy_pack\":\"p\",\"coverage_percent\":\"many\"}", repo);
 	expect_problem(&r, 400, "coverage_percent must be a non-negative "
 	    "integer");
-	post("/policy-rollouts", &r, "{\"repository\":[1],"
+	flow_postf("/policy-rollouts", 0, &r, "{\"repository\":[1],"
 	    "\"policy_pack\":\"p\"}");
 	expect_problem(&r, 400, "repository must be a string");
 	/* The derived id may not pass the id limit. */
@@ -471,7 +378,7 @@ API_TEST(inventory, rollout_invalid)
 	cr_assert_not_null(big);
 	memset(big, 'q', 399);
 	big[399] = '\0';
-	post("/policy-rollouts", &r, "{\"repository\":\"%s\","
+	flow_postf("/policy-rollouts", 0, &r, "{\"repository\":\"%s\","
 	    "\"policy_pack\":\"%s\"}", big, big);
 	expect_problem(&r, 400, "rollout_id (repository:policy_pack) must be "
 	    "at most 512 bytes");
@@ -492,11 +399,11 @@ API_TEST(inventory, rollout_filters)
 
 	uid(owner, "owner");
 	uid(repo, "team/filtered");
-	post_ok("/policy-rollouts", &r, "{\"rollout_id\":\"%s/b\","
+	flow_postf("/policy-rollouts", 200, &r, "{\"rollout_id\":\"%s/b\","
 	    "\"repository\":\"%s\",\"policy_pack\":\"p1\",\"owner\":\"%s\","
 	    "\"state\":\"active\",\"mode\":\"strict\"}", owner, repo, owner);
 	api_free(&r);
-	post_ok("/policy-rollouts", &r, "{\"rollout_id\":\"%s/a\","
+	flow_postf("/policy-rollouts", 200, &r, "{\"rollout_id\":\"%s/a\","
 	    "\"repository\":\"%s\",\"policy_pack\":\"p2\",\"owner\":\"%s\"}",
 	    owner, repo, owner);
 	api_free(&r);
@@ -538,13 +445,14 @@ API_TEST(inventory, change_plan_create_writes_nothing)
 	char		 repo[ID_LEN], id[ID_LEN + 64];
 
 	uid(repo, "plan/new");
-	post_ok("/policy-rollouts/change-plan", &r, "{\"repository\":\"%s\","
+	flow_postf("/policy-rollouts/change-plan", 200, &r,
+	    "{\"repository\":\"%s\","
 	    "\"policy_pack\":\"" BANKING "\"}", repo);
 	snprintf(id, sizeof(id), "%s:" BANKING, repo);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.policy_rollout.change_plan.v1");
 	cr_assert_str_eq(api_str(r.json, "product"), "CAVRA");
-	assert_ts(r.json, "generated_at");
+	flow_assert_ts(r.json, "generated_at");
 	cr_assert_str_eq(api_str(r.json, "operation"), "create");
 	cr_assert(json_object_is_type(api_get(r.json, "before"),
 	    json_type_null));
@@ -565,12 +473,14 @@ API_TEST(inventory, change_plan_create_writes_nothing)
 	get(&g, 404, "/policy-rollouts/%s", id);
 	api_free(&g);
 
-	post("/policy-rollouts/change-plan", &r, "{\"changes\":\"mode\"}");
+	flow_postf("/policy-rollouts/change-plan", 0, &r,
+	    "{\"changes\":\"mode\"}");
 	expect_problem(&r, 400, "changes must be an object");
-	post("/policy-rollouts/change-plan", &r, "{\"repository\":\"%s\"}",
+	flow_postf("/policy-rollouts/change-plan", 0, &r,
+	    "{\"repository\":\"%s\"}",
 	    repo);
 	expect_problem(&r, 400, "policy_pack is required");
-	post("/policy-rollouts/change-plan", &r, "{\"rollout_id\":7}");
+	flow_postf("/policy-rollouts/change-plan", 0, &r, "{\"rollout_id\":7}");
 	expect_problem(&r, 400, "rollout_id must be a string");
 }
 
@@ -580,7 +490,7 @@ seed_rollout(const char *id, const char *mode, const char *state)
 {
 	struct api_resp	 r;
 
-	post_ok("/policy-rollouts", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts", 200, &r, "{\"rollout_id\":\"%s\","
 	    "\"repository\":\"payments/api\",\"policy_pack\":\"" BANKING "\","
 	    "\"mode\":\"%s\",\"state\":\"%s\"}", id, mode, state);
 	api_free(&r);
@@ -592,7 +502,8 @@ static void
 plan_expect(struct api_resp *r, const char *id, const char *changes,
     const char *risk, int approval)
 {
-	post_ok("/policy-rollouts/change-plan", r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts/change-plan", 200, r,
+	    "{\"rollout_id\":\"%s\","
 	    "\"changes\":{%s}}", id, changes);
 	cr_assert_str_eq(api_str(r->json, "operation"), "update");
 	cr_assert_str_eq(api_str(r->json, "risk"), risk, "%s: %s", changes,
@@ -620,7 +531,7 @@ API_TEST(inventory, change_plan_risk_and_approval)
 
 	plan_expect(&r, audit, "\"mode\":\"enforce\"", "high", 1);
 	notes = api_get(r.json, "operator_notes");
-	cr_assert(has_str(notes, "Route this rollout change through "
+	cr_assert(flow_has(notes, "Route this rollout change through "
 	    "security approval before enforcement."), "%s", r.body);
 	cr_assert_eq(json_object_array_length(api_get(r.json, "changes")), 2,
 	    "%s", r.body);
@@ -652,13 +563,15 @@ API_TEST(inventory, change_plan_risk_and_approval)
 	api_free(&r);
 
 	/* The whole body as the change, actor keys left out. */
-	post_ok("/policy-rollouts/change-plan", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts/change-plan", 200, &r,
+	    "{\"rollout_id\":\"%s\","
 	    "\"state\":\"active\",\"actor\":\"alice\"}", enf);
 	cr_assert_str_eq(api_str(r.json, "risk"), "medium");
 	cr_assert_null(json_object_object_get(api_get(r.json, "after"),
 	    "actor"), "%s", r.body);
 	api_free(&r);
-	post("/policy-rollouts/change-plan", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts/change-plan", 0, &r,
+	    "{\"rollout_id\":\"%s\","
 	    "\"changes\":{\"state\":\"done\"}}", enf);
 	expect_problem(&r, 400, "state must be one of");
 }
@@ -674,7 +587,8 @@ API_TEST(inventory, apply_change_persists)
 {
 	struct api_resp	 r, g;
 	struct json_object *ro;
-	char		 id[ID_LEN], repo[ID_LEN], created[64], want[ID_LEN + 64];
+	char		 id[ID_LEN], repo[ID_LEN], created[64],
+	    want[ID_LEN + 64];
 
 	uid(id, "apply/rollout");
 	seed_rollout(id, "enforce", "planned");
@@ -683,7 +597,8 @@ API_TEST(inventory, apply_change_persists)
 	    "created_at"));
 	api_free(&g);
 
-	post_ok("/policy-rollouts/apply-change", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts/apply-change", 200, &r,
+	    "{\"rollout_id\":\"%s\","
 	    "\"changes\":{\"mode\":\"strict\",\"state\":\"active\"}}", id);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.policy_rollout.change_result.v1");
@@ -706,7 +621,8 @@ API_TEST(inventory, apply_change_persists)
 	/* A create through apply-change, with the derived slash id; the
 	 * body's actor is not a field of the record. */
 	uid(repo, "apply/new");
-	post_ok("/policy-rollouts/apply-change", &r, "{\"repository\":\"%s\","
+	flow_postf("/policy-rollouts/apply-change", 200, &r,
+	    "{\"repository\":\"%s\","
 	    "\"policy_pack\":\"p\",\"actor\":\"alice\"}", repo);
 	snprintf(want, sizeof(want), "%s:p", repo);
 	cr_assert_str_eq(api_str(api_get(r.json, "plan"), "operation"),
@@ -719,14 +635,16 @@ API_TEST(inventory, apply_change_persists)
 	api_free(&g);
 
 	/* A bad change stores nothing. */
-	post("/policy-rollouts/apply-change", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts/apply-change", 0, &r,
+	    "{\"rollout_id\":\"%s\","
 	    "\"changes\":{\"mode\":\"loud\"}}", id);
 	expect_problem(&r, 400, "mode must be one of");
 	get(&g, 200, "/policy-rollouts/%s", id);
 	cr_assert_str_eq(api_str(g.json, "mode"), "strict");
 	api_free(&g);
 	/* Without OIDC, an actor_token is a configuration error. */
-	post("/policy-rollouts/apply-change", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts/apply-change", 0, &r,
+	    "{\"rollout_id\":\"%s\","
 	    "\"actor_token\":\"a.b.c\"}", id);
 	expect_problem(&r, 400, "OIDC");
 }
@@ -742,7 +660,8 @@ decide(const char *target, char *dec, char *sev)
 	char		 sid[ID_LEN];
 
 	uid(sid, "inventory-session");
-	post_ok("/decisions", &r, "{\"action_type\":\"execute_command\","
+	flow_postf("/decisions", 200, &r,
+	    "{\"action_type\":\"execute_command\","
 	    "\"target\":\"%s\",\"repository\":\"payments/api\","
 	    "\"policy_pack\":\"" BANKING "\",\"session_id\":\"%s\"}", target,
 	    sid);
@@ -756,12 +675,12 @@ decide(const char *target, char *dec, char *sev)
 static void
 detail_wait(const char *path, long long want, struct api_resp *r)
 {
-	long long	 until = now_ms() + WAIT_MS;
+	long long	 until = flow_now_ms() + WAIT_MS;
 
 	for (;;) {
 		get(r, 200, "%s", path);
 		if (api_int(api_get(r->json, "activity_summary"), "total") >=
-		    want || now_ms() > until)
+		    want || flow_now_ms() > until)
 			break;
 		api_free(r);
 		usleep(50000);
@@ -794,25 +713,26 @@ API_TEST(inventory, detail_summaries_and_readiness)
 	char		 other[ID_LEN], sid[ID_LEN];
 	size_t		 i;
 
-	post_ok("/repositories", &r, "{\"repository\":\"payments/api\","
+	flow_postf("/repositories", 200, &r, "{\"repository\":\"payments/api\","
 	    "\"risk_tier\":\"high\"}");
 	api_free(&r);
-	post_ok("/policy-rollouts", &r, "{\"rollout_id\":"
+	flow_postf("/policy-rollouts", 200, &r, "{\"rollout_id\":"
 	    "\"payments-api-banking\",\"repository\":\"payments/api\","
 	    "\"policy_pack\":\"" BANKING "\",\"coverage_percent\":85}");
 	api_free(&r);
-	post_ok("/integrations", &r, "{\"provider\":\"github\","
+	flow_postf("/integrations", 200, &r, "{\"provider\":\"github\","
 	    "\"category\":\"source_control\",\"status\":\"active\","
 	    "\"health_status\":\"healthy\"}");
 	api_free(&r);
-	post_ok("/integrations", &r, "{\"provider\":\"splunk\","
+	flow_postf("/integrations", 200, &r, "{\"provider\":\"splunk\","
 	    "\"category\":\"siem\",\"status\":\"planned\"}");
 	api_free(&r);
 	decide("terraform apply -auto-approve", d1, s1);
 	decide("ls", d2, s2);
 	/* Another pack's decision of the same repository is not counted. */
 	uid(sid, "inventory-other");
-	post_ok("/decisions", &r, "{\"action_type\":\"execute_command\","
+	flow_postf("/decisions", 200, &r,
+	    "{\"action_type\":\"execute_command\","
 	    "\"target\":\"ls\",\"repository\":\"payments/api\","
 	    "\"session_id\":\"%s\"}", sid);
 	api_free(&r);
@@ -876,7 +796,7 @@ API_TEST(inventory, detail_summaries_and_readiness)
 	 * id with a slash. */
 	uid(other, "detail/unregistered");
 	uid(id, "detail/rollout");
-	post_ok("/policy-rollouts", &r, "{\"rollout_id\":\"%s\","
+	flow_postf("/policy-rollouts", 200, &r, "{\"rollout_id\":\"%s\","
 	    "\"repository\":\"%s\",\"policy_pack\":\"no-such-pack\","
 	    "\"policy_version\":\"9.9\"}", id, other);
 	api_free(&r);
@@ -923,56 +843,29 @@ API_TEST(inventory, detail_not_found)
 
 /* ---- apply-change under RBAC ----------------------------------------- */
 
-static char	 rbac_run[1024];
-
 /* A stack of this test's own with CAVRA_APPROVAL_RBAC_FILE (JSON
  * stores), made the "json" stack of this process. */
 static void
 rbac_start(void)
 {
-	char	 cmd[4096], path[1200], base[64];
-	FILE	*f;
-	int	 port;
+	static const char *const files[] = { "CAVRA_APPROVAL_RBAC_FILE",
+	    "rbac.json", "{\"group_mappings\": {\"okta-platform\": "
+	    "\"Platform\"}, \"repository_permissions\": [{\"repository\": "
+	    "\"payments/api\", \"groups\": [\"Platform\"], \"actions\": "
+	    "[\"approved\"]}]}", NULL };
 
-	snprintf(rbac_run, sizeof(rbac_run), "%s/tests/api/run-test_inventory/"
-	    "rbac", BUILDDIR);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", rbac_run,
-	    rbac_run);
-	cr_assert_eq(system(cmd), 0);
-	snprintf(path, sizeof(path), "%s/rbac.json", rbac_run);
-	cr_assert_not_null(f = fopen(path, "w"));
-	fputs("{\"group_mappings\": {\"okta-platform\": \"Platform\"}, "
-	    "\"repository_permissions\": [{\"repository\": \"payments/api\", "
-	    "\"groups\": [\"Platform\"], \"actions\": [\"approved\"]}]}", f);
-	cr_assert_eq(fclose(f), 0);
-	setenv("CAVRA_APPROVAL_RBAC_FILE", path, 1);
 	unsetenv("CAVRA_APPROVAL_OIDC_CONFIG");
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' start '%s' > '%s/start."
-	    "log' 2>&1", SRCDIR, rbac_run, rbac_run);
-	cr_assert_eq(system(cmd), 0, "stack did not start: see %s/start.log",
-	    rbac_run);
-	snprintf(path, sizeof(path), "%s/port", rbac_run);
-	cr_assert_not_null(f = fopen(path, "r"));
-	cr_assert_eq(fscanf(f, "%d", &port), 1);
-	fclose(f);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
-	setenv("CAVRA_TEST_JSON_BASE", base, 1);
-	setenv("CAVRA_TEST_JSON_RUN", rbac_run, 1);
-	api_use("json");
+	extra_own("rbac", files);
 }
 
 static void
 rbac_stop(void)
 {
-	char	 cmd[4096];
-
-	if (rbac_run[0] == '\0')
-		return;
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s' >/dev/null "
-	    "2>&1", SRCDIR, rbac_run);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not stop the stack in %s\n", rbac_run);
+	extra_stop("rbac");
 }
+
+EXTRA_INIT_HOOK("test_inventory")
+EXTRA_STOP_HOOK
 
 /*
  * With RBAC configured, apply-change needs an actor: none, or a header
@@ -990,14 +883,15 @@ Test(inventory_rbac, apply_change_needs_actor, .init = rbac_start,
 	struct json_object *actor;
 	char		*wa;
 
-	post_ok("/policy-rollouts", &r, "{\"rollout_id\":\"rbac-rollout\","
+	flow_postf("/policy-rollouts", 200, &r,
+	    "{\"rollout_id\":\"rbac-rollout\","
 	    "\"repository\":\"payments/api\",\"policy_pack\":\"" BANKING "\"}");
 	api_free(&r);
-	post_ok("/policy-rollouts/change-plan", &r, "{\"rollout_id\":"
+	flow_postf("/policy-rollouts/change-plan", 200, &r, "{\"rollout_id\":"
 	    "\"rbac-rollout\",\"changes\":{\"state\":\"active\"}}");
 	api_free(&r);
 
-	post("/policy-rollouts/apply-change", &r, "{\"rollout_id\":"
+	flow_postf("/policy-rollouts/apply-change", 0, &r, "{\"rollout_id\":"
 	    "\"rbac-rollout\",\"changes\":{\"state\":\"active\"}}");
 	api_assert_problem(&r, 401);
 	cr_assert_str_eq(api_str(r.json, "detail"),
@@ -1014,14 +908,14 @@ Test(inventory_rbac, apply_change_needs_actor, .init = rbac_start,
 	cr_assert_str_eq(api_str(r.json, "state"), "planned");
 	api_free(&r);
 
-	post_ok("/policy-rollouts/apply-change", &r, "{\"rollout_id\":"
+	flow_postf("/policy-rollouts/apply-change", 200, &r, "{\"rollout_id\":"
 	    "\"rbac-rollout\",\"changes\":{\"state\":\"active\"},"
 	    "\"actor_claims\":{\"email\":\"alice@example.com\",\"sub\":"
 	    "\"u1\",\"groups\":[\"okta-platform\"]}}");
 	actor = api_get(r.json, "actor");
 	cr_assert_str_eq(api_str(actor, "actor"), "alice@example.com");
 	cr_assert_str_eq(api_str(actor, "subject"), "u1");
-	cr_assert(has_str(api_get(actor, "groups"), "Platform"), "%s",
+	cr_assert(flow_has(api_get(actor, "groups"), "Platform"), "%s",
 	    r.body);
 	cr_assert_str_eq(api_str(api_get(r.json, "rollout"), "state"),
 	    "active");

@@ -559,6 +559,87 @@ static const struct call calls[] = {
 	    NULL, 200 },
 	{ "GET " OA_SLA "-escalation-actions/dashboard", OA_SLA
 	    "-escalation-actions/dashboard", NULL, NULL, 200 },
+	/* cavra-endpoints: SLA escalation recurrences (E3), owner digests
+	 * (E4), the recurrence automation and its health alerts (E5) */
+#define OA_ESE	"/endpoint-remediation-sla-escalation"
+	{ "POST " OA_ESE "s/recurrence-plan", OA_ESE "s/recurrence-plan",
+	    "{\"recurrence_policy\":{\"recurrence_interval_minutes\":30}}",
+	    NULL, 200, "rcp=recurrence_plan.recurrence_plan_id" },
+	{ "POST " OA_ESE "s/recurrence-plan", OA_ESE "s/recurrence-plan",
+	    "{\"recurrence_policy\":{\"max_recurrences\":0}}", NULL, 400 },
+	{ "GET " OA_ESE "-recurrences", OA_ESE "-recurrences?plan_id=$slae&"
+	    "owner=oa&provider=webhook&action=wait&limit=5&offset=0", NULL,
+	    NULL, 200 },
+	{ "GET " OA_ESE "-recurrences", OA_ESE "-recurrences?action=bogus",
+	    NULL, NULL, 400 },
+	{ "GET " OA_ESE "-recurrences/dashboard", OA_ESE
+	    "-recurrences/dashboard", NULL, NULL, 200 },
+	{ "POST " OA_ESE "-recurrences/{recurrence_plan_id}/deliver", OA_ESE
+	    "-recurrences/$rcp/deliver", "{\"retries\":0}", NULL, 200 },
+	{ "POST " OA_ESE "-recurrences/{recurrence_plan_id}/deliver", OA_ESE
+	    "-recurrences/none-$u/deliver", "{}", NULL, 404 },
+	{ "GET " OA_ESE "-recurrences/{recurrence_plan_id}/suppression-audit",
+	    OA_ESE "-recurrences/$rcp/suppression-audit?persist=true", NULL,
+	    NULL, 200 },
+	{ "GET " OA_ESE "-recurrences/{recurrence_plan_id}/suppression-audit",
+	    OA_ESE "-recurrences/none-$u/suppression-audit", NULL, NULL, 404 },
+	{ "POST " OA_ESE "-recurrences/retry-plan", OA_ESE
+	    "-recurrences/retry-plan", "{\"retry_policy\":"
+	    "{\"max_retry_attempts\":2}}", NULL, 200, "rct=retry_plan."
+	    "retry_plan_id" },
+	{ "POST " OA_ESE "-recurrences/retry-plan", OA_ESE
+	    "-recurrences/retry-plan", "{\"retry_policy\":[]}", NULL, 400 },
+	{ "POST " OA_ESE "-recurrences/{recurrence_plan_id}/owner-digest",
+	    OA_ESE "-recurrences/$rcp/owner-digest", "{\"retry_plan_id\":"
+	    "\"$rct\",\"retries\":0}", NULL, 200 },
+	{ "POST " OA_ESE "-recurrences/{recurrence_plan_id}/owner-digest",
+	    OA_ESE "-recurrences/none-$u/owner-digest", "{}", NULL, 404 },
+	{ "GET " OA_ESE "-recurrences/suppression-trends", OA_ESE
+	    "-recurrences/suppression-trends", NULL, NULL, 200 },
+	{ "GET " OA_ESE "-recurrences/suppression-trends", OA_ESE
+	    "-recurrences/suppression-trends?persist=maybe", NULL, NULL, 422 },
+	{ "POST " OA_ESE "-recurrences/automation-run", OA_ESE
+	    "-recurrences/automation-run", "{\"generated_by\":\"oa\"}", NULL,
+	    200 },
+	{ "POST " OA_ESE "-recurrences/automation-run", OA_ESE
+	    "-recurrences/automation-run", "{\"schedule\":"
+	    "{\"interval_minutes\":0}}", NULL, 400 },
+	{ "GET " OA_ESE "-recurrence-automations", OA_ESE
+	    "-recurrence-automations?dry_run=true&limit=5", NULL, NULL, 200 },
+	{ "GET " OA_ESE "-recurrence-automations", OA_ESE
+	    "-recurrence-automations?dry_run=maybe", NULL, NULL, 422 },
+	{ "GET " OA_ESE "-recurrence-automations/dashboard", OA_ESE
+	    "-recurrence-automations/dashboard", NULL, NULL, 200 },
+	{ "GET " OA_ESE "-recurrence-automations/health", OA_ESE
+	    "-recurrence-automations/health?expected_interval_minutes=30&"
+	    "stale_metadata_minutes=120", NULL, NULL, 200 },
+	{ "GET " OA_ESE "-recurrence-automations/health", OA_ESE
+	    "-recurrence-automations/health?expected_interval_minutes=x",
+	    NULL, NULL, 422 },
+	{ "POST " OA_ESE "-recurrence-automation-health-alerts/deliver",
+	    OA_ESE "-recurrence-automation-health-alerts/deliver",
+	    "{\"retries\":0}", NULL, 200, "rch=event_id" },
+	{ "POST " OA_ESE "-recurrence-automation-health-alerts/deliver",
+	    OA_ESE "-recurrence-automation-health-alerts/deliver",
+	    "{\"max_alerts\":\"x\"}", NULL, 400 },
+	{ "POST " OA_ESE "-recurrence-automation-health-alerts/{health_id}/"
+	    "acknowledgements", OA_ESE "-recurrence-automation-health-alerts/"
+	    "$rch/acknowledgements", "{\"provider\":\"webhook\","
+	    "\"acknowledged_by\":\"oa\"}", NULL, 200 },
+	{ "POST " OA_ESE "-recurrence-automation-health-alerts/{health_id}/"
+	    "acknowledgements", OA_ESE "-recurrence-automation-health-alerts/"
+	    "$rch/acknowledgements", "{\"provider\":\"webhook\"}", NULL,
+	    400 },
+	{ "GET " OA_ESE "-recurrence-automation-health-alerts", OA_ESE
+	    "-recurrence-automation-health-alerts?health_id=$rch&provider="
+	    "webhook&metadata_kind=x&acknowledgement_state=acknowledged&"
+	    "suppressed=false&limit=5", NULL, NULL, 200 },
+	{ "GET " OA_ESE "-recurrence-automation-health-alerts", OA_ESE
+	    "-recurrence-automation-health-alerts?suppressed=maybe", NULL,
+	    NULL, 422 },
+	{ "GET " OA_ESE "-recurrence-automation-health-alerts/dashboard",
+	    OA_ESE "-recurrence-automation-health-alerts/dashboard", NULL,
+	    NULL, 200 },
 	/* cavra-inventory */
 	{ "POST /repositories", "/repositories", "{\"repository\":"
 	    "\"r$u/api\",\"risk_tier\":\"high\"}", NULL, 200 },
@@ -1017,7 +1098,7 @@ static const struct call calls[] = {
 	 * release oa-$u seeded as evidence so that its summary closes */
 #define OA_FR	"/runtime/go-pilot/rollback-drill-notifications/"	\
 	"acknowledgements/audit-delivery/final-reporting-"
-#define OA_FRK	"gbrd-aad-final-reporting-"
+#define OA_FRK	GBRD_AAD "final-reporting-"
 	{ "POST /evidence", "/evidence", "{\"session_id\":\"oa-apr-$u\","
 	    "\"metadata_kind\":\"" OA_FRK "release-readiness-approval-"
 	    "decision\",\"approval_state\":\"approved\","

@@ -24,6 +24,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <criterion/hooks.h>
+
+#include "extra.h"
+#include "flow.h"
 #include "harness.h"
 
 #define SIGNING_KEY	"policy-test-key"
@@ -42,24 +46,6 @@ draft(const char *id, const char *title, const char *allow)
 	    "\"git\":{\"require_pull_request\":true}}", id, title, allow) == -1)
 		cr_assert_fail("out of memory");
 	return s;
-}
-
-/* POST path with body (a printf format); the answer in r. */
-static void
-post(const char *path, struct api_resp *r, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-post(const char *path, struct api_resp *r, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*body;
-
-	va_start(ap, fmt);
-	cr_assert_neq(vasprintf(&body, fmt, ap), -1);
-	va_end(ap);
-	api_req("POST", path, body, NULL, r);
-	free(body);
 }
 
 /* Asserts a 400 (or other) problem whose detail is `detail`. */
@@ -141,7 +127,8 @@ request(const char *body, char *digest, size_t dlen)
 	struct json_object	*apr, *plan;
 	char			*id;
 
-	post("/policy-packs/publish-request", &r, "{\"draft\":%s}", body);
+	flow_postf("/policy-packs/publish-request", 0, &r, "{\"draft\":%s}",
+	    body);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	plan = api_get(r.json, "plan");
 	apr = api_get(r.json, "approval");
@@ -161,7 +148,7 @@ approve(const char *id)
 	char		 path[256];
 
 	snprintf(path, sizeof(path), "/approvals/%s/approve", id);
-	post(path, &r, "{\"actor\":\"alice\",\"reason\":\"reviewed\","
+	flow_postf(path, 0, &r, "{\"actor\":\"alice\",\"reason\":\"reviewed\","
 	    "\"actor_claims\":{\"email\":\"alice@example.com\","
 	    "\"groups\":[\"Platform Security\"]}}");
 	cr_assert_eq(r.status, 200, "%s", r.body);
@@ -180,7 +167,7 @@ decide_command(const char *pack, const char *command)
 
 	if (pack != NULL)
 		snprintf(pp, sizeof(pp), ",\"policy_pack\":\"%s\"", pack);
-	post("/decisions", &r, "{\"action_type\":\"execute_command\","
+	flow_postf("/decisions", 0, &r, "{\"action_type\":\"execute_command\","
 	    "\"target\":\"%s\",\"session_id\":\"policy-tests\"%s}", command,
 	    pp);
 	cr_assert_eq(r.status, 200, "%s", r.body);
@@ -223,7 +210,8 @@ API_TEST(policy, draft_valid_and_invalid)
 	time_t			 now = time(NULL);
 	struct tm		 tm;
 
-	post("/policy-packs/draft", &r, "{\"id\":\"cavra-draft-ok\",\"title\":"
+	flow_postf("/policy-packs/draft", 0, &r,
+	    "{\"id\":\"cavra-draft-ok\",\"title\":"
 	    "\"T\",\"description\":\"D\",\"filesystem\":{\"block_read\":"
 	    "[\".env\",\"*.pem\"]},\"approvals\":\"dropped\"}");
 	cr_assert_eq(r.status, 200, "%s", r.body);
@@ -245,7 +233,8 @@ API_TEST(policy, draft_valid_and_invalid)
 	api_free(&r);
 
 	/* schema errors: still 200, prefixed by their path, sorted */
-	post("/policy-packs/draft", &r, "{\"metadata\":{\"id\":\"Not-Valid\","
+	flow_postf("/policy-packs/draft", 0, &r,
+	    "{\"metadata\":{\"id\":\"Not-Valid\","
 	    "\"title\":\"T\",\"description\":\"D\",\"mode\":\"loose\"},"
 	    "\"git\":{\"require_pull_request\":\"yes\"},\"commands\":"
 	    "{\"deny\":[\"x\"]}}");
@@ -266,10 +255,11 @@ API_TEST(policy, draft_valid_and_invalid)
 	    "'enforce', 'strict_regulated', 'break_glass']");
 	api_free(&r);
 
-	post("/policy-packs/draft", &r, "{\"id\":\"cavra-x\",\"title\":\"T\"}");
+	flow_postf("/policy-packs/draft", 0, &r,
+	    "{\"id\":\"cavra-x\",\"title\":\"T\"}");
 	expect_problem(&r, 400, "policy draft requires id, title, and "
 	    "description");
-	post("/policy-packs/draft", &r, "[]");
+	flow_postf("/policy-packs/draft", 0, &r, "[]");
 	api_assert_problem(&r, 422);
 	api_free(&r);
 }
@@ -283,7 +273,7 @@ API_TEST(policy, plan_create_and_update)
 
 	api_uid(id, sizeof(id), "cavra-plan");
 	body = draft(id, "Plan", "make plan");
-	post("/policy-packs/publish-plan", &r, "%s", body);
+	flow_postf("/policy-packs/publish-plan", 0, &r, "%s", body);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.policy_pack.publish_plan.v1");
@@ -305,14 +295,14 @@ API_TEST(policy, plan_create_and_update)
 	    "operator_notes")), 3);
 
 	/* the {"draft": ...} form is the same draft, the same digest */
-	post("/policy-packs/publish-plan", &w, "{\"draft\":%s}", body);
+	flow_postf("/policy-packs/publish-plan", 0, &w, "{\"draft\":%s}", body);
 	cr_assert_eq(w.status, 200, "%s", w.body);
 	cr_expect_str_eq(api_str(w.json, "policy_digest"), digest);
 	api_free(&w);
 	free(body);
 	/* another draft, another digest */
 	body = draft(id, "Plan 2", "make plan");
-	post("/policy-packs/publish-plan", &w, "%s", body);
+	flow_postf("/policy-packs/publish-plan", 0, &w, "%s", body);
 	cr_expect_str_neq(api_str(w.json, "policy_digest"), digest);
 	api_free(&w);
 	free(body);
@@ -320,7 +310,8 @@ API_TEST(policy, plan_create_and_update)
 
 	/* over a bundled pack: an update; dropping its sections removes
 	 * keys, so the risk is critical */
-	post("/policy-packs/publish-plan", &r, "{\"id\":\"cavra-hipaa\","
+	flow_postf("/policy-packs/publish-plan", 0, &r,
+	    "{\"id\":\"cavra-hipaa\","
 	    "\"title\":\"HIPAA\",\"description\":\"Smaller\"}");
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(api_str(r.json, "operation"), "update");
@@ -332,7 +323,8 @@ API_TEST(policy, plan_create_and_update)
 	api_free(&r);
 
 	/* an invalid draft is planned, with its errors and a first note */
-	post("/policy-packs/publish-plan", &r, "{\"id\":\"bad id\",\"title\":"
+	flow_postf("/policy-packs/publish-plan", 0, &r,
+	    "{\"id\":\"bad id\",\"title\":"
 	    "\"T\",\"description\":\"D\"}");
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_not(json_object_get_boolean(api_get(r.json, "valid")));
@@ -358,18 +350,19 @@ API_TEST(policy, publish_flow)
 	other = draft(id, "Published but changed", allow);
 
 	/* an invalid draft is refused a request */
-	post("/policy-packs/publish-request", &r, "{\"draft\":{\"id\":\"x\","
+	flow_postf("/policy-packs/publish-request", 0, &r,
+	    "{\"draft\":{\"id\":\"x\","
 	    "\"title\":\"T\",\"description\":\"D\"}}");
 	expect_problem(&r, 400, "policy publish request requires a valid "
 	    "draft");
 
 	/* an approver group that is not a string is refused */
-	post("/policy-packs/publish-request", &r, "{\"draft\":%s,"
+	flow_postf("/policy-packs/publish-request", 0, &r, "{\"draft\":%s,"
 	    "\"approver_group\":7}", body);
 	expect_problem(&r, 400, "approver_group must be a non-empty string");
 
 	/* the request: a pending approval bound to the digest */
-	post("/policy-packs/publish-request", &r, "{\"draft\":%s,"
+	flow_postf("/policy-packs/publish-request", 0, &r, "{\"draft\":%s,"
 	    "\"ttl_hours\":2}", body);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(api_str(r.json, "schema_version"),
@@ -400,19 +393,22 @@ API_TEST(policy, publish_flow)
 
 	/* publishing needs an approval id that exists, and an approved
 	 * one */
-	post("/policy-packs/publish", &r, "{\"draft\":%s}", body);
+	flow_postf("/policy-packs/publish", 0, &r, "{\"draft\":%s}", body);
 	expect_problem(&r, 400, "approval_id is required");
-	post("/policy-packs/publish", &r, "{\"draft\":%s,\"approval_id\":"
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":%s,\"approval_id\":"
 	    "\"apr_000000000000\"}", body);
 	expect_problem(&r, 404, "approval not found");
-	post("/policy-packs/publish", &r, "{\"draft\":%s,\"approval_id\":"
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":%s,\"approval_id\":"
 	    "\"%s\"}", body, apr_id);
 	expect_problem(&r, 400, "policy publish approval must be approved "
 	    "before write-back");
 	snprintf(want, sizeof(want), "%s/policies/%s", api_run_dir(), id);
 	cr_expect_neq(stat(want, &st), 0, "nothing written before approval");
 	/* an actor outside the approver group may not publish */
-	post("/policy-packs/publish", &r, "{\"draft\":%s,\"approval_id\":"
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":%s,\"approval_id\":"
 	    "\"%s\",\"actor_claims\":{\"email\":\"dev@example.com\","
 	    "\"groups\":[\"Developers\"]}}", body, apr_id);
 	expect_problem(&r, 403, "actor is not authorized to publish this "
@@ -421,22 +417,26 @@ API_TEST(policy, publish_flow)
 	approve(apr_id);
 
 	/* the approval is for one draft: another digest is refused */
-	post("/policy-packs/publish", &r, "{\"draft\":%s,\"approval_id\":"
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":%s,\"approval_id\":"
 	    "\"%s\"}", other, apr_id);
 	expect_problem(&r, 400, "approval does not match policy draft digest");
 	/* an id that cannot name a directory, whatever the approval */
-	post("/policy-packs/publish", &r, "{\"draft\":{\"id\":\"../escape\","
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":{\"id\":\"../escape\","
 	    "\"title\":\"T\",\"description\":\"D\"},\"approval_id\":\"%s\"}",
 	    apr_id);
 	expect_problem(&r, 400, "policy id is not safe for write-back");
-	post("/policy-packs/publish", &r, "{\"draft\":{\"id\":\"cavra-A\","
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":{\"id\":\"cavra-A\","
 	    "\"title\":\"T\",\"description\":\"D\"},\"approval_id\":\"%s\"}",
 	    apr_id);
 	expect_problem(&r, 400, "policy draft must be valid before "
 	    "publishing");
 
 	/* the approved draft */
-	post("/policy-packs/publish", &r, "{\"draft\":%s,\"approval_id\":"
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":%s,\"approval_id\":"
 	    "\"%s\",\"actor\":\"carol\"}", body, apr_id);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(api_str(r.json, "schema_version"),
@@ -470,7 +470,7 @@ API_TEST(policy, publish_flow)
 	cr_assert_not_null(it = catalog_item(BASELINE, NULL));
 	cr_expect_str_eq(api_str(it, "source"), "bundled");
 	json_object_put(it);
-	post("/policy-packs/publish-plan", &r, "%s", body);
+	flow_postf("/policy-packs/publish-plan", 0, &r, "%s", body);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(api_str(r.json, "operation"), "update");
 	cr_expect_str_eq(api_str(r.json, "risk"), "low");
@@ -489,7 +489,7 @@ API_TEST(policy, request_by_actor)
 
 	api_uid(id, sizeof(id), "cavra-req");
 	body = draft(id, "Requested", "make req");
-	post("/policy-packs/publish-request", &r, "{\"draft\":%s,"
+	flow_postf("/policy-packs/publish-request", 0, &r, "{\"draft\":%s,"
 	    "\"requested_by\":\"ignored\",\"approver_group\":\"Policy Owners\","
 	    "\"actor_claims\":{\"email\":\"bob@example.com\"}}", body);
 	cr_assert_eq(r.status, 200, "%s", r.body);
@@ -498,7 +498,7 @@ API_TEST(policy, request_by_actor)
 	cr_expect_str_eq(api_str(api_get(r.json, "approval"),
 	    "approver_group"), "Policy Owners");
 	api_free(&r);
-	post("/policy-packs/publish-request", &r, "{\"draft\":%s,"
+	flow_postf("/policy-packs/publish-request", 0, &r, "{\"draft\":%s,"
 	    "\"ttl_hours\":\"soon\"}", body);
 	expect_problem(&r, 400, "ttl_hours must be an integer");
 	free(body);
@@ -506,49 +506,27 @@ API_TEST(policy, request_by_actor)
 
 /* ---- a stack of its own: missing root, signing key ---------------- */
 
-static char	 own_run[1024];
-
+/* A stack of this test's own whose policy root does not exist, with a
+ * signing key, made the "json" stack of this process. */
 static void
 own_stack_start(void)
 {
-	char	 cmd[4096], path[1200], base[64];
-	FILE	*f;
-	int	 port;
+	char	 path[1200];
 
-	snprintf(own_run, sizeof(own_run), "%s/tests/api/run-test_policy/own",
-	    BUILDDIR);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", own_run,
-	    own_run);
-	cr_assert_eq(system(cmd), 0);
-	snprintf(path, sizeof(path), "%s/missing/policies", own_run);
+	snprintf(path, sizeof(path), "%s/missing/policies", extra_run("own"));
 	setenv("CAVRA_POLICY_DIR", path, 1);
 	setenv("CAVRA_POLICY_SIGNING_KEY", SIGNING_KEY, 1);
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' start '%s' > '%s/start."
-	    "log' 2>&1", SRCDIR, own_run, own_run);
-	cr_assert_eq(system(cmd), 0, "stack did not start: see %s/start.log",
-	    own_run);
-	snprintf(path, sizeof(path), "%s/port", own_run);
-	cr_assert_not_null(f = fopen(path, "r"));
-	cr_assert_eq(fscanf(f, "%d", &port), 1);
-	fclose(f);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
-	setenv("CAVRA_TEST_JSON_BASE", base, 1);
-	setenv("CAVRA_TEST_JSON_RUN", own_run, 1);
-	api_use("json");
+	extra_own("own", NULL);
 }
 
 static void
 own_stack_stop(void)
 {
-	char	 cmd[4096];
-
-	if (own_run[0] == '\0')
-		return;
-	snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s' >/dev/null "
-	    "2>&1", SRCDIR, own_run);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not stop the stack in %s\n", own_run);
+	extra_stop("own");
 }
+
+EXTRA_INIT_HOOK("test_policy")
+EXTRA_STOP_HOOK
 
 /*
  * With a writable root that does not exist, cavra-activity starts and
@@ -565,11 +543,12 @@ Test(policy_own, missing_root_then_shadow, .init = own_stack_start,
 	long long		 before, after;
 	char			 path[1400], digest[80], *body, *apr_id;
 
-	snprintf(path, sizeof(path), "%s/missing", own_run);
+	snprintf(path, sizeof(path), "%s/missing", extra_run("own"));
 	cr_assert_neq(stat(path, &st), 0);
 	cr_expect_str_eq(decide_command(NULL, "make shadowed"),
 	    "require_approval");
-	post("/decisions", &r, "{\"action_type\":\"read_file\",\"target\":"
+	flow_postf("/decisions", 0, &r,
+	    "{\"action_type\":\"read_file\",\"target\":"
 	    "\".env\"}");
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(api_str(r.json, "decision"), "block");
@@ -582,7 +561,8 @@ Test(policy_own, missing_root_then_shadow, .init = own_stack_start,
 	body = draft(BASELINE, "Shadowed baseline", "make shadowed");
 	apr_id = request(body, digest, sizeof(digest));
 	approve(apr_id);
-	post("/policy-packs/publish", &r, "{\"draft\":%s,\"approval_id\":"
+	flow_postf("/policy-packs/publish", 0, &r,
+	    "{\"draft\":%s,\"approval_id\":"
 	    "\"%s\",\"signer\":\"release-bot\"}", body, apr_id);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(api_str(r.json, "signature_message"),
@@ -593,7 +573,7 @@ Test(policy_own, missing_root_then_shadow, .init = own_stack_start,
 	    "signature_path"), SIGNING_KEY);
 	api_free(&r);
 	cr_assert_eq(stat(path, &st), 0);
-	snprintf(path, sizeof(path), "%s/missing/policies", own_run);
+	snprintf(path, sizeof(path), "%s/missing/policies", extra_run("own"));
 	cr_assert_eq(stat(path, &st), 0);
 	cr_expect_eq(st.st_mode & 07, 0, "root mode %o", st.st_mode & 0777);
 

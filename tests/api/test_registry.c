@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flow.h"
 #include "harness.h"
 
 #define ID_LEN	128
@@ -27,65 +28,6 @@
 #endif
 
 #define uid(buf, prefix)	api_uid(buf, ID_LEN, prefix)
-
-/* POSTs a body and asserts 200. */
-static void
-post_ok(const char *path, const char *body, struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, 200, "POST %s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* GETs a path and asserts the status. */
-static void
-get(const char *path, long status, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, status, "GET %s: %ld %s", path, r->status,
-	    r->body);
-}
-
-/* Asserts a problem with this status whose detail contains `want`. */
-static void
-assert_detail(const struct api_resp *r, long status, const char *want)
-{
-	api_assert_problem(r, status);
-	cr_assert(strstr(api_str(r->json, "detail"), want) != NULL,
-	    "detail %s lacks \"%s\"", api_str(r->json, "detail"), want);
-}
-
-/* Asserts that a POST fails with this status and detail fragment. */
-static void
-post_fails(const char *path, const char *body, long status,
-    const char *want)
-{
-	struct api_resp	 r;
-
-	api_req("POST", path, body, NULL, &r);
-	cr_assert_eq(r.status, status, "POST %s %s: %ld %s", path, body,
-	    r.status, r.body);
-	assert_detail(&r, status, want);
-	api_free(&r);
-}
-
-/* Asserts that arr is exactly the NULL-terminated list of strings. */
-static void
-assert_strv(struct json_object *arr, const char *const *want)
-{
-	size_t	 i;
-
-	cr_assert(json_object_is_type(arr, json_type_array), "%s",
-	    json_object_to_json_string(arr));
-	for (i = 0; want[i] != NULL; i++) {
-		cr_assert(i < json_object_array_length(arr), "%s is short",
-		    json_object_to_json_string(arr));
-		cr_assert_str_eq(json_object_get_string(
-		    json_object_array_get_idx(arr, i)), want[i]);
-	}
-	cr_assert_eq(json_object_array_length(arr), i, "%s",
-	    json_object_to_json_string(arr));
-}
 
 /* Asserts that the string member `key` of every item ascends. */
 static void
@@ -111,16 +53,6 @@ first_key(struct json_object *o)
 	return "";
 }
 
-/* A time stamp in the CAVRA format (…+00:00). */
-static void
-assert_ts(struct json_object *o, const char *key)
-{
-	const char	*s = api_str(o, key);
-
-	cr_assert(strlen(s) >= 25 && strcmp(s + strlen(s) - 6, "+00:00") == 0,
-	    "%s: %s", key, s);
-}
-
 /* --- Agents ------------------------------------------------------------ */
 
 API_TEST(registry, agent_create_defaults)
@@ -131,7 +63,7 @@ API_TEST(registry, agent_create_defaults)
 
 	uid(id, "agent");
 	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\"}", id);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(first_key(r.json), "schema_version");
 	cr_assert_str_eq(api_str(r.json, "schema_version"), "cavra.agent.v1");
 	cr_assert_str_eq(api_str(r.json, "agent_id"), id);
@@ -141,21 +73,21 @@ API_TEST(registry, agent_create_defaults)
 	cr_assert_str_eq(api_str(r.json, "risk_tier"), "medium");
 	cr_assert_str_eq(api_str(r.json, "owner"), "unassigned");
 	cr_assert_str_eq(api_str(r.json, "status"), "active");
-	assert_strv(api_get(r.json, "capabilities"), none);
-	assert_strv(api_get(r.json, "scopes"), none);
-	assert_strv(api_get(r.json, "allowed_repositories"), none);
-	assert_strv(api_get(r.json, "allowed_tools"), none);
-	assert_strv(api_get(r.json, "evidence_refs"), none);
-	assert_ts(r.json, "last_seen");
-	assert_ts(r.json, "created_at");
-	assert_ts(r.json, "updated_at");
+	flow_assert_strv(api_get(r.json, "capabilities"), none);
+	flow_assert_strv(api_get(r.json, "scopes"), none);
+	flow_assert_strv(api_get(r.json, "allowed_repositories"), none);
+	flow_assert_strv(api_get(r.json, "allowed_tools"), none);
+	flow_assert_strv(api_get(r.json, "evidence_refs"), none);
+	flow_assert_ts(r.json, "last_seen");
+	flow_assert_ts(r.json, "created_at");
+	flow_assert_ts(r.json, "updated_at");
 	cr_assert_str_eq(api_str(r.json, "created_at"),
 	    api_str(r.json, "updated_at"));
 	cr_assert_eq(json_object_object_length(r.json), 16);
 	api_free(&r);
 
 	snprintf(path, sizeof(path), "/agents/%s", id);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "agent_id"), id);
 	cr_assert_str_eq(api_str(r.json, "schema_version"), "cavra.agent.v1");
 	cr_assert_eq(json_object_object_length(r.json), 16);
@@ -184,17 +116,17 @@ API_TEST(registry, agent_create_full_record)
 	    "\"created_at\":\"2025-12-01T00:00:00+00:00\","
 	    "\"evidence_refs\":\"evidence://s/d\","
 	    "\"team\":{\"name\":\"core\"},\"tags\":[1,2]}", id);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "agent_id"), id);
 	cr_assert_str_eq(api_str(r.json, "id"), id);
 	cr_assert_str_eq(api_str(r.json, "type"), "cli-agent");
 	cr_assert_str_eq(api_str(r.json, "vendor"), "Anthropic");
 	cr_assert_str_eq(api_str(r.json, "version"), "1.2.3");
-	assert_strv(api_get(r.json, "capabilities"), caps);
-	assert_strv(api_get(r.json, "scopes"), scopes);
-	assert_strv(api_get(r.json, "allowed_repositories"), repos);
-	assert_strv(api_get(r.json, "allowed_tools"), tools);
-	assert_strv(api_get(r.json, "evidence_refs"), refs);
+	flow_assert_strv(api_get(r.json, "capabilities"), caps);
+	flow_assert_strv(api_get(r.json, "scopes"), scopes);
+	flow_assert_strv(api_get(r.json, "allowed_repositories"), repos);
+	flow_assert_strv(api_get(r.json, "allowed_tools"), tools);
+	flow_assert_strv(api_get(r.json, "evidence_refs"), refs);
 	cr_assert_str_eq(api_str(r.json, "risk_tier"), "critical");
 	cr_assert_str_eq(api_str(r.json, "owner"), "platform");
 	cr_assert_str_eq(api_str(r.json, "status"), "disabled");
@@ -202,16 +134,16 @@ API_TEST(registry, agent_create_full_record)
 	    "2026-01-02T03:04:05+00:00");
 	cr_assert_str_eq(api_str(r.json, "created_at"),
 	    "2025-12-01T00:00:00+00:00");
-	assert_ts(r.json, "updated_at");
+	flow_assert_ts(r.json, "updated_at");
 	cr_assert_str_eq(api_str(api_get(r.json, "team"), "name"), "core");
 	cr_assert_eq(json_object_array_length(api_get(r.json, "tags")), 2);
 	api_free(&r);
 
 	/* Unknown fields survive the store. */
 	snprintf(path, sizeof(path), "/agents/%s", id);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "team"), "name"), "core");
-	assert_strv(api_get(r.json, "capabilities"), caps);
+	flow_assert_strv(api_get(r.json, "capabilities"), caps);
 	cr_assert_str_eq(api_str(r.json, "status"), "disabled");
 	api_free(&r);
 }
@@ -225,16 +157,16 @@ API_TEST(registry, agent_agent_id_wins_over_id_and_empty_falls_back)
 	uid(b, "agent-b");
 	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"id\":\"%s\"}",
 	    a, b);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "agent_id"), a);
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"agent_id\":\"\",\"id\":\"%s\"}", b);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "agent_id"), b);
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"agent_id\":null,\"id\":\"%s\","
 	    "\"capabilities\":null,\"evidence_refs\":null,\"owner\":null}", b);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "agent_id"), b);
 	cr_assert_eq(json_object_array_length(api_get(r.json,
 	    "capabilities")), 0);
@@ -252,7 +184,7 @@ API_TEST(registry, agent_update_keeps_created_at)
 
 	uid(id, "agent-upd");
 	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\"}", id);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	snprintf(created, sizeof(created), "%s", api_str(r.json,
 	    "created_at"));
 	snprintf(updated, sizeof(updated), "%s", api_str(r.json,
@@ -262,14 +194,14 @@ API_TEST(registry, agent_update_keeps_created_at)
 
 	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"status\":"
 	    "\"retired\",\"owner\":\"sec\"}", id);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "created_at"), created);
 	cr_assert_str_neq(api_str(r.json, "updated_at"), updated);
 	cr_assert_str_eq(api_str(r.json, "status"), "retired");
 	api_free(&r);
 
 	snprintf(path, sizeof(path), "/agents/%s", id);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "created_at"), created);
 	cr_assert_str_eq(api_str(r.json, "owner"), "sec");
 	api_free(&r);
@@ -277,7 +209,7 @@ API_TEST(registry, agent_update_keeps_created_at)
 	/* An explicit created_at replaces the stored one. */
 	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"created_at\":"
 	    "\"2020-01-01T00:00:00+00:00\"}", id);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "created_at"),
 	    "2020-01-01T00:00:00+00:00");
 	api_free(&r);
@@ -299,12 +231,12 @@ API_TEST(registry, agent_list_filters_and_order)
 		snprintf(body, sizeof(body), "{\"agent_id\":\"%s\","
 		    "\"owner\":\"%s\",\"status\":\"%s\"}", ids[i], owner,
 		    st[i]);
-		post_ok("/agents", body, &r);
+		flow_post("/agents", body, 200, &r);
 		api_free(&r);
 	}
 
 	snprintf(path, sizeof(path), "/agents?owner=%s&unknown=1", owner);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 3);
 	cr_assert_eq(json_object_object_length(r.json), 2);
 	items = api_get(r.json, "items");
@@ -318,20 +250,20 @@ API_TEST(registry, agent_list_filters_and_order)
 
 	snprintf(path, sizeof(path), "/agents?owner=%s&status=disabled",
 	    owner);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 1);
 	cr_assert_str_eq(api_str(json_object_array_get_idx(api_get(r.json,
 	    "items"), 0), "agent_id"), ids[1]);
 	api_free(&r);
 
 	snprintf(path, sizeof(path), "/agents?owner=%s&status=retired", owner);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 0);
 	cr_assert_eq(json_object_array_length(api_get(r.json, "items")), 0);
 	api_free(&r);
 
 	/* Empty filters are ignored; the whole list is sorted by id. */
-	get("/agents?owner=&status=", 200, &r);
+	flow_get("/agents?owner=&status=", 200, &r);
 	cr_assert_geq(api_int(r.json, "total"), 3);
 	cr_assert_eq(api_int(r.json, "total"),
 	    (long long)json_object_array_length(api_get(r.json, "items")));
@@ -348,7 +280,7 @@ API_TEST(registry, agent_not_found)
 	snprintf(path, sizeof(path), "/agents/%s", id);
 	api_req("GET", path, NULL, NULL, &r);
 	cr_assert_eq(r.status, 404);
-	assert_detail(&r, 404, "agent not found");
+	flow_problem(&r, 404, "agent not found");
 	cr_assert_str_eq(api_str(r.json, "detail"), "agent not found");
 	api_free(&r);
 }
@@ -393,12 +325,13 @@ API_TEST(registry, agent_rejects_bad_records)
 	size_t	 i;
 
 	for (i = 0; i < nitems(bad); i++)
-		post_fails("/agents", bad[i].body, 400, bad[i].detail);
-	post_fails("/agents", "[{\"agent_id\":\"x\"}]", 422, "JSON object");
-	post_fails("/agents", "\"x\"", 422, "JSON object");
-	post_fails("/agents", "", 422, "JSON object");
-	post_fails("/agents", "{\"agent_id\":", 400, "");
-	post_fails("/agents", "{\"agent_id\":\"x\"} trailing", 400, "");
+		flow_post_fails("/agents", bad[i].body, 400, bad[i].detail);
+	flow_post_fails("/agents", "[{\"agent_id\":\"x\"}]", 422,
+	    "JSON object");
+	flow_post_fails("/agents", "\"x\"", 422, "JSON object");
+	flow_post_fails("/agents", "", 422, "JSON object");
+	flow_post_fails("/agents", "{\"agent_id\":", 400, "");
+	flow_post_fails("/agents", "{\"agent_id\":\"x\"} trailing", 400, "");
 }
 
 API_TEST(registry, agent_rejects_overlong_id)
@@ -413,7 +346,7 @@ API_TEST(registry, agent_rejects_overlong_id)
 	memset(body + strlen(body), 'x', n);
 	strcpy(body + 13 + n, "\"}");
 	api_req("POST", "/agents", body, NULL, &r);
-	assert_detail(&r, 400, "invalid agent record: agent_id");
+	flow_problem(&r, 400, "invalid agent record: agent_id");
 	api_free(&r);
 	free(body);
 }
@@ -478,7 +411,7 @@ API_TEST(registry, agent_profiles)
 	char			 body[4096], uidbuf[ID_LEN];
 	size_t			 i, k;
 
-	get("/agents/profiles", 200, &r);
+	flow_get("/agents/profiles", 200, &r);
 	items = api_get(r.json, "items");
 	cr_assert_eq(api_int(r.json, "total"), 6);
 	cr_assert_eq(json_object_array_length(items), 6);
@@ -505,7 +438,7 @@ API_TEST(registry, agent_profiles)
 		    "default_capabilities")), json_object_to_json_string(
 		    api_get(it, "default_scopes")), json_object_to_json_string(
 		    api_get(it, "recommended_tools")));
-		post_ok("/agents", body, &a);
+		flow_post("/agents", body, 200, &a);
 		cr_assert_str_eq(api_str(a.json, "risk_tier"), api_str(it,
 		    "risk_tier"));
 		cr_assert(json_object_equal(api_get(a.json, "capabilities"),
@@ -517,7 +450,7 @@ API_TEST(registry, agent_profiles)
 	cr_assert_str_eq(api_str(it, "profile_id"), "claude-code");
 	cr_assert_str_eq(api_str(it, "vendor"), "Anthropic");
 	cr_assert_str_eq(api_str(it, "risk_tier"), "high");
-	assert_strv(api_get(it, "default_capabilities"), claude_caps);
+	flow_assert_strv(api_get(it, "default_capabilities"), claude_caps);
 	it = json_object_array_get_idx(items, 5);
 	cr_assert_str_eq(api_str(it, "display_name"), "GitHub Copilot Agent");
 	cr_assert_str_eq(api_str(it, "risk_tier"), "medium");
@@ -534,7 +467,7 @@ API_TEST(registry, server_create_defaults)
 
 	uid(id, "mcp-name");
 	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", id);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	cr_assert_str_eq(first_key(r.json), "schema_version");
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.mcp_server.v1");
@@ -543,19 +476,19 @@ API_TEST(registry, server_create_defaults)
 	cr_assert_str_eq(api_str(r.json, "trust_tier"), "unknown");
 	cr_assert_str_eq(api_str(r.json, "approval_state"), "pending");
 	cr_assert_str_eq(api_str(r.json, "owner"), "unassigned");
-	assert_strv(api_get(r.json, "capabilities"), none);
-	assert_strv(api_get(r.json, "allowed_tools"), none);
-	assert_strv(api_get(r.json, "evidence_refs"), none);
-	assert_ts(r.json, "last_seen");
-	assert_ts(r.json, "created_at");
-	assert_ts(r.json, "updated_at");
+	flow_assert_strv(api_get(r.json, "capabilities"), none);
+	flow_assert_strv(api_get(r.json, "allowed_tools"), none);
+	flow_assert_strv(api_get(r.json, "evidence_refs"), none);
+	flow_assert_ts(r.json, "last_seen");
+	flow_assert_ts(r.json, "created_at");
+	flow_assert_ts(r.json, "updated_at");
 	cr_assert_eq(json_object_object_length(r.json), 12);
 	api_free(&r);
 
 	uid(id, "mcp-trusted");
 	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
 	    "\"trusted\",\"capabilities\":\"repository\"}", id);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "name"), id);
 	cr_assert_str_eq(api_str(r.json, "approval_state"), "approved");
 	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(
@@ -565,7 +498,7 @@ API_TEST(registry, server_create_defaults)
 	uid(id, "mcp-exp");
 	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"name\":\"Lab\","
 	    "\"trust_tier\":\"experimental\"}", id);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "server_id"), id);
 	cr_assert_str_eq(api_str(r.json, "name"), "Lab");
 	cr_assert_str_eq(api_str(r.json, "approval_state"), "pending");
@@ -575,7 +508,7 @@ API_TEST(registry, server_create_defaults)
 	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
 	    "\"blocked\",\"approval_state\":\"not_required\",\"owner\":"
 	    "\"it\",\"extra\":[1]}", id);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "approval_state"), "not_required");
 	cr_assert_str_eq(api_str(r.json, "owner"), "it");
 	cr_assert_eq(json_object_array_length(api_get(r.json, "extra")), 1);
@@ -591,24 +524,24 @@ API_TEST(registry, server_get_by_id_or_name)
 	uid(name, "mcp-display");
 	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"name\":\"%s\","
 	    "\"trust_tier\":\"approved\"}", id, name);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	api_free(&r);
 
 	snprintf(path, sizeof(path), "/mcp/servers/%s", id);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "server_id"), id);
 	cr_assert_str_eq(api_str(r.json, "trust_tier"), "approved");
 	api_free(&r);
 
 	snprintf(path, sizeof(path), "/mcp/servers/%s", name);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "server_id"), id);
 	api_free(&r);
 
 	uid(id, "mcp-missing");
 	snprintf(path, sizeof(path), "/mcp/servers/%s", id);
 	api_req("GET", path, NULL, NULL, &r);
-	assert_detail(&r, 404, "MCP server not found");
+	flow_problem(&r, 404, "MCP server not found");
 	cr_assert_str_eq(api_str(r.json, "detail"), "MCP server not found");
 	api_free(&r);
 }
@@ -620,14 +553,14 @@ API_TEST(registry, server_update_keeps_created_at)
 
 	uid(id, "mcp-upd");
 	snprintf(body, sizeof(body), "{\"server_id\":\"%s\"}", id);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	snprintf(created, sizeof(created), "%s", api_str(r.json,
 	    "created_at"));
 	api_free(&r);
 	usleep(20000);
 	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
 	    "\"trusted\",\"created_at\":\"\"}", id);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "created_at"), created);
 	cr_assert_str_neq(api_str(r.json, "updated_at"), created);
 	cr_assert_str_eq(api_str(r.json, "approval_state"), "approved");
@@ -654,13 +587,13 @@ API_TEST(registry, server_list_filters_and_order)
 		    "\"trust_tier\":\"%s\",\"approval_state\":\"%s\","
 		    "\"capabilities\":[\"shell\",\"%s\"]}", ids[i], tier[i],
 		    state[i], cap);
-		post_ok("/mcp/servers", body, &r);
+		flow_post("/mcp/servers", body, 200, &r);
 		api_free(&r);
 	}
 
 	snprintf(path, sizeof(path), "/mcp/servers?capability=%s&foo=bar",
 	    cap);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 3);
 	cr_assert_eq(json_object_object_length(r.json), 2);
 	items = api_get(r.json, "items");
@@ -674,7 +607,7 @@ API_TEST(registry, server_list_filters_and_order)
 
 	snprintf(path, sizeof(path), "/mcp/servers?capability=%s"
 	    "&trust_tier=trusted", cap);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 2);
 	items = api_get(r.json, "items");
 	cr_assert_str_eq(api_str(json_object_array_get_idx(items, 0),
@@ -685,7 +618,7 @@ API_TEST(registry, server_list_filters_and_order)
 
 	snprintf(path, sizeof(path), "/mcp/servers?capability=%s"
 	    "&trust_tier=trusted&approval_state=denied", cap);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 1);
 	cr_assert_str_eq(api_str(json_object_array_get_idx(api_get(r.json,
 	    "items"), 0), "server_id"), ids[2]);
@@ -693,18 +626,19 @@ API_TEST(registry, server_list_filters_and_order)
 
 	snprintf(path, sizeof(path), "/mcp/servers?capability=%s"
 	    "&approval_state=pending", cap);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 1);
 	cr_assert_str_eq(api_str(json_object_array_get_idx(api_get(r.json,
 	    "items"), 0), "server_id"), ids[1]);
 	api_free(&r);
 
 	snprintf(path, sizeof(path), "/mcp/servers?capability=%s-none", cap);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 0);
 	api_free(&r);
 
-	get("/mcp/servers?trust_tier=&approval_state=&capability=", 200, &r);
+	flow_get("/mcp/servers?trust_tier=&approval_state=&capability=", 200,
+	    &r);
 	cr_assert_geq(api_int(r.json, "total"), 3);
 	assert_sorted(api_get(r.json, "items"), "server_id");
 	api_free(&r);
@@ -716,12 +650,12 @@ API_TEST(registry, server_list_rejects_bad_enum_filters)
 
 	/* A query value outside its enumeration is 422 (cavra-fcgi(8)). */
 	api_req("GET", "/mcp/servers?trust_tier=shady", NULL, NULL, &r);
-	assert_detail(&r, 422, "trust_tier");
-	assert_detail(&r, 422, "trusted, approved, experimental, blocked, "
+	flow_problem(&r, 422, "trust_tier");
+	flow_problem(&r, 422, "trusted, approved, experimental, blocked, "
 	    "unknown");
 	api_free(&r);
 	api_req("GET", "/mcp/servers?approval_state=maybe", NULL, NULL, &r);
-	assert_detail(&r, 422, "approved, pending, denied, not_required");
+	flow_problem(&r, 422, "approved, pending, denied, not_required");
 	api_free(&r);
 }
 
@@ -761,11 +695,12 @@ API_TEST(registry, server_rejects_bad_records)
 	size_t	 i;
 
 	for (i = 0; i < nitems(bad); i++)
-		post_fails("/mcp/servers", bad[i].body, 400, bad[i].detail);
-	post_fails("/mcp/servers", "[]", 422, "JSON object");
-	post_fails("/mcp/servers", "null", 422, "JSON object");
-	post_fails("/mcp/servers", "", 422, "JSON object");
-	post_fails("/mcp/servers", "{\"server_id\":\"s\"", 400, "");
+		flow_post_fails("/mcp/servers", bad[i].body, 400,
+		    bad[i].detail);
+	flow_post_fails("/mcp/servers", "[]", 422, "JSON object");
+	flow_post_fails("/mcp/servers", "null", 422, "JSON object");
+	flow_post_fails("/mcp/servers", "", 422, "JSON object");
+	flow_post_fails("/mcp/servers", "{\"server_id\":\"s\"", 400, "");
 }
 
 /* --- Tool classifications ---------------------------------------------- */
@@ -789,7 +724,7 @@ API_TEST(registry, classifications_all)
 	char			 path[256], upper[64];
 	size_t			 i, k;
 
-	get("/mcp/tool-classifications", 200, &r);
+	flow_get("/mcp/tool-classifications", 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 7);
 	items = api_get(r.json, "items");
 	cr_assert_eq(json_object_array_length(items), 7);
@@ -813,7 +748,7 @@ API_TEST(registry, classifications_all)
 		upper[k] = '\0';
 		snprintf(path, sizeof(path), "/mcp/tool-classifications?"
 		    "capability=%%20%s%%20", upper);
-		get(path, 200, &one);
+		flow_get(path, 200, &one);
 		cr_assert(json_object_equal(one.json, it), "%s: %s", cap,
 		    one.body);
 		api_free(&one);
@@ -822,10 +757,10 @@ API_TEST(registry, classifications_all)
 	cr_assert_str_eq(api_str(it, "capability"), "filesystem");
 	cr_assert_str_eq(api_str(it, "category"), "local_resource");
 	cr_assert_str_eq(api_str(it, "default_decision"), "block_unknown");
-	assert_strv(api_get(it, "approval_required_for"), fs_appr);
+	flow_assert_strv(api_get(it, "approval_required_for"), fs_appr);
 	api_free(&r);
 
-	get("/mcp/tool-classifications?capability=", 200, &r);
+	flow_get("/mcp/tool-classifications?capability=", 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 7);
 	api_free(&r);
 }
@@ -843,27 +778,27 @@ API_TEST(registry, classifications_one)
 	for (i = 0; q[i] != NULL; i++) {
 		snprintf(path, sizeof(path),
 		    "/mcp/tool-classifications?capability=%s", q[i]);
-		get(path, 200, &r);
+		flow_get(path, 200, &r);
 		cr_assert_str_eq(api_str(r.json, "capability"), "shell");
 		cr_assert_str_eq(api_str(r.json, "category"), "execution");
 		cr_assert_str_eq(api_str(r.json, "risk_tier"), "critical");
 		cr_assert_str_eq(api_str(r.json, "default_decision"),
 		    "require_approval");
-		assert_strv(api_get(r.json, "example_tools"), shell_tools);
+		flow_assert_strv(api_get(r.json, "example_tools"), shell_tools);
 		cr_assert_eq(json_object_object_length(r.json), 7);
 		api_free(&r);
 	}
-	get("/mcp/tool-classifications?capability=Network", 200, &r);
+	flow_get("/mcp/tool-classifications?capability=Network", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "category"), "egress");
 	api_free(&r);
 
 	api_req("GET", "/mcp/tool-classifications?capability=quantum", NULL,
 	    NULL, &r);
-	assert_detail(&r, 404, "MCP capability classification not found");
+	flow_problem(&r, 404, "MCP capability classification not found");
 	api_free(&r);
 	api_req("GET", "/mcp/tool-classifications?capability=%20", NULL, NULL,
 	    &r);
-	assert_detail(&r, 404, "MCP capability classification not found");
+	flow_problem(&r, 404, "MCP capability classification not found");
 	api_free(&r);
 }
 
@@ -879,7 +814,7 @@ assert_trust(const char *query, const char *decision, const char *rule,
 	char			 path[1024];
 
 	snprintf(path, sizeof(path), "/mcp/trust?%s", query);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(json_object_object_length(r.json), 5, "%s", r.body);
 	cr_assert_str_eq(api_str(r.json, "decision"), decision, "%s", query);
 	cr_assert_str_eq(api_str(r.json, "rule_id"), rule, "%s", query);
@@ -902,7 +837,7 @@ register_server(const char *id, const char *rest)
 
 	snprintf(body, sizeof(body), "{\"server_id\":\"%s\"%s%s}", id,
 	    *rest != '\0' ? "," : "", rest);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	api_free(&r);
 }
 
@@ -916,7 +851,7 @@ API_TEST(registry, trust_unregistered_blocks_and_persists_nothing)
 	    "filesystem", id);
 	assert_trust(q, "block", "mcp.registry.unknown", "high", NULL);
 	snprintf(path, sizeof(path), "/mcp/trust?%s", q);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "reason"),
 	    "MCP server is not registered.");
 	api_free(&r);
@@ -974,7 +909,7 @@ API_TEST(registry, trust_scopes_and_allow)
 	    "\"trust_tier\":\"approved\",\"approval_state\":\"approved\","
 	    "\"capabilities\":[\"repository\"],"
 	    "\"allowed_tools\":[\"create_pull_request\"]}", id, name);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	api_free(&r);
 
 	snprintf(q, sizeof(q), "server=%s&tool=create_pull_request"
@@ -1007,7 +942,7 @@ API_TEST(registry, trust_scopes_and_allow)
 	snprintf(q, sizeof(q), "server=%s&tool=anything&capability=cloud", id);
 	assert_trust(q, "allow", "mcp.registry.allow", "low", NULL);
 	snprintf(q, sizeof(q), "/mcp/trust?server=%s", id);
-	get(q, 200, &r);
+	flow_get(q, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "reason"),
 	    "MCP server is approved in the trust registry.");
 	api_free(&r);
@@ -1018,10 +953,10 @@ API_TEST(registry, trust_requires_server)
 	struct api_resp	 r;
 
 	api_req("GET", "/mcp/trust", NULL, NULL, &r);
-	assert_detail(&r, 422, "query parameter 'server' is required");
+	flow_problem(&r, 422, "query parameter 'server' is required");
 	api_free(&r);
 	api_req("GET", "/mcp/trust?server=&tool=x", NULL, NULL, &r);
-	assert_detail(&r, 422, "query parameter 'server' is required");
+	flow_problem(&r, 422, "query parameter 'server' is required");
 	api_free(&r);
 }
 
@@ -1037,25 +972,25 @@ API_TEST(registry, records_survive_restart)
 	uid(s, "mcp-persist");
 	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\",\"owner\":\"ops\","
 	    "\"x_custom\":\"kept\"}", a);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	snprintf(created, sizeof(created), "%s", api_str(r.json,
 	    "created_at"));
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"server_id\":\"%s\",\"trust_tier\":"
 	    "\"trusted\",\"allowed_tools\":[\"t\"]}", s);
-	post_ok("/mcp/servers", body, &r);
+	flow_post("/mcp/servers", body, 200, &r);
 	api_free(&r);
 
 	api_restart();
 
 	snprintf(path, sizeof(path), "/agents/%s", a);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "owner"), "ops");
 	cr_assert_str_eq(api_str(r.json, "x_custom"), "kept");
 	cr_assert_str_eq(api_str(r.json, "created_at"), created);
 	api_free(&r);
 	snprintf(path, sizeof(path), "/mcp/servers/%s", s);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "trust_tier"), "trusted");
 	api_free(&r);
 	snprintf(path, sizeof(path), "server=%s&tool=t", s);
@@ -1063,7 +998,7 @@ API_TEST(registry, records_survive_restart)
 
 	/* An update after the restart still keeps created_at. */
 	snprintf(body, sizeof(body), "{\"agent_id\":\"%s\"}", a);
-	post_ok("/agents", body, &r);
+	flow_post("/agents", body, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "created_at"), created);
 	api_free(&r);
 }
@@ -1080,7 +1015,7 @@ API_TEST(registry, policy_pack_catalog)
 	size_t			 i, n;
 	int			 baseline = 0;
 
-	get("/policy-pack-catalog", 200, &r);
+	flow_get("/policy-pack-catalog", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.policy_pack.catalog.v1");
 	cr_assert_str_eq(api_str(r.json, "product"), "CAVRA");

@@ -24,12 +24,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include "cv_arena.h"
 #include "cv_crypto.h"
 #include "cv_json.h"
+#include "extra.h"
+#include "flow.h"
 #include "harness.h"
 
 #define ID_LEN		128
@@ -42,53 +41,6 @@
 #endif
 #define uid(buf, prefix)	api_uid(buf, ID_LEN, prefix)
 
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "POST %s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-static void
-get(const char *path, long status, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, status, "GET %s: %ld %s", path, r->status,
-	    r->body);
-}
-
-/* A problem of this status whose detail holds text. */
-static void
-assert_detail(struct api_resp *r, long status, const char *text)
-{
-	api_assert_problem(r, status);
-	cr_assert_not_null(strstr(api_str(r->json, "detail"), text),
-	    "detail %s lacks \"%s\"", api_str(r->json, "detail"), text);
-}
-
-/* POST that must fail with status and a detail holding text. */
-static void
-post_fails(const char *path, const char *body, long status,
-    const char *text)
-{
-	struct api_resp	 r;
-
-	api_req("POST", path, body, NULL, &r);
-	assert_detail(&r, status, text);
-	api_free(&r);
-}
-
-static void
-get_fails(const char *path, long status, const char *text)
-{
-	struct api_resp	 r;
-
-	api_req("GET", path, NULL, NULL, &r);
-	assert_detail(&r, status, text);
-	api_free(&r);
-}
-
 static const char *
 root(void)
 {
@@ -98,59 +50,16 @@ root(void)
 	return r;
 }
 
-static void
-put_file(const char *dir, const char *name, const char *text)
-{
-	char	 path[2 * PATH_LEN];
-	FILE	*f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_not_null(f = fopen(path, "w"), "%s: %s", path,
-	    strerror(errno));
-	fputs(text, f);
-	cr_assert_eq(fclose(f), 0);
-}
-
-static void
-mkdir_p(const char *path)
-{
-	char	 cmd[PATH_LEN + 32];
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static void
-sha_hex(const char *s, char out[HEX_LEN])
-{
-	unsigned char	 md[CV_SHA256_LEN];
-
-	cv_sha256(s, strlen(s), md);
-	cv_hex(out, md, CV_SHA256_LEN);
-}
-
 /* Whether id is prefix and the first 12 hex digits of sha256(material). */
 static void
 assert_id(const char *id, const char *prefix, const char *material)
 {
 	char	 h[HEX_LEN];
 
-	sha_hex(material, h);
+	flow_sha_hex(material, strlen(material), h);
 	cr_assert(strncmp(id, prefix, strlen(prefix)) == 0 &&
 	    strlen(id) == strlen(prefix) + 12 && strncmp(id + strlen(prefix),
 	    h, 12) == 0, "id %s is not %s over %s", id, prefix, material);
-}
-
-static long long
-total_of(const char *path)
-{
-	struct api_resp	 r;
-	long long	 n;
-
-	get(path, 200, &r);
-	n = api_int(r.json, "total");
-	api_free(&r);
-	return n;
 }
 
 /* Integer member key of a GET answer. */
@@ -160,7 +69,7 @@ int_of(const char *path, const char *key)
 	struct api_resp	 r;
 	long long	 n;
 
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	n = api_int(r.json, key);
 	api_free(&r);
 	return n;
@@ -174,10 +83,9 @@ rollout(const char *sid)
 	char	 dir[PATH_LEN], ev[BODY_LEN], sums[512], body[BODY_LEN];
 	char	 h1[HEX_LEN], h2[HEX_LEN];
 	const char *md = "# Rollout\n";
-	struct api_resp	 r;
 
 	snprintf(dir, sizeof(dir), "%s/rollouts/%s", root(), sid);
-	mkdir_p(dir);
+	flow_mkdir_p(dir);
 	snprintf(ev, sizeof(ev), "{\"schema_version\":"
 	    "\"cavra.go-runtime.endpoint-rollout-evidence.v1\",\"product\":"
 	    "\"CAVRA\",\"rollout_id\":\"%s\",\"environment\":\"production\","
@@ -187,62 +95,17 @@ rollout(const char *sid)
 	    "\"deployment_targets\":[{\"id\":\"t-b\",\"rollback_steps\":"
 	    "[\"stop\",\"restore\"]},{\"id\":\"t-a\"}],\"controls\":"
 	    "[\"rollout-evidence-checksummed\"]}\n", sid);
-	put_file(dir, "managed-endpoint-rollout-evidence.json", ev);
-	put_file(dir, "managed-endpoint-rollout-evidence.md", md);
-	sha_hex(ev, h1);
-	sha_hex(md, h2);
+	flow_write_in(dir, "managed-endpoint-rollout-evidence.json", ev);
+	flow_write_in(dir, "managed-endpoint-rollout-evidence.md", md);
+	flow_sha_hex(ev, strlen(ev), h1);
+	flow_sha_hex(md, strlen(md), h2);
 	snprintf(sums, sizeof(sums), "%s  managed-endpoint-rollout-evidence."
 	    "json\n%s  managed-endpoint-rollout-evidence.md\n", h1, h2);
-	put_file(dir, "checksums.txt", sums);
+	flow_write_in(dir, "checksums.txt", sums);
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\",\"metadata_kind\":"
 	    "\"managed-endpoint-rollout\",\"bundle_dir\":\"%s\","
 	    "\"rollout_status\":\"staged\"}", sid, dir);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
-}
-
-/*
- * The POSTs receiver name logged whose text holds needle (both stacks
- * and parallel tests share the receivers: a test counts only requests
- * that carry its own ids).
- */
-static int
-posts(const char *name, const char *needle)
-{
-	char	*log, *e, *next;
-	int	 n = 0;
-
-	log = api_recv_log(name);
-	for (e = strstr(log, "POST /"); e != NULL; e = next) {
-		next = strstr(e + 1, "\nPOST /");
-		if (next != NULL)
-			*next++ = '\0';
-		if (strstr(e, needle) != NULL)
-			n++;
-	}
-	free(log);
-	return n;
-}
-
-/* The PEM of a new Ed25519 private key (malloc'ed). */
-static char *
-new_key(void)
-{
-	EVP_PKEY	*k;
-	BIO		*b;
-	char		*p;
-	long		 n;
-
-	cr_assert_not_null(k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"));
-	cr_assert_not_null(b = BIO_new(BIO_s_mem()));
-	cr_assert_eq(PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL,
-	    NULL), 1);
-	n = BIO_get_mem_data(b, &p);
-	cr_assert_gt(n, 0);
-	p = strndup(p, (size_t)n);
-	BIO_free(b);
-	EVP_PKEY_free(k);
-	return p;
+	flow_seed(body);
 }
 
 /*
@@ -269,18 +132,18 @@ tampered(struct json_object *request, int resign)
 		u = json_tokener_parse(json_object_to_json_string(c));
 		json_object_object_del(u, "signature");
 		canon = cv_json_canonical(&a, u);
-		sha_hex(canon, h);
+		flow_sha_hex(canon, strlen(canon), h);
 		sig = api_get(c, "signature");
 		json_object_object_add(sig, "payload_sha256",
 		    json_object_new_string(h));
 		if (resign == 2) {
-			pem = new_key();
+			pem = flow_ed25519(NULL);
 			cr_assert_eq(cv_ed25519_sign(&a, pem, canon,
 			    strlen(canon), raw, &pub), 0);
 			free(pem);
 			json_object_object_add(sig, "public_key_pem",
 			    json_object_new_string(pub));
-			sha_hex(pub, h);
+			flow_sha_hex(pub, strlen(pub), h);
 			json_object_object_add(sig, "public_key_sha256",
 			    json_object_new_string(h));
 			json_object_object_add(sig, "value",
@@ -316,7 +179,7 @@ API_TEST(release, promotion_chain)
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-request", sid);
 	snprintf(body, sizeof(body), "{\"require_package_verification\":false,"
 	    "\"approver_group\":\"%s\",\"requested_by\":\"alice\"}", group);
-	post(path, body, 200, &q);
+	flow_post(path, body, 200, &q);
 	request = api_get(q.json, "request");
 	reqtext = strdup(json_object_to_json_string_ext(request,
 	    JSON_C_TO_STRING_PLAIN));
@@ -326,19 +189,20 @@ API_TEST(release, promotion_chain)
 	/* Refused while the approval is pending; unknown parents. */
 	snprintf(path, sizeof(path), "/evidence/%s/promotion-execution", sid);
 	snprintf(body, sizeof(body), "{\"request\":%s}", reqtext);
-	post_fails(path, body, 400, "rollout promotion execution requires an "
+	flow_post_fails(path, body, 400,
+	    "rollout promotion execution requires an "
 	    "approved approval record");
-	post_fails(path, "{}", 400, "promotion execution requires request "
+	flow_post_fails(path, "{}", 400, "promotion execution requires request "
 	    "payload");
 	snprintf(body, sizeof(body), "{\"request\":%s,\"approval_id\":"
 	    "\"apr_none\"}", reqtext);
-	post_fails(path, body, 404, "approval not found");
+	flow_post_fails(path, body, 404, "approval not found");
 	snprintf(m, sizeof(m), "/evidence/none-%s/promotion-execution", sid);
 	snprintf(body, sizeof(body), "{\"request\":%s}", reqtext);
-	post_fails(m, body, 404, "evidence metadata not found");
+	flow_post_fails(m, body, 404, "evidence metadata not found");
 
 	snprintf(m, sizeof(m), "/approvals/%s/approve", appr);
-	post(m, "{\"actor\":\"bob\",\"reason\":\"change approved\"}", 200,
+	flow_post(m, "{\"actor\":\"bob\",\"reason\":\"change approved\"}", 200,
 	    &r);
 	api_free(&r);
 
@@ -346,24 +210,27 @@ API_TEST(release, promotion_chain)
 	 * recomputed) by the Ed25519 signature. */
 	bad = tampered(request, 0);
 	snprintf(body, sizeof(body), "{\"request\":%s}", bad);
-	post_fails(path, body, 400, "rollout promotion request payload digest "
+	flow_post_fails(path, body, 400,
+	    "rollout promotion request payload digest "
 	    "mismatch");
 	free(bad);
 	bad = tampered(request, 1);
 	snprintf(body, sizeof(body), "{\"request\":%s}", bad);
-	post_fails(path, body, 400, "rollout promotion request signature is "
+	flow_post_fails(path, body, 400,
+	    "rollout promotion request signature is "
 	    "invalid");
 	free(bad);
 	bad = tampered(request, 2);
 	snprintf(body, sizeof(body), "{\"request\":%s}", bad);
-	post_fails(path, body, 400, "rollout promotion request is not signed "
+	flow_post_fails(path, body, 400,
+	    "rollout promotion request is not signed "
 	    "with this server's promotion signing key");
 	free(bad);
 
 	/* The execution. */
 	snprintf(body, sizeof(body), "{\"request\":%s,\"executed_by\":"
 	    "\"carol\",\"notes\":\"go\"}", reqtext);
-	post(path, body, 200, &r);
+	flow_post(path, body, 200, &r);
 	cr_assert(json_object_get_boolean(api_get(r.json, "valid")));
 	x = api_get(r.json, "execution");
 	snprintf(exec, sizeof(exec), "%s", api_str(x, "execution_id"));
@@ -379,7 +246,8 @@ API_TEST(release, promotion_chain)
 	    "production");
 	cr_assert_str_eq(api_str(api_get(x, "approval"), "decided_by"), "bob");
 	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    api_get(x, "controls"), 0)), "promotion-request-signature-verified");
+	    api_get(x, "controls"), 0)),
+	    "promotion-request-signature-verified");
 	cr_assert_eq(json_object_array_length(api_get(x,
 	    "rollback_evidence_refs")), 2);
 	rec = api_get(r.json, "metadata");
@@ -393,23 +261,24 @@ API_TEST(release, promotion_chain)
 
 	/* Listed, read, exported. */
 	snprintf(m, sizeof(m), "/promotion-executions?rollout_id=%s", sid);
-	cr_assert_eq(total_of(m), 1);
+	cr_assert_eq(flow_total(m), 1);
 	snprintf(m, sizeof(m), "/promotion-executions?rollout_id=%s&"
 	    "target_ring=canary", sid);
-	cr_assert_eq(total_of(m), 0);
+	cr_assert_eq(flow_total(m), 0);
 	snprintf(m, sizeof(m), "/promotion-executions?rollout_id=%s&"
 	    "deployment_target=t-a&approval_state=approved", sid);
-	cr_assert_eq(total_of(m), 1);
+	cr_assert_eq(flow_total(m), 1);
 	snprintf(m, sizeof(m), "/promotion-executions/%s", exec);
-	get(m, 200, &r);
+	flow_get(m, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "session_id"), exec);
 	api_free(&r);
-	get_fails("/promotion-executions/rpe_none", 404, "promotion execution "
+	flow_get_fails("/promotion-executions/rpe_none", 404,
+	    "promotion execution "
 	    "not found");
 	snprintf(m, sizeof(m), "/promotion-executions/%s", sid);
-	get_fails(m, 404, "promotion execution not found");
+	flow_get_fails(m, 404, "promotion execution not found");
 	snprintf(m, sizeof(m), "/promotion-executions/%s/audit-export", exec);
-	get(m, 200, &r);
+	flow_get(m, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.rollout-promotion.audit-export.v1");
 	ev = api_get(r.json, "event");
@@ -423,25 +292,27 @@ API_TEST(release, promotion_chain)
 	api_free(&r);
 
 	/* Delivered to the webhook receiver. */
-	ok0 = posts("ok", exec);
+	ok0 = flow_posts("ok", "POST /", exec, NULL);
 	snprintf(m, sizeof(m), "/promotion-executions/%s/audit-export/deliver",
 	    exec);
-	post(m, "{\"provider\":\"webhook\",\"retries\":0}", 200, &r);
+	flow_post(m, "{\"provider\":\"webhook\",\"retries\":0}", 200, &r);
 	cr_assert(json_object_get_boolean(api_get(r.json, "success")));
 	cr_assert_str_eq(api_str(r.json, "event_id"), exec);
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"),
 	    "connector_delivery_source"), "release_governance_promotion");
 	api_free(&r);
-	cr_assert_eq(posts("ok", exec), ok0 + 1);
-	post_fails("/promotion-executions/rpe_none/audit-export/deliver", "{}",
+	cr_assert_eq(flow_posts("ok", "POST /", exec, NULL), ok0 + 1);
+	flow_post_fails("/promotion-executions/rpe_none/audit-export/deliver",
+	    "{}",
 	    404, "promotion execution not found");
 
 	/* Rollback: needs an approval id, of a rollback approval. */
 	snprintf(m, sizeof(m), "/promotion-executions/%s/rollback-execution",
 	    exec);
-	post_fails(m, "{}", 400, "rollback execution requires approval_id");
+	flow_post_fails(m, "{}", 400,
+	    "rollback execution requires approval_id");
 	snprintf(body, sizeof(body), "{\"approval_id\":\"%s\"}", appr);
-	post_fails(m, body, 400, "approval decision action_type does not "
+	flow_post_fails(m, body, 400, "approval decision action_type does not "
 	    "authorize rollout rollback");
 	snprintf(body, sizeof(body), "{\"decision\":{\"decision_id\":\"%s:"
 	    "rollback\",\"session_id\":\"%s\",\"action_type\":"
@@ -449,18 +320,19 @@ API_TEST(release, promotion_chain)
 	    "\"require_approval\",\"metadata\":{\"promotion_execution_id\":"
 	    "\"%s\",\"target_ring\":\"production\"}},\"approver_group\":"
 	    "\"%s\",\"requested_by\":\"alice\"}", exec, sid, exec, group);
-	post("/approvals", body, 200, &r);
+	flow_post("/approvals", body, 200, &r);
 	snprintf(rappr, sizeof(rappr), "%s", api_str(r.json, "approval_id"));
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"approval_id\":\"%s\"}", rappr);
-	post_fails(m, body, 400, "rollout rollback execution requires an "
+	flow_post_fails(m, body, 400, "rollout rollback execution requires an "
 	    "approved approval record");
 	snprintf(path, sizeof(path), "/approvals/%s/approve", rappr);
-	post(path, "{\"actor\":\"bob\",\"reason\":\"roll back\"}", 200, &r);
+	flow_post(path, "{\"actor\":\"bob\",\"reason\":\"roll back\"}", 200,
+	    &r);
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"approval_id\":\"%s\",\"executed_by\":"
 	    "\"dave\"}", rappr);
-	post(m, body, 200, &r);
+	flow_post(m, body, 200, &r);
 	rb = api_get(r.json, "rollback");
 	snprintf(rbid, sizeof(rbid), "%s", api_str(rb, "rollback_id"));
 	snprintf(m, sizeof(m), "%s:%s", exec, rappr);
@@ -476,19 +348,19 @@ API_TEST(release, promotion_chain)
 	    "rolled_back");
 	api_free(&r);
 	snprintf(m, sizeof(m), "/rollback-executions/%s", rbid);
-	get(m, 200, &r);
+	flow_get(m, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "rollback_execution_status"),
 	    "executed");
 	api_free(&r);
 	snprintf(m, sizeof(m), "/rollback-executions/%s", exec);
-	get_fails(m, 404, "rollback execution not found");
+	flow_get_fails(m, 404, "rollback execution not found");
 	snprintf(m, sizeof(m), "/evidence?metadata_kind=rollout-rollback-"
 	    "execution&session_id=%s", rbid);
-	cr_assert_eq(total_of(m), 1);
+	cr_assert_eq(flow_total(m), 1);
 
-	ok0 = posts("ok", rbid);
+	ok0 = flow_posts("ok", "POST /", rbid, NULL);
 	snprintf(m, sizeof(m), "/rollback-executions/%s/deliver", rbid);
-	post(m, "{\"provider\":\"webhook\",\"retries\":0}", 200, &r);
+	flow_post(m, "{\"provider\":\"webhook\",\"retries\":0}", 200, &r);
 	cr_assert(json_object_get_boolean(api_get(r.json, "success")));
 	cr_assert_str_eq(api_str(r.json, "event_id"), rbid);
 	cr_assert_str_eq(api_str(r.json, "event_type"),
@@ -496,9 +368,9 @@ API_TEST(release, promotion_chain)
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"),
 	    "connector_delivery_source"), "release_governance_rollback");
 	api_free(&r);
-	cr_assert_eq(posts("ok", rbid), ok0 + 1);
+	cr_assert_eq(flow_posts("ok", "POST /", rbid, NULL), ok0 + 1);
 	snprintf(m, sizeof(m), "/rollback-executions/%s/deliver", exec);
-	post_fails(m, "{}", 404, "rollback execution not found");
+	flow_post_fails(m, "{}", 404, "rollback execution not found");
 	free(reqtext);
 	api_free(&q);
 }
@@ -517,27 +389,25 @@ API_TEST(release, channel_promotions)
 	    "\"release-channel-promotion-request\",\"channel\":\"%s\","
 	    "\"target_ring\":\"production\",\"approval_id\":\"apr_%s\"}", a,
 	    ch, a);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\",\"metadata_kind\":"
 	    "\"release-channel-promotion-request\",\"channel\":\"%s\","
 	    "\"target_ring\":\"canary\"}", b, ch);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 	snprintf(path, sizeof(path), "/release-channel-promotions?channel=%s",
 	    ch);
-	cr_assert_eq(total_of(path), 2);
+	cr_assert_eq(flow_total(path), 2);
 	snprintf(path, sizeof(path), "/release-channel-promotions?channel=%s&"
 	    "target_ring=canary", ch);
-	cr_assert_eq(total_of(path), 1);
+	cr_assert_eq(flow_total(path), 1);
 	snprintf(path, sizeof(path), "/release-channel-promotions?channel=%s&"
 	    "approval_id=apr_%s", ch, a);
-	cr_assert_eq(total_of(path), 1);
+	cr_assert_eq(flow_total(path), 1);
 	snprintf(path, sizeof(path), "/release-channel-promotions/%s", a);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "channel"), ch);
 	api_free(&r);
-	get_fails("/release-channel-promotions/rcp_none", 404, "release "
+	flow_get_fails("/release-channel-promotions/rcp_none", 404, "release "
 	    "channel promotion request not found");
 }
 
@@ -557,11 +427,10 @@ export_make(const char *eid, const char *ch, char *dir, size_t dirlen)
 	char	 manifest[BODY_LEN], body[2 * BODY_LEN], sums[2048], jamf[512];
 	char	 h[HEX_LEN];
 	const char *text[nitems(export_files)];
-	struct api_resp	 r;
 	size_t	 i, n = 0;
 
 	snprintf(dir, dirlen, "%s/exports/%s", root(), eid);
-	mkdir_p(dir);
+	flow_mkdir_p(dir);
 	snprintf(manifest, sizeof(manifest), "{\"schema_version\":"
 	    "\"cavra.endpoint-management-export.v1\",\"channel\":\"%s\","
 	    "\"providers\":[\"linux\",\"jamf\"],\"release\":{\"version\":"
@@ -580,12 +449,12 @@ export_make(const char *eid, const char *ch, char *dir, size_t dirlen)
 	text[3] = "{\"schema_version\":\"cavra.endpoint-management.linux.v1\"}";
 	text[4] = "#!/bin/sh\nexit 0\n";
 	for (i = 0; i < nitems(export_files); i++) {
-		put_file(dir, export_files[i], text[i]);
-		sha_hex(text[i], h);
+		flow_write_in(dir, export_files[i], text[i]);
+		flow_sha_hex(text[i], strlen(text[i]), h);
 		n += (size_t)snprintf(sums + n, sizeof(sums) - n, "%s  %s\n", h,
 		    export_files[i]);
 	}
-	put_file(dir, "checksums.txt", sums);
+	flow_write_in(dir, "checksums.txt", sums);
 	snprintf(body, sizeof(body), "{\"session_id\":\"%s\",\"metadata_kind\":"
 	    "\"endpoint-management-export\",\"export_id\":\"%s\",\"channel\":"
 	    "\"%s\",\"providers\":[\"jamf\",\"linux\"],\"approval_id\":"
@@ -596,8 +465,7 @@ export_make(const char *eid, const char *ch, char *dir, size_t dirlen)
 	    "\"jamf-policy.json\",\"linux-fleet-manifest.json\","
 	    "\"linux-install-cavra-runtime.sh\"],\"manifest\":%s}", eid, eid,
 	    ch, eid, eid, dir, manifest);
-	post("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 }
 
 /* Member key of the dashboard's object member obj (0 when absent). */
@@ -608,7 +476,7 @@ dash_count(const char *path, const char *obj, const char *key)
 	struct json_object	*o, *v;
 	long long		 n = 0;
 
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	o = api_get(r.json, obj);
 	if (json_object_object_get_ex(o, key, &v))
 		n = json_object_get_int64(v);
@@ -642,13 +510,13 @@ API_TEST(release, export_publish)
 	export_make(eid, ch, dir, sizeof(dir));
 
 	snprintf(path, sizeof(path), EXP "?channel=%s", ch);
-	cr_assert_eq(total_of(path), 1);
+	cr_assert_eq(flow_total(path), 1);
 	snprintf(path, sizeof(path), EXP "?channel=%s&provider=jamf&"
 	    "approval_id=apr_%s&request_id=rcp_%s", ch, eid, eid);
-	cr_assert_eq(total_of(path), 1);
+	cr_assert_eq(flow_total(path), 1);
 	snprintf(path, sizeof(path), EXP "?channel=%s&provider=intune", ch);
-	cr_assert_eq(total_of(path), 0);
-	get(EXP "/dashboard", 200, &r);
+	cr_assert_eq(flow_total(path), 0);
+	flow_get(EXP "/dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.endpoint_management.export_dashboard.v1");
 	cr_assert_eq(api_int(r.json, "total_exports"), tot + 1);
@@ -660,14 +528,15 @@ API_TEST(release, export_publish)
 	cr_assert_eq(dash_count(EXP "/dashboard", "providers", "jamf"),
 	    jamf + 1);
 	snprintf(path, sizeof(path), EXP "/%s", eid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "channel"), ch);
 	api_free(&r);
-	get_fails(EXP "/eme_none", 404, "endpoint management export not found");
+	flow_get_fails(EXP "/eme_none", 404,
+	    "endpoint management export not found");
 
 	/* Artifacts: listed with their download URLs, served, bundled. */
 	snprintf(path, sizeof(path), EXP "/%s/artifacts", eid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "artifact_count"), 6, "%s", r.body);
 	arts = api_get(r.json, "artifacts");
 	snprintf(m, sizeof(m), EXP "/%s/artifacts/%s", eid,
@@ -679,16 +548,16 @@ API_TEST(release, export_publish)
 	api_free(&r);
 	snprintf(path, sizeof(path), EXP "/%s/artifacts/jamf-policy.json",
 	    eid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	h = api_header(&r, "X-Cavra-Artifact-Kind");
 	cr_assert_str_eq(h, "jamf-policy");
 	free(h);
 	api_free(&r);
 	snprintf(path, sizeof(path), EXP "/eme_none/artifacts/jamf-policy."
 	    "json");
-	get_fails(path, 404, "endpoint management export not found");
+	flow_get_fails(path, 404, "endpoint management export not found");
 	snprintf(path, sizeof(path), EXP "/%s/artifact-bundle", eid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	h = api_header(&r, "X-Cavra-Artifact-Count");
 	cr_assert_str_eq(h, "6");
 	free(h);
@@ -698,10 +567,10 @@ API_TEST(release, export_publish)
 	pubs = int_of(PUBS "/dashboard", "total_publications");
 	good = int_of(PUBS "/dashboard", "successful_publications");
 	bad = int_of(PUBS "/dashboard", "failed_publications");
-	ok0 = posts("ok", ch);
-	bad0 = posts("bad", ch);
+	ok0 = flow_posts("ok", "POST /", ch, NULL);
+	bad0 = flow_posts("bad", "POST /", ch, NULL);
 	snprintf(path, sizeof(path), EXP "/%s/publish", eid);
-	post(path, "{\"retries\":0,\"requested_by\":\"erin\"}", 200, &r);
+	flow_post(path, "{\"retries\":0,\"requested_by\":\"erin\"}", 200, &r);
 	cr_assert_eq(json_object_array_length(api_get(r.json, "providers")),
 	    2);
 	snprintf(m, sizeof(m), "%s:%s:1.2.3:jamf,linux", eid, ch);
@@ -722,38 +591,39 @@ API_TEST(release, export_publish)
 	    api_get(md, "failed_providers"), 0)), "linux");
 	cr_assert_eq(api_int(md, "blocked_count"), 1);
 	api_free(&r);
-	cr_assert_eq(posts("ok", ch), ok0 + 1);
-	cr_assert_eq(posts("bad", ch), bad0 + 1);
+	cr_assert_eq(flow_posts("ok", "POST /", ch, NULL), ok0 + 1);
+	cr_assert_eq(flow_posts("bad", "POST /", ch, NULL), bad0 + 1);
 	/* The jamf body is the export's jamf-policy.json. */
 	snprintf(m, sizeof(m), "\"policy_name\":\"CAVRA Go Runtime %s\"", ch);
-	cr_assert_eq(posts("ok", m), 1);
-	post(path, "{\"provider\":\"jamf\",\"retries\":0}", 200, &r);
+	cr_assert_eq(flow_posts("ok", "POST /", m, NULL), 1);
+	flow_post(path, "{\"provider\":\"jamf\",\"retries\":0}", 200, &r);
 	cr_assert(json_object_get_boolean(api_get(api_get(r.json,
 	    "delivery"), "success")));
 	api_free(&r);
-	cr_assert_eq(posts("ok", ch), ok0 + 2);
+	cr_assert_eq(flow_posts("ok", "POST /", ch, NULL), ok0 + 2);
 
 	/* Refused: a provider the export lacks or that is not one. */
-	post_fails(path, "{\"provider\":\"intune\"}", 400, "provider not "
+	flow_post_fails(path, "{\"provider\":\"intune\"}", 400, "provider not "
 	    "present in endpoint export: intune");
-	post_fails(path, "{\"provider\":\"sccm\"}", 400, "unsupported "
+	flow_post_fails(path, "{\"provider\":\"sccm\"}", 400, "unsupported "
 	    "endpoint-management publication provider: sccm");
-	post_fails(EXP "/eme_none/publish", "{}", 404, "endpoint management "
+	flow_post_fails(EXP "/eme_none/publish", "{}", 404,
+	    "endpoint management "
 	    "export not found");
 
 	snprintf(m, sizeof(m), PUBS "?export_id=%s", eid);
-	cr_assert_eq(total_of(m), 2);
+	cr_assert_eq(flow_total(m), 2);
 	snprintf(m, sizeof(m), PUBS "?export_id=%s&success=false", eid);
-	cr_assert_eq(total_of(m), 1);
+	cr_assert_eq(flow_total(m), 1);
 	snprintf(m, sizeof(m), PUBS "?export_id=%s&provider=linux", eid);
-	cr_assert_eq(total_of(m), 1);
+	cr_assert_eq(flow_total(m), 1);
 	snprintf(m, sizeof(m), PUBS "?channel=%s", ch);
-	get(m, 200, &r);
+	flow_get(m, 200, &r);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.endpoint_management.publication_history.v1");
 	cr_assert_eq(api_int(r.json, "total"), 2);
 	api_free(&r);
-	get(PUBS "/dashboard", 200, &r);
+	flow_get(PUBS "/dashboard", 200, &r);
 	cr_assert_eq(api_int(r.json, "total_publications"), pubs + 2);
 	cr_assert_eq(api_int(r.json, "successful_publications"), good + 1);
 	cr_assert_eq(api_int(r.json, "failed_publications"), bad + 1);
@@ -762,18 +632,18 @@ API_TEST(release, export_publish)
 
 	/* A file that no longer matches checksums.txt is neither served,
 	 * bundled nor published. */
-	put_file(dir, "jamf-policy.json", "{\"changed\":true}");
-	ok0 = posts("ok", ch);
+	flow_write_in(dir, "jamf-policy.json", "{\"changed\":true}");
+	ok0 = flow_posts("ok", "POST /", ch, NULL);
 	snprintf(path, sizeof(path), EXP "/%s/artifacts/jamf-policy.json",
 	    eid);
-	get_fails(path, 400, "artifact checksum verification failed: "
+	flow_get_fails(path, 400, "artifact checksum verification failed: "
 	    "jamf-policy.json");
 	snprintf(path, sizeof(path), EXP "/%s/artifact-bundle", eid);
-	get_fails(path, 400, "artifact checksum verification failed");
+	flow_get_fails(path, 400, "artifact checksum verification failed");
 	snprintf(path, sizeof(path), EXP "/%s/publish", eid);
-	post_fails(path, "{\"provider\":\"jamf\"}", 400, "endpoint export "
+	flow_post_fails(path, "{\"provider\":\"jamf\"}", 400, "endpoint export "
 	    "artifact checksum mismatch: jamf-policy.json");
-	cr_assert_eq(posts("ok", ch), ok0);
+	cr_assert_eq(flow_posts("ok", "POST /", ch, NULL), ok0);
 	snprintf(m, sizeof(m), PUBS "?export_id=%s", eid);
-	cr_assert_eq(total_of(m), 2);
+	cr_assert_eq(flow_total(m), 2);
 }

@@ -27,57 +27,15 @@
 
 #include <criterion/hooks.h>
 
+#include "extra.h"
+#include "flow.h"
 #include "harness.h"
 
 #define AD	"/runtime/go-pilot/rollback-drill-notifications/" \
 		"acknowledgements/audit-delivery"
 #define SRC	"go_backend_rollback_drill_acknowledgement_audit"
 
-/* Now plus off seconds as a workflow timestamp. */
-static void
-stamp(char *buf, size_t len, long off)
-{
-	time_t		 t = time(NULL) + off;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000000+00:00", &tm);
-}
-
 #define ACTOR	"ana@example.com"
-
-/* POST body as it is; asserts the status. */
-static void
-post_bare(const char *path, const char *body, long status,
-    struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* POST body (an object) with actor_claims naming ACTOR added. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	char	 buf[4096];
-
-	cr_assert_eq(body[0], '{');
-	snprintf(buf, sizeof(buf), "{\"actor_claims\": {\"email\": \"" ACTOR
-	    "\", \"groups\": [\"okta-release\"]}%s%s", strcmp(body, "{}") ==
-	    0 ? "" : ", ", strcmp(body, "{}") == 0 ? "}" : body + 1);
-	post_bare(path, buf, status, r);
-}
-
-/* Stores a record through POST /evidence. */
-static void
-seed(const char *body)
-{
-	struct api_resp	 r;
-
-	post_bare("/evidence", body, 200, &r);
-	api_free(&r);
-}
 
 /* A failed C1 delivery of delivery_id/audit_id to provider at `at`. */
 static void
@@ -94,24 +52,15 @@ seed_failure(const char *id, const char *delivery, const char *provider,
 	    "\"providers\": [\"%s\"], \"failed_providers\": [\"%s\"], "
 	    "\"status_codes\": [500]}", id, at, src, delivery, delivery,
 	    delivery, provider, provider);
-	seed(body);
+	flow_seed(body);
 }
 
 /* The decision row of delivery_id in a retry plan answer. */
 static struct json_object *
 decision(struct json_object *plan, const char *delivery)
 {
-	struct json_object	*rows, *d;
-	size_t			 i;
-
-	rows = api_get(plan, "retry_decisions");
-	for (i = 0; i < json_object_array_length(rows); i++) {
-		d = json_object_array_get_idx(rows, i);
-		if (strcmp(api_str(d, "delivery_id"), delivery) == 0)
-			return d;
-	}
-	cr_assert_fail("no decision for %s", delivery);
-	return NULL;
+	return flow_row(plan, "retry_decisions", "delivery_id", delivery,
+	    NULL, NULL);
 }
 
 /* Failures grouped per (delivery, audit, provider): an old single one is
@@ -131,7 +80,7 @@ API_TEST(runtime, retry_plan_groups_failures)
 	    SRC);
 	snprintf(dl, sizeof(dl), "%s-new", u);
 	snprintf(id, sizeof(id), "rcd-%s-new", u);
-	stamp(at, sizeof(at), -60);
+	flow_stamp(at, sizeof(at), -60);
 	seed_failure(id, dl, "Slack", at, SRC);
 	snprintf(dl, sizeof(dl), "%s-max", u);
 	for (i = 0; i < 3; i++) {
@@ -145,13 +94,14 @@ API_TEST(runtime, retry_plan_groups_failures)
 	seed_failure(id, dl, "webhook", "2020-01-01T00:00:00.000000+00:00",
 	    "some_other_source");
 
-	post(AD "/retry-plan", "{\"generated_by\": \"ops\"}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-plan", "{\"generated_by\": \"ops\"}",
+	    200, &r);
 	plan = api_get(r.json, "retry_plan");
 	cr_assert_eq(strncmp(api_str(plan, "retry_plan_id"), "gordackretry-",
 	    13), 0);
 	cr_assert_str_eq(api_str(plan, "generated_by"), ACTOR);
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
-	    "gbrd-aad-retry-plan");
+	    GBRD_AAD "retry-plan");
 	snprintf(dl, sizeof(dl), "%s-old", u);
 	d = decision(plan, dl);
 	cr_assert_str_eq(api_str(d, "action"), "retry");
@@ -175,10 +125,11 @@ API_TEST(runtime, retry_plan_groups_failures)
 	api_req("GET", id, NULL, NULL, &g);
 	cr_assert_eq(g.status, 200, "%s", g.body);
 	cr_assert_str_eq(api_str(g.json, "metadata_kind"),
-	    "gbrd-aad-retry-plan");
+	    GBRD_AAD "retry-plan");
 	api_free(&g);
 	api_free(&r);
-	post(AD "/retry-plan", "{\"retry_policy\": []}", 400, &r);
+	flow_post_as(ACTOR, AD "/retry-plan", "{\"retry_policy\": []}", 400,
+	    &r);
 	api_free(&r);
 }
 
@@ -190,13 +141,14 @@ API_TEST(runtime, retry_plan_acknowledgements)
 	struct json_object	*ack;
 	char			 path[512], plan[128];
 
-	post(AD "/retry-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-plan", "{}", 200, &r);
 	snprintf(plan, sizeof(plan), "%s", api_str(api_get(r.json,
 	    "retry_plan"), "retry_plan_id"));
 	api_free(&r);
 	snprintf(path, sizeof(path), AD "/retry-plans/%s/acknowledgements",
 	    plan);
-	post(path, "{\"provider\": \"Web-Hook\", \"acknowledged_by\": "
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"Web-Hook\", \"acknowledged_by\": "
 	    "\"ana\", \"acknowledgement_state\": \"Resolved\", "
 	    "\"delivery_id\": \"d1\", \"audit_id\": \"a1\"}", 200, &r);
 	ack = api_get(r.json, "acknowledgement");
@@ -209,35 +161,39 @@ API_TEST(runtime, retry_plan_acknowledgements)
 	cr_assert_str_eq(api_str(api_get(r.json, "actor"), "actor"), ACTOR);
 	cr_assert_str_eq(api_str(ack, "delivery_id"), "d1");
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
-	    "gbrd-aad-retry-ack");
+	    GBRD_AAD "retry-ack");
 	api_free(&r);
-	post(path, "{\"provider\": \"webhook\", \"acknowledged_by\": \"ana\"}",
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"webhook\", \"acknowledged_by\": \"ana\"}",
 	    200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "acknowledgement"),
 	    "acknowledgement_state"), "accepted");
 	api_free(&r);
-	post(path, "{\"provider\": \"webhook\", \"acknowledged_by\": \"ana\", "
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"webhook\", \"acknowledged_by\": \"ana\", "
 	    "\"acknowledgement_state\": \"maybe\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "acknowledgement_state "
 	    "must be one of: accepted, deferred, escalated, resolved, "
 	    "dismissed");
 	api_free(&r);
-	post(path, "{\"acknowledged_by\": \"ana\"}", 400, &r);
+	flow_post_as(ACTOR, path, "{\"acknowledged_by\": \"ana\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "provider is required");
 	api_free(&r);
-	post_bare(path, "{\"provider\": \"webhook\", \"acknowledged_by\": "
+	flow_post(path, "{\"provider\": \"webhook\", \"acknowledged_by\": "
 	    "\"ana\"}", 401, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "console action requires verified actor context");
 	api_free(&r);
-	post(AD "/retry-plans/no-such-plan/acknowledgements", "{\"provider\": "
+	flow_post_as(ACTOR, AD "/retry-plans/no-such-plan/acknowledgements",
+	    "{\"provider\": "
 	    "\"webhook\", \"acknowledged_by\": \"ana\"}", 404, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "retry plan not found");
 	api_free(&r);
 	/* a record of another kind is not a retry plan */
-	seed("{\"session_id\": \"rt-not-a-plan\", \"metadata_kind\": "
-	    "\"gbrd-aad-worker-run\"}");
-	post(AD "/retry-plans/rt-not-a-plan/acknowledgements", "{\"provider\": "
+	flow_seed("{\"session_id\": \"rt-not-a-plan\", \"metadata_kind\": "
+	    "\"" GBRD_AAD "worker-run\"}");
+	flow_post_as(ACTOR, AD "/retry-plans/rt-not-a-plan/acknowledgements",
+	    "{\"provider\": "
 	    "\"webhook\", \"acknowledged_by\": \"ana\"}", 404, &r);
 	api_free(&r);
 }
@@ -256,13 +212,13 @@ API_TEST(runtime, worker_history_dashboard_health)
 	cr_assert_eq(d0.status, 200, "%s", d0.body);
 	api_uid(u, sizeof(u), "rtw");
 	for (i = 0; i < 3; i++) {
-		stamp(at, sizeof(at), -i);
+		flow_stamp(at, sizeof(at), -i);
 		snprintf(body, sizeof(body), "{\"session_id\": \"%s-%d\", "
 		    "\"created_at\": \"%s\", \"metadata_kind\": "
-		    "\"gbrd-aad-worker-run\", \"dry_run\": %s, "
+		    "\"" GBRD_AAD "worker-run\", \"dry_run\": %s, "
 		    "\"retryable_count\": %d, \"selected_retry_count\": 1}", u,
 		    i, at, i == 0 ? "false" : "true", i + 1);
-		seed(body);
+		flow_seed(body);
 	}
 	api_req("GET", AD "/worker-dashboard", NULL, NULL, &d1);
 	cr_assert_eq(d1.status, 200, "%s", d1.body);
@@ -299,7 +255,7 @@ API_TEST(runtime, worker_history_dashboard_health)
 	api_free(&r);
 
 	/* a fresh run and plan: no missed run, no stale plan */
-	post(AD "/retry-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-plan", "{}", 200, &r);
 	api_free(&r);
 	api_req("GET", AD "/worker-health", NULL, NULL, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
@@ -322,16 +278,8 @@ API_TEST(runtime, worker_history_dashboard_health)
 static struct json_object *
 approval_row(struct json_object *plan, const char *dl)
 {
-	struct json_object	*rows, *d;
-	size_t			 i;
-
-	rows = api_get(plan, "approval_decisions");
-	for (i = 0; i < json_object_array_length(rows); i++) {
-		d = json_object_array_get_idx(rows, i);
-		if (strcmp(api_str(d, "delivery_id"), dl) == 0)
-			return d;
-	}
-	return NULL;
+	return flow_find(plan, "approval_decisions", "delivery_id", dl,
+	    NULL, NULL);
 }
 
 /* A retry waits for its acknowledgement, then asks for approval, then
@@ -349,19 +297,23 @@ API_TEST(runtime, retry_execution_approval)
 	snprintf(id, sizeof(id), "rcd-%s", u);
 	seed_failure(id, dl, "webhook", "2020-01-01T00:00:00.000000+00:00",
 	    SRC);
-	post(AD "/retry-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-plan", "{}", 200, &r);
 	snprintf(rp, sizeof(rp), "%s", api_str(api_get(r.json, "retry_plan"),
 	    "retry_plan_id"));
 	api_free(&r);
 
-	post(AD "/retry-execution-approval-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-execution-approval-plan", "{}", 200, &r);
 	row = approval_row(api_get(r.json, "approval_plan"), dl);
 	cr_assert_not_null(row, "%s", r.body);
 	cr_assert_str_eq(api_str(row, "approval_action"),
 	    "wait_for_retry_ack");
-	cr_assert_str_eq(api_str(row, "retry_plan_id"), rp);
+	/* The newest plan naming the retry: this test's, or one that a
+	 * test running alongside stored since. */
+	cr_assert_eq(strncmp(api_str(row, "retry_plan_id"), "gordackretry-",
+	    13), 0, "%s (this test's plan: %s)", r.body, rp);
 	api_free(&r);
-	post(AD "/retry-execution-approval-plan", "{\"approval_policy\": "
+	flow_post_as(ACTOR, AD "/retry-execution-approval-plan",
+	    "{\"approval_policy\": "
 	    "{\"require_retry_ack\": false}}", 200, &r);
 	row = approval_row(api_get(r.json, "approval_plan"), dl);
 	cr_assert_str_eq(api_str(row, "approval_action"), "request_approval");
@@ -372,9 +324,9 @@ API_TEST(runtime, retry_execution_approval)
 	snprintf(body, sizeof(body), "{\"provider\": \"webhook\", "
 	    "\"acknowledged_by\": \"ana\", \"delivery_id\": \"%s\", "
 	    "\"audit_id\": \"audit-%s\"}", dl, dl);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	api_free(&r);
-	post(AD "/retry-execution-approval-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-execution-approval-plan", "{}", 200, &r);
 	row = approval_row(api_get(r.json, "approval_plan"), dl);
 	cr_assert_str_eq(api_str(row, "approval_action"), "request_approval");
 	cr_assert(json_object_get_boolean(api_get(row, "approval_required")));
@@ -391,14 +343,14 @@ API_TEST(runtime, retry_execution_approval)
 	    "\"approved_by\": \"cab\", \"approval_state\": \"Denied\", "
 	    "\"retry_plan_id\": \"%s\", \"delivery_id\": \"%s\", "
 	    "\"audit_id\": \"audit-%s\"}", rp, dl, dl);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "decision"), "decided_by"),
 	    ACTOR);
 	cr_assert_str_eq(api_str(api_get(r.json, "decision"),
 	    "approval_state"), "denied");
 	cr_assert_eq(api_int(api_get(r.json, "metadata"), "blocked_count"), 1);
 	api_free(&r);
-	post(AD "/retry-execution-approval-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-execution-approval-plan", "{}", 200, &r);
 	row = approval_row(api_get(r.json, "approval_plan"), dl);
 	cr_assert_str_eq(api_str(row, "approval_action"), "request_approval");
 	api_free(&r);
@@ -406,35 +358,37 @@ API_TEST(runtime, retry_execution_approval)
 	    "\"decided_by\": \"cab\", \"retry_plan_id\": \"%s\", "
 	    "\"delivery_id\": \"%s\", \"audit_id\": \"audit-%s\"}", rp, dl,
 	    dl);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	cr_assert_eq(strncmp(api_str(api_get(r.json, "decision"),
 	    "decision_id"), "gordackretryapprovaldecision-", 29), 0);
 	cr_assert_str_eq(api_str(api_get(r.json, "decision"),
 	    "approval_state"), "approved");
 	cr_assert_eq(api_int(api_get(r.json, "metadata"), "blocked_count"), 0);
 	api_free(&r);
-	post(AD "/retry-execution-approval-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-execution-approval-plan", "{}", 200, &r);
 	row = approval_row(api_get(r.json, "approval_plan"), dl);
 	cr_assert_str_eq(api_str(row, "approval_action"), "already_approved");
 	cr_assert_eq(strncmp(api_str(row, "approval_decision_id"),
 	    "gordackretryapprovaldecision-", 29), 0);
 	api_free(&r);
 
-	post_bare(path, "{\"provider\": \"webhook\", \"decided_by\": "
+	flow_post(path, "{\"provider\": \"webhook\", \"decided_by\": "
 	    "\"cab\"}", 401, &r);
 	api_free(&r);
-	post_bare(AD "/retry-plan", "{}", 401, &r);
+	flow_post(AD "/retry-plan", "{}", 401, &r);
 	api_free(&r);
-	post_bare(AD "/retry-execution-approval-plan", "{}", 401, &r);
+	flow_post(AD "/retry-execution-approval-plan", "{}", 401, &r);
 	api_free(&r);
-	post(path, "{\"provider\": \"webhook\", \"decided_by\": \"x\", "
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"webhook\", \"decided_by\": \"x\", "
 	    "\"approval_state\": \"ok\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "approval_state must be "
 	    "one of: approved, denied, deferred, expired");
 	api_free(&r);
 	snprintf(path, sizeof(path), AD "/retry-execution-approval-plans/%s/"
 	    "decisions", rp);
-	post(path, "{\"provider\": \"webhook\", \"decided_by\": \"x\"}", 404,
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"webhook\", \"decided_by\": \"x\"}", 404,
 	    &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "retry execution approval plan not found");
@@ -443,113 +397,35 @@ API_TEST(runtime, retry_execution_approval)
 
 /* ---- end to end on stacks with connectors --------------------------- */
 
-#define EXTRA_DIR	BUILDDIR "/tests/api/run-test_runtime-extra"
-#define WAIT_MS		20000
-
 static const char *const modes[] = { "json", "sqlite", NULL };
 
-static long
-wait_number(const char *path)
-{
-	FILE		*f;
-	long		 v;
-	int		 i;
-
-	for (i = 0; i < WAIT_MS / 20; i++) {
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fscanf(f, "%ld", &v) == 1) {
-				fclose(f);
-				return v;
-			}
-			fclose(f);
-		}
-		usleep(20000);
-	}
-	return -1;
-}
-
-static long
-recv_start(const char *name, const char *args)
-{
-	char	 cmd[4096], path[1200];
-
-	snprintf(cmd, sizeof(cmd), "'%s/tests/http-recv' -p '%s/%s.port' "
-	    "-l '%s/%s.log' %s >'%s/%s.err' 2>&1 & echo $! >'%s/%s.pid'",
-	    BUILDDIR, EXTRA_DIR, name, EXTRA_DIR, name, args, EXTRA_DIR, name,
-	    EXTRA_DIR, name);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s.port", EXTRA_DIR, name);
-	return wait_number(path);
-}
-
-static void
-extras_stop(void)
-{
-	char		 cmd[4096], path[1200];
-	const char	*const *m;
-	long		 pid;
-
-	for (m = modes; *m != NULL; m++) {
-		snprintf(cmd, sizeof(cmd), "'%s/tests/stack' stop '%s/%s' "
-		    ">/dev/null 2>&1", SRCDIR, EXTRA_DIR, *m);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not stop %s/%s\n", EXTRA_DIR,
-			    *m);
-		snprintf(path, sizeof(path), "%s/ok-%s.pid", EXTRA_DIR, *m);
-		if ((pid = wait_number(path)) > 0)
-			kill((pid_t)pid, SIGTERM);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/bad-%s.pid", EXTRA_DIR, *m);
-		if ((pid = wait_number(path)) > 0)
-			kill((pid_t)pid, SIGTERM);
-		unlink(path);
-	}
-}
-
-/* Receivers and a stack per backend, once, before any test. */
+/* Receivers and a stack per backend (extra.h), once, before any test. */
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
 {
-	char		 cmd[4096], path[1200], name[64], text[1024];
+	char		 name[64], text[1024], db[1100];
+	const char	*files[] = { "CAVRA_CONNECTOR_CONFIG",
+	    "connectors.yaml",
+	    text, NULL };
 	const char	*const *m;
 	long		 ok, bad;
-	FILE		*f;
 
 	(void)set;
-	extras_stop();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s/json' "
-	    "'%s/sqlite'", EXTRA_DIR, EXTRA_DIR, EXTRA_DIR);
-	if (system(cmd) != 0)
-		return;
+	extra_init("test_runtime");
 	for (m = modes; *m != NULL; m++) {
 		snprintf(name, sizeof(name), "ok-%s", *m);
-		ok = recv_start(name, "");
+		ok = extra_recv(name, "");
 		snprintf(name, sizeof(name), "bad-%s", *m);
-		bad = recv_start(name, "-s 500,200");
+		bad = extra_recv(name, "-s 500,200");
 		if (ok < 0 || bad < 0)
 			return;
-		snprintf(path, sizeof(path), "%s/%s/connectors.yaml",
-		    EXTRA_DIR, *m);
 		snprintf(text, sizeof(text), "connectors:\n"
 		    "  webhook:\n    url: http://127.0.0.1:%ld/hook\n"
 		    "  linux:\n    url: http://127.0.0.1:%ld/linux\n"
 		    "    headers:\n      X-Api-Key: k\n", ok, bad);
-		if ((f = fopen(path, "w")) == NULL)
-			return;
-		fputs(text, f);
-		fclose(f);
-		setenv("CAVRA_CONNECTOR_CONFIG", path, 1);
-		snprintf(path, sizeof(path), "%s/%s/evidence.db", EXTRA_DIR,
-		    *m);
+		snprintf(db, sizeof(db), "%s/evidence.db", extra_run(*m));
 		if (strcmp(*m, "sqlite") == 0)
-			setenv("CAVRA_EVIDENCE_METADATA_DB", path, 1);
-		snprintf(cmd, sizeof(cmd), "'%s/tests/stack' start '%s/%s' "
-		    ">'%s/%s.start' 2>&1", SRCDIR, EXTRA_DIR, *m, EXTRA_DIR,
-		    *m);
-		if (system(cmd) != 0)
-			fprintf(stderr, "stack did not start: see %s/%s.start\n",
-			    EXTRA_DIR, *m);
-		unsetenv("CAVRA_CONNECTOR_CONFIG");
+			setenv("CAVRA_EVIDENCE_METADATA_DB", db, 1);
+		extra_stack(*m, files);
 		unsetenv("CAVRA_EVIDENCE_METADATA_DB");
 	}
 }
@@ -557,46 +433,7 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
 	(void)stats;
-	extras_stop();
-}
-
-/* Makes the connector stack of mode the selected stack. */
-static void
-use_conn(const char *mode)
-{
-	char	 path[1200], base[64], var[64];
-	long	 port;
-
-	snprintf(path, sizeof(path), "%s/%s/port", EXTRA_DIR, mode);
-	port = wait_number(path);
-	cr_assert_gt(port, 0, "the %s connector stack did not start", mode);
-	snprintf(base, sizeof(base), "http://127.0.0.1:%ld", port);
-	snprintf(var, sizeof(var), "CAVRA_TEST_%s_BASE", strcmp(mode,
-	    "json") == 0 ? "JSON" : "SQLITE");
-	setenv(var, base, 1);
-	snprintf(path, sizeof(path), "%s/%s", EXTRA_DIR, mode);
-	snprintf(var, sizeof(var), "CAVRA_TEST_%s_RUN", strcmp(mode,
-	    "json") == 0 ? "JSON" : "SQLITE");
-	setenv(var, path, 1);
-	api_use(mode);
-}
-
-/* Requests the receiver `name` logged. */
-static int
-received(const char *name)
-{
-	char	 path[1200], line[4096];
-	FILE	*f;
-	int	 n = 0;
-
-	snprintf(path, sizeof(path), "%s/%s.log", EXTRA_DIR, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "POST ", 5) == 0)
-			n++;
-	fclose(f);
-	return n;
+	extra_stop_all();
 }
 
 #define IMMEDIATE	"\"retry_policy\": {\"allow_immediate_retry\": true}"
@@ -609,8 +446,9 @@ walk_chain(const char *mode)
 	char			 audit[128], dl[128], rp[128], ap[128],
 				 path[512], body[1024], name[64], run[128];
 
-	use_conn(mode);
-	post(AD, "{\"retries\": 0, \"generated_by\": \"ops\"}", 200, &r);
+	extra_use(mode, mode);
+	flow_post_as(ACTOR, AD, "{\"retries\": 0, \"generated_by\": \"ops\"}",
+	    200, &r);
 	cr_assert(!json_object_get_boolean(api_get(r.json, "success")));
 	o = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(o, "metadata_kind"),
@@ -623,14 +461,14 @@ walk_chain(const char *mode)
 	cr_assert_eq(strncmp(audit, "gordackaudit-", 13), 0);
 	cr_assert_eq(strncmp(dl, "gordackdelivery-", 16), 0);
 	cr_assert_str_eq(api_str(api_get(r.json, "plan_metadata"),
-	    "metadata_kind"), "gbrd-aad-plan");
+	    "metadata_kind"), GBRD_AAD "plan");
 	api_free(&r);
 	snprintf(name, sizeof(name), "ok-%s", mode);
-	cr_assert_eq(received(name), 1);
+	cr_assert_eq(extra_received(name, "POST"), 1);
 	snprintf(name, sizeof(name), "bad-%s", mode);
-	cr_assert_eq(received(name), 1);
+	cr_assert_eq(extra_received(name, "POST"), 1);
 
-	post(AD "/retry-plan", "{" IMMEDIATE "}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-plan", "{" IMMEDIATE "}", 200, &r);
 	o = decision(api_get(r.json, "retry_plan"), dl);
 	cr_assert_str_eq(api_str(o, "provider"), "linux");
 	cr_assert_str_eq(api_str(o, "action"), "retry");
@@ -640,30 +478,31 @@ walk_chain(const char *mode)
 	api_free(&r);
 
 	/* dry run: selected, nothing sent, no execution */
-	post(AD "/worker-run", "{" IMMEDIATE "}", 200, &r);
+	flow_post_as(ACTOR, AD "/worker-run", "{" IMMEDIATE "}", 200, &r);
 	cr_assert(json_object_get_boolean(api_get(api_get(r.json, "run"),
 	    "dry_run")));
 	res = json_object_array_get_idx(api_get(r.json, "retry_results"), 0);
 	cr_assert_str_eq(api_str(res, "skipped"), "dry_run", "%s", r.body);
 	cr_assert(!json_object_object_get_ex(res, "execution_record", NULL));
 	api_free(&r);
-	cr_assert_eq(received(name), 1);
+	cr_assert_eq(extra_received(name, "POST"), 1);
 
 	/* live without an approval: held back by the gate */
-	post(AD "/worker-run", "{\"execute\": true, " IMMEDIATE "}", 200, &r);
+	flow_post_as(ACTOR, AD "/worker-run",
+	    "{\"execute\": true, " IMMEDIATE "}", 200, &r);
 	o = api_get(api_get(r.json, "run"), "summary");
 	cr_assert_eq(api_int(o, "selected_retry_count"), 0);
 	cr_assert_eq(api_int(o, "approval_pending_count"), 1);
 	api_free(&r);
-	cr_assert_eq(received(name), 1);
+	cr_assert_eq(extra_received(name, "POST"), 1);
 
 	snprintf(path, sizeof(path), AD "/retry-plans/%s/acknowledgements",
 	    rp);
 	snprintf(body, sizeof(body), "{\"provider\": \"linux\", "
 	    "\"delivery_id\": \"%s\", \"audit_id\": \"%s\"}", dl, audit);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	api_free(&r);
-	post(AD "/retry-execution-approval-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/retry-execution-approval-plan", "{}", 200, &r);
 	o = approval_row(api_get(r.json, "approval_plan"), dl);
 	cr_assert_str_eq(api_str(o, "approval_action"), "request_approval");
 	snprintf(ap, sizeof(ap), "%s", api_str(api_get(r.json,
@@ -674,11 +513,12 @@ walk_chain(const char *mode)
 	snprintf(body, sizeof(body), "{\"provider\": \"linux\", "
 	    "\"retry_plan_id\": \"%s\", \"delivery_id\": \"%s\", "
 	    "\"audit_id\": \"%s\"}", rp, dl, audit);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	api_free(&r);
 
 	/* live with the approval: redelivered to linux, which answers 200 */
-	post(AD "/worker-run", "{\"execute\": true, \"retries\": 0, "
+	flow_post_as(ACTOR, AD "/worker-run",
+	    "{\"execute\": true, \"retries\": 0, "
 	    IMMEDIATE "}", 200, &r);
 	o = api_get(api_get(r.json, "run"), "summary");
 	cr_assert_eq(api_int(o, "selected_retry_count"), 1, "%s", r.body);
@@ -698,9 +538,9 @@ walk_chain(const char *mode)
 	    "retry_metadata"), "session_id"));
 	cr_assert(json_object_get_boolean(api_get(o, "delivery_success")));
 	api_free(&r);
-	cr_assert_eq(received(name), 2);
+	cr_assert_eq(extra_received(name, "POST"), 2);
 	snprintf(name, sizeof(name), "ok-%s", mode);
-	cr_assert_eq(received(name), 1);
+	cr_assert_eq(extra_received(name, "POST"), 1);
 
 	api_req("GET", AD "/worker-dashboard", NULL, NULL, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);

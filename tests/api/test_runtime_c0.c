@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "flow.h"
 #include "harness.h"
 
 #define RDN	"/runtime/go-pilot/rollback-drill-notifications"
@@ -29,92 +30,18 @@
 #define LEGACY	"go-drill-legacy"
 #define ACTOR	"ana@example.com"
 
-/* Now plus off seconds as a workflow timestamp. */
-static void
-stamp(char *buf, size_t len, long off)
-{
-	time_t		 t = time(NULL) + off;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000000+00:00", &tm);
-}
-
-/* POST body as it is; asserts the status. */
-static void
-post_bare(const char *path, const char *body, long status,
-    struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* POST body (an object) with actor_claims naming ACTOR added. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	char	 buf[16384];
-
-	cr_assert_eq(body[0], '{');
-	snprintf(buf, sizeof(buf), "{\"actor_claims\": {\"email\": \"" ACTOR
-	    "\", \"groups\": [\"okta-release\"]}%s%s", strcmp(body, "{}") ==
-	    0 ? "" : ", ", strcmp(body, "{}") == 0 ? "}" : body + 1);
-	post_bare(path, buf, status, r);
-}
-
-/* GET path; asserts 200. */
-static void
-get(const char *path, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, 200, "%s: %ld %s", path, r->status, r->body);
-}
-
-/* The total of a history page. */
-static long long
-total(const char *path)
-{
-	struct api_resp	 r;
-	long long	 n;
-
-	get(path, &r);
-	n = api_int(r.json, "total");
-	api_free(&r);
-	return n;
-}
-
 /* The row of arr whose key is value. */
 static struct json_object *
 row(struct json_object *arr, const char *key, const char *value)
 {
-	struct json_object	*o;
-	size_t			 i;
-
-	for (i = 0; i < json_object_array_length(arr); i++) {
-		o = json_object_array_get_idx(arr, i);
-		if (strcmp(api_str(o, key), value) == 0)
-			return o;
-	}
-	cr_assert_fail("no row with %s %s", key, value);
-	return NULL;
+	return flow_row(arr, NULL, key, value, NULL, NULL);
 }
 
 /* The route decision of owner and provider in arr. */
 static struct json_object *
 decision(struct json_object *arr, const char *owner, const char *provider)
 {
-	struct json_object	*o;
-	size_t			 i;
-
-	for (i = 0; i < json_object_array_length(arr); i++) {
-		o = json_object_array_get_idx(arr, i);
-		if (strcmp(api_str(o, "owner"), owner) == 0 &&
-		    strcmp(api_str(o, "provider"), provider) == 0)
-			return o;
-	}
-	cr_assert_fail("no route of %s to %s", owner, provider);
-	return NULL;
+	return flow_row(arr, NULL, "owner", owner, "provider", provider);
 }
 
 /* The strings of a JSON array joined by commas, into buf. */
@@ -137,13 +64,12 @@ joined(struct json_object *arr, char *buf, size_t len)
 static void
 seed_legacy(void)
 {
-	struct api_resp	 r;
 	char		 at[64], body[2048];
 
-	stamp(at, sizeof(at), -7200);
+	flow_stamp(at, sizeof(at), -7200);
 	snprintf(body, sizeof(body), "{\"session_id\": "
 	    "\"gordn-legacy-%s\", \"created_at\": \"%s\", \"signer\": "
-	    "\"ops\", \"metadata_kind\": \"gbrd-notification-plan\", "
+	    "\"ops\", \"metadata_kind\": \"" GBRD "notification-plan\", "
 	    "\"plan_id\": \"gordn-legacy-%s\", \"schedule_id\": \"" LEGACY
 	    "\", \"alert_level\": \"critical\", \"selected_providers\": "
 	    "[\"webhook\"], \"acknowledgement_required_providers\": "
@@ -154,8 +80,7 @@ seed_legacy(void)
 	    "\"legacy-owner\", \"acknowledgement_minutes\": 30, \"action\": "
 	    "\"deliver\", \"reason\": \"rollback drill is stale or due "
 	    "soon\"}]}}", api_mode(), at, api_mode(), api_mode());
-	post_bare("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 }
 
 /* The whole chain on the selected stack. */
@@ -168,7 +93,7 @@ walk(void)
 	int			 sent;
 
 	/* the schedule: due soon, from the YAML file */
-	get("/runtime/go-pilot/rollback-drill-schedule", &r);
+	flow_get("/runtime/go-pilot/rollback-drill-schedule", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "status"), "due_soon", "%s", r.body);
 	o = api_get(r.json, "schedule");
 	cr_assert_str_eq(api_str(o, "schedule_id"), SID);
@@ -176,20 +101,20 @@ walk(void)
 	cr_assert_str_eq(api_str(api_get(r.json, "history"),
 	    "latest_drill_id"), "drill-1");
 	api_free(&r);
-	cr_assert_eq(total(RDN), 0);
+	cr_assert_eq(flow_total(RDN), 0);
 
 	seed_legacy();
 	sent = api_received("ok", "POST");
 
 	/* delivery: no actor needed; platform-ops in a maintenance window */
-	stamp(from, sizeof(from), -600);
-	stamp(to, sizeof(to), 3600);
+	flow_stamp(from, sizeof(from), -600);
+	flow_stamp(to, sizeof(to), 3600);
 	snprintf(body, sizeof(body), "{\"generated_by\": \"ops\", "
 	    "\"retries\": 0, \"routing_policy\": {\"maintenance_windows\": "
 	    "[{\"window_id\": \"change-freeze\", \"start_at\": \"%s\", "
 	    "\"end_at\": \"%s\", \"owners\": [\"Platform-Ops\"], \"reason\": "
 	    "\"production change freeze\"}]}}", from, to);
-	post_bare(RDN "/deliver", body, 200, &r);
+	flow_post(RDN "/deliver", body, 200, &r);
 	p = api_get(r.json, "plan");
 	cr_assert_str_eq(joined(api_get(p, "selected_providers"), buf,
 	    sizeof(buf)), "slack,teams");
@@ -215,7 +140,7 @@ walk(void)
 	o = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(o, "connector_delivery_source"), SRC_C0);
 	cr_assert_str_eq(api_str(api_get(r.json, "plan_metadata"),
-	    "metadata_kind"), "gbrd-notification-plan");
+	    "metadata_kind"), GBRD "notification-plan");
 	cr_assert_str_eq(api_str(api_get(r.json, "plan_metadata"), "signer"),
 	    "ops");
 	api_free(&r);
@@ -223,7 +148,8 @@ walk(void)
 
 	/* one acknowledgement: the actor replaces acknowledged_by, the
 	 * provider is kept as given */
-	post(RDN "/" SID "/acknowledgements", "{\"provider\": \"slack\", "
+	flow_post_as(ACTOR, RDN "/" SID "/acknowledgements",
+	    "{\"provider\": \"slack\", "
 	    "\"acknowledged_by\": \"someone\", \"external_ref\": \"CHG-1\"}",
 	    200, &r);
 	o = api_get(r.json, "acknowledgement");
@@ -231,19 +157,21 @@ walk(void)
 	cr_assert_str_eq(api_str(o, "acknowledgement_state"), "acknowledged");
 	cr_assert_str_eq(api_str(o, "schedule_id"), SID);
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"),
-	    "metadata_kind"), "gbrd-notification-ack");
+	    "metadata_kind"), GBRD "notification-ack");
 	cr_assert_str_eq(api_str(api_get(r.json, "actor"), "actor"), ACTOR);
 	api_free(&r);
 
 	/* bulk: a route of an unknown schedule stores none of them */
-	post(RDN "/acknowledgements/bulk", "{\"routes\": [{\"schedule_id\": "
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk",
+	    "{\"routes\": [{\"schedule_id\": "
 	    "\"" SID "\", \"provider\": \"teams\"}, {\"schedule_id\": "
 	    "\"no-such-schedule\", \"provider\": \"slack\"}]}", 404, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "rollback drill schedule not found");
 	api_free(&r);
-	cr_assert_eq(total(RDN "?metadata_kind=gbrd-notification-ack"), 1);
-	post(RDN "/acknowledgements/bulk", "{\"acknowledgement_state\": "
+	cr_assert_eq(flow_total(RDN "?metadata_kind=" GBRD "notification-ack"), 1);
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk",
+	    "{\"acknowledgement_state\": "
 	    "\"Escalated\", \"external_ref\": \"CHG-2\", \"routes\": "
 	    "[{\"schedule_id\": \"" SID "\", \"provider\": \"teams\"}, "
 	    "{\"schedule_id\": \"" LEGACY "\", \"provider\": \"webhook\", "
@@ -263,7 +191,8 @@ walk(void)
 	api_free(&r);
 
 	/* the audit package (C1) reads the plans and acknowledgements */
-	post(RDN "/acknowledgements/audit-package", "{}", 200, &r);
+	flow_post_as(ACTOR, RDN "/acknowledgements/audit-package", "{}", 200,
+	    &r);
 	o = api_get(r.json, "acknowledgement_audit_package");
 	cr_assert_eq(api_int(o, "route_count"), 3, "%s", r.body);
 	cr_assert_eq(api_int(o, "acknowledged_count"), 1);
@@ -272,27 +201,27 @@ walk(void)
 	api_free(&r);
 
 	/* the umbrella history: 2 plans, 3 acks, 1 delivery, 1 package */
-	cr_assert_eq(total(RDN), 7);
-	cr_assert_eq(total(RDN "?schedule_id=" SID), 4);
-	cr_assert_eq(total(RDN "?acknowledgement_state=ESCALATED"), 2);
-	cr_assert_eq(total(RDN "?connector_delivery_source=" SRC_C0), 1);
-	cr_assert_eq(total(RDN "?connector_delivery_source="
+	cr_assert_eq(flow_total(RDN), 7);
+	cr_assert_eq(flow_total(RDN "?schedule_id=" SID), 4);
+	cr_assert_eq(flow_total(RDN "?acknowledgement_state=ESCALATED"), 2);
+	cr_assert_eq(flow_total(RDN "?connector_delivery_source=" SRC_C0), 1);
+	cr_assert_eq(flow_total(RDN "?connector_delivery_source="
 	    "go_backend_rollback_drill_acknowledgement_audit"), 1);
-	cr_assert_eq(total(RDN "?provider=webhook"), 3);
-	cr_assert_eq(total(RDN "?delivery_success=true"), 1);
-	cr_assert_eq(total(RDN "?delivery_success=false"), 0);
-	cr_assert_eq(total(RDN "?alert_level=warning"), 1);
-	get(RDN "?limit=2&offset=1", &r);
+	cr_assert_eq(flow_total(RDN "?provider=webhook"), 3);
+	cr_assert_eq(flow_total(RDN "?delivery_success=true"), 1);
+	cr_assert_eq(flow_total(RDN "?delivery_success=false"), 0);
+	cr_assert_eq(flow_total(RDN "?alert_level=warning"), 1);
+	flow_get(RDN "?limit=2&offset=1", 200, &r);
 	cr_assert_eq(json_object_array_length(api_get(r.json, "items")), 2);
 	cr_assert_eq(api_int(r.json, "total"), 7);
 	api_free(&r);
 
 	/* the route rows */
-	cr_assert_eq(total(RDN "/routes"), 5);
-	cr_assert_eq(total(RDN "/routes?action=deliver"), 3);
-	cr_assert_eq(total(RDN "/routes?owner=PLATFORM-LEAD"), 2);
-	cr_assert_eq(total(RDN "/routes?schedule_id=" LEGACY), 1);
-	get(RDN "/routes?category=maintenance_window", &r);
+	cr_assert_eq(flow_total(RDN "/routes"), 5);
+	cr_assert_eq(flow_total(RDN "/routes?action=deliver"), 3);
+	cr_assert_eq(flow_total(RDN "/routes?owner=PLATFORM-LEAD"), 2);
+	cr_assert_eq(flow_total(RDN "/routes?schedule_id=" LEGACY), 1);
+	flow_get(RDN "/routes?category=maintenance_window", 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 2);
 	o = json_object_array_get_idx(api_get(r.json, "items"), 0);
 	cr_assert_str_eq(api_str(o, "maintenance_window_id"),
@@ -301,9 +230,9 @@ walk(void)
 	api_free(&r);
 
 	/* the suppression trend: stored unless persist=false */
-	get(RDN "/suppression-trends?persist=false", &r);
+	flow_get(RDN "/suppression-trends?persist=false", 200, &r);
 	api_free(&r);
-	get(RDN "/suppression-trends?generated_by=auditor", &r);
+	flow_get(RDN "/suppression-trends?generated_by=auditor", 200, &r);
 	o = api_get(r.json, "routing_suppression_trend");
 	cr_assert_eq(api_int(o, "suppression_event_count"), 2);
 	cr_assert_eq(api_int(o, "maintenance_suppressed_count"), 2);
@@ -314,12 +243,12 @@ walk(void)
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "signer"),
 	    "auditor");
 	api_free(&r);
-	cr_assert_eq(total(RDN "?metadata_kind=gbrd-routing-suppression-"
+	cr_assert_eq(flow_total(RDN "?metadata_kind=" GBRD "routing-suppression-"
 	    "trend"), 1);
 
 	/* the escalation plan: no actor needed; legacy breached, teams
 	 * outstanding, slack acknowledged */
-	post_bare(RDN "/escalation-plan", "{}", 200, &r);
+	flow_post(RDN "/escalation-plan", "{}", 200, &r);
 	o = api_get(r.json, "escalation_plan");
 	cr_assert_eq(api_int(o, "route_count"), 3, "%s", r.body);
 	cr_assert_eq(api_int(o, "breached_count"), 1);
@@ -335,14 +264,14 @@ walk(void)
 	    "slack"), "recommended_action"), "no_action");
 	p = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(p, "metadata_kind"),
-	    "gbrd-notification-escalation-plan");
+	    GBRD "notification-escalation-plan");
 	cr_assert_eq(api_int(p, "decision_count"), 3);
 	cr_assert_eq(api_int(p, "blocked_count"), 1);
 	cr_assert_eq(api_int(p, "approval_required_count"), 1);
 	api_free(&r);
 
 	/* the dashboard counts what was done */
-	get(RDN "/dashboard", &r);
+	flow_get(RDN "/dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "alert_level"), "critical");
 	cr_assert_eq(api_int(r.json, "plan_count"), 2, "%s", r.body);
 	cr_assert_eq(api_int(r.json, "delivery_count"), 1);
@@ -382,7 +311,7 @@ API_TEST(runtime_c0, schedule_report)
 	struct json_object	*c;
 	size_t			 i;
 
-	get("/runtime/go-pilot/rollback-drill-schedule", &r);
+	flow_get("/runtime/go-pilot/rollback-drill-schedule", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "schema_version"),
 	    "cavra.go-backend-pilot.rollback-drill-schedule.v1");
 	cr_assert_str_eq(api_str(r.json, "mode"), "promoted");
@@ -399,7 +328,7 @@ API_TEST(runtime_c0, schedule_report)
 	api_free(&r);
 
 	/* the readiness of cavra-console takes due_soon as ready */
-	get("/deployment/production-readiness", &r);
+	flow_get("/deployment/production-readiness", 200, &r);
 	c = row(api_get(r.json, "checks"), "id",
 	    "go_backend_rollback_drill_schedule");
 	cr_assert_str_eq(api_str(c, "status"), "pass", "%s", r.body);
@@ -423,10 +352,11 @@ API_TEST(runtime_c0, errors)
 	char		*body;
 	size_t		 i, n;
 
-	post(RDN "/acknowledgements/bulk", "{}", 400, &r);
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk", "{}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "routes are required");
 	api_free(&r);
-	post(RDN "/acknowledgements/bulk", "{\"routes\": []}", 400, &r);
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk", "{\"routes\": []}",
+	    400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "routes are required");
 	api_free(&r);
 	n = 101 * 48 + 64;
@@ -437,55 +367,60 @@ API_TEST(runtime_c0, errors)
 		snprintf(body + strlen(body), n - strlen(body), "%s{\"schedule_"
 		    "id\": \"s\", \"provider\": \"slack\"}", i > 0 ? "," : "");
 	strcat(body, "]}");
-	post(RDN "/acknowledgements/bulk", body, 400, &r);
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk", body, 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "bulk acknowledgement is limited to 100 routes");
 	api_free(&r);
 	free(body);
-	post(RDN "/acknowledgements/bulk", "{\"routes\": [\"x\"]}", 400, &r);
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk",
+	    "{\"routes\": [\"x\"]}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "each route must be an object");
 	api_free(&r);
-	post(RDN "/acknowledgements/bulk", "{\"routes\": [{\"schedule_id\": "
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk",
+	    "{\"routes\": [{\"schedule_id\": "
 	    "\"" SID "\"}]}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "each route requires schedule_id and provider");
 	api_free(&r);
-	post(RDN "/acknowledgements/bulk", "{\"acknowledgement_state\": "
+	flow_post_as(ACTOR, RDN "/acknowledgements/bulk",
+	    "{\"acknowledgement_state\": "
 	    "\"done\", \"routes\": [{\"schedule_id\": \"" SID "\", "
 	    "\"provider\": \"slack\"}]}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "acknowledgement_state "
 	    "must be one of: acknowledged, dismissed, escalated, resolved");
 	api_free(&r);
-	post(RDN "/" SID "/acknowledgements", "{\"provider\": \"slack\", "
+	flow_post_as(ACTOR, RDN "/" SID "/acknowledgements",
+	    "{\"provider\": \"slack\", "
 	    "\"acknowledgement_state\": \"seen\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "acknowledgement_state "
 	    "must be one of: acknowledged, dismissed, escalated, resolved");
 	api_free(&r);
-	post(RDN "/" SID "/acknowledgements", "{}", 400, &r);
+	flow_post_as(ACTOR, RDN "/" SID "/acknowledgements", "{}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "provider is required");
 	api_free(&r);
-	post(RDN "/no-such-schedule/acknowledgements", "{\"provider\": "
+	flow_post_as(ACTOR, RDN "/no-such-schedule/acknowledgements",
+	    "{\"provider\": "
 	    "\"slack\"}", 404, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "rollback drill schedule not found");
 	api_free(&r);
 
 	/* without an actor under RBAC */
-	post_bare(RDN "/" SID "/acknowledgements", "{\"provider\": "
+	flow_post(RDN "/" SID "/acknowledgements", "{\"provider\": "
 	    "\"slack\", \"acknowledged_by\": \"x\"}", 401, &r);
 	api_free(&r);
-	post_bare(RDN "/acknowledgements/bulk", "{\"acknowledged_by\": \"x\", "
+	flow_post(RDN "/acknowledgements/bulk", "{\"acknowledged_by\": \"x\", "
 	    "\"routes\": [{\"schedule_id\": \"" SID "\", \"provider\": "
 	    "\"slack\"}]}", 401, &r);
 	api_free(&r);
 
 	/* wrong types */
-	post_bare(RDN "/deliver", "{\"routing_policy\": []}", 400, &r);
+	flow_post(RDN "/deliver", "{\"routing_policy\": []}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "routing_policy must be an object");
 	api_free(&r);
-	post_bare(RDN "/escalation-plan", "{\"policy\": 1}", 400, &r);
+	flow_post(RDN "/escalation-plan", "{\"policy\": 1}", 400, &r);
 	api_free(&r);
 	api_req("GET", RDN "?delivery_success=maybe", NULL, NULL, &r);
 	cr_assert_eq(r.status, 422);

@@ -22,72 +22,28 @@
 #include "cv_arena.h"
 #include "cv_crypto.h"
 #include "cv_json.h"
+#include "flow.h"
 #include "harness.h"
 
 #define FR	"/runtime/go-pilot/rollback-drill-notifications/" \
 		"acknowledgements/audit-delivery/final-reporting-"
-#define FRK(x)	"gbrd-aad-final-reporting-" x
+#define FRK(x)	GBRD_AAD "final-reporting-" x
 #define SRC_C9	"go_backend_rollback_drill_acknowledgement_audit_" \
 		"final_reporting_release_closeout"
 #define SRC_C10	"go_backend_rollback_drill_acknowledgement_audit_" \
 		"final_reporting_closeout_retention_health_alert"
 #define ACTOR	"ana@example.com"
 
-/* Now plus off seconds as a workflow timestamp. */
-static void
-stamp(char *buf, size_t len, long off)
-{
-	time_t		 t = time(NULL) + off;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000000+00:00", &tm);
-}
-
-/* POST body as it is; asserts the status. */
-static void
-post_bare(const char *path, const char *body, long status,
-    struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* POST body (an object) with actor_claims naming ACTOR added. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	char	 buf[4096];
-
-	cr_assert_eq(body[0], '{');
-	snprintf(buf, sizeof(buf), "{\"actor_claims\": {\"email\": \"" ACTOR
-	    "\", \"groups\": [\"okta-release\"]}%s%s", strcmp(body, "{}") ==
-	    0 ? "" : ", ", strcmp(body, "{}") == 0 ? "}" : body + 1);
-	post_bare(path, buf, status, r);
-}
-
-/* GET path; asserts the status. */
-static void
-get(const char *path, long status, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, status, "%s: %ld %s", path, r->status,
-	    r->body);
-}
-
 /* Stores record `fields` (members without braces) of kind under id. */
 static void
 seed(const char *id, const char *kind, const char *fields)
 {
-	struct api_resp	 r;
-	char		 body[2048], at[64];
+	char	 body[2048], at[64];
 
-	stamp(at, sizeof(at), -120);
+	flow_stamp(at, sizeof(at), -120);
 	snprintf(body, sizeof(body), "{\"session_id\": \"%s\", \"created_at\": "
 	    "\"%s\", \"metadata_kind\": \"%s\", %s}", id, at, kind, fields);
-	post_bare("/evidence", body, 200, &r);
-	api_free(&r);
+	flow_seed(body);
 }
 
 /* The final-reporting records a readiness bundle needs, all but the
@@ -137,45 +93,12 @@ seed_approval(const char *u, const char *ref)
 	seed(id, FRK("release-readiness-approval-decision"), f);
 }
 
-/* Whether array arr holds string s. */
-static int
-has(struct json_object *arr, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < json_object_array_length(arr); i++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(
-		    arr, i)), s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Whether receiver `name` logged a request mentioning s. */
-static int
-logged(const char *name, const char *s)
-{
-	char	*log = api_recv_log(name);
-	int	 found = strstr(log, s) != NULL;
-
-	free(log);
-	return found;
-}
-
 /* The decision row of summary_id and provider in a retry plan. */
 static struct json_object *
 retry_row(struct json_object *plan, const char *sid, const char *prov)
 {
-	struct json_object	*rows, *d;
-	size_t			 i;
-
-	rows = api_get(plan, "retry_decisions");
-	for (i = 0; i < json_object_array_length(rows); i++) {
-		d = json_object_array_get_idx(rows, i);
-		if (strcmp(api_str(d, "summary_id"), sid) == 0 &&
-		    strcmp(api_str(d, "provider"), prov) == 0)
-			return d;
-	}
-	return NULL;
+	return flow_find(plan, "retry_decisions", "summary_id", sid,
+	    "provider", prov);
 }
 
 /* The worker result whose decision is for summary sid. */
@@ -187,29 +110,14 @@ result_of(struct json_object *results, const char *sid)
 
 	for (i = 0; i < json_object_array_length(results); i++) {
 		x = json_object_array_get_idx(results, i);
-		if (strcmp(api_str(api_get(x, "decision"), "summary_id"), sid) ==
+		if (strcmp(api_str(api_get(x, "decision"), "summary_id"),
+		    sid) ==
 		    0 && strcmp(api_str(api_get(x, "decision"), "provider"),
 		    "linux") == 0)
 			return x;
 	}
 	cr_assert_fail("no retry result for %s", sid);
 	return NULL;
-}
-
-/* Whether the store holds a record id (GET /evidence/{id}). */
-static int
-stored(const char *id)
-{
-	struct api_resp	 r;
-	char		 path[256];
-	int		 found;
-
-	snprintf(path, sizeof(path), "/evidence/%s", id);
-	api_req("GET", path, NULL, NULL, &r);
-	cr_assert(r.status == 200 || r.status == 404, "%s", r.body);
-	found = r.status == 200;
-	api_free(&r);
-	return found;
 }
 
 /*
@@ -238,17 +146,17 @@ API_TEST(closeout, chain)
 
 	/* readiness bundle: only the approval so far */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\"}", ref);
-	post(FR "readiness-bundle", body, 200, &r);
+	flow_post_as(ACTOR, FR "readiness-bundle", body, 200, &r);
 	b = api_get(r.json, "bundle");
 	cr_assert_str_eq(api_str(b, "closeout_state"), "incomplete");
 	o = api_get(b, "blockers");
 	cr_assert_eq(json_object_array_length(o), 5, "%s", r.body);
-	cr_assert(!has(o, "approved_readiness_decision"));
-	cr_assert(has(o, "release_record_attachment"));
-	cr_assert(has(o, "verified_closure_packet"));
-	cr_assert(has(o, "auditor_export"));
-	cr_assert(has(o, "immutable_archive_reference"));
-	cr_assert(has(o, "archive_reference_health"));
+	cr_assert(!flow_has(o, "approved_readiness_decision"));
+	cr_assert(flow_has(o, "release_record_attachment"));
+	cr_assert(flow_has(o, "verified_closure_packet"));
+	cr_assert(flow_has(o, "auditor_export"));
+	cr_assert(flow_has(o, "immutable_archive_reference"));
+	cr_assert(flow_has(o, "archive_reference_health"));
 	cr_assert_eq(api_int(b, "evidence_count"), 1);
 	cr_assert_str_eq(api_str(b, "approval_state"), "approved");
 	o = api_get(r.json, "metadata");
@@ -259,7 +167,7 @@ API_TEST(closeout, chain)
 
 	/* every record present: ready */
 	seed_final(u, ref);
-	post(FR "readiness-bundle", body, 200, &r);
+	flow_post_as(ACTOR, FR "readiness-bundle", body, 200, &r);
 	b = api_get(r.json, "bundle");
 	cr_assert_str_eq(api_str(b, "closeout_state"), "ready_for_closeout",
 	    "%s", r.body);
@@ -276,7 +184,7 @@ API_TEST(closeout, chain)
 	api_free(&r);
 
 	/* manifest without a signature: required */
-	post(FR "signed-archive-manifest", body, 200, &r);
+	flow_post_as(ACTOR, FR "signed-archive-manifest", body, 200, &r);
 	o = api_get(r.json, "manifest");
 	cr_assert_str_eq(api_str(o, "signature_state"),
 	    "external_signature_required");
@@ -290,19 +198,20 @@ API_TEST(closeout, chain)
 
 	snprintf(path, sizeof(path), FR "release-closeout-summary?"
 	    "release_record_ref=%s", ref);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	o = api_get(r.json, "summary");
 	cr_assert_str_eq(api_str(o, "closeout_state"), "open");
 	cr_assert_eq(api_int(o, "blocker_count"), 1, "%s", r.body);
-	cr_assert(has(api_get(o, "blockers"),
+	cr_assert(flow_has(api_get(o, "blockers"),
 	    "archive_manifest_external_signature_missing"));
-	cr_assert(stored(api_str(o, "summary_id")));
+	cr_assert(flow_stored(api_str(o, "summary_id")));
 	api_free(&r);
 
 	/* an open summary is not delivered */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"provider\": \"webhook\"}", ref);
-	post(FR "release-closeout-summary/deliver", body, 400, &r);
+	flow_post_as(ACTOR, FR "release-closeout-summary/deliver", body, 400,
+	    &r);
 	api_assert_problem(&r, 400);
 	cr_assert_str_eq(api_str(r.json, "detail"), "release closeout "
 	    "delivery requires a closed closeout summary");
@@ -312,7 +221,7 @@ API_TEST(closeout, chain)
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"signature\": \"kms-sig-%s\", \"signature_key_id\": \"k1\"}",
 	    ref, u);
-	post(FR "signed-archive-manifest", body, 200, &r);
+	flow_post_as(ACTOR, FR "signed-archive-manifest", body, 200, &r);
 	o = api_get(r.json, "manifest");
 	cr_assert_str_eq(api_str(o, "signature_state"),
 	    "external_signature_attached");
@@ -326,20 +235,21 @@ API_TEST(closeout, chain)
 
 	snprintf(path, sizeof(path), FR "release-closeout-summary?"
 	    "release_record_ref=%s&persist=false&generated_by=auditor", ref);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	o = api_get(r.json, "summary");
 	cr_assert_str_eq(api_str(o, "closeout_state"), "closed", "%s", r.body);
 	cr_assert_eq(api_int(o, "blocker_count"), 0);
 	cr_assert_str_eq(api_str(o, "manifest_id"), mid);
 	cr_assert_str_eq(api_str(o, "bundle_id"), bid);
 	cr_assert_str_eq(api_str(o, "generated_by"), "auditor");
-	cr_assert(!stored(api_str(o, "summary_id")));
+	cr_assert(!flow_stored(api_str(o, "summary_id")));
 	api_free(&r);
 
 	/* delivery: webhook answers 200, linux 500 */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"provider\": \"webhook,linux\", \"retries\": 0}", ref);
-	post(FR "release-closeout-summary/deliver", body, 200, &r);
+	flow_post_as(ACTOR, FR "release-closeout-summary/deliver", body, 200,
+	    &r);
 	cr_assert(!json_object_get_boolean(api_get(r.json, "success")));
 	o = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(o, "metadata_kind"),
@@ -347,19 +257,19 @@ API_TEST(closeout, chain)
 	cr_assert_str_eq(api_str(o, "connector_delivery_source"), SRC_C9);
 	cr_assert_str_eq(api_str(o, "release_record_ref"), ref);
 	cr_assert_str_eq(api_str(o, "manifest_id"), mid);
-	cr_assert(has(api_get(o, "failed_providers"), "linux"));
-	cr_assert(!has(api_get(o, "failed_providers"), "webhook"));
+	cr_assert(flow_has(api_get(o, "failed_providers"), "linux"));
+	cr_assert(!flow_has(api_get(o, "failed_providers"), "webhook"));
 	snprintf(sid, sizeof(sid), "%s", api_str(o, "summary_id"));
 	cr_assert_str_eq(api_str(o, "event_id"), sid);
 	cr_assert_str_eq(api_str(api_get(r.json, "event_metadata"),
 	    "metadata_kind"), FRK("release-closeout-delivery"));
-	cr_assert(stored(sid));
+	cr_assert(flow_stored(sid));
 	api_free(&r);
-	cr_assert(logged("ok", sid));
-	cr_assert(logged("bad", sid));
+	cr_assert(flow_logged("ok", sid));
+	cr_assert(flow_logged("bad", sid));
 
 	/* retry plan: the body itself is the policy */
-	post(FR "release-closeout-summary/delivery-retry-plan",
+	flow_post_as(ACTOR, FR "release-closeout-summary/delivery-retry-plan",
 	    "{\"allow_immediate_retry\": true}", 200, &r);
 	d = retry_row(api_get(r.json, "plan"), sid, "linux");
 	cr_assert_not_null(d, "%s", r.body);
@@ -369,14 +279,15 @@ API_TEST(closeout, chain)
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"),
 	    "metadata_kind"), FRK("release-closeout-delivery-retry-plan"));
 	api_free(&r);
-	post(FR "release-closeout-summary/delivery-retry-plan",
+	flow_post_as(ACTOR, FR "release-closeout-summary/delivery-retry-plan",
 	    "{\"retry_policy\": {\"retry_delay_minutes\": 600}}", 200, &r);
 	cr_assert_str_eq(api_str(retry_row(api_get(r.json, "plan"), sid,
 	    "linux"), "action"), "wait");
 	api_free(&r);
 
 	/* worker: a dry run selects the linux retry and sends nothing */
-	post(FR "release-closeout-summary/delivery-retry-worker-run",
+	flow_post_as(ACTOR,
+	    FR "release-closeout-summary/delivery-retry-worker-run",
 	    "{\"retry_policy\": {\"allow_immediate_retry\": true}}", 200,
 	    &r);
 	cr_assert(json_object_get_boolean(api_get(api_get(r.json, "run"),
@@ -387,11 +298,13 @@ API_TEST(closeout, chain)
 	cr_assert_str_eq(api_str(api_get(o, "parent"), "closeout_state"),
 	    "closed");
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"),
-	    "metadata_kind"), FRK("release-closeout-delivery-retry-worker-run"));
+	    "metadata_kind"),
+	    FRK("release-closeout-delivery-retry-worker-run"));
 	api_free(&r);
 
 	/* a live run redelivers to linux, which fails again */
-	post(FR "release-closeout-summary/delivery-retry-worker-run",
+	flow_post_as(ACTOR,
+	    FR "release-closeout-summary/delivery-retry-worker-run",
 	    "{\"execute\": true, \"retries\": 0, \"retry_policy\": "
 	    "{\"allow_immediate_retry\": true}}", 200, &r);
 	snprintf(run, sizeof(run), "%s", api_str(api_get(r.json, "run"),
@@ -406,17 +319,17 @@ API_TEST(closeout, chain)
 	cr_assert_str_eq(api_str(d, "worker_run_id"), run);
 	cr_assert_str_eq(api_str(d, "connector_delivery_source"), SRC_C9);
 	cr_assert_str_eq(api_str(d, "release_record_ref"), ref);
-	cr_assert(has(api_get(d, "failed_providers"), "linux"));
-	cr_assert(logged("bad", api_str(d, "summary_id")));
-	cr_assert(!logged("ok", api_str(d, "summary_id")));
+	cr_assert(flow_has(api_get(d, "failed_providers"), "linux"));
+	cr_assert(flow_logged("bad", api_str(d, "summary_id")));
+	cr_assert(!flow_logged("ok", api_str(d, "summary_id")));
 	api_free(&r);
 
 	/* retention review and decisions */
-	stamp(until, sizeof(until), 10 * 86400);
+	flow_stamp(until, sizeof(until), 10 * 86400);
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"retention_until\": \"%s\", \"legal_hold\": true, "
 	    "\"review_reason\": \"audit\"}", ref, until);
-	post(FR "closeout-retention-review", body, 200, &r);
+	flow_post_as(ACTOR, FR "closeout-retention-review", body, 200, &r);
 	o = api_get(r.json, "request");
 	snprintf(rid, sizeof(rid), "%s", api_str(o, "review_id"));
 	cr_assert_str_eq(api_str(o, "requested_by"), ACTOR);
@@ -428,13 +341,14 @@ API_TEST(closeout, chain)
 	api_free(&r);
 
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\"}", ref);
-	post(FR "closeout-artifact-bundle", body, 400, &r);
+	flow_post_as(ACTOR, FR "closeout-artifact-bundle", body, 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "closeout artifact "
 	    "bundle requires an approved retention review decision");
 	api_free(&r);
 	snprintf(path, sizeof(path), FR "closeout-retention-review/%s/"
 	    "decisions", rid);
-	post(path, "{\"decision\": \"Denied\", \"decided_by\": \"x\"}", 200,
+	flow_post_as(ACTOR, path,
+	    "{\"decision\": \"Denied\", \"decided_by\": \"x\"}", 200,
 	    &r);
 	o = api_get(r.json, "decision");
 	cr_assert_str_eq(api_str(o, "decision_state"), "denied");
@@ -444,9 +358,9 @@ API_TEST(closeout, chain)
 	    1);
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\"}", ref);
-	post(FR "closeout-artifact-bundle", body, 400, &r);
+	flow_post_as(ACTOR, FR "closeout-artifact-bundle", body, 400, &r);
 	api_free(&r);
-	post(FR "closeout-retention-review/latest/decisions",
+	flow_post_as(ACTOR, FR "closeout-retention-review/latest/decisions",
 	    "{\"decision_state\": \"approved\", \"external_ref\": "
 	    "\"GRC-1\"}", 200, &r);
 	o = api_get(r.json, "decision");
@@ -458,7 +372,7 @@ API_TEST(closeout, chain)
 	api_free(&r);
 
 	/* the artifact bundle: three files whose digests match */
-	post(FR "closeout-artifact-bundle", body, 200, &r);
+	flow_post_as(ACTOR, FR "closeout-artifact-bundle", body, 200, &r);
 	o = api_get(r.json, "artifact_bundle");
 	files = api_get(o, "files");
 	cr_assert_eq(json_object_array_length(files), 3);
@@ -490,7 +404,8 @@ API_TEST(closeout, chain)
 	api_free(&r);
 
 	/* retention health: expiring within 30 days, linux not redelivered */
-	get(FR "closeout-retention-health?expiry_warning_days=30", 200, &r);
+	flow_get(FR "closeout-retention-health?expiry_warning_days=30", 200,
+	    &r);
 	o = api_get(r.json, "health");
 	cr_assert_str_eq(api_str(o, "alert_level"), "critical", "%s", r.body);
 	cr_assert_eq(api_int(o, "checked_bundle_count"), 1);
@@ -501,30 +416,31 @@ API_TEST(closeout, chain)
 	cr_assert_eq(api_int(o, "unrecovered_closeout_delivery_count"), 2);
 	cr_assert_eq(api_int(o, "alert_count"), 3);
 	cr_assert_eq(api_int(o, "critical_alert_count"), 2);
-	cr_assert(stored(api_str(o, "health_id")));
+	cr_assert(flow_stored(api_str(o, "health_id")));
 	api_free(&r);
-	get(FR "closeout-retention-health?expiry_warning_days=5&persist=false",
+	flow_get(FR
+	    "closeout-retention-health?expiry_warning_days=5&persist=false",
 	    200, &r);
 	o = api_get(r.json, "health");
 	cr_assert_eq(api_int(o, "expiring_bundle_count"), 0);
 	cr_assert_eq(api_int(o, "retained_bundle_count"), 1);
 	cr_assert_eq(api_int(o, "alert_count"), 2);
-	cr_assert(!stored(api_str(o, "health_id")));
+	cr_assert(!flow_stored(api_str(o, "health_id")));
 	api_free(&r);
 
 	/* health alerts: to webhook by default; the health is stored */
-	post(FR "closeout-retention-health-alerts/deliver",
+	flow_post_as(ACTOR, FR "closeout-retention-health-alerts/deliver",
 	    "{\"expiry_warning_days\": 30, \"retries\": 0}", 200, &r);
 	o = api_get(r.json, "health");
 	snprintf(hid, sizeof(hid), "%s", api_str(o, "health_id"));
 	cr_assert_eq(api_int(o, "alert_count"), 3);
 	cr_assert_str_eq(api_str(api_get(r.json, "health_metadata"),
 	    "session_id"), hid);
-	cr_assert(stored(hid));
+	cr_assert(flow_stored(hid));
 	o = api_get(r.json, "plan");
 	cr_assert_eq(json_object_array_length(api_get(o,
 	    "selected_providers")), 1);
-	cr_assert(has(api_get(o, "selected_providers"), "webhook"));
+	cr_assert(flow_has(api_get(o, "selected_providers"), "webhook"));
 	cr_assert_str_eq(api_str(api_get(r.json, "plan_metadata"),
 	    "metadata_kind"), FRK("closeout-retention-health-alert-plan"));
 	cr_assert_eq(api_int(api_get(r.json, "event"), "alert_count"), 3);
@@ -535,11 +451,11 @@ API_TEST(closeout, chain)
 	cr_assert_str_eq(api_str(o, "plan_id"), api_str(api_get(r.json,
 	    "plan"), "plan_id"));
 	api_free(&r);
-	cr_assert(logged("ok", hid));
-	post(FR "closeout-retention-health-alerts/deliver",
+	cr_assert(flow_logged("ok", hid));
+	flow_post_as(ACTOR, FR "closeout-retention-health-alerts/deliver",
 	    "{\"delivery_provider\": \"Linux\", \"retries\": 0}", 200, &r);
 	cr_assert(!json_object_get_boolean(api_get(r.json, "success")));
-	cr_assert(has(api_get(api_get(r.json, "metadata"),
+	cr_assert(flow_has(api_get(api_get(r.json, "metadata"),
 	    "failed_providers"), "linux"));
 	api_free(&r);
 }
@@ -554,27 +470,27 @@ API_TEST(closeout, refusals)
 	char		*auth;
 
 	api_uid(u, sizeof(u), "cr");
-	post_bare(FR "readiness-bundle", "{}", 401, &r);
+	flow_post(FR "readiness-bundle", "{}", 401, &r);
 	api_assert_problem(&r, 401);
 	auth = api_header(&r, "WWW-Authenticate");
 	cr_assert(auth != NULL && strncmp(auth, "Bearer", 6) == 0);
 	free(auth);
 	api_free(&r);
-	post_bare(FR "closeout-retention-review/latest/decisions", "{}", 401,
+	flow_post(FR "closeout-retention-review/latest/decisions", "{}", 401,
 	    &r);
 	api_free(&r);
-	post_bare(FR "release-closeout-summary/delivery-retry-plan", "{}", 401,
+	flow_post(FR "release-closeout-summary/delivery-retry-plan", "{}", 401,
 	    &r);
 	api_free(&r);
 
 	snprintf(body, sizeof(body), FR "closeout-retention-review/none-%s/"
 	    "decisions", u);
-	post(body, "{}", 404, &r);
+	flow_post_as(ACTOR, body, "{}", 404, &r);
 	api_assert_problem(&r, 404);
 	cr_assert_str_eq(api_str(r.json, "detail"), "retention review request "
 	    "not found");
 	api_free(&r);
-	post(FR "closeout-retention-review/latest/decisions",
+	flow_post_as(ACTOR, FR "closeout-retention-review/latest/decisions",
 	    "{\"decision\": \"approve\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "decision_state must be "
 	    "one of: approved, denied, deferred, expired");
@@ -583,54 +499,58 @@ API_TEST(closeout, refusals)
 	/* a release with nothing closed */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"NONE-%s\"}",
 	    u);
-	post(FR "closeout-retention-review", body, 400, &r);
+	flow_post_as(ACTOR, FR "closeout-retention-review", body, 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "closeout retention "
 	    "review requires a closed closeout summary");
 	api_free(&r);
-	post(FR "closeout-artifact-bundle", body, 400, &r);
+	flow_post_as(ACTOR, FR "closeout-artifact-bundle", body, 400, &r);
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"NONE-%s\", "
 	    "\"retention_until\": \"next year\"}", u);
-	post(FR "closeout-retention-review", body, 400, &r);
+	flow_post_as(ACTOR, FR "closeout-retention-review", body, 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "retention_until must be "
 	    "an ISO 8601 timestamp");
 	api_free(&r);
-	post(FR "signed-archive-manifest", "{\"signature\": 7}", 400, &r);
+	flow_post_as(ACTOR, FR "signed-archive-manifest", "{\"signature\": 7}",
+	    400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "signature must be a "
 	    "string");
 	api_free(&r);
-	post(FR "release-closeout-summary/deliver", "{\"provider\": \"jira\"}",
+	flow_post_as(ACTOR, FR "release-closeout-summary/deliver",
+	    "{\"provider\": \"jira\"}",
 	    400, &r);
 	api_free(&r);
-	post(FR "release-closeout-summary/delivery-retry-plan",
+	flow_post_as(ACTOR, FR "release-closeout-summary/delivery-retry-plan",
 	    "{\"retry_policy\": []}", 400, &r);
 	api_free(&r);
-	post(FR "release-closeout-summary/delivery-retry-plan",
+	flow_post_as(ACTOR, FR "release-closeout-summary/delivery-retry-plan",
 	    "{\"max_retries\": \"x\"}", 400, &r);
 	api_free(&r);
-	get(FR "closeout-retention-health?expiry_warning_days=-1", 400, &r);
+	flow_get(FR "closeout-retention-health?expiry_warning_days=-1", 400,
+	    &r);
 	api_free(&r);
-	get(FR "release-closeout-summary?persist=maybe", 422, &r);
+	flow_get(FR "release-closeout-summary?persist=maybe", 422, &r);
 	api_free(&r);
-	post(FR "closeout-retention-health-alerts/deliver",
+	flow_post_as(ACTOR, FR "closeout-retention-health-alerts/deliver",
 	    "{\"provider\": \"jira\", \"force\": true}", 400, &r);
 	api_free(&r);
-	post(FR "closeout-retention-health-alerts/deliver",
+	flow_post_as(ACTOR, FR "closeout-retention-health-alerts/deliver",
 	    "{\"force\": \"yes\"}", 400, &r);
 	api_free(&r);
-	post(FR "release-closeout-summary/delivery-retry-worker-run",
+	flow_post_as(ACTOR,
+	    FR "release-closeout-summary/delivery-retry-worker-run",
 	    "{\"execute\": 1}", 400, &r);
 	api_free(&r);
 
 	/* an open summary of a release with no records at all */
 	snprintf(body, sizeof(body), FR "release-closeout-summary?"
 	    "release_record_ref=NONE-%s", u);
-	get(body, 200, &r);
+	flow_get(body, 200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "summary"), "closeout_state"),
 	    "open");
-	cr_assert(has(api_get(api_get(r.json, "summary"), "blockers"),
+	cr_assert(flow_has(api_get(api_get(r.json, "summary"), "blockers"),
 	    "readiness_bundle_missing"));
-	cr_assert(has(api_get(api_get(r.json, "summary"), "blockers"),
+	cr_assert(flow_has(api_get(api_get(r.json, "summary"), "blockers"),
 	    "archive_manifest_missing"));
 	api_free(&r);
 }

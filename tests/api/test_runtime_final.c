@@ -25,121 +25,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "flow.h"
 #include "harness.h"
 
 #define AD	"/runtime/go-pilot/rollback-drill-notifications/" \
 		"acknowledgements/audit-delivery"
 #define FR	AD "/final-reporting-"
-#define KIND(x)	"gbrd-aad-final-reporting-" x
+#define KIND(x)	GBRD_AAD "final-reporting-" x
 #define ACTOR	"ana@example.com"
-#define CLAIMS	"\"actor_claims\": {\"email\": \"" ACTOR "\", " \
-		"\"groups\": [\"okta-release\"]}"
-
-/* Now as a workflow timestamp. */
-static void
-stamp(char *buf, size_t len)
-{
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000000+00:00", &tm);
-}
-
-/* POST body as it is; asserts the status. */
-static void
-post_bare(const char *path, const char *body, long status,
-    struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* POST body (an object) with actor_claims added. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	char	 buf[4096];
-
-	cr_assert_eq(body[0], '{');
-	snprintf(buf, sizeof(buf), "{" CLAIMS "%s%s", strcmp(body, "{}") ==
-	    0 ? "" : ", ", strcmp(body, "{}") == 0 ? "}" : body + 1);
-	post_bare(path, buf, status, r);
-}
-
-/* GET path; asserts the status. */
-static void
-get(const char *path, long status, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, status, "%s: %ld %s", path, r->status,
-	    r->body);
-}
-
-/* Asserts a problem answer whose detail is `detail`. */
-static void
-assert_detail(struct api_resp *r, long status, const char *detail)
-{
-	api_assert_problem(r, status);
-	cr_assert_str_eq(api_str(r->json, "detail"), detail, "%s", r->body);
-}
-
-/* Stores a record through POST /evidence. */
-static void
-seed(const char *body)
-{
-	struct api_resp	 r;
-
-	post_bare("/evidence", body, 200, &r);
-	api_free(&r);
-}
-
-/* Whether the evidence store holds record id. */
-static int
-stored(const char *id)
-{
-	struct api_resp	 r;
-	char		 path[512];
-	int		 found;
-
-	snprintf(path, sizeof(path), "/evidence/%s", id);
-	api_req("GET", path, NULL, NULL, &r);
-	cr_assert(r.status == 200 || r.status == 404, "%s", r.body);
-	found = r.status == 200;
-	api_free(&r);
-	return found;
-}
-
-/* Occurrences of needle in receiver name's log. */
-static int
-logged(const char *name, const char *needle)
-{
-	char	*log, *p;
-	int	 n = 0;
-
-	log = api_recv_log(name);
-	for (p = log; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-		n++;
-	free(log);
-	return n;
-}
 
 /* The check row id of a document's checks. */
 static struct json_object *
 check(struct json_object *doc, const char *id)
 {
-	struct json_object	*rows, *c;
-	size_t			 i;
-
-	rows = api_get(doc, "checks");
-	for (i = 0; i < json_object_array_length(rows); i++) {
-		c = json_object_array_get_idx(rows, i);
-		if (strcmp(api_str(c, "id"), id) == 0)
-			return c;
-	}
-	cr_assert_fail("no check %s", id);
-	return NULL;
+	return flow_row(doc, "checks", "id", id, NULL, NULL);
 }
 
 /* Copies string member key of o into buf. */
@@ -155,7 +54,7 @@ seed_summary(const char *id, const char *state)
 {
 	char	 body[2048], at[64];
 
-	stamp(at, sizeof(at));
+	flow_stamp(at, sizeof(at), 0);
 	snprintf(body, sizeof(body), "{\"session_id\": \"%s\", "
 	    "\"created_at\": \"%s\", \"metadata_kind\": "
 	    "\"" KIND("release-readiness-summary") "\", \"summary_id\": "
@@ -164,7 +63,7 @@ seed_summary(const char *id, const char *state)
 	    "\"%s\", \"readiness_state\": \"%s\", \"closure_state\": "
 	    "\"closed\", \"failed_check_count\": 1}}", id, at, id, state, id,
 	    state);
-	seed(body);
+	flow_seed(body);
 }
 
 /* ---- the walk ------------------------------------------------------- */
@@ -181,10 +80,10 @@ API_TEST(final, walk)
 	api_uid(u, sizeof(u), "fr");
 	snprintf(ref, sizeof(ref), "release-%s", u);
 	snprintf(sched, sizeof(sched), "sched-%s", u);
-	stamp(at, sizeof(at));
+	flow_stamp(at, sizeof(at), 0);
 
 	/* Nothing open yet. */
-	get(FR "closure-dashboard", 200, &r);
+	flow_get(FR "closure-dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "closure_state"), "closed");
 	cr_assert_eq(api_int(r.json, "open_item_count"), 0);
 	cr_assert_eq(api_int(api_get(r.json, "final_archive_health_alert"),
@@ -197,11 +96,12 @@ API_TEST(final, walk)
 	 * acknowledgement blocks readiness. */
 	snprintf(body, sizeof(body), "{\"session_id\": \"gordn-%s\", "
 	    "\"created_at\": \"%s\", \"metadata_kind\": "
-	    "\"gbrd-notification-plan\", \"plan_id\": \"gordn-%s\", "
+	    "\"" GBRD "notification-plan\", \"plan_id\": \"gordn-%s\", "
 	    "\"schedule_id\": \"%s\", \"acknowledgement_required_providers\": "
 	    "[\"webhook\"]}", u, at, u, sched);
-	seed(body);
-	get(FR "release-readiness?persist=false&generated_by=ops", 200, &r);
+	flow_seed(body);
+	flow_get(FR "release-readiness?persist=false&generated_by=ops", 200,
+	    &r);
 	o = api_get(r.json, "summary");
 	cr_assert_str_eq(api_str(o, "readiness_state"), "blocked");
 	cr_assert_str_eq(api_str(o, "generated_by"), "ops");
@@ -215,9 +115,9 @@ API_TEST(final, walk)
 	    "recommended_state"), "hold_release_closure");
 	cr_assert(json_object_is_type(api_get(r.json, "metadata"),
 	    json_type_null));
-	cr_assert_not(stored(api_str(o, "summary_id")));
+	cr_assert_not(flow_stored(api_str(o, "summary_id")));
 	api_free(&r);
-	get(FR "release-readiness", 200, &r);
+	flow_get(FR "release-readiness", 200, &r);
 	o = api_get(r.json, "summary");
 	cr_assert_str_eq(api_str(o, "readiness_state"), "blocked");
 	keep(s1, sizeof(s1), o, "summary_id");
@@ -226,17 +126,17 @@ API_TEST(final, walk)
 	cr_assert_str_eq(api_str(m, "metadata_kind"),
 	    KIND("release-readiness-summary"));
 	cr_assert_eq(api_int(m, "approval_required_count"), 1);
-	cr_assert(stored(s1));
+	cr_assert(flow_stored(s1));
 	api_free(&r);
 
 	/* Approving a blocked summary needs the override. */
 	snprintf(path, sizeof(path), FR "release-readiness/%s/"
 	    "approval-decisions", s1);
-	post(path, "{\"decided_by\": \"bob\"}", 400, &r);
-	assert_detail(&r, 400, "blocked release readiness requires "
+	flow_post_as(ACTOR, path, "{\"decided_by\": \"bob\"}", 400, &r);
+	flow_problem_is(&r, 400, "blocked release readiness requires "
 	    "override_blockers=true before approval");
 	api_free(&r);
-	post(path, "{\"approval_state\": \"Denied\"}", 200, &r);
+	flow_post_as(ACTOR, path, "{\"approval_state\": \"Denied\"}", 200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "decision"),
 	    "approval_state"), "denied");
 	cr_assert_eq(api_int(api_get(r.json, "metadata"), "blocked_count"),
@@ -246,11 +146,11 @@ API_TEST(final, walk)
 	/* Acknowledged: ready. */
 	snprintf(body, sizeof(body), "{\"session_id\": \"gordack-%s\", "
 	    "\"created_at\": \"%s\", \"metadata_kind\": "
-	    "\"gbrd-notification-ack\", \"schedule_id\": \"%s\", "
+	    "\"" GBRD "notification-ack\", \"schedule_id\": \"%s\", "
 	    "\"provider\": \"webhook\", \"acknowledgement_state\": "
 	    "\"acknowledged\"}", u, at, sched);
-	seed(body);
-	get(FR "release-readiness", 200, &r);
+	flow_seed(body);
+	flow_get(FR "release-readiness", 200, &r);
 	o = api_get(r.json, "summary");
 	cr_assert_str_eq(api_str(o, "readiness_state"), "ready");
 	cr_assert_eq(api_int(o, "failed_check_count"), 0);
@@ -260,7 +160,8 @@ API_TEST(final, walk)
 	api_free(&r);
 
 	/* The runbook export, with its own readiness summary. */
-	post(FR "operator-runbook-export", "{\"generated_by\": \"bob\"}", 200,
+	flow_post_as(ACTOR, FR "operator-runbook-export",
+	    "{\"generated_by\": \"bob\"}", 200,
 	    &r);
 	o = api_get(r.json, "export");
 	keep(rb, sizeof(rb), o, "export_id");
@@ -275,14 +176,15 @@ API_TEST(final, walk)
 	cr_assert_str_eq(api_str(api_get(r.json, "readiness_metadata"),
 	    "session_id"), s2);
 	cr_assert_str_eq(api_str(api_get(r.json, "actor"), "actor"), ACTOR);
-	cr_assert(stored(rb));
-	cr_assert(stored(s2));
+	cr_assert(flow_stored(rb));
+	cr_assert(flow_stored(s2));
 	api_free(&r);
 
 	/* Approval of the ready summary: the actor decides. */
 	snprintf(path, sizeof(path), FR "release-readiness/%s/"
 	    "approval-decisions", s2);
-	post(path, "{\"decided_by\": \"bob\", \"external_ref\": \"CHG-1\"}",
+	flow_post_as(ACTOR, path,
+	    "{\"decided_by\": \"bob\", \"external_ref\": \"CHG-1\"}",
 	    200, &r);
 	o = api_get(r.json, "decision");
 	keep(dec, sizeof(dec), o, "decision_id");
@@ -301,7 +203,7 @@ API_TEST(final, walk)
 	/* The attachment to the release record. */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"approval_decision_id\": \"%s\"}", ref, dec);
-	post(FR "release-record-attachment", body, 200, &r);
+	flow_post_as(ACTOR, FR "release-record-attachment", body, 200, &r);
 	o = api_get(r.json, "attachment");
 	keep(att, sizeof(att), o, "attachment_id");
 	cr_assert_str_eq(api_str(o, "attachment_state"), "attached");
@@ -317,7 +219,7 @@ API_TEST(final, walk)
 	/* The closure packet verification. */
 	snprintf(path, sizeof(path), FR "release-closure-packet-verification?"
 	    "release_record_ref=%s", ref);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	o = api_get(r.json, "verification");
 	cr_assert_str_eq(api_str(o, "verification_state"), "verified");
 	cr_assert_str_eq(api_str(o, "alert_level"), "healthy");
@@ -325,26 +227,26 @@ API_TEST(final, walk)
 	cr_assert_str_eq(api_str(o, "approval_decision_id"), dec);
 	cr_assert_str_eq(api_str(o, "runbook_export_id"), rb);
 	cr_assert_eq(api_int(o, "passed_check_count"), 6);
-	cr_assert(stored(api_str(o, "verification_id")));
+	cr_assert(flow_stored(api_str(o, "verification_id")));
 	api_free(&r);
 
 	/* The auditor export. */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\"}", ref);
-	post(FR "auditor-export", body, 200, &r);
+	flow_post_as(ACTOR, FR "auditor-export", body, 200, &r);
 	o = api_get(r.json, "export");
 	cr_assert_str_eq(api_str(o, "verification_state"), "verified");
 	cr_assert_str_eq(api_str(o, "release_record_ref"), ref);
 	cr_assert_eq(api_int(o, "evidence_count"), 5);
 	cr_assert_str_eq(api_str(api_get(r.json, "verification_metadata"),
 	    "verification_state"), "verified");
-	cr_assert(stored(api_str(o, "export_id")));
+	cr_assert(flow_stored(api_str(o, "export_id")));
 	api_free(&r);
 
 	/* Delivered to both connectors: linux fails. */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"provider\": \"webhook,linux\", \"retries\": 0, "
 	    "\"max_markdown_chars\": 5}", ref);
-	post(FR "auditor-export/deliver", body, 200, &r);
+	flow_post_as(ACTOR, FR "auditor-export/deliver", body, 200, &r);
 	cr_assert_eq(json_object_get_boolean(api_get(r.json, "success")), 0);
 	keep(e2, sizeof(e2), api_get(r.json, "export"), "export_id");
 	ev = api_get(r.json, "event");
@@ -362,12 +264,13 @@ API_TEST(final, walk)
 	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(
 	    api_get(m, "failed_providers"), 0)), "linux");
 	snprintf(path, sizeof(path), "\"export_id\":\"%s\"", e2);
-	cr_assert_eq(logged("ok", path), 1);
-	cr_assert_eq(logged("bad", path), 1);
+	cr_assert_eq(flow_logged("ok", path), 1);
+	cr_assert_eq(flow_logged("bad", path), 1);
 	api_free(&r);
 
 	/* The retry plan: one retry for linux. */
-	post(FR "auditor-export/delivery-retry-plan", "{\"retry_policy\": "
+	flow_post_as(ACTOR, FR "auditor-export/delivery-retry-plan",
+	    "{\"retry_policy\": "
 	    "{\"allow_immediate_retry\": true}}", 200, &r);
 	o = api_get(r.json, "plan");
 	cr_assert_eq(api_int(o, "decision_count"), 1);
@@ -382,7 +285,8 @@ API_TEST(final, walk)
 
 	/* The worker: a dry run selects the retry and sends nothing; a
 	 * live run redelivers to linux, which fails again. */
-	post(FR "auditor-export/delivery-retry-worker-run", "{\"retry_policy\": "
+	flow_post_as(ACTOR, FR "auditor-export/delivery-retry-worker-run",
+	    "{\"retry_policy\": "
 	    "{\"allow_immediate_retry\": true}}", 200, &r);
 	o = api_get(r.json, "run");
 	cr_assert(json_object_get_boolean(api_get(o, "dry_run")));
@@ -392,9 +296,10 @@ API_TEST(final, walk)
 	cr_assert_str_eq(api_str(m, "skipped"), "dry_run");
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
 	    KIND("auditor-export-delivery-retry-worker-run"));
-	cr_assert_eq(logged("bad", path), 1);
+	cr_assert_eq(flow_logged("bad", path), 1);
 	api_free(&r);
-	post(FR "auditor-export/delivery-retry-worker-run", "{\"execute\": "
+	flow_post_as(ACTOR, FR "auditor-export/delivery-retry-worker-run",
+	    "{\"execute\": "
 	    "true, \"retries\": 0, \"retry_policy\": "
 	    "{\"allow_immediate_retry\": true}}", 200, &r);
 	o = api_get(r.json, "run");
@@ -414,21 +319,21 @@ API_TEST(final, walk)
 	    KIND("auditor-export-delivery-retry-execution-record"));
 	cr_assert_str_eq(api_str(api_get(m, "execution_metadata"),
 	    "worker_run_id"), api_str(o, "run_id"));
-	cr_assert_eq(logged("bad", path), 2);
-	cr_assert_eq(logged("ok", path), 1);
+	cr_assert_eq(flow_logged("bad", path), 2);
+	cr_assert_eq(flow_logged("ok", path), 1);
 	api_free(&r);
 
 	/* A blank archive_ref is refused; then the archive reference
 	 * without a retention date. */
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"archive_ref\": \"  \"}", ref);
-	post(FR "immutable-archive-reference", body, 400, &r);
-	assert_detail(&r, 400, "archive_ref is required");
+	flow_post_as(ACTOR, FR "immutable-archive-reference", body, 400, &r);
+	flow_problem_is(&r, 400, "archive_ref is required");
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"%s\", "
 	    "\"archive_ref\": \" s3://archive/%s \", \"archive_provider\": "
 	    "\"S3-Object-Lock\"}", ref, u);
-	post(FR "immutable-archive-reference", body, 200, &r);
+	flow_post_as(ACTOR, FR "immutable-archive-reference", body, 200, &r);
 	o = api_get(r.json, "reference");
 	keep(e3, sizeof(e3), o, "export_id");
 	keep(hash, sizeof(hash), api_get(r.json, "export"), "export_hash");
@@ -442,10 +347,11 @@ API_TEST(final, walk)
 
 	/* Health: three verified exports, two without a reference, one
 	 * whose reference lacks a retention date. */
-	get(FR "archive-reference-health?persist=false", 200, &r);
-	cr_assert_not(stored(api_str(api_get(r.json, "health"), "health_id")));
+	flow_get(FR "archive-reference-health?persist=false", 200, &r);
+	cr_assert_not(flow_stored(api_str(api_get(r.json, "health"),
+	    "health_id")));
 	api_free(&r);
-	get(FR "archive-reference-health", 200, &r);
+	flow_get(FR "archive-reference-health", 200, &r);
 	o = api_get(r.json, "health");
 	cr_assert_str_eq(api_str(o, "alert_level"), "critical");
 	cr_assert_eq(api_int(o, "checked_export_count"), 3);
@@ -454,9 +360,9 @@ API_TEST(final, walk)
 	cr_assert_eq(api_int(o, "alert_count"), 3);
 	cr_assert_eq(api_int(o, "critical_alert_count"), 2);
 	cr_assert_eq(api_int(o, "warning_alert_count"), 1);
-	cr_assert(stored(api_str(o, "health_id")));
+	cr_assert(flow_stored(api_str(o, "health_id")));
 	api_free(&r);
-	get(FR "archive-reference-health?require_retention_until=false&"
+	flow_get(FR "archive-reference-health?require_retention_until=false&"
 	    "persist=false", 200, &r);
 	cr_assert_eq(api_int(api_get(r.json, "health"), "warning_alert_count"),
 	    0);
@@ -464,7 +370,8 @@ API_TEST(final, walk)
 
 	/* The alerts go to both connectors (linux fails); the health read
 	 * for them is not stored. */
-	post(FR "archive-reference-health-alerts/deliver", "{\"retries\": 0}",
+	flow_post_as(ACTOR, FR "archive-reference-health-alerts/deliver",
+	    "{\"retries\": 0}",
 	    200, &r);
 	cr_assert_not(json_object_get_boolean(api_get(r.json, "success")));
 	o = api_get(r.json, "health");
@@ -483,10 +390,10 @@ API_TEST(final, walk)
 	    "reporting_archive_reference_health_alert");
 	cr_assert_str_eq(api_str(m, "health_id"), hid);
 	cr_assert_str_eq(api_str(m, "plan_id"), pid);
-	cr_assert_not(stored(hid));
+	cr_assert_not(flow_stored(hid));
 	snprintf(path, sizeof(path), "\"health_id\":\"%s\"", hid);
-	cr_assert_geq(logged("ok", path), 1);
-	cr_assert_geq(logged("bad", path), 1);
+	cr_assert_geq(flow_logged("ok", path), 1);
+	cr_assert_geq(flow_logged("bad", path), 1);
 	api_free(&r);
 
 	/* The webhook acknowledges; linux stays outstanding. */
@@ -494,7 +401,7 @@ API_TEST(final, walk)
 	    "acknowledgements", hid);
 	snprintf(body, sizeof(body), "{\"provider\": \"WebHook\", "
 	    "\"acknowledged_by\": \"bob\", \"plan_id\": \"%s\"}", pid);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	o = api_get(r.json, "acknowledgement");
 	cr_assert_str_eq(api_str(o, "provider"), "webhook");
 	cr_assert_str_eq(api_str(o, "acknowledged_by"), ACTOR);
@@ -502,29 +409,30 @@ API_TEST(final, walk)
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
 	    KIND("archive-reference-health-alert-ack"));
 	api_free(&r);
-	post(path, "{\"provider\": \"linux\", \"acknowledgement_state\": "
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"linux\", \"acknowledgement_state\": "
 	    "\"later\"}", 400, &r);
-	assert_detail(&r, 400, "acknowledgement_state must be one of: "
+	flow_problem_is(&r, 400, "acknowledgement_state must be one of: "
 	    "acknowledged, dismissed, escalated, resolved");
 	api_free(&r);
 
 	/* History and dashboard. */
 	snprintf(path, sizeof(path), FR "archive-reference-health-alerts?"
 	    "health_id=%s", hid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 3);
 	api_free(&r);
 	snprintf(path, sizeof(path), FR "archive-reference-health-alerts?"
 	    "health_id=%s&provider=linux", hid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 2);
 	api_free(&r);
 	snprintf(path, sizeof(path), FR "archive-reference-health-alerts?"
 	    "health_id=%s&acknowledgement_state=Acknowledged", hid);
-	get(path, 200, &r);
+	flow_get(path, 200, &r);
 	cr_assert_eq(api_int(r.json, "total"), 1);
 	api_free(&r);
-	get(FR "archive-reference-health-alert-dashboard", 200, &r);
+	flow_get(FR "archive-reference-health-alert-dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "alert_level"), "critical");
 	cr_assert_eq(api_int(r.json, "plan_count"), 1);
 	cr_assert_eq(api_int(r.json, "delivery_count"), 1);
@@ -540,7 +448,7 @@ API_TEST(final, walk)
 
 	/* The closure dashboard shows what is open, and readiness is
 	 * blocked again. */
-	get(FR "closure-dashboard", 200, &r);
+	flow_get(FR "closure-dashboard", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "closure_state"), "open");
 	cr_assert_eq(api_int(r.json, "open_item_count"), 2);
 	o = api_get(r.json, "open_items");
@@ -557,7 +465,7 @@ API_TEST(final, walk)
 	cr_assert_eq(api_int(api_get(r.json, "final_archive_health_alert"),
 	    "outstanding_acknowledgement_count"), 1);
 	api_free(&r);
-	get(FR "release-readiness?persist=false", 200, &r);
+	flow_get(FR "release-readiness?persist=false", 200, &r);
 	o = api_get(r.json, "summary");
 	cr_assert_str_eq(api_str(o, "readiness_state"), "blocked");
 	cr_assert_str_eq(api_str(check(o, "final_reporting_closure_state"),
@@ -585,7 +493,7 @@ API_TEST(final, posts_need_an_actor)
 	size_t		 i;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		post_bare(paths[i], "{\"decided_by\": \"bob\", "
+		flow_post(paths[i], "{\"decided_by\": \"bob\", "
 		    "\"attached_by\": \"bob\", \"release_record_ref\": \"x\", "
 		    "\"provider\": \"webhook\", \"acknowledged_by\": \"bob\"}",
 		    401, &r);
@@ -602,26 +510,27 @@ API_TEST(final, approval_errors)
 	char		 u[96], id[160], path[512];
 
 	api_uid(u, sizeof(u), "fr");
-	post(FR "release-readiness/gordackfinalready-none/"
+	flow_post_as(ACTOR, FR "release-readiness/gordackfinalready-none/"
 	    "approval-decisions", "{}", 404, &r);
-	assert_detail(&r, 404, "release readiness summary not found");
+	flow_problem_is(&r, 404, "release readiness summary not found");
 	api_free(&r);
 	snprintf(id, sizeof(id), "gordackfinalready-%s", u);
 	seed_summary(id, "blocked");
 	snprintf(path, sizeof(path), FR "release-readiness/%s/"
 	    "approval-decisions", id);
-	post(path, "{\"approval_state\": \"maybe\"}", 400, &r);
-	assert_detail(&r, 400, "approval_state must be one of: approved, "
+	flow_post_as(ACTOR, path, "{\"approval_state\": \"maybe\"}", 400, &r);
+	flow_problem_is(&r, 400, "approval_state must be one of: approved, "
 	    "denied, deferred, expired");
 	api_free(&r);
-	post(path, "{\"override_blockers\": \"yes\"}", 400, &r);
+	flow_post_as(ACTOR, path, "{\"override_blockers\": \"yes\"}", 400, &r);
 	api_assert_problem(&r, 400);
 	api_free(&r);
-	post(path, "{}", 400, &r);
-	assert_detail(&r, 400, "blocked release readiness requires "
+	flow_post_as(ACTOR, path, "{}", 400, &r);
+	flow_problem_is(&r, 400, "blocked release readiness requires "
 	    "override_blockers=true before approval");
 	api_free(&r);
-	post(path, "{\"override_blockers\": true, \"approval_state\": "
+	flow_post_as(ACTOR, path,
+	    "{\"override_blockers\": true, \"approval_state\": "
 	    "\"Approved\"}", 200, &r);
 	cr_assert(json_object_get_boolean(api_get(api_get(r.json, "decision"),
 	    "override_blockers")));
@@ -635,13 +544,14 @@ API_TEST(final, attachment_errors)
 {
 	struct api_resp	 r;
 
-	post(FR "release-record-attachment", "{}", 400, &r);
-	assert_detail(&r, 400, "release_record_ref is required");
+	flow_post_as(ACTOR, FR "release-record-attachment", "{}", 400, &r);
+	flow_problem_is(&r, 400, "release_record_ref is required");
 	api_free(&r);
-	post(FR "release-record-attachment", "{\"release_record_ref\": "
+	flow_post_as(ACTOR, FR "release-record-attachment",
+	    "{\"release_record_ref\": "
 	    "\"r\", \"approval_decision_id\": \"gordackfinalapproval-none\"}",
 	    404, &r);
-	assert_detail(&r, 404, "approved release readiness decision not "
+	flow_problem_is(&r, 404, "approved release readiness decision not "
 	    "found");
 	api_free(&r);
 }
@@ -654,7 +564,8 @@ API_TEST(final, unverified_export)
 	char		 u[96], body[512];
 
 	api_uid(u, sizeof(u), "fr");
-	get(FR "release-closure-packet-verification?release_record_ref=none&"
+	flow_get(FR
+	    "release-closure-packet-verification?release_record_ref=none&"
 	    "persist=false", 200, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "verification"),
 	    "verification_state"), "incomplete");
@@ -663,17 +574,17 @@ API_TEST(final, unverified_export)
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"none-%s\"}",
 	    u);
-	post(FR "auditor-export/deliver", body, 400, &r);
-	assert_detail(&r, 400, "auditor export delivery requires verified "
+	flow_post_as(ACTOR, FR "auditor-export/deliver", body, 400, &r);
+	flow_problem_is(&r, 400, "auditor export delivery requires verified "
 	    "closure packet evidence");
 	api_free(&r);
 	snprintf(body, sizeof(body), "{\"release_record_ref\": \"none-%s\", "
 	    "\"archive_ref\": \"s3://a\"}", u);
-	post(FR "immutable-archive-reference", body, 400, &r);
-	assert_detail(&r, 400, "immutable archive reference requires "
+	flow_post_as(ACTOR, FR "immutable-archive-reference", body, 400, &r);
+	flow_problem_is(&r, 400, "immutable archive reference requires "
 	    "verified closure packet evidence");
 	api_free(&r);
-	get("/evidence?metadata_kind=" KIND("auditor-export") "&limit=500",
+	flow_get("/evidence?metadata_kind=" KIND("auditor-export") "&limit=500",
 	    200, &r);
 	cr_assert_null(strstr(r.body, u), "%s", r.body);
 	api_free(&r);
@@ -685,9 +596,10 @@ API_TEST(final, alert_and_query_errors)
 {
 	struct api_resp	 r;
 
-	post(FR "archive-reference-health-alerts/gordackfinalarchivehealth-"
+	flow_post_as(ACTOR,
+	    FR "archive-reference-health-alerts/gordackfinalarchivehealth-"
 	    "none/acknowledgements", "{\"provider\": \"webhook\"}", 404, &r);
-	assert_detail(&r, 404, "archive reference health alert not found");
+	flow_problem_is(&r, 404, "archive reference health alert not found");
 	api_free(&r);
 	api_req("GET", FR "release-readiness?persist=maybe", NULL, NULL, &r);
 	cr_assert(r.status == 400 || r.status == 422, "%s", r.body);

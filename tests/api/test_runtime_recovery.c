@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "flow.h"
 #include "harness.h"
 
 #define AD	"/runtime/go-pilot/rollback-drill-notifications/" \
@@ -38,59 +39,6 @@
 #define SRC_C4	GAA "_recovery_escalation_retry_health_alert"
 #define ACTOR	"ana@example.com"
 #define IMMEDIATE	"\"retry_policy\": {\"allow_immediate_retry\": true}"
-
-/* Now plus off seconds as a workflow timestamp. */
-static void
-stamp(char *buf, size_t len, long off)
-{
-	time_t		 t = time(NULL) + off;
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.000000+00:00", &tm);
-}
-
-/* POST body as it is; asserts the status. */
-static void
-post_bare(const char *path, const char *body, long status,
-    struct api_resp *r)
-{
-	api_req("POST", path, body, NULL, r);
-	cr_assert_eq(r->status, status, "%s %s: %ld %s", path, body,
-	    r->status, r->body);
-}
-
-/* POST body (an object) with actor_claims naming ACTOR added. */
-static void
-post(const char *path, const char *body, long status, struct api_resp *r)
-{
-	char	 buf[4096];
-
-	cr_assert_eq(body[0], '{');
-	snprintf(buf, sizeof(buf), "{\"actor_claims\": {\"email\": \"" ACTOR
-	    "\", \"groups\": [\"okta-release\"]}%s%s", strcmp(body, "{}") ==
-	    0 ? "" : ", ", strcmp(body, "{}") == 0 ? "}" : body + 1);
-	post_bare(path, buf, status, r);
-}
-
-/* GET path; asserts the status. */
-static void
-get(const char *path, long status, struct api_resp *r)
-{
-	api_req("GET", path, NULL, NULL, r);
-	cr_assert_eq(r->status, status, "%s: %ld %s", path, r->status,
-	    r->body);
-}
-
-/* Stores a record through POST /evidence. */
-static void
-seed(const char *body)
-{
-	struct api_resp	 r;
-
-	post_bare("/evidence", body, 200, &r);
-	api_free(&r);
-}
 
 /* A connector delivery record of src to provider at `at`. */
 static void
@@ -107,7 +55,7 @@ seed_rcd(const char *id, const char *src, const char *provider,
 	    "\"status_codes\": [%d]}", id, at, src, id, ok ? "true" : "false",
 	    provider, ok ? "" : "\"", ok ? "" : provider, ok ? "" : "\"",
 	    code);
-	seed(body);
+	flow_seed(body);
 }
 
 /* A retry execution record of the audit retry worker. */
@@ -119,9 +67,9 @@ seed_exec(const char *id, const char *provider, const char *status,
 
 	snprintf(body, sizeof(body), "{\"session_id\": \"%s\", "
 	    "\"created_at\": \"%s\", \"metadata_kind\": "
-	    "\"gbrd-aad-retry-execution-record\", \"provider\": \"%s\", "
+	    "\"" GBRD_AAD "retry-execution-record\", \"provider\": \"%s\", "
 	    "\"execution_status\": \"%s\"}", id, at, provider, status);
-	seed(body);
+	flow_seed(body);
 }
 
 /* The member of array key of o whose field equals value (borrowed). */
@@ -129,17 +77,7 @@ static struct json_object *
 find(struct json_object *o, const char *key, const char *field,
     const char *value)
 {
-	struct json_object	*a, *x;
-	size_t			 i;
-
-	a = api_get(o, key);
-	for (i = 0; i < json_object_array_length(a); i++) {
-		x = json_object_array_get_idx(a, i);
-		if (strcmp(api_str(x, field), value) == 0)
-			return x;
-	}
-	cr_assert_fail("no %s %s=%s", key, field, value);
-	return NULL;
+	return flow_row(o, key, field, value, NULL, NULL);
 }
 
 /* Whether o's boolean member key is true. */
@@ -147,31 +85,6 @@ static int
 yes(struct json_object *o, const char *key)
 {
 	return json_object_get_boolean(api_get(o, key));
-}
-
-/* The number of items a history query answers. */
-static long long
-total(const char *path)
-{
-	struct api_resp	 r;
-	long long	 n;
-
-	get(path, 200, &r);
-	n = api_int(r.json, "total");
-	api_free(&r);
-	return n;
-}
-
-/* Asserts GET /evidence/<id> answers status. */
-static void
-stored(const char *id, long status)
-{
-	struct api_resp	 r;
-	char		 path[512];
-
-	snprintf(path, sizeof(path), "/evidence/%s", id);
-	get(path, status, &r);
-	api_free(&r);
 }
 
 /* The playbook, its closure and the retry recovery report over seeded
@@ -184,7 +97,7 @@ walk_recovery(const char *u, char *pb, size_t pblen)
 	struct json_object	*o, *x;
 	char			 id[256], at[64], path[512], body[2048];
 
-	stamp(at, sizeof(at), -120);
+	flow_stamp(at, sizeof(at), -120);
 	snprintf(id, sizeof(id), "rcd-%s-w1", u);
 	seed_rcd(id, GAA, "webhook", at, 0, 500);
 	snprintf(id, sizeof(id), "rcd-%s-w2", u);
@@ -200,10 +113,10 @@ walk_recovery(const char *u, char *pb, size_t pblen)
 	seed_rcd(id, GAA, "linux", at, 1, 200);
 	snprintf(id, sizeof(id), "rcd-%s-other", u);
 	seed_rcd(id, "some_other_source", "linux", at, 0, 500);
-	stamp(at, sizeof(at), -48 * 3600);
+	flow_stamp(at, sizeof(at), -48 * 3600);
 	snprintf(id, sizeof(id), "rcd-%s-old", u);
 	seed_rcd(id, GAA, "webhook", at, 0, 500);
-	stamp(at, sizeof(at), -60);
+	flow_stamp(at, sizeof(at), -60);
 	snprintf(id, sizeof(id), "exec-%s-1", u);
 	seed_exec(id, "webhook", "delivered", at);
 	snprintf(id, sizeof(id), "exec-%s-2", u);
@@ -211,14 +124,15 @@ walk_recovery(const char *u, char *pb, size_t pblen)
 	/* a playbook of long ago whose teams recovery is still open */
 	snprintf(body, sizeof(body), "{\"session_id\": \"pb-%s-old\", "
 	    "\"created_at\": \"2020-01-01T00:00:00.000000+00:00\", "
-	    "\"metadata_kind\": \"gbrd-aad-connector-recovery-playbook\", "
+	    "\"metadata_kind\": \"" GBRD_AAD "connector-recovery-playbook\", "
 	    "\"connector_recovery_playbook\": {\"playbook_id\": "
 	    "\"pb-%s-old\", \"provider_playbooks\": [{\"provider\": "
 	    "\"teams\", \"category\": \"chatops\", \"failure_count\": 1}]}}",
 	    u, u);
-	seed(body);
+	flow_seed(body);
 
-	post(AD "/connector-recovery-playbook", "{\"generated_by\": \"ops\"}",
+	flow_post_as(ACTOR, AD "/connector-recovery-playbook",
+	    "{\"generated_by\": \"ops\"}",
 	    200, &r);
 	o = api_get(r.json, "playbook");
 	snprintf(pb, pblen, "%s", api_str(o, "playbook_id"));
@@ -240,11 +154,12 @@ walk_recovery(const char *u, char *pb, size_t pblen)
 	    6);
 	o = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(o, "metadata_kind"),
-	    "gbrd-aad-connector-recovery-playbook");
+	    GBRD_AAD "connector-recovery-playbook");
 	cr_assert_eq(api_int(o, "blocked_count"), 4);
 	api_free(&r);
-	stored(pb, 200);
-	post(AD "/connector-recovery-playbook", "{\"min_failure_count\": 1, "
+	cr_assert(flow_stored(pb));
+	flow_post_as(ACTOR, AD "/connector-recovery-playbook",
+	    "{\"min_failure_count\": 1, "
 	    "\"lookback_hours\": 72}", 200, &r);
 	cr_assert_eq(api_int(api_get(r.json, "playbook"), "provider_count"), 3);
 	cr_assert_eq(api_int(api_get(r.json, "playbook"), "failure_count"), 6);
@@ -256,7 +171,7 @@ walk_recovery(const char *u, char *pb, size_t pblen)
 	    "\"closed_by\": \"bob\", \"closure_state\": \"Mitigated\", "
 	    "\"external_ref\": \"INC-1\", \"verification_refs\": "
 	    "[\"exec-%s-1\", 7]}", u);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	o = api_get(r.json, "closure");
 	cr_assert_eq(strncmp(api_str(o, "closure_id"),
 	    "gordackrecoveryclosure-", 23), 0);
@@ -273,7 +188,7 @@ walk_recovery(const char *u, char *pb, size_t pblen)
 
 	/* the last playbook (min_failure_count 1) is the newest: its three
 	 * rows are open, not breached */
-	get(AD "/retry-recovery-report?generated_by=ops", 200, &r);
+	flow_get(AD "/retry-recovery-report?generated_by=ops", 200, &r);
 	o = api_get(r.json, "report");
 	cr_assert_eq(strncmp(api_str(o, "report_id"), "gordackretryreport-",
 	    19), 0);
@@ -312,14 +227,14 @@ walk_recovery(const char *u, char *pb, size_t pblen)
 	cr_assert_str_eq(api_str(x, "slo_status"), "breached");
 	snprintf(id, sizeof(id), "%s", api_str(o, "report_id"));
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
-	    "gbrd-aad-retry-recovery-report");
+	    GBRD_AAD "retry-recovery-report");
 	api_free(&r);
-	stored(id, 200);
-	get(AD "/retry-recovery-report?persist=false", 200, &r);
+	cr_assert(flow_stored(id));
+	flow_get(AD "/retry-recovery-report?persist=false", 200, &r);
 	snprintf(id, sizeof(id), "%s", api_str(api_get(r.json, "report"),
 	    "report_id"));
 	api_free(&r);
-	stored(id, 404);
+	cr_assert(!flow_stored(id));
 }
 
 /* Escalation plan, its delivery (linux failing), retry plan, the gated
@@ -333,7 +248,7 @@ walk_escalation(char *plan, size_t planlen)
 	char			 path[512], ack[128], run[128];
 	int			 ok0, bad0;
 
-	post(AD "/recovery-escalation-plan", "{}", 200, &r);
+	flow_post_as(ACTOR, AD "/recovery-escalation-plan", "{}", 200, &r);
 	o = api_get(r.json, "plan");
 	snprintf(plan, planlen, "%s", api_str(o, "plan_id"));
 	cr_assert_eq(strncmp(plan, "gordackrecoveryesc-", 19), 0);
@@ -349,13 +264,14 @@ walk_escalation(char *plan, size_t planlen)
 	cr_assert_eq(json_object_array_length(api_get(o,
 	    "selected_providers")), 3);
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
-	    "gbrd-aad-recovery-escalation-plan");
+	    GBRD_AAD "recovery-escalation-plan");
 	api_free(&r);
 
 	ok0 = api_received("ok", "POST");
 	bad0 = api_received("bad", "POST");
 	snprintf(path, sizeof(path), RE "/%s/deliver", plan);
-	post(path, "{\"provider\": \"webhook,linux\", \"retries\": 0}", 200,
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"webhook,linux\", \"retries\": 0}", 200,
 	    &r);
 	cr_assert(!yes(r.json, "success"));
 	cr_assert_str_eq(api_str(r.json, "event_id"), plan);
@@ -373,7 +289,7 @@ walk_escalation(char *plan, size_t planlen)
 	cr_assert_eq(api_received("ok", "POST"), ok0 + 1);
 	cr_assert_eq(api_received("bad", "POST"), bad0 + 1);
 
-	post(RE "/retry-plan", "{" IMMEDIATE "}", 200, &r);
+	flow_post_as(ACTOR, RE "/retry-plan", "{" IMMEDIATE "}", 200, &r);
 	o = api_get(r.json, "plan");
 	cr_assert_eq(strncmp(api_str(o, "retry_plan_id"),
 	    "gordackrecoveryescretry-", 24), 0);
@@ -384,7 +300,7 @@ walk_escalation(char *plan, size_t planlen)
 	api_free(&r);
 
 	/* dry run: selected, nothing sent, no execution */
-	post(RE "/retry-worker-run", "{" IMMEDIATE "}", 200, &r);
+	flow_post_as(ACTOR, RE "/retry-worker-run", "{" IMMEDIATE "}", 200, &r);
 	o = api_get(r.json, "run");
 	cr_assert(yes(o, "dry_run"));
 	cr_assert_eq(api_int(api_get(o, "summary"), "selected_retry_count"),
@@ -399,10 +315,12 @@ walk_escalation(char *plan, size_t planlen)
 
 	/* live, with only a deferred acknowledgement: held back */
 	snprintf(path, sizeof(path), RE "/%s/acknowledgements", plan);
-	post(path, "{\"provider\": \"linux\", \"acknowledgement_state\": "
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"linux\", \"acknowledgement_state\": "
 	    "\"Deferred\"}", 200, &r);
 	api_free(&r);
-	post(RE "/retry-worker-run", "{\"execute\": true, " IMMEDIATE "}", 200,
+	flow_post_as(ACTOR, RE "/retry-worker-run",
+	    "{\"execute\": true, " IMMEDIATE "}", 200,
 	    &r);
 	o = api_get(api_get(r.json, "run"), "summary");
 	cr_assert_eq(api_int(o, "selected_retry_count"), 0);
@@ -414,7 +332,8 @@ walk_escalation(char *plan, size_t planlen)
 	api_free(&r);
 	cr_assert_eq(api_received("bad", "POST"), bad0 + 1);
 
-	post(path, "{\"provider\": \"Linux\", \"acknowledged_by\": \"bob\", "
+	flow_post_as(ACTOR, path,
+	    "{\"provider\": \"Linux\", \"acknowledged_by\": \"bob\", "
 	    "\"acknowledgement_state\": \"Accepted\", \"escalation_reason\": "
 	    "\"SLO\"}", 200, &r);
 	o = api_get(r.json, "acknowledgement");
@@ -426,11 +345,12 @@ walk_escalation(char *plan, size_t planlen)
 	cr_assert_str_eq(api_str(o, "escalation_reason"), "SLO");
 	cr_assert_str_eq(api_str(o, "plan_id"), plan);
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
-	    "gbrd-aad-recovery-escalation-ack");
+	    GBRD_AAD "recovery-escalation-ack");
 	api_free(&r);
 
 	/* live with the acknowledgement: redelivered to linux (200 now) */
-	post(RE "/retry-worker-run", "{\"execute\": true, \"retries\": 0, "
+	flow_post_as(ACTOR, RE "/retry-worker-run",
+	    "{\"execute\": true, \"retries\": 0, "
 	    IMMEDIATE "}", 200, &r);
 	o = api_get(r.json, "run");
 	snprintf(run, sizeof(run), "%s", api_str(o, "run_id"));
@@ -468,7 +388,7 @@ walk_alerts(const char *plan)
 	char			 path[512], hid[128], aplan[128], body[512];
 	int			 down0;
 
-	get(RE "/retry-health", 200, &r);
+	flow_get(RE "/retry-health", 200, &r);
 	o = api_get(r.json, "health");
 	cr_assert_eq(strncmp(api_str(o, "health_id"),
 	    "gordackrecoveryeschealth-", 25), 0);
@@ -490,12 +410,13 @@ walk_alerts(const char *plan)
 	    "alerts"), 0), "category"),
 	    "recovery_escalation_acknowledgement_gap");
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
-	    "gbrd-aad-recovery-escalation-retry-health");
-	stored(api_str(o, "health_id"), 200);
+	    GBRD_AAD "recovery-escalation-retry-health");
+	cr_assert(flow_stored(api_str(o, "health_id")));
 	api_free(&r);
 
 	down0 = api_received("down", "POST");
-	post(RE "/retry-health-alerts/deliver", "{\"provider\": \"teams\", "
+	flow_post_as(ACTOR, RE "/retry-health-alerts/deliver",
+	    "{\"provider\": \"teams\", "
 	    "\"retries\": 0}", 200, &r);
 	cr_assert(!yes(r.json, "success"));
 	o = api_get(r.json, "health");
@@ -513,9 +434,9 @@ walk_alerts(const char *plan)
 	cr_assert_str_eq(api_str(o, "plan_id"), aplan);
 	api_free(&r);
 	cr_assert_eq(api_received("down", "POST"), down0 + 1);
-	stored(hid, 200);
+	cr_assert(flow_stored(hid));
 
-	get(RE "/retry-health-alert-dashboard", 200, &r);
+	flow_get(RE "/retry-health-alert-dashboard", 200, &r);
 	cr_assert_eq(api_int(r.json, "plan_count"), 1, "%s", r.body);
 	cr_assert_eq(api_int(r.json, "delivery_count"), 1);
 	cr_assert_eq(api_int(r.json, "failed_delivery_count"), 1);
@@ -529,7 +450,7 @@ walk_alerts(const char *plan)
 	snprintf(body, sizeof(body), "{\"provider\": \"Teams\", "
 	    "\"acknowledged_by\": \"bob\", \"acknowledgement_state\": "
 	    "\"Resolved\", \"plan_id\": \"%s\"}", aplan);
-	post(path, body, 200, &r);
+	flow_post_as(ACTOR, path, body, 200, &r);
 	o = api_get(r.json, "acknowledgement");
 	cr_assert_eq(strncmp(api_str(o, "acknowledgement_id"),
 	    "gordackrecoveryhealthack-", 25), 0);
@@ -539,25 +460,27 @@ walk_alerts(const char *plan)
 	cr_assert_str_eq(api_str(o, "plan_id"), aplan);
 	api_free(&r);
 
-	get(RE "/retry-health-alert-dashboard", 200, &r);
+	flow_get(RE "/retry-health-alert-dashboard", 200, &r);
 	cr_assert_eq(api_int(r.json, "acknowledgement_count"), 1);
 	cr_assert_eq(api_int(r.json, "outstanding_acknowledgement_count"), 0);
 	api_free(&r);
-	cr_assert_eq(total(RE "/retry-health-alerts"), 3);
-	cr_assert_eq(total(RE "/retry-health-alerts?provider=teams"), 3);
-	cr_assert_eq(total(RE "/retry-health-alerts?acknowledgement_state="
+	cr_assert_eq(flow_total(RE "/retry-health-alerts"), 3);
+	cr_assert_eq(flow_total(RE "/retry-health-alerts?provider=teams"), 3);
+	cr_assert_eq(flow_total(RE "/retry-health-alerts?acknowledgement_state="
 	    "RESOLVED"), 1);
-	cr_assert_eq(total(RE "/retry-health-alerts?metadata_kind=gbrd-aad-"
+	cr_assert_eq(flow_total(RE
+	    "/retry-health-alerts?metadata_kind=" GBRD_AAD ""
 	    "recovery-escalation-retry-health-alert-plan"), 1);
-	cr_assert_eq(total(RE "/retry-health-alerts?suppressed=true"), 0);
+	cr_assert_eq(flow_total(RE "/retry-health-alerts?suppressed=true"), 0);
 	snprintf(path, sizeof(path), RE "/retry-health-alerts?health_id=%s",
 	    hid);
-	cr_assert_eq(total(path), 3);
+	cr_assert_eq(flow_total(path), 3);
 	snprintf(path, sizeof(path), RE "/retry-health-alerts?health_id=%s",
 	    plan);
-	cr_assert_eq(total(path), 0);
+	cr_assert_eq(flow_total(path), 0);
 
-	post(RE "/retry-health-alerts/retry-plan", "{" IMMEDIATE "}", 200, &r);
+	flow_post_as(ACTOR, RE "/retry-health-alerts/retry-plan",
+	    "{" IMMEDIATE "}", 200, &r);
 	o = api_get(r.json, "plan");
 	cr_assert_eq(strncmp(api_str(o, "retry_plan_id"),
 	    "gordackrecoveryhealthalertretry-", 32), 0);
@@ -567,13 +490,15 @@ walk_alerts(const char *plan)
 	cr_assert_str_eq(api_str(x, "action"), "retry");
 	api_free(&r);
 
-	post(RE "/retry-health-alerts/retry-worker-run", "{" IMMEDIATE "}",
+	flow_post_as(ACTOR, RE "/retry-health-alerts/retry-worker-run",
+	    "{" IMMEDIATE "}",
 	    200, &r);
 	x = json_object_array_get_idx(api_get(r.json, "retry_results"), 0);
 	cr_assert_str_eq(api_str(x, "skipped"), "dry_run");
 	api_free(&r);
 	cr_assert_eq(api_received("down", "POST"), down0 + 1);
-	post(RE "/retry-health-alerts/retry-worker-run", "{\"execute\": true, "
+	flow_post_as(ACTOR, RE "/retry-health-alerts/retry-worker-run",
+	    "{\"execute\": true, "
 	    "\"retries\": 0, " IMMEDIATE "}", 200, &r);
 	x = json_object_array_get_idx(api_get(r.json, "retry_results"), 0);
 	cr_assert_str_eq(api_str(x, "skipped"), "", "%s", r.body);
@@ -589,7 +514,7 @@ walk_alerts(const char *plan)
 	api_free(&r);
 	cr_assert_eq(api_received("down", "POST"), down0 + 2);
 
-	get(RE "/retry-health-alert-dashboard", 200, &r);
+	flow_get(RE "/retry-health-alert-dashboard", 200, &r);
 	cr_assert_eq(api_int(r.json, "delivery_count"), 2);
 	cr_assert_eq(api_int(r.json, "failed_delivery_count"), 2);
 	api_free(&r);
@@ -604,10 +529,10 @@ walk_missing(const char *u)
 	struct json_object	*x;
 	char			 id[256], at[64];
 
-	stamp(at, sizeof(at), -60);
+	flow_stamp(at, sizeof(at), -60);
 	snprintf(id, sizeof(id), "rcd-%s-c3", u);
 	seed_rcd(id, SRC_C3, "webhook", at, 0, 500);
-	post(RE "/retry-worker-run", "{" IMMEDIATE "}", 200, &r);
+	flow_post_as(ACTOR, RE "/retry-worker-run", "{" IMMEDIATE "}", 200, &r);
 	snprintf(id, sizeof(id), "ev-rcd-%s-c3", u);
 	x = find(r.json, "retry_results", "skipped",
 	    "recovery_escalation_plan_not_found");
@@ -642,55 +567,64 @@ API_TEST(recovery, errors)
 {
 	struct api_resp	 r;
 
-	post(AD "/connector-recovery-playbooks/none/closures", "{\"provider\": "
+	flow_post_as(ACTOR, AD "/connector-recovery-playbooks/none/closures",
+	    "{\"provider\": "
 	    "\"webhook\", \"closed_by\": \"bob\"}", 404, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "connector recovery playbook not found");
 	api_free(&r);
-	post(AD "/connector-recovery-playbooks/none/closures", "{\"provider\": "
+	flow_post_as(ACTOR, AD "/connector-recovery-playbooks/none/closures",
+	    "{\"provider\": "
 	    "\"webhook\", \"closure_state\": \"done\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "closure_state must be "
 	    "one of: resolved, mitigated, deferred, escalated, reopened");
 	api_free(&r);
-	post(AD "/connector-recovery-playbooks/none/closures",
+	flow_post_as(ACTOR, AD "/connector-recovery-playbooks/none/closures",
 	    "{\"closed_by\": \"bob\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "provider is required");
 	api_free(&r);
-	post(AD "/connector-recovery-playbooks/none/closures", "{\"provider\": "
+	flow_post_as(ACTOR, AD "/connector-recovery-playbooks/none/closures",
+	    "{\"provider\": "
 	    "\"webhook\", \"verification_refs\": [{}]}", 400, &r);
 	api_free(&r);
-	post(AD "/connector-recovery-playbook", "{\"lookback_hours\": 0}", 400,
+	flow_post_as(ACTOR, AD "/connector-recovery-playbook",
+	    "{\"lookback_hours\": 0}", 400,
 	    &r);
 	api_free(&r);
-	get(AD "/retry-recovery-report?recovery_slo_minutes=0", 400, &r);
+	flow_get(AD "/retry-recovery-report?recovery_slo_minutes=0", 400, &r);
 	api_free(&r);
 
-	post(RE "/none/deliver", "{}", 404, &r);
+	flow_post_as(ACTOR, RE "/none/deliver", "{}", 404, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "recovery escalation plan not found");
 	api_free(&r);
-	post(RE "/none/acknowledgements", "{\"provider\": \"webhook\"}", 404,
+	flow_post_as(ACTOR, RE "/none/acknowledgements",
+	    "{\"provider\": \"webhook\"}", 404,
 	    &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "recovery escalation plan not found");
 	api_free(&r);
-	post(RE "/none/acknowledgements", "{\"provider\": \"webhook\", "
+	flow_post_as(ACTOR, RE "/none/acknowledgements",
+	    "{\"provider\": \"webhook\", "
 	    "\"acknowledgement_state\": \"ok\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "acknowledgement_state "
 	    "must be one of: acknowledged, accepted, deferred, escalated, "
 	    "resolved, dismissed");
 	api_free(&r);
-	post(RE "/retry-health-alerts/none/acknowledgements", "{\"provider\": "
+	flow_post_as(ACTOR, RE "/retry-health-alerts/none/acknowledgements",
+	    "{\"provider\": "
 	    "\"webhook\"}", 404, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"),
 	    "recovery escalation retry health not found");
 	api_free(&r);
-	post(RE "/retry-health-alerts/none/acknowledgements", "{\"provider\": "
+	flow_post_as(ACTOR, RE "/retry-health-alerts/none/acknowledgements",
+	    "{\"provider\": "
 	    "\"webhook\", \"acknowledgement_state\": \"accepted\"}", 400, &r);
 	cr_assert_str_eq(api_str(r.json, "detail"), "acknowledgement_state "
 	    "must be one of: acknowledged, dismissed, escalated, resolved");
 	api_free(&r);
-	post(RE "/retry-worker-run", "{\"schedule\": {\"interval_minutes\": "
+	flow_post_as(ACTOR, RE "/retry-worker-run",
+	    "{\"schedule\": {\"interval_minutes\": "
 	    "0}}", 400, &r);
 	api_free(&r);
 }
@@ -716,7 +650,8 @@ API_TEST(recovery, actor_required)
 	struct api_resp		 r;
 
 	for (p = paths; *p != NULL; p++) {
-		post_bare(*p, "{\"provider\": \"webhook\", \"acknowledged_by\": "
+		flow_post(*p,
+		    "{\"provider\": \"webhook\", \"acknowledged_by\": "
 		    "\"bob\", \"closed_by\": \"bob\"}", 401, &r);
 		cr_assert_str_eq(api_str(r.json, "detail"),
 		    "console action requires verified actor context", "%s",

@@ -1,7 +1,9 @@
 /*
- * Unit tests of the record store.  Every behaviour is checked against both
- * backends (JSON file and SQLite) in a fresh temporary directory, and the
- * two must give the same answers to the same calls.
+ * Unit tests of the record store.  Every behaviour is checked against
+ * every backend (JSON file and SQLite in a fresh temporary directory, and
+ * PostgreSQL in a fresh schema when CAVRA_TEST_PG holds a connection
+ * string, as tests/pg.sh sets it), and they must give the same answers to
+ * the same calls.
  */
 #include "config.h"
 
@@ -23,6 +25,7 @@
 
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "cavra.h"
@@ -32,32 +35,114 @@
 #define NPERPROC	200	/* records each writes */
 #define TXN_EVERY	4	/* every 4th write also bumps the counter */
 
-static const char *const kinds[] = { "json", "sqlite" };
+static const char *const kinds[] = { "json", "sqlite", "postgresql" };
 
 static char			 tmpdir[1024];
-static char			 pathbuf[2][1200];
+static char			 pathbuf[3][1200];
+static char			 schema[64];	/* PostgreSQL: the test's */
 static struct cv_store		*st;		/* the store under test */
 static const struct cv_store_def *def;
 static struct cv_arena		 arena;
 
-#define BOTH(be)	for (int be = 0; be < 2; be++)
+/* Every backend under test: PostgreSQL only with CAVRA_TEST_PG. */
+#define BOTH(be)	for (int be = 0; be < nbackends(); be++)
+
+static int
+nbackends(void)
+{
+	const char	*pg = getenv("CAVRA_TEST_PG");
+
+	return pg != NULL && *pg != '\0' ? 3 : 2;
+}
+
+/* Runs sql on the test cluster's database (CAVRA_TEST_PG). */
+static void
+pg_sql(const char *sql)
+{
+	PGconn		*c;
+	PGresult	*r;
+
+	c = PQconnectdb(getenv("CAVRA_TEST_PG"));
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	r = PQexec(c, sql);
+	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql,
+	    PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/*
+ * The connection string of schema "<the test's schema>_<tag>", made here
+ * (call before forking), or of the test's own for tag "" (made by
+ * setup()); all are dropped at teardown.  Static buffer.
+ */
+static const char *
+pg_path(const char *tag)
+{
+	static char	 buf[1400];
+	char		 sql[256], name[128];
+
+	snprintf(name, sizeof(name), "%s%s%s", schema, *tag ? "_" : "", tag);
+	if (*tag != '\0') {
+		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", name);
+		pg_sql(sql);
+	}
+	snprintf(buf, sizeof(buf), "%s options='-csearch_path=%s'",
+	    getenv("CAVRA_TEST_PG"), name);
+	return buf;
+}
 
 static void
 setup(void)
 {
+	const char	*p;
+	char		*q;
+
 	tmpdir_make(tmpdir, sizeof(tmpdir), "store");
 	cv_arena_init(&arena);
 	unsetenv("CAVRA_ACTIVITY_DB");
 	unsetenv("CAVRA_ACTIVITY_STORE");
+	unsetenv("CAVRA_DATABASE_URL");
+	/* The schema is named after the test's directory: unique. */
+	p = strrchr(tmpdir, '/') != NULL ? strrchr(tmpdir, '/') + 1 : tmpdir;
+	snprintf(schema, sizeof(schema), "t_%.40s", p);
+	for (q = schema; *q != '\0'; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+		else if (!((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9')))
+			*q = '_';
+	if (nbackends() == 3) {
+		char	 sql[128];
+
+		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", schema);
+		pg_sql(sql);
+	}
 }
 
 static void
 teardown(void)
 {
+	char	 sql[512];
+	PGconn	*c;
+
 	cv_store_close(st);
 	st = NULL;
 	cv_arena_free(&arena);
 	tmpdir_remove(tmpdir);
+	if (nbackends() < 3)
+		return;
+	/* Every schema of this test: its own and the tagged ones. */
+	snprintf(sql, sizeof(sql), "DO $$DECLARE n text; BEGIN FOR n IN "
+	    "SELECT nspname FROM pg_namespace WHERE nspname = '%s' OR "
+	    "nspname LIKE '%s\\_%%' LOOP EXECUTE 'DROP SCHEMA ' || n || "
+	    "' CASCADE'; END LOOP; END$$", schema, schema);
+	c = PQconnectdb(getenv("CAVRA_TEST_PG"));
+	if (PQstatus(c) == CONNECTION_OK) {
+		PQclear(PQexec(c, "SET client_min_messages = warning"));
+		PQclear(PQexec(c, sql));
+	}
+	PQfinish(c);
 }
 
 TestSuite(store, .init = setup, .fini = teardown, .timeout = 120);
@@ -66,8 +151,11 @@ TestSuite(store, .init = setup, .fini = teardown, .timeout = 120);
 static const char *
 path_of(int be)
 {
-	snprintf(pathbuf[be], sizeof(pathbuf[be]), "%s/%s/sub/store.%s",
-	    tmpdir, kinds[be], be ? "db" : "json");
+	if (be == CV_STORE_PG)
+		snprintf(pathbuf[be], sizeof(pathbuf[be]), "%s", pg_path(""));
+	else
+		snprintf(pathbuf[be], sizeof(pathbuf[be]), "%s/%s/sub/store.%s",
+		    tmpdir, kinds[be], be ? "db" : "json");
 	return pathbuf[be];
 }
 
@@ -221,6 +309,23 @@ Test(store, locate)
 	cr_assert_str_eq(kind, "sqlite");
 	cr_assert_str_eq(path, "/x/a.db");
 	cr_assert_str_eq(by, "CAVRA_ACTIVITY_DB");
+
+	/* CAVRA_DATABASE_URL wins; its password is never shown. */
+	setenv("CAVRA_DATABASE_URL", "postgresql://u:s3cret@db.example:6543/"
+	    "cavra?sslmode=require", 1);
+	cv_store_locate(&cv_store_activity, &kind, &path, &by);
+	cr_assert_str_eq(kind, "postgresql");
+	cr_assert_str_eq(path, "postgresql://db.example:6543/cavra");
+	cr_assert_str_eq(by, "CAVRA_DATABASE_URL");
+	cr_assert_str_eq(cv_store_local_path(&cv_store_activity), "/x/a.db");
+	setenv("CAVRA_DATABASE_URL", "host=/run/pg dbname=c password=s3cret",
+	    1);
+	cv_store_locate(&cv_store_activity, &kind, &path, &by);
+	cr_assert_str_eq(path, "postgresql:///run/pg/c");
+	cr_assert_eq(cv_store_config_check(), CV_OK);
+	setenv("CAVRA_DATABASE_URL", "host='unterminated", 1);
+	cr_assert_eq(cv_store_config_check(), CV_EINVAL);
+	unsetenv("CAVRA_DATABASE_URL");
 }
 
 Test(store, defs)
@@ -1360,6 +1465,13 @@ Test(store, concurrent_first_open)
 		for (round = 0; round < 5; round++) {
 			snprintf(path, sizeof(path), "%s/race%d/%d/store",
 			    tmpdir, be, round);
+			if (be == CV_STORE_PG) {
+				char	 tag[16];
+
+				snprintf(tag, sizeof(tag), "race%d", round);
+				snprintf(path, sizeof(path), "%s",
+				    pg_path(tag));
+			}
 			fflush(NULL);
 			for (i = 0; i < 8; i++) {
 				if ((pid = fork()) != 0) {
@@ -1465,9 +1577,9 @@ Test(store, backends_agree)
 	static const size_t nfs[] = { 0, 1, 2, 1, 1, 1, 1 };
 	static const size_t pages[][2] = { { SIZE_MAX, 0 }, { 2, 0 }, { 2, 1 },
 	    { 1, 3 }, { 10, 10 } };
-	char			*out[2][64];
+	char			*out[3][64];
 	struct json_object	*items;
-	size_t			 i, j, k, total;
+	size_t			 i, j, k = 0, total;
 
 	BOTH(be) {
 		open_store(be, &cv_store_activity);
@@ -1489,9 +1601,12 @@ Test(store, backends_agree)
 			}
 	}
 	for (i = 0; i < k; i++) {
-		cr_assert_str_eq(out[0][i], out[1][i], "query %zu differs", i);
-		free(out[0][i]);
-		free(out[1][i]);
+		BOTH(be) {
+			cr_assert_str_eq(out[0][i], out[be][i],
+			    "query %zu differs (%s)", i, kinds[be]);
+		}
+		BOTH(be)
+			free(out[be][i]);
 	}
 }
 

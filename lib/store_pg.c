@@ -1,0 +1,1186 @@
+/*
+ * The PostgreSQL backend of the record store (libpq), chosen by
+ * CAVRA_DATABASE_URL: every store of every host lives in one database.
+ *
+ * Layout, as the SQLite backend's: one table per collection, the id as
+ * its text primary key, one text column per filter field holding
+ * cv_json_key() of the record's field (NULL when absent), the order
+ * field's key ("" when absent, NOT NULL), and the whole record as
+ * sorted-key JSON text in `payload`, which reads return as stored.  Every
+ * key column is COLLATE "C", so ORDER BY compares bytes as strcmp(3) does
+ * and the backends agree on order.  Each filter field has an index on
+ * (field, order, id), the order one on (order, id).  The unfiltered total
+ * of a list is the row count kept in cavra_row_counts by the transaction
+ * that adds rows.
+ *
+ * Schema: created or completed when a store is opened, under an advisory
+ * lock so that hosts starting together do it once; table
+ * cavra_schema_version holds the layout version of each store
+ * (CV_PG_SCHEMA_VERSION), and a store written by a newer layout is
+ * refused.  Columns missing from an older table are added and filled in
+ * from the payloads.
+ *
+ * Transactions: a write transaction (cv_store_begin(), or the one the
+ * front opens around a lone put) takes a transaction-scoped advisory lock
+ * on the store, so it is exclusive across processes and hosts as the
+ * interface promises, and a read-modify-write (a session upsert, an
+ * approval decided on two hosts at once) cannot lose an update.  A wait
+ * for that lock ends after CV_STORE_BUSY_MS (lock_timeout): CV_EBUSY.
+ * Upserts are INSERT ... ON CONFLICT.  A list's count and page are read
+ * in one REPEATABLE READ snapshot.
+ *
+ * Connections: one per cv_store (the db layer opens one per thread that
+ * needs one).  Statements are prepared once per connection.  When the
+ * server goes away a call fails with CV_EBUSY (503 to a client) and the
+ * next call after a back-off (CV_PG_RETRY_MIN_MS doubling to
+ * CV_PG_RETRY_MAX_MS) connects again and prepares its statements anew.
+ * Nothing here ever logs the connection string: its password stays out
+ * of logs and answers (cv_store_path() is the description, see
+ * cv_store_pg_describe()).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <json-c/printbuf.h>
+#include <libpq-fe.h>
+
+#include "cv_arena.h"
+#include "cv_json.h"
+#include "cv_limits.h"
+#include "cv_util.h"
+#include "store_int.h"
+
+#define PG_PB_KEEP	65536	/* payload buffer kept between puts */
+#define PG_PARAMS_MAX	(CV_STORE_FIELDS_MAX + 4)
+#define PG_NAME_MAX	64	/* a prepared statement's name */
+
+/* The prepared list and count statements of one set of filters. */
+struct pquery {
+	uint32_t	 mask;		/* filtered columns */
+	uint32_t	 nulls;		/* of those, filtered on NULL */
+};
+
+struct pcoll {
+	const char	**cols;		/* the fields, then the order field
+					   if it is not one of them */
+	size_t		  ncols;
+	size_t		  nfields;
+	size_t		  order;	/* index of the order field in cols,
+					   ncols if none */
+	struct pquery	 *q;		/* prepared on this connection */
+	size_t		  nq;
+};
+
+struct pstore {
+	PGconn		*conn;		/* NULL while the server is away */
+	char		*conninfo;
+	struct pcoll	*colls;
+	int64_t		*added;		/* per collection: rows inserted in
+					   this transaction */
+	char		 begin[128];	/* BEGIN and the store's lock */
+	char		 schema_lock[256];	/* BEGIN, the schema lock and
+					   the store's */
+	int		 snap;		/* a read snapshot is open */
+	int		 ready;		/* the schema is made: connecting
+					   prepares the statements */
+	long		 backoff_ms;	/* 0: connect at the next call */
+	struct timespec	 retry_at;
+	struct cv_arena	 arena;
+	struct printbuf	*pb;
+	struct json_tokener *tok;
+};
+
+/* Milliseconds of the monotonic clock. */
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The description of a connection string: "postgresql://HOST[:PORT]/DB"
+ * (HOST as libpq resolves its default when none is given; a socket
+ * directory as it is), never the user's password.  Sets *host and *db to
+ * malloc'ed copies when they are not NULL.  Returns a malloc'ed string,
+ * or NULL when the string does not parse (logged without the string).
+ */
+char *
+cv_store_pg_describe(const char *conninfo, char **host, char **db)
+{
+	PQconninfoOption	*opts, *o;
+	const char		*h = NULL, *p = NULL, *d = NULL, *u = NULL;
+	char			*err = NULL, buf[CV_PG_DESCRIBE_MAX];
+
+	if ((opts = PQconninfoParse(conninfo, &err)) == NULL) {
+		cv_log("CAVRA_DATABASE_URL: %s", err != NULL ? err :
+		    "out of memory");
+		PQfreemem(err);
+		return NULL;
+	}
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || *o->val == '\0')
+			continue;
+		if (strcmp(o->keyword, "host") == 0)
+			h = o->val;
+		else if (strcmp(o->keyword, "hostaddr") == 0 && h == NULL)
+			h = o->val;
+		else if (strcmp(o->keyword, "port") == 0)
+			p = o->val;
+		else if (strcmp(o->keyword, "dbname") == 0)
+			d = o->val;
+		else if (strcmp(o->keyword, "user") == 0)
+			u = o->val;
+	}
+	if (h == NULL)
+		h = getenv("PGHOST") != NULL ? getenv("PGHOST") : "localhost";
+	if (d == NULL)
+		d = getenv("PGDATABASE") != NULL ? getenv("PGDATABASE") :
+		    u != NULL ? u : "postgres";
+	snprintf(buf, sizeof(buf), "postgresql://%s%s%s/%s", h,
+	    p != NULL ? ":" : "", p != NULL ? p : "", d);
+	if (host != NULL)
+		*host = cv_xstrdup(h);
+	if (db != NULL)
+		*db = cv_xstrdup(d);
+	PQconninfoFree(opts);
+	return cv_xstrdup(buf);
+}
+
+int
+cv_store_pg_ping(const char *conninfo)
+{
+	const char	*kw[] = { "connect_timeout", "dbname", NULL };
+	const char	*val[3];
+	char		 tmo[16];
+
+	if (conninfo == NULL)
+		return 0;
+	snprintf(tmo, sizeof(tmo), "%d", CV_PG_CONNECT_TIMEOUT_S);
+	val[0] = tmo;
+	val[1] = conninfo;
+	val[2] = NULL;
+	return PQpingParams(kw, val, 1) == PQPING_OK;
+}
+
+/* The server's SQLSTATE of a failed result, or "" */
+static const char *
+pg_state(const PGresult *res)
+{
+	const char	*st;
+
+	st = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return st != NULL ? st : "";
+}
+
+/*
+ * Logs a failure of `what` and maps it: CV_EBUSY when the server is away
+ * or the failure has no SQLSTATE (libpq's own: the connection is dropped,
+ * to be made again after the back-off), a
+ * lock or statement timed out, or a transaction must be retried
+ * (serialization failure, deadlock, too many connections); CV_EIO
+ * otherwise.  res may be NULL.
+ */
+static enum cv_err
+pg_fail(struct cv_store *s, const PGresult *res, const char *what)
+{
+	struct pstore	*ps = s->be;
+	const char	*st = pg_state(res), *msg;
+
+	msg = res != NULL && *PQresultErrorMessage(res) != '\0' ?
+	    PQresultErrorMessage(res) : ps->conn != NULL ?
+	    PQerrorMessage(ps->conn) : "no connection";
+	cv_log("%s: %s: %.*s", s->path, what, (int)strcspn(msg, "\n"), msg);
+	/* No SQLSTATE: the failure is libpq's own, a lost connection. */
+	if (ps->conn == NULL || PQstatus(ps->conn) != CONNECTION_OK ||
+	    *st == '\0') {
+		PQfinish(ps->conn);
+		ps->conn = NULL;
+		ps->snap = 0;
+		return CV_EBUSY;
+	}
+	if (strncmp(st, "08", 2) == 0 || strcmp(st, "55P03") == 0 ||
+	    strcmp(st, "57014") == 0 || strcmp(st, "40001") == 0 ||
+	    strcmp(st, "40P01") == 0 || strcmp(st, "53300") == 0 ||
+	    strncmp(st, "57P0", 4) == 0)
+		return CV_EBUSY;
+	return CV_EIO;
+}
+
+/* Runs sql (no parameters, no rows wanted).  Errors as pg_fail(). */
+static enum cv_err
+pg_exec(struct cv_store *s, const char *sql)
+{
+	struct pstore	*ps = s->be;
+	PGresult	*res;
+	enum cv_err	 e = CV_OK;
+
+	res = PQexec(ps->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		e = pg_fail(s, res, sql);
+	PQclear(res);
+	return e;
+}
+
+/*
+ * Runs prepared statement `name` with n text parameters (NULL: SQL NULL).
+ * *out is the result the caller clears, on success only.  Errors as
+ * pg_fail().
+ */
+static enum cv_err
+pg_run(struct cv_store *s, const char *name, int n,
+    const char *const *params, PGresult **out)
+{
+	struct pstore	*ps = s->be;
+	PGresult	*res;
+	ExecStatusType	 rs;
+
+	*out = NULL;
+	if (ps->conn == NULL)
+		return pg_fail(s, NULL, name);
+	res = PQexecPrepared(ps->conn, name, n, params, NULL, NULL, 0);
+	rs = PQresultStatus(res);
+	if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
+		enum cv_err e = pg_fail(s, res, name);
+
+		PQclear(res);
+		return e;
+	}
+	*out = res;
+	return CV_OK;
+}
+
+static enum cv_err
+pg_prepare(struct cv_store *s, const char *name, const char *sql)
+{
+	struct pstore	*ps = s->be;
+	PGresult	*res;
+	enum cv_err	 e = CV_OK;
+
+	res = PQprepare(ps->conn, name, sql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		e = pg_fail(s, res, sql);
+	PQclear(res);
+	return e;
+}
+
+/* The column name of the order, or the id when the collection has none. */
+static const char *
+order_col(const struct cv_coll *c)
+{
+	return c->order_field != NULL ? c->order_field : c->id_field;
+}
+
+/*
+ * The stored column keys of rec into keys[] (see the SQLite backend's
+ * sq_keys()): sorted, as a caller's record is stored.  Keys live in rec
+ * and the arena.
+ */
+static void
+pg_keys(struct cv_store *s, size_t coll, struct json_object *rec,
+    int sorted, const char **keys)
+{
+	struct pstore		*ps = s->be;
+	struct pcoll		*pc = &ps->colls[coll];
+	struct json_object	*v;
+	size_t			 j;
+
+	for (j = 0; j < pc->ncols; j++) {
+		v = NULL;
+		json_object_object_get_ex(rec, pc->cols[j], &v);
+		keys[j] = sorted ? cv_json_key_sorted(&ps->arena, v) :
+		    cv_json_key(&ps->arena, v);
+		if (keys[j] == NULL && j == pc->order)
+			keys[j] = "";
+	}
+}
+
+/*
+ * Prepares the statements of one connection: per collection get ("g"),
+ * upsert ("u"), insert ("i"); the row count read and bump.
+ */
+static enum cv_err
+pg_prepare_all(struct cv_store *s)
+{
+	struct pstore		*ps = s->be;
+	const struct cv_coll	*c;
+	struct pcoll		*pc;
+	struct cv_text		 b = { NULL, 0, 0 }, ins = { NULL, 0, 0 };
+	char			 name[PG_NAME_MAX];
+	size_t			 ci, j;
+	enum cv_err		 e = CV_OK;
+
+	for (ci = 0; ci < s->def->ncolls && e == CV_OK; ci++) {
+		c = &s->def->colls[ci];
+		pc = &ps->colls[ci];
+		pc->nq = 0;
+		b.len = 0;
+		cv_text_printf(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = $1",
+		    c->table, c->id_field);
+		snprintf(name, sizeof(name), "g%zu", ci);
+		if ((e = pg_prepare(s, name, b.p)) != CV_OK)
+			break;
+		ins.len = 0;
+		cv_text_printf(&ins, "INSERT INTO \"%s\" (\"%s\"", c->table,
+		    c->id_field);
+		for (j = 0; j < pc->ncols; j++)
+			cv_text_printf(&ins, ", \"%s\"", pc->cols[j]);
+		cv_text_printf(&ins, ", payload) VALUES ($1");
+		for (j = 0; j < pc->ncols; j++)
+			cv_text_printf(&ins, ", $%zu", j + 2);
+		cv_text_printf(&ins, ", $%zu)", pc->ncols + 2);
+		b.len = 0;
+		cv_text_printf(&b, "%s ON CONFLICT (\"%s\") DO NOTHING RETURNING 1",
+		    ins.p, c->id_field);
+		snprintf(name, sizeof(name), "i%zu", ci);
+		if ((e = pg_prepare(s, name, b.p)) != CV_OK)
+			break;
+		b.len = 0;
+		cv_text_printf(&b, "%s ON CONFLICT (\"%s\") DO UPDATE SET ", ins.p,
+		    c->id_field);
+		for (j = 0; j < pc->ncols; j++)
+			cv_text_printf(&b, "\"%s\" = EXCLUDED.\"%s\", ", pc->cols[j],
+			    pc->cols[j]);
+		cv_text_printf(&b, "payload = EXCLUDED.payload RETURNING (xmax = 0)");
+		snprintf(name, sizeof(name), "u%zu", ci);
+		e = pg_prepare(s, name, b.p);
+	}
+	if (e == CV_OK)
+		e = pg_prepare(s, "rc", "SELECT n FROM cavra_row_counts WHERE "
+		    "tbl = $1");
+	if (e == CV_OK)
+		e = pg_prepare(s, "rb", "UPDATE cavra_row_counts SET n = n + "
+		    "$2::bigint WHERE tbl = $1");
+	free(b.p);
+	free(ins.p);
+	return e;
+}
+
+/*
+ * Connects when there is no connection and the back-off allows it: sets
+ * the session up (lock_timeout) and, once the schema is made, prepares
+ * the statements.  CV_EBUSY
+ * (logged when a try fails) while the server cannot be reached.
+ */
+static enum cv_err
+pg_connect(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+	const char	*kw[] = { "connect_timeout", "application_name",
+			    "dbname", NULL };
+	const char	*val[4];
+	char		 tmo[16], sql[64];
+	int64_t		 at;
+	enum cv_err	 e;
+
+	if (ps->conn != NULL) {
+		if (PQstatus(ps->conn) == CONNECTION_OK)
+			return CV_OK;
+		PQfinish(ps->conn);
+		ps->conn = NULL;
+	}
+	at = (int64_t)ps->retry_at.tv_sec * 1000 + ps->retry_at.tv_nsec /
+	    1000000;
+	if (ps->backoff_ms > 0 && now_ms() < at)
+		return CV_EBUSY;
+	/* The connection string comes last: what it sets wins. */
+	snprintf(tmo, sizeof(tmo), "%d", CV_PG_CONNECT_TIMEOUT_S);
+	val[0] = tmo;
+	val[1] = "cavra";
+	val[2] = ps->conninfo;
+	val[3] = NULL;
+	ps->conn = PQconnectdbParams(kw, val, 1);
+	if (ps->conn == NULL || PQstatus(ps->conn) != CONNECTION_OK)
+		goto fail;
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", CV_STORE_BUSY_MS);
+	if (pg_exec(s, sql) != CV_OK || pg_exec(s, "SET client_min_messages "
+	    "= warning") != CV_OK)
+		goto fail;
+	if (ps->ready && (e = pg_prepare_all(s)) != CV_OK)
+		goto fail;
+	if (ps->backoff_ms > 0)
+		cv_log("%s: connected again", s->path);
+	ps->backoff_ms = 0;
+	return CV_OK;
+fail:
+	ps->backoff_ms = ps->backoff_ms == 0 ? CV_PG_RETRY_MIN_MS :
+	    ps->backoff_ms * 2 > CV_PG_RETRY_MAX_MS ? CV_PG_RETRY_MAX_MS :
+	    ps->backoff_ms * 2;
+	at = now_ms() + ps->backoff_ms;
+	ps->retry_at.tv_sec = at / 1000;
+	ps->retry_at.tv_nsec = (at % 1000) * 1000000;
+	if (ps->conn != NULL) {
+		cv_log("%s: connect: %.*s (next try in %ld ms)", s->path,
+		    (int)strcspn(PQerrorMessage(ps->conn), "\n"),
+		    PQerrorMessage(ps->conn), ps->backoff_ms);
+		PQfinish(ps->conn);
+		ps->conn = NULL;
+	}
+	return CV_EBUSY;
+}
+
+/* A 64-bit advisory lock key for a, b, c (FNV-1a), as decimal text. */
+static void
+lock_key(const char *a, const char *b, const char *c, char *buf, size_t len)
+{
+	const char	*parts[3] = { a, b, c }, *p;
+	uint64_t	 h = 1469598103934665603ULL;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++)
+		for (p = parts[i]; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(buf, len, "%" PRId64, (int64_t)h);
+}
+
+/*
+ * The advisory locks of the store, named after the schema the connection
+ * writes to (several deployments may share a database): ps->begin, which
+ * a write transaction starts with, and ps->schema_lock, which the schema
+ * work takes before the store's own.
+ */
+static enum cv_err
+pg_lock_keys(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+	PGresult	*res;
+	const char	*schema;
+	char		 key[32];
+	enum cv_err	 e = CV_OK;
+
+	res = PQexec(ps->conn, "SELECT current_schema()");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		e = pg_fail(s, res, "current_schema");
+		goto out;
+	}
+	schema = PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0);
+	lock_key("cavra-store:", schema, s->def->name, key, sizeof(key));
+	snprintf(ps->begin, sizeof(ps->begin), "BEGIN; SELECT "
+	    "pg_advisory_xact_lock(%s)", key);
+	lock_key("cavra-schema:", schema, "", key, sizeof(key));
+	snprintf(ps->schema_lock, sizeof(ps->schema_lock), "BEGIN; SELECT "
+	    "pg_advisory_xact_lock(%s); %s", key, ps->begin + 7);
+out:
+	PQclear(res);
+	return e;
+}
+
+/*
+ * Fills in the stored columns of collection coll from the payloads,
+ * after columns were added to an older table.  In the open transaction.
+ */
+static enum cv_err
+pg_backfill(struct cv_store *s, size_t coll)
+{
+	struct pstore		*ps = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct pcoll		*pc = &ps->colls[coll];
+	struct json_object	*rec = NULL;
+	struct cv_text		 b = { NULL, 0, 0 };
+	const char		*keys[CV_STORE_FIELDS_MAX + 1];
+	const char		*params[PG_PARAMS_MAX];
+	PGresult		*all = NULL, *res;
+	char			 err[256];
+	int			 i, n;
+	size_t			 j;
+	enum cv_err		 e = CV_OK;
+
+	cv_text_printf(&b, "SELECT \"%s\", payload FROM \"%s\"", c->id_field,
+	    c->table);
+	all = PQexec(ps->conn, b.p);
+	if (PQresultStatus(all) != PGRES_TUPLES_OK) {
+		e = pg_fail(s, all, "backfill");
+		goto out;
+	}
+	b.len = 0;
+	cv_text_printf(&b, "UPDATE \"%s\" SET ", c->table);
+	for (j = 0; j < pc->ncols; j++)
+		cv_text_printf(&b, "%s\"%s\" = $%zu", j > 0 ? ", " : "",
+		    pc->cols[j], j + 2);
+	cv_text_printf(&b, " WHERE \"%s\" = $1", c->id_field);
+	n = PQntuples(all);
+	for (i = 0; i < n && e == CV_OK; i++) {
+		if ((e = cv_json_parse_tok(&ps->tok, CV_STORE_PARSE_DEPTH,
+		    PQgetvalue(all, i, 1), (size_t)PQgetlength(all, i, 1), &rec,
+		    err, sizeof(err))) != CV_OK) {
+			cv_log("%s: %s: stored payload: %s", s->path, c->table,
+			    err);
+			e = CV_EIO;
+			break;
+		}
+		pg_keys(s, coll, rec, 0, keys);
+		params[0] = PQgetvalue(all, i, 0);
+		for (j = 0; j < pc->ncols; j++)
+			params[j + 1] = keys[j];
+		res = PQexecParams(ps->conn, b.p, (int)pc->ncols + 1, NULL,
+		    params, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			e = pg_fail(s, res, "backfill");
+		PQclear(res);
+		json_object_put(rec);
+		rec = NULL;
+		cv_arena_reset(&ps->arena);
+	}
+out:
+	PQclear(all);
+	free(b.p);
+	return e;
+}
+
+/*
+ * Sets *ok when the schema of the store needs no change: its version row
+ * is this build's, every table has every column, index and row count.
+ * Checked without locks, so that a store being written (whose tables a
+ * CREATE INDEX would wait for) opens at once.  A failed check (no version
+ * table yet) leaves *ok 0 and is not an error.
+ */
+static void
+pg_uptodate(struct cv_store *s, int *ok)
+{
+	struct pstore		*ps = s->be;
+	const struct cv_coll	*c;
+	struct pcoll		*pc;
+	struct cv_text		 b = { NULL, 0, 0 };
+	PGresult		*res;
+	size_t			 ci, j, nf, want = 0;
+	char			 ver[16];
+
+	*ok = 0;
+	snprintf(ver, sizeof(ver), "%d", CV_PG_SCHEMA_VERSION);
+	cv_text_str(&b, "SELECT (SELECT count(*) FROM cavra_schema_version "
+	    "WHERE store = $1 AND version = $2::integer)");
+	for (ci = 0; ci < s->def->ncolls; ci++) {
+		c = &s->def->colls[ci];
+		pc = &ps->colls[ci];
+		nf = cv_coll_nfields(c);
+		cv_text_printf(&b, " + (SELECT count(*) FROM cavra_row_counts WHERE "
+		    "tbl = '%s')", c->table);
+		want++;
+		for (j = 0; j < pc->ncols; j++, want++)
+			cv_text_printf(&b, " + (SELECT count(*) FROM "
+			    "information_schema.columns WHERE table_schema = "
+			    "current_schema() AND table_name = '%s' AND "
+			    "column_name = '%s')", c->table, pc->cols[j]);
+		for (j = 0; j < nf; j++) {
+			if (cv_coll_is_order(c, c->fields[j]))
+				continue;
+			cv_text_printf(&b, " + (to_regclass('\"%s_by_%s\"') IS NOT "
+			    "NULL)::int", c->table, c->fields[j]);
+			want++;
+		}
+		if (c->order_field != NULL) {
+			cv_text_printf(&b, " + (to_regclass('\"%s_order\"') IS NOT "
+			    "NULL)::int", c->table);
+			want++;
+		}
+	}
+	{
+		const char	*params[2] = { s->def->name, ver };
+
+		res = PQexecParams(ps->conn, b.p, 2, NULL, params, NULL, NULL,
+		    0);
+	}
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		*ok = strtoull(PQgetvalue(res, 0, 0), NULL, 10) == want + 1;
+	PQclear(res);
+	free(b.p);
+}
+
+/*
+ * Creates or completes the schema of the store in one transaction under
+ * an advisory lock: the version table, each collection's table, columns
+ * an older table lacks (filled in from the payloads), indexes and row
+ * count.  CV_EIO (logged) when the store was written by a newer layout.
+ */
+static enum cv_err
+pg_schema(struct cv_store *s)
+{
+	struct pstore		*ps = s->be;
+	const struct cv_store_def *def = s->def;
+	const struct cv_coll	*c;
+	struct pcoll		*pc;
+	struct cv_text		 b = { NULL, 0, 0 };
+	PGresult		*res = NULL;
+	const char		*params[2];
+	char			 name[256], ver[16];
+	size_t			 ci, j, nf;
+	int			 txn = 0, added, ok;
+	enum cv_err		 e;
+
+	pg_uptodate(s, &ok);
+	if (ok)
+		return CV_OK;
+	/* The schema lock, then the store's: no write runs meanwhile. */
+	if ((e = pg_exec(s, ps->schema_lock)) != CV_OK)
+		goto out;
+	txn = 1;
+	if ((e = pg_exec(s, "CREATE TABLE IF NOT EXISTS cavra_schema_version "
+	    "(store text PRIMARY KEY, version integer NOT NULL);\n"
+	    "CREATE TABLE IF NOT EXISTS cavra_row_counts (tbl text PRIMARY "
+	    "KEY, n bigint NOT NULL)")) != CV_OK)
+		goto out;
+	params[0] = def->name;
+	res = PQexecParams(ps->conn, "SELECT version FROM cavra_schema_version "
+	    "WHERE store = $1", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		e = pg_fail(s, res, "schema version");
+		goto out;
+	}
+	if (PQntuples(res) > 0 && atoi(PQgetvalue(res, 0, 0)) >
+	    CV_PG_SCHEMA_VERSION) {
+		cv_log("%s: store %s has schema version %s, this build knows "
+		    "%d", s->path, def->name, PQgetvalue(res, 0, 0),
+		    CV_PG_SCHEMA_VERSION);
+		e = CV_EIO;
+		goto out;
+	}
+	PQclear(res);
+	res = NULL;
+	for (ci = 0; ci < def->ncolls; ci++) {
+		c = &def->colls[ci];
+		pc = &ps->colls[ci];
+		nf = cv_coll_nfields(c);
+		b.len = 0;
+		cv_text_printf(&b, "CREATE TABLE IF NOT EXISTS \"%s\" (\"%s\" text "
+		    "COLLATE \"C\" PRIMARY KEY, payload text NOT NULL)",
+		    c->table, c->id_field);
+		if ((e = pg_exec(s, b.p)) != CV_OK)
+			goto out;
+		/* Columns an older table lacks. */
+		params[0] = c->table;
+		res = PQexecParams(ps->conn, "SELECT column_name FROM "
+		    "information_schema.columns WHERE table_schema = "
+		    "current_schema() AND table_name = $1", 1, NULL, params,
+		    NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			e = pg_fail(s, res, "columns");
+			goto out;
+		}
+		b.len = 0;
+		added = 0;
+		for (j = 0; j < pc->ncols; j++) {
+			int	 i, have = 0;
+
+			for (i = 0; i < PQntuples(res) && !have; i++)
+				have = strcmp(PQgetvalue(res, i, 0),
+				    pc->cols[j]) == 0;
+			if (have)
+				continue;
+			cv_text_printf(&b, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" text "
+			    "COLLATE \"C\"%s;\n", c->table, pc->cols[j],
+			    j == pc->order ? " NOT NULL DEFAULT ''" : "");
+			added = 1;
+		}
+		PQclear(res);
+		res = NULL;
+		if (added && ((e = pg_exec(s, b.p)) != CV_OK ||
+		    (e = pg_backfill(s, ci)) != CV_OK))
+			goto out;
+		/* An index per filter field, and the order's. */
+		b.len = 0;
+		for (j = 0; j < nf; j++) {
+			if (cv_coll_is_order(c, c->fields[j]))
+				continue;
+			snprintf(name, sizeof(name), "%s_by_%s", c->table,
+			    c->fields[j]);
+			if (c->order_field != NULL && !c->order_moves)
+				cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s\" "
+				    "ON \"%s\" (\"%s\", \"%s\", \"%s\");\n", name,
+				    c->table, c->fields[j], c->order_field,
+				    c->id_field);
+			else
+				cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s\" "
+				    "ON \"%s\" (\"%s\", \"%s\");\n", name, c->table,
+				    c->fields[j], c->id_field);
+		}
+		if (c->order_field != NULL)
+			cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s_order\" ON "
+			    "\"%s\" (\"%s\", \"%s\");\n", c->table, c->table,
+			    order_col(c), c->id_field);
+		cv_text_printf(&b, "INSERT INTO cavra_row_counts (tbl, n) SELECT "
+		    "'%s', count(*) FROM \"%s\" ON CONFLICT (tbl) DO NOTHING",
+		    c->table, c->table);
+		if ((e = pg_exec(s, b.p)) != CV_OK)
+			goto out;
+	}
+	snprintf(ver, sizeof(ver), "%d", CV_PG_SCHEMA_VERSION);
+	params[0] = def->name;
+	params[1] = ver;
+	res = PQexecParams(ps->conn, "INSERT INTO cavra_schema_version VALUES "
+	    "($1, $2::integer) ON CONFLICT (store) DO UPDATE SET version = "
+	    "EXCLUDED.version", 2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		e = pg_fail(s, res, "schema version");
+		goto out;
+	}
+	e = pg_exec(s, "COMMIT");
+	txn = 0;
+out:
+	PQclear(res);
+	if (txn && ps->conn != NULL)
+		PQclear(PQexec(ps->conn, "ROLLBACK"));
+	free(b.p);
+	return e;
+}
+
+static void
+pg_close(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+	size_t		 ci;
+
+	if (ps == NULL)
+		return;
+	PQfinish(ps->conn);
+	for (ci = 0; ps->colls != NULL && ci < s->def->ncolls; ci++) {
+		free(ps->colls[ci].cols);
+		free(ps->colls[ci].q);
+	}
+	free(ps->colls);
+	free(ps->added);
+	free(ps->conninfo);
+	cv_arena_free(&ps->arena);
+	if (ps->pb != NULL)
+		printbuf_free(ps->pb);
+	if (ps->tok != NULL)
+		json_tokener_free(ps->tok);
+	free(ps);
+	s->be = NULL;
+}
+
+/*
+ * Opens a connection to the database of s->conninfo, brings the schema up
+ * to date and prepares the statements.  CV_EIO (logged) when the server
+ * cannot be reached or refuses the schema: a responder does not start
+ * without its store.
+ */
+static enum cv_err
+pg_open(struct cv_store *s)
+{
+	const struct cv_store_def *def = s->def;
+	const struct cv_coll	*c;
+	struct pstore		*ps;
+	struct pcoll		*pc;
+	size_t			 ci, j, nf;
+	enum cv_err		 e;
+
+	ps = cv_xcalloc(1, sizeof(*ps));
+	cv_arena_init(&ps->arena);
+	s->be = ps;
+	ps->conninfo = cv_xstrdup(s->conninfo);
+	ps->colls = cv_xcalloc(def->ncolls, sizeof(*ps->colls));
+	ps->added = cv_xcalloc(def->ncolls, sizeof(*ps->added));
+	for (ci = 0; ci < def->ncolls; ci++) {
+		c = &def->colls[ci];
+		pc = &ps->colls[ci];
+		nf = cv_coll_nfields(c);
+		pc->cols = cv_xcalloc(nf + 1, sizeof(*pc->cols));
+		for (j = 0; j < nf; j++)
+			pc->cols[pc->ncols++] = c->fields[j];
+		pc->nfields = nf;
+		for (j = 0; c->order_field != NULL && j < nf; j++)
+			if (cv_coll_is_order(c, c->fields[j]))
+				break;
+		if (c->order_field != NULL && j == nf)
+			pc->cols[pc->ncols++] = c->order_field;
+		pc->order = c->order_field != NULL ? j : pc->ncols;
+	}
+	if ((e = pg_connect(s)) != CV_OK || (e = pg_lock_keys(s)) != CV_OK ||
+	    (e = pg_schema(s)) != CV_OK)
+		goto out;
+	ps->ready = 1;
+	e = pg_prepare_all(s);
+out:
+	if (e != CV_OK) {
+		pg_close(s);
+		e = CV_EIO;
+	}
+	return e;
+}
+
+/* Ends a read snapshot left open. */
+static void
+pg_snap_end(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+
+	if (!ps->snap)
+		return;
+	ps->snap = 0;
+	if (ps->conn != NULL)
+		(void)pg_exec(s, "COMMIT");
+}
+
+static enum cv_err
+pg_begin(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+	enum cv_err	 e;
+
+	pg_snap_end(s);
+	memset(ps->added, 0, s->def->ncolls * sizeof(*ps->added));
+	if ((e = pg_connect(s)) != CV_OK)
+		return e;
+	if ((e = pg_exec(s, ps->begin)) != CV_OK && ps->conn != NULL)
+		PQclear(PQexec(ps->conn, "ROLLBACK"));
+	return e;
+}
+
+/* Adds the rows this transaction inserted to the row counts. */
+static enum cv_err
+pg_bump(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+	const char	*params[2];
+	char		 n[32];
+	PGresult	*res;
+	size_t		 ci;
+	enum cv_err	 e = CV_OK;
+
+	for (ci = 0; ci < s->def->ncolls && e == CV_OK; ci++) {
+		if (ps->added[ci] == 0)
+			continue;
+		snprintf(n, sizeof(n), "%" PRId64, ps->added[ci]);
+		params[0] = s->def->colls[ci].table;
+		params[1] = n;
+		if ((e = pg_run(s, "rb", 2, params, &res)) == CV_OK)
+			PQclear(res);
+	}
+	return e;
+}
+
+/* Commits; on failure what is left is rolled back.  CV_EBUSY, CV_EIO. */
+static enum cv_err
+pg_commit(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+	PGresult	*res;
+	enum cv_err	 e;
+
+	if ((e = pg_bump(s)) != CV_OK) {
+		if (ps->conn != NULL)
+			PQclear(PQexec(ps->conn, "ROLLBACK"));
+		goto out;
+	}
+	res = PQexec(ps->conn, "COMMIT");
+	/* A transaction that failed earlier answers COMMIT with ROLLBACK. */
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		e = pg_fail(s, res, "COMMIT");
+	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		cv_log("%s: COMMIT: the transaction was rolled back", s->path);
+		e = CV_EIO;
+	}
+	PQclear(res);
+out:
+	memset(ps->added, 0, s->def->ncolls * sizeof(*ps->added));
+	return e;
+}
+
+static void
+pg_rollback(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+
+	if (ps->conn != NULL)
+		(void)pg_exec(s, "ROLLBACK");
+	memset(ps->added, 0, s->def->ncolls * sizeof(*ps->added));
+}
+
+/* A read outside a write transaction: a connection is needed. */
+static enum cv_err
+pg_rbegin(struct cv_store *s)
+{
+	return pg_connect(s);
+}
+
+static void
+pg_rend(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+
+	pg_snap_end(s);
+	cv_arena_reset(&ps->arena);
+}
+
+/*
+ * Upserts rec (the caller's) by id, stored with sorted keys; with insert,
+ * an existing id is CV_ECONFLICT and nothing is written.  In the write
+ * transaction.  CV_EBUSY, CV_EIO, CV_ENOMEM.
+ */
+static enum cv_err
+pg_put(struct cv_store *s, size_t coll, const char *id,
+    struct json_object *rec, int insert)
+{
+	struct pstore	*ps = s->be;
+	struct pcoll	*pc = &ps->colls[coll];
+	const char	*keys[CV_STORE_FIELDS_MAX + 1];
+	const char	*params[PG_PARAMS_MAX];
+	char		 name[PG_NAME_MAX];
+	PGresult	*res = NULL;
+	size_t		 j;
+	enum cv_err	 e;
+
+	pg_keys(s, coll, rec, 1, keys);
+	if (ps->pb == NULL && (ps->pb = printbuf_new()) == NULL) {
+		e = CV_ENOMEM;
+		goto out;
+	}
+	printbuf_reset(ps->pb);
+	if (cv_json_print_sorted(ps->pb, rec) < 0) {
+		e = CV_ENOMEM;
+		goto out;
+	}
+	params[0] = id;
+	for (j = 0; j < pc->ncols; j++)
+		params[j + 1] = keys[j];
+	params[pc->ncols + 1] = ps->pb->buf;
+	snprintf(name, sizeof(name), "%c%zu", insert ? 'i' : 'u', coll);
+	if ((e = pg_run(s, name, (int)pc->ncols + 2, params, &res)) != CV_OK)
+		goto out;
+	if (insert && PQntuples(res) == 0)
+		e = CV_ECONFLICT;
+	else if (insert || (PQntuples(res) == 1 &&
+	    strcmp(PQgetvalue(res, 0, 0), "t") == 0))
+		ps->added[coll]++;
+out:
+	PQclear(res);
+	if (ps->pb != NULL && ps->pb->size > PG_PB_KEEP) {
+		printbuf_free(ps->pb);
+		ps->pb = NULL;
+	}
+	cv_arena_reset(&ps->arena);
+	return e;
+}
+
+/* Parses a payload into a new reference.  CV_EIO (logged) if not JSON. */
+static enum cv_err
+pg_payload(struct cv_store *s, size_t coll, const char *text, size_t len,
+    struct json_object **out)
+{
+	struct pstore	*ps = s->be;
+	char		 err[256];
+	enum cv_err	 rc;
+
+	rc = cv_json_parse_tok(&ps->tok, CV_STORE_PARSE_DEPTH, text, len, out,
+	    err, sizeof(err));
+	if (rc == CV_EINVAL) {
+		cv_log("%s: %s: stored payload: %s", s->path,
+		    s->def->colls[coll].table, err);
+		rc = CV_EIO;
+	}
+	return rc;
+}
+
+static enum cv_err
+pg_get(struct cv_store *s, size_t coll, const char *id,
+    struct json_object **out)
+{
+	PGresult	*res;
+	char		 name[PG_NAME_MAX];
+	enum cv_err	 e;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "g%zu", coll);
+	if ((e = pg_run(s, name, 1, &id, &res)) != CV_OK)
+		return e;
+	if (PQntuples(res) == 0)
+		e = CV_ENOENT;
+	else
+		e = pg_payload(s, coll, PQgetvalue(res, 0, 0),
+		    (size_t)PQgetlength(res, 0, 0), out);
+	PQclear(res);
+	return e;
+}
+
+/*
+ * The names of the list ("l") and count ("c") statements of query q of
+ * collection coll, prepared on this connection on first use.  A filter on
+ * NULL is "IS NULL" and on a value "=", so that the indexes serve both.
+ */
+static enum cv_err
+pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
+    char (*lname)[PG_NAME_MAX], char (*cname)[PG_NAME_MAX])
+{
+	struct pstore		*ps = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct pcoll		*pc = &ps->colls[coll];
+	struct pquery		*p;
+	struct cv_text		 w = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	uint32_t		 nulls = 0;
+	size_t			 i;
+	int			 n = 0;
+	enum cv_err		 e = CV_OK;
+
+	for (i = 0; i < q->nf; i++)
+		if (q->f[i].value == NULL)
+			nulls |= UINT32_C(1) << q->f[i].col;
+	snprintf(*lname, sizeof(*lname), "l%zu_%" PRIx32 "_%" PRIx32, coll,
+	    q->mask, nulls);
+	snprintf(*cname, sizeof(*cname), "c%zu_%" PRIx32 "_%" PRIx32, coll,
+	    q->mask, nulls);
+	for (i = 0; i < pc->nq; i++)
+		if (pc->q[i].mask == q->mask && pc->q[i].nulls == nulls)
+			return CV_OK;
+	cv_text_str(&w, "");
+	for (i = 0; i < q->nf; i++) {
+		if (q->f[i].value == NULL)
+			cv_text_printf(&w, "%s\"%s\" IS NULL", i == 0 ? " WHERE " :
+			    " AND ", cv_coll_colname(c, q->f[i].col));
+		else
+			cv_text_printf(&w, "%s\"%s\" = $%d", i == 0 ? " WHERE " :
+			    " AND ", cv_coll_colname(c, q->f[i].col), ++n);
+	}
+	cv_text_printf(&b, "SELECT count(*) FROM \"%s\"%s", c->table, w.p);
+	if ((e = pg_prepare(s, *cname, b.p)) != CV_OK)
+		goto out;
+	b.len = 0;
+	cv_text_printf(&b, "SELECT payload FROM \"%s\"%s ORDER BY ", c->table,
+	    w.p);
+	if (c->order_field != NULL)
+		cv_text_printf(&b, "\"%s\" %s, ", c->order_field,
+		    c->order_desc ? "DESC" : "ASC");
+	cv_text_printf(&b, "\"%s\" %s LIMIT $%d::bigint OFFSET $%d::bigint",
+	    c->id_field, c->order_desc ? "DESC" : "ASC", n + 1, n + 2);
+	if ((e = pg_prepare(s, *lname, b.p)) != CV_OK)
+		goto out;
+	if ((p = reallocarray(pc->q, pc->nq + 1, sizeof(*p))) == NULL) {
+		e = CV_ENOMEM;
+		goto out;
+	}
+	pc->q = p;
+	pc->q[pc->nq].mask = q->mask;
+	pc->q[pc->nq].nulls = nulls;
+	pc->nq++;
+out:
+	free(w.p);
+	free(b.p);
+	return e;
+}
+
+/*
+ * Counts the matches (unless total is NULL), then (when the page is not
+ * empty) appends the page's records to items, or their stored text,
+ * comma-separated, to text.  Outside a write transaction the count and
+ * the page read one snapshot.  CV_EBUSY, CV_EIO, CV_ENOMEM.
+ */
+static enum cv_err
+pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct json_object *items, struct cv_text *text, size_t *total)
+{
+	struct pstore		*ps = s->be;
+	struct json_object	*rec;
+	const char		*params[PG_PARAMS_MAX], *tbl;
+	char			 lname[PG_NAME_MAX], cname[PG_NAME_MAX];
+	char			 lim[32], off[32];
+	PGresult		*res = NULL;
+	size_t			 i, n = 0, np = 0;
+	int			 r, page;
+	enum cv_err		 e;
+
+	if (ps->conn == NULL && (e = pg_connect(s)) != CV_OK)
+		return e;
+	if ((e = pg_query(s, coll, q, &lname, &cname)) != CV_OK)
+		return e;
+	for (i = 0; i < q->nf; i++)
+		if (q->f[i].value != NULL)
+			params[np++] = q->f[i].value;
+	page = (items != NULL || text != NULL) && q->limit > 0;
+	if (total != NULL && page && !s->in_txn && !ps->snap) {
+		if ((e = pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, "
+		    "READ ONLY")) != CV_OK)
+			return e;
+		ps->snap = 1;
+	}
+	if (total != NULL) {
+		*total = 0;
+		if (q->nf == 0) {
+			tbl = s->def->colls[coll].table;
+			if ((e = pg_run(s, "rc", 1, &tbl, &res)) != CV_OK)
+				return e;
+			n = PQntuples(res) > 0 ? strtoull(PQgetvalue(res, 0,
+			    0), NULL, 10) : 0;
+			if (s->in_txn)
+				n += (size_t)ps->added[coll];
+		} else {
+			if ((e = pg_run(s, cname, (int)np, params, &res)) !=
+			    CV_OK)
+				return e;
+			n = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+		}
+		PQclear(res);
+		res = NULL;
+		*total = n;
+		if (q->offset >= n)
+			return CV_OK;
+	}
+	if (!page)
+		return CV_OK;
+	if (q->limit > INT64_MAX)
+		params[np] = NULL;	/* LIMIT NULL: all */
+	else {
+		snprintf(lim, sizeof(lim), "%zu", q->limit);
+		params[np] = lim;
+	}
+	snprintf(off, sizeof(off), "%zu", q->offset);
+	params[np + 1] = off;
+	if ((e = pg_run(s, lname, (int)np + 2, params, &res)) != CV_OK)
+		return e;
+	for (r = 0; r < PQntuples(res); r++) {
+		if (text != NULL) {
+			if (r > 0)
+				cv_text_add(text, ",", 1);
+			cv_text_add(text, PQgetvalue(res, r, 0),
+			    (size_t)PQgetlength(res, r, 0));
+			continue;
+		}
+		if ((e = pg_payload(s, coll, PQgetvalue(res, r, 0),
+		    (size_t)PQgetlength(res, r, 0), &rec)) != CV_OK)
+			break;
+		if (json_object_array_add(items, rec) != 0) {
+			json_object_put(rec);
+			e = CV_ENOMEM;
+			break;
+		}
+	}
+	PQclear(res);
+	return e;
+}
+
+static enum cv_err
+pg_list(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct json_object *items, size_t *total)
+{
+	return pg_page(s, coll, q, items, NULL, total);
+}
+
+static enum cv_err
+pg_list_text(struct cv_store *s, size_t coll, const struct cv_query *q,
+    struct cv_text *text, size_t *total)
+{
+	return pg_page(s, coll, q, NULL, text, total);
+}
+
+const struct cv_store_ops cv_store_pg_ops = {
+	"postgresql",
+	pg_open,
+	pg_close,
+	pg_begin,
+	pg_commit,
+	pg_rollback,
+	pg_rbegin,
+	pg_rend,
+	pg_put,
+	pg_get,
+	pg_list,
+	pg_list_text,
+};

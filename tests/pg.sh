@@ -1,0 +1,246 @@
+#!/bin/sh
+# PostgreSQL mode (issue 16), against a throw-away cluster started here
+# (tests/pg-cluster: initdb and pg_ctl in a temporary directory, a unix
+# socket only, an unprivileged user) and stopped at the end.  Prints TAP:
+#
+#  - the store unit tests over the JSON, SQLite and PostgreSQL backends;
+#  - API tests in PostgreSQL mode: the "sqlite" stack of tests/run-test on
+#    a fresh database each ($CAVRA_PG_API_TESTS, unset: test_activity
+#    test_registry test_approvals, or test_activity alone in a sanitizer
+#    build);
+#  - two hosts: two stacks, each with its own journal directory, sharing
+#    one database: a decision posted to either is listed by both, an
+#    approval opened on one is approved on the other, and kill -9 of one
+#    host's responders during writes loses no acknowledged decision once
+#    that host restarts;
+#  - an outage: the server stopped during writes; reads answer 503
+#    problem+json, no responder dies, and after a restart every
+#    acknowledged decision is there.
+#
+# Skipped (1..0) when PostgreSQL is not installed.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+export top_srcdir top_builddir
+. "$top_srcdir/tests/tap.sh"
+
+cluster="$top_srcdir/tests/pg-cluster"
+stack="$top_srcdir/tests/stack"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cavra-pg.XXXXXX")
+chmod 0755 "$dir"
+stacks=
+
+cleanup() {
+	for s in $stacks; do
+		"$stack" stop "$s" >/dev/null 2>&1
+	done
+	"$cluster" stop "$dir" >/dev/null 2>&1
+	rm -rf "$dir"
+}
+
+url=$("$cluster" start "$dir" 2>"$dir/start.err")
+rc=$?
+if [ "$rc" = 77 ]; then
+	echo "1..0 # SKIP PostgreSQL is not installed"
+	rm -rf "$dir"
+	exit 0
+fi
+trap cleanup EXIT
+if [ "$rc" != 0 ]; then
+	echo "Bail out! PostgreSQL did not start: $(tail -n 3 "$dir/start.err")"
+	exit 0
+fi
+
+# passed LOG: the tests of LOG that passed (not skipped).
+passed() {
+	grep '^ok' "$1" | grep -vc '# SKIP'
+}
+# tap_of LOG: 0 when the TAP in LOG passed something and failed nothing.
+tap_of() {
+	grep -q '^ok' "$1" && ! grep -q '^not ok\|^Bail out' "$1"
+}
+# diag LOG: its failures as TAP diagnostics.
+diag() {
+	grep -A6 '^not ok\|^Bail out' "$1" | head -n 40 | sed 's/^/# /'
+}
+
+# The store unit tests, PostgreSQL included.
+CAVRA_TEST_PG="$url" "$top_builddir/tests/unit/test_store" \
+    --tap=/dev/stdout --always-succeed -j2 >"$dir/unit.log" 2>"$dir/unit.err"
+tap_of "$dir/unit.log"
+r=$?
+ok $r "store unit tests on json, sqlite and postgresql ($(passed \
+    "$dir/unit.log") passed)"
+[ $r = 0 ] || diag "$dir/unit.log"
+
+# API tests in PostgreSQL mode, each on a fresh database; in a sanitizer
+# build (slower, and run after the plain one) test_activity only.
+api_tests="test_activity test_registry test_approvals"
+grep -q '^SAN_CFLAGS = .*sanitize' "$top_builddir/Makefile" 2>/dev/null &&
+    api_tests=test_activity
+for t in ${CAVRA_PG_API_TESTS-$api_tests}; do
+	u=$("$cluster" createdb "$dir" "$t") || { ok 1 "createdb $t"; continue; }
+	# Only the PostgreSQL half: the JSON half runs in the plain suite.
+	CAVRA_TEST_PG_URL="$u" "$top_srcdir/tests/run-test" \
+	    "$top_builddir/tests/api/$t" --filter='*_sqlite/*' \
+	    >"$dir/$t.log" 2>&1
+	tap_of "$dir/$t.log"
+	r=$?
+	ok $r "$t in PostgreSQL mode ($(passed "$dir/$t.log") passed)"
+	[ $r = 0 ] || diag "$dir/$t.log"
+done
+
+# Two hosts on one database: stacks a and b, journals in their own
+# directories.
+u=$("$cluster" createdb "$dir" hosts) || exit 0
+export CAVRA_POLICY_DIR="$dir/policies"
+for h in a b; do
+	if ! CAVRA_DATABASE_URL="$u" "$stack" start "$dir/$h" \
+	    >"$dir/$h.start" 2>&1; then
+		echo "Bail out! stack $h did not start: $(tail -n 3 "$dir/$h.start")"
+		exit 0
+	fi
+	stacks="$stacks $dir/$h"
+done
+A="http://127.0.0.1:$(cat "$dir/a/port")"
+B="http://127.0.0.1:$(cat "$dir/b/port")"
+
+# post BASE PATH BODY: the answer's body on stdout, its status in $dir/code.
+post() {
+	curl -s -o "$dir/body" -w '%{http_code}' -X POST \
+	    -H 'Content-Type: application/json' --data "$3" "$1$2" \
+	    >"$dir/code" 2>/dev/null
+	cat "$dir/body"
+}
+# status BASE PATH: the status of GET.
+status() {
+	curl -s -o /dev/null -w '%{http_code}' "$1$2" 2>/dev/null
+}
+# field NAME: a string field of the JSON on stdin.
+field() {
+	sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
+}
+# decide BASE SESSION N: posts decision N of SESSION; its id on stdout
+# when acknowledged (200).
+decide() {
+	post "$1" /decisions "{\"session_id\":\"$2\",\"action_type\":\"execute_command\",\"target\":\"echo $3\"}" |
+	    field decision_id >"$dir/id"
+	[ "$(cat "$dir/code")" = 200 ] && [ -s "$dir/id" ] &&
+	    echo "$(cat "$dir/id")"
+}
+# visible BASE IDFILE SECONDS: 0 once every decision of IDFILE answers 200
+# on BASE, within SECONDS.
+visible() {
+	k=$(($3 * 10))
+	while [ $k -gt 0 ]; do
+		missing=0
+		while read -r id; do
+			[ "$(status "$1" "/decisions/$id")" = 200 ] ||
+			    { missing=1; break; }
+		done <"$2"
+		[ $missing = 0 ] && return 0
+		sleep 0.1
+		k=$((k - 1))
+	done
+	return 1
+}
+
+: >"$dir/ids"
+decide "$A" s-hosts 1 >>"$dir/ids"
+decide "$B" s-hosts 2 >>"$dir/ids"
+visible "$A" "$dir/ids" 10 && visible "$B" "$dir/ids" 10 &&
+    [ "$(wc -l <"$dir/ids")" = 2 ] &&
+    [ "$(curl -s "$A/decisions?session_id=s-hosts" | grep -o '"decision_id"' |
+    wc -l)" = 2 ] &&
+    [ "$(curl -s "$B/decisions?session_id=s-hosts" | grep -o '"decision_id"' |
+    wc -l)" = 2 ]
+ok $? "two hosts: a decision posted to either is listed by both"
+
+apr=$(post "$A" /approvals '{"decision": {"decision_id": "dec_pg_hosts", "session_id": "s-hosts", "reason": "needs a human"}, "approver_group": "security"}' |
+    field approval_id)
+r=1
+if [ -n "$apr" ]; then
+	post "$B" "/approvals/$apr/approve" \
+	    '{"actor": "alice", "reason": "ok"}' >/dev/null
+	[ "$(cat "$dir/code")" = 200 ] &&
+	    curl -s "$A/approvals/$apr" | grep -q '"state": *"approved"'
+	r=$?
+fi
+ok $r "two hosts: an approval opened on one is approved on the other"
+
+# kill -9 of host a's responders while a writer posts to it: every
+# decision it acknowledged is there once a restarts.
+: >"$dir/acked"
+(
+	i=0
+	while [ $i -lt 300 ] && [ ! -f "$dir/stop" ]; do
+		decide "$A" s-kill "$i" >>"$dir/acked"
+		i=$((i + 1))
+	done
+) &
+writer=$!
+sleep 1
+for f in "$dir"/a/cavra-*.pid; do
+	kill -KILL "$(cat "$f")" 2>/dev/null
+done
+sleep 0.3
+touch "$dir/stop"
+wait $writer
+cnt=$(wc -l <"$dir/acked")
+"$stack" restart "$dir/a" >"$dir/a.restart" 2>&1 &&
+    [ "$cnt" -gt 0 ] && visible "$B" "$dir/acked" 20 &&
+    visible "$A" "$dir/acked" 20
+ok $? "kill -9 of a host during writes: its $cnt acknowledged decisions are kept"
+
+# An outage: the server stops during writes.
+: >"$dir/acked"
+decide "$A" s-outage 0 >>"$dir/acked"
+"$cluster" kill "$dir" >/dev/null 2>&1
+i=1
+codes=
+while [ $i -le 5 ]; do
+	decide "$A" s-outage "$i" >>"$dir/acked"
+	codes="$codes $(cat "$dir/code")"
+	i=$((i + 1))
+done
+r=0
+for c in $codes; do
+	case "$c" in 200|503) ;; *) r=1 ;; esac
+done
+ok $r "outage: writes are acknowledged or answer 503 (got$codes)"
+code=$(curl -s -o "$dir/body" -D "$dir/headers" -w '%{http_code}' \
+    "$B/decisions?session_id=s-outage")
+[ "$code" = 503 ] && grep -qi '^content-type: application/problem+json' \
+    "$dir/headers"
+ok $? "outage: a read answers 503 problem+json (got $code)"
+alive=0
+for f in "$dir"/a/cavra-*.pid "$dir"/b/cavra-*.pid; do
+	kill -0 "$(cat "$f")" 2>/dev/null || alive=1
+done
+ok $alive "outage: no responder died"
+"$cluster" restart "$dir" >/dev/null 2>&1
+cnt=$(wc -l <"$dir/acked")
+[ "$cnt" -ge 1 ] && visible "$A" "$dir/acked" 30 &&
+    visible "$B" "$dir/acked" 30
+ok $? "outage: after a restart the $cnt acknowledged decisions are there"
+
+# /operations/stores names host and database, never a password.
+curl -s "$A/operations/stores" >"$dir/stores"
+grep -q '"kind": *"postgresql"' "$dir/stores" &&
+    grep -q "\"host\": *\"$dir\"" "$dir/stores" &&
+    grep -q '"database": *"hosts"' "$dir/stores"
+ok $? "/operations/stores reports kind postgresql with host and database"
+curl -s "$A/deployment/production-readiness" |
+    grep -q '"id": *"database_connection"'
+ok $? "production readiness checks the database connection"
+
+# Stopped first, so that a leak report is written.
+for h in $stacks; do
+	"$stack" stop "$h" >/dev/null 2>&1
+done
+! grep -l "ERROR: AddressSanitizer\|runtime error:\|LeakSanitizer" \
+    "$dir"/a/cavra-*.log "$dir"/b/cavra-*.log >/dev/null 2>&1
+ok $? "no sanitizer report in the two hosts' responder logs"
+
+echo "1..$n"
+exit 0
