@@ -248,51 +248,6 @@ out:
 	return rc;
 }
 
-/* ["evidence://<sid>/<did>"], a new array. */
-static struct json_object *
-evidence_ref(const char *sid, const char *did)
-{
-	struct json_object	*a;
-	size_t			 n;
-	char			*ref;
-
-	n = strlen("evidence:///") + strlen(sid) + strlen(did) + 1;
-	ref = cv_xmalloc(n);
-	snprintf(ref, n, "evidence://%s/%s", sid, did);
-	a = json_object_new_array();
-	json_object_array_add(a, json_object_new_string(ref));
-	free(ref);
-	return a;
-}
-
-/*
- * Stores decision d as a new record.  Its id is 48 random bits: should it
- * name a stored decision, d takes a fresh id (and evidence reference)
- * rather than replace that one, up to CV_ID_RETRIES times.
- */
-static enum cv_err
-insert_decision(struct cv_store *s, struct json_object *d)
-{
-	char		 did[sizeof("dec_") + CV_ID_HEX];
-	const char	*sid;
-	enum cv_err	 rc;
-	int		 tries;
-
-	for (tries = 0; ; tries++) {
-		rc = cv_store_insert(s, CV_COLL_DECISIONS, d);
-		if (rc != CV_ECONFLICT || tries == CV_ID_RETRIES)
-			return rc;
-		memcpy(did, "dec_", 4);
-		cv_rand_hex(did + 4, CV_ID_HEX);
-		sid = cv_json_str_or(d, "session_id", "");
-		cv_log("cavra-activity: decision id %s taken; using %s",
-		    cv_json_str_or(d, "decision_id", ""), did);
-		cv_json_add_str(d, "decision_id", did);
-		json_object_object_add(d, "evidence_refs", evidence_ref(sid,
-		    did));
-	}
-}
-
 /* A decision of a batch with its session, for grouping by session. */
 struct dref {
 	struct json_object	*d;
@@ -354,9 +309,8 @@ apply_batch(struct cv_store *s, struct json_object *const *ds, size_t n)
 		free(text);
 		prior[i] = len > 2;
 	}
-	for (i = 0; i < n; i++)
-		if ((rc = insert_decision(s, ds[i])) != CV_OK)
-			goto out;
+	if ((rc = cv_decision_insert_all(s, ds, n)) != CV_OK)
+		goto out;
 	for (i = 0; i < n; i = j) {
 		for (j = i, k = 0; j < n && strcmp(r[j].sid, r[i].sid) == 0;
 		    j++)

@@ -328,33 +328,6 @@ decide_all(struct cv_req *req, const char *run_id, const char *pack_id,
 	return CV_OK;
 }
 
-/*
- * Stores decision d as a new record; should its random id name a stored
- * decision, d takes a fresh id and evidence reference (up to
- * CV_ID_RETRIES times) rather than replace that one.  Store errors.
- */
-static enum cv_err
-insert_decision(struct cv_store *s, struct cv_arena *a, struct json_object *d)
-{
-	struct json_object	*refs;
-	const char		*did;
-	enum cv_err		 rc;
-	int			 tries;
-
-	for (tries = 0; ; tries++) {
-		rc = cv_store_insert(s, CV_COLL_DECISIONS, d);
-		if (rc != CV_ECONFLICT || tries == CV_ID_RETRIES)
-			return rc;
-		did = cv_rand_id(a, "dec_", CV_ID_HEX);
-		cv_json_add_str(d, "decision_id", did);
-		refs = json_object_new_array();
-		json_object_array_add(refs, json_object_new_string(
-		    cv_arena_printf(a, "evidence://%s/%s",
-		    cv_json_str_or(d, "session_id", ""), did)));
-		json_object_object_add(d, "evidence_refs", refs);
-	}
-}
-
 /* Counts of a run's decisions. */
 struct sb_counts {
 	int64_t	 total;
@@ -399,9 +372,8 @@ store_activity(struct cv_req *req, const struct sb_opts *o,
 		return rc;
 	if ((rc = cv_db_write(db, &st)) != CV_OK)
 		return cv_rs_store_fail(req, &cv_store_activity, rc);
-	for (i = 0; i < n; i++)
-		if ((rc = insert_decision(st, req->arena, ds[i])) != CV_OK)
-			goto fail;
+	if ((rc = cv_decision_insert_all(st, ds, n)) != CV_OK)
+		goto fail;
 	count(ds, n, &c);
 	s = json_object_new_object();
 	cv_json_add_str(s, "schema_version", "cavra.session.v1");

@@ -94,6 +94,10 @@
 #define CV_PG_RETRY_MAX_MS	5000		/* ... doubling up to this */
 #define CV_PG_DESCRIBE_MAX	512		/* bytes of a store's description
 						   (postgresql://host/database) */
+#define CV_PG_BATCH_PARAMS	65535		/* parameters of one multi-row
+						   INSERT of a batch (libpq's
+						   most): rows per statement =
+						   this / (columns + 2) */
 #define CV_CONFIG_FILE_MAX	(4 * 1024 * 1024) /* config / policy file bytes */
 #define CV_YAML_DEPTH_MAX	32		/* nesting of a YAML config or pack */
 

@@ -30,6 +30,7 @@
 #include "cv_err.h"
 
 struct cv_arena;
+struct cv_store;
 struct json_object;
 
 /* What the agent wants to do (fields may be NULL). */
@@ -77,6 +78,17 @@ struct cv_decision_ids {
  */
 struct json_object *cv_decision_new(const struct cv_verdict *v,
 		    const struct cv_decision_ids *d);
+
+/*
+ * Stores the n decisions ds (the caller's) as new records of activity
+ * store s, in its write transaction or as one write, in one batch
+ * (cv_store_insert_batch()).  A decision whose random id names a stored
+ * decision (or one earlier in ds) takes a fresh id and evidence
+ * reference, changed in ds, rather than replace that one, up to
+ * CV_ID_RETRIES times: then CV_ECONFLICT.  Store errors.
+ */
+enum cv_err	 cv_decision_insert_all(struct cv_store *s,
+		    struct json_object *const *ds, size_t n);
 
 /* The pack used when a request names none (or an empty string). */
 #define CV_POLICY_DEFAULT	"cavra-ai-agent-baseline"

@@ -164,6 +164,15 @@ enum cv_err	 cv_store_put(struct cv_store *, size_t coll,
  * another (a decision whose random id collides). */
 enum cv_err	 cv_store_insert(struct cv_store *, size_t coll,
 		    struct json_object *);
+/* As cv_store_insert() of each of the n records recs, in order, as one
+ * write (inside the transaction when one is open): conflict[i] is set to
+ * 1 when a record with the id of recs[i] was stored already (before the
+ * call or earlier in recs; recs[i] is left out), else 0.  An invalid
+ * record is CV_EINVAL before anything is written.  PostgreSQL stores the
+ * records with multi-row INSERTs of at most CV_PG_BATCH_PARAMS
+ * parameters each; the other backends one by one. */
+enum cv_err	 cv_store_insert_batch(struct cv_store *, size_t coll,
+		    struct json_object *const *recs, size_t n, int *conflict);
 /* One record by id.  CV_ENOENT if none.  *out is a new reference. */
 enum cv_err	 cv_store_get(struct cv_store *, size_t coll, const char *id,
 		    struct json_object **out);

@@ -18,7 +18,9 @@
 
 #include "cv_arena.h"
 #include "cv_json.h"
+#include "cv_limits.h"
 #include "cv_policy.h"
+#include "cv_store.h"
 #include "cv_util.h"
 #include "policy_int.h"
 
@@ -391,20 +393,28 @@ cv_policy_eval_mcp_pack(const struct cv_pack *pk, const struct cv_action *a,
 	v->reason = "MCP server is trusted for this tool call.";
 }
 
-struct json_object *
-cv_decision_new(const struct cv_verdict *v, const struct cv_decision_ids *d)
+/* ["evidence://<sid>/<did>"], a new array. */
+static struct json_object *
+evidence_refs(const char *sid, const char *did)
 {
-	struct json_object	*o, *refs;
+	struct json_object	*refs;
 	size_t			 n;
 	char			*ref;
 
-	n = strlen("evidence:///") + strlen(d->session_id) +
-	    strlen(d->decision_id) + 1;
+	n = strlen("evidence:///") + strlen(sid) + strlen(did) + 1;
 	ref = cv_xmalloc(n);
-	snprintf(ref, n, "evidence://%s/%s", d->session_id, d->decision_id);
+	snprintf(ref, n, "evidence://%s/%s", sid, did);
 	refs = json_object_new_array();
 	json_object_array_add(refs, json_object_new_string(ref));
 	free(ref);
+	return refs;
+}
+
+struct json_object *
+cv_decision_new(const struct cv_verdict *v, const struct cv_decision_ids *d)
+{
+	struct json_object	*o;
+
 	o = json_object_new_object();
 	cv_json_add_str(o, "schema_version", "cavra.decision.v1");
 	cv_json_add_str(o, "decision_id", d->decision_id);
@@ -422,9 +432,54 @@ cv_decision_new(const struct cv_verdict *v, const struct cv_decision_ids *d)
 	cv_json_add_str(o, "decision", v->decision);
 	cv_json_add_str(o, "severity", v->severity);
 	cv_json_add_str(o, "reason", v->reason);
-	json_object_object_add(o, "evidence_refs", refs);
+	json_object_object_add(o, "evidence_refs", evidence_refs(
+	    d->session_id, d->decision_id));
 	cv_json_add_str(o, "approver_group", v->approver_group);
 	cv_json_add_str(o, "timestamp", d->timestamp);
 	cv_json_add_str(o, "correlation_id", d->correlation_id);
 	return o;
+}
+
+enum cv_err
+cv_decision_insert_all(struct cv_store *s, struct json_object *const *ds,
+    size_t n)
+{
+	struct json_object	**todo;
+	char			 did[sizeof("dec_") + CV_ID_HEX];
+	size_t			 i, k, m = n;
+	int			*conflict, tries;
+	enum cv_err		 rc = CV_OK;
+
+	if (n == 0)
+		return CV_OK;
+	todo = cv_xcalloc(n, sizeof(*todo));
+	conflict = cv_xcalloc(n, sizeof(*conflict));
+	memcpy(todo, ds, n * sizeof(*todo));
+	for (tries = 0; ; tries++) {
+		if ((rc = cv_store_insert_batch(s, CV_COLL_DECISIONS, todo, m,
+		    conflict)) != CV_OK)
+			break;
+		for (i = k = 0; i < m; i++)
+			if (conflict[i])
+				todo[k++] = todo[i];
+		if ((m = k) == 0)
+			break;
+		if (tries == CV_ID_RETRIES) {
+			rc = CV_ECONFLICT;
+			break;
+		}
+		for (i = 0; i < m; i++) {
+			memcpy(did, "dec_", 4);
+			cv_rand_hex(did + 4, CV_ID_HEX);
+			cv_log("decision id %s taken; using %s",
+			    cv_json_str_or(todo[i], "decision_id", ""), did);
+			cv_json_add_str(todo[i], "decision_id", did);
+			json_object_object_add(todo[i], "evidence_refs",
+			    evidence_refs(cv_json_str_or(todo[i], "session_id",
+			    ""), did));
+		}
+	}
+	free(conflict);
+	free(todo);
+	return rc;
 }

@@ -575,66 +575,121 @@ depth_of(struct json_object *o, int max)
 }
 
 /*
- * Writes a copy of rec (keys sorted) under its id field; rec stays the
- * caller's.  CV_EINVAL when rec is not an object, its id is not a
- * non-empty string of at most CV_ID_MAX bytes without NUL, or it nests
- * deeper than CV_STORE_RECORD_DEPTH.  insert: CV_ECONFLICT instead of
- * replacing a record with that id.  Outside a transaction the write is
- * one.  CV_EBUSY, CV_EIO, CV_ENOMEM from the backend.
+ * Checks record rec for collection coll of s: sets *id (pointing into
+ * rec) when rec is an object whose id field is a non-empty string of at
+ * most CV_ID_MAX bytes without NUL and it nests at most
+ * CV_STORE_RECORD_DEPTH deep.  CV_EINVAL otherwise, CV_EINTERNAL for a
+ * collection s does not have.
  */
 static enum cv_err
-store_write(struct cv_store *s, size_t coll, struct json_object *rec,
-    int insert)
+record_check(const struct cv_store *s, size_t coll, struct json_object *rec,
+    const char **id)
 {
 	const struct cv_coll	*c;
 	struct json_object	*v;
-	const char		*id;
 	size_t			 len;
-	enum cv_err		 rc;
 
-	if ((rc = same_process(s)) != CV_OK)
-		goto out;
-	rc = CV_EINTERNAL;
 	if (coll >= s->def->ncolls)
-		goto out;
+		return CV_EINTERNAL;
 	c = &s->def->colls[coll];
-	rc = CV_EINVAL;
 	if (!json_object_is_type(rec, json_type_object) ||
 	    !json_object_object_get_ex(rec, c->id_field, &v) ||
 	    !json_object_is_type(v, json_type_string))
-		goto out;
+		return CV_EINVAL;
 	len = (size_t)json_object_get_string_len(v);
-	id = json_object_get_string(v);
-	if (len == 0 || len > CV_ID_MAX || strlen(id) != len)
-		goto out;
+	*id = json_object_get_string(v);
+	if (len == 0 || len > CV_ID_MAX || strlen(*id) != len)
+		return CV_EINVAL;
 	if (depth_of(rec, CV_STORE_RECORD_DEPTH) > CV_STORE_RECORD_DEPTH)
+		return CV_EINVAL;
+	return CV_OK;
+}
+
+/*
+ * Inserts (insert) or upserts the n checked records recs with ids ids
+ * into coll inside the write transaction: one put() each, or the
+ * backend's insert_batch() when it has one.  conflict[i] as
+ * cv_store_insert_batch(); NULL for a single upsert or insert, whose
+ * conflict is CV_ECONFLICT.  Backend errors.
+ */
+static enum cv_err
+store_puts(struct cv_store *s, size_t coll, const char *const *ids,
+    struct json_object *const *recs, size_t n, int insert, int *conflict)
+{
+	size_t		 i;
+	enum cv_err	 rc = CV_OK;
+
+	if (conflict == NULL)
+		return s->ops->put(s, coll, ids[0], recs[0], insert);
+	if (s->ops->insert_batch != NULL)
+		return s->ops->insert_batch(s, coll, ids, recs, n, conflict);
+	for (i = 0; i < n && rc == CV_OK; i++) {
+		rc = s->ops->put(s, coll, ids[i], recs[i], 1);
+		conflict[i] = rc == CV_ECONFLICT;
+		if (rc == CV_ECONFLICT)
+			rc = CV_OK;
+	}
+	return rc;
+}
+
+/*
+ * Writes copies of the n records recs (keys sorted) under their id
+ * fields; recs stay the caller's.  CV_EINVAL when one fails
+ * record_check(), before anything is written.  conflict NULL: one
+ * record, an upsert, or with insert CV_ECONFLICT instead of replacing a
+ * record with its id; else an insert of each (cv_store_insert_batch()).
+ * Outside a transaction the write is one.  CV_EBUSY, CV_EIO, CV_ENOMEM
+ * from the backend.
+ */
+static enum cv_err
+store_write(struct cv_store *s, size_t coll, struct json_object *const *recs,
+    size_t n, int insert, int *conflict)
+{
+	const char	**ids = NULL, *one;
+	size_t		  i;
+	enum cv_err	  rc;
+
+	if ((rc = same_process(s)) != CV_OK || n == 0)
 		goto out;
+	ids = n == 1 ? &one : cv_xcalloc(n, sizeof(*ids));
+	for (i = 0; i < n; i++)
+		if ((rc = record_check(s, coll, recs[i], &ids[i])) != CV_OK)
+			goto out;
 	if (s->in_txn) {
-		rc = s->ops->put(s, coll, id, rec, insert);
+		rc = store_puts(s, coll, ids, recs, n, insert, conflict);
 		goto out;
 	}
 	if ((rc = s->ops->begin(s)) != CV_OK)
 		goto out;
-	if ((rc = s->ops->put(s, coll, id, rec, insert)) != CV_OK) {
+	if ((rc = store_puts(s, coll, ids, recs, n, insert, conflict)) !=
+	    CV_OK) {
 		s->ops->rollback(s);
 		goto out;
 	}
 	rc = s->ops->commit(s);
 out:
+	if (ids != &one)
+		free(ids);
 	return rc;
 }
-
 
 enum cv_err
 cv_store_put(struct cv_store *s, size_t coll, struct json_object *rec)
 {
-	return store_write(s, coll, rec, 0);
+	return store_write(s, coll, &rec, 1, 0, NULL);
 }
 
 enum cv_err
 cv_store_insert(struct cv_store *s, size_t coll, struct json_object *rec)
 {
-	return store_write(s, coll, rec, 1);
+	return store_write(s, coll, &rec, 1, 1, NULL);
+}
+
+enum cv_err
+cv_store_insert_batch(struct cv_store *s, size_t coll,
+    struct json_object *const *recs, size_t n, int *conflict)
+{
+	return store_write(s, coll, recs, n, 1, conflict);
 }
 
 /*

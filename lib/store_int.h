@@ -71,6 +71,14 @@ struct cv_store_ops {
 	enum cv_err	(*list_text)(struct cv_store *, size_t coll,
 			    const struct cv_query *, struct cv_text *out,
 			    size_t *total);
+	/* Optional: put() with insert of each of the n records recs, in
+	 * order, setting conflict[i] for each (1: its id was stored,
+	 * nothing written); ids[i] points into recs[i].  In a write
+	 * transaction.  NULL: the front end calls put() for each. */
+	enum cv_err	(*insert_batch)(struct cv_store *, size_t coll,
+			    const char *const *ids,
+			    struct json_object *const *recs, size_t n,
+			    int *conflict);
 };
 
 struct cv_store {

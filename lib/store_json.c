@@ -961,5 +961,5 @@ const struct cv_store_ops cv_store_json_ops = {
 	js_put,
 	js_get,
 	js_list,
-	NULL,
+	NULL,	NULL,
 };

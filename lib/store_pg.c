@@ -26,8 +26,12 @@
  * interface promises, and a read-modify-write (a session upsert, an
  * approval decided on two hosts at once) cannot lose an update.  A wait
  * for that lock ends after CV_STORE_BUSY_MS (lock_timeout): CV_EBUSY.
- * Upserts are INSERT ... ON CONFLICT.  A list's count and page are read
- * in one REPEATABLE READ snapshot.
+ * Upserts are INSERT ... ON CONFLICT.  A batch of inserts
+ * (cv_store_insert_batch(): the journal's decisions) is one multi-row
+ * INSERT ... ON CONFLICT DO NOTHING RETURNING the id per
+ * CV_PG_BATCH_PARAMS parameters, the ids it did not return being the
+ * conflicts.  A list's count and page are read in one REPEATABLE READ
+ * snapshot.
  *
  * Connections: one per cv_store (the db layer opens one per thread that
  * needs one).  Statements are prepared once per connection.  When the
@@ -306,6 +310,24 @@ pg_keys(struct cv_store *s, size_t coll, struct json_object *rec,
 }
 
 /*
+ * Appends to t the head of an INSERT into collection coll, up to VALUES:
+ * the id, the stored columns and the payload, in that order.
+ */
+static void
+insert_head(struct cv_store *s, size_t coll, struct cv_text *t)
+{
+	struct pstore		*ps = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct pcoll		*pc = &ps->colls[coll];
+	size_t			 j;
+
+	cv_text_printf(t, "INSERT INTO \"%s\" (\"%s\"", c->table, c->id_field);
+	for (j = 0; j < pc->ncols; j++)
+		cv_text_printf(t, ", \"%s\"", pc->cols[j]);
+	cv_text_str(t, ", payload) VALUES ");
+}
+
+/*
  * Prepares the statements of one connection: per collection get ("g"),
  * upsert ("u"), insert ("i"); the row count read and bump.
  */
@@ -331,11 +353,8 @@ pg_prepare_all(struct cv_store *s)
 		if ((e = pg_prepare(s, name, b.p)) != CV_OK)
 			break;
 		ins.len = 0;
-		cv_text_printf(&ins, "INSERT INTO \"%s\" (\"%s\"", c->table,
-		    c->id_field);
-		for (j = 0; j < pc->ncols; j++)
-			cv_text_printf(&ins, ", \"%s\"", pc->cols[j]);
-		cv_text_printf(&ins, ", payload) VALUES ($1");
+		insert_head(s, ci, &ins);
+		cv_text_str(&ins, "($1");
 		for (j = 0; j < pc->ncols; j++)
 			cv_text_printf(&ins, ", $%zu", j + 2);
 		cv_text_printf(&ins, ", $%zu)", pc->ncols + 2);
@@ -962,6 +981,126 @@ out:
 	return e;
 }
 
+/* An id an INSERT returned, and whether a record of the batch took it. */
+struct pg_got {
+	const char	*id;
+	int		 taken;
+};
+
+static int
+got_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pg_got *)a)->id,
+	    ((const struct pg_got *)b)->id);
+}
+
+/*
+ * Inserts the m records recs (ids in ids) into collection coll with one
+ * INSERT ... VALUES (...), ... ON CONFLICT DO NOTHING RETURNING the id:
+ * conflict[i] is set to 1 for a record the statement left out (its id
+ * was stored already, or taken by an earlier record of recs).  m times
+ * the columns + 2 is at most CV_PG_BATCH_PARAMS.  In the write
+ * transaction.  CV_EBUSY, CV_EIO, CV_ENOMEM.
+ */
+static enum cv_err
+pg_insert_rows(struct cv_store *s, size_t coll, const char *const *ids,
+    struct json_object *const *recs, size_t m, int *conflict)
+{
+	struct pstore	*ps = s->be;
+	struct pcoll	*pc = &ps->colls[coll];
+	struct cv_text	 sql = { NULL, 0, 0 };
+	struct pg_got	*got = NULL, key, *g;
+	const char	**params;
+	PGresult	*res = NULL;
+	size_t		 np = pc->ncols + 2, i, j, *off, ngot;
+	enum cv_err	 e = CV_OK;
+
+	params = cv_xcalloc(m * np, sizeof(*params));
+	off = cv_xcalloc(m, sizeof(*off));
+	if (ps->pb == NULL && (ps->pb = printbuf_new()) == NULL) {
+		e = CV_ENOMEM;
+		goto out;
+	}
+	printbuf_reset(ps->pb);
+	insert_head(s, coll, &sql);
+	for (i = 0; i < m; i++) {
+		params[i * np] = ids[i];
+		pg_keys(s, coll, recs[i], 1, params + i * np + 1);
+		off[i] = (size_t)ps->pb->bpos;
+		if (cv_json_print_sorted(ps->pb, recs[i]) < 0 ||
+		    printbuf_memappend(ps->pb, "", 1) < 0) {
+			e = CV_ENOMEM;
+			goto out;
+		}
+		cv_text_printf(&sql, "%s($%zu", i > 0 ? ", " : "", i * np + 1);
+		for (j = 1; j < np; j++)
+			cv_text_printf(&sql, ", $%zu", i * np + j + 1);
+		cv_text_str(&sql, ")");
+	}
+	/* The payloads once the buffer stopped moving. */
+	for (i = 0; i < m; i++)
+		params[i * np + np - 1] = ps->pb->buf + off[i];
+	cv_text_printf(&sql, " ON CONFLICT (\"%s\") DO NOTHING RETURNING "
+	    "\"%s\"", s->def->colls[coll].id_field,
+	    s->def->colls[coll].id_field);
+	if (ps->conn == NULL) {
+		e = pg_fail(s, NULL, "batch insert");
+		goto out;
+	}
+	res = PQexecParams(ps->conn, sql.p, (int)(m * np), NULL, params, NULL,
+	    NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		e = pg_fail(s, res, "batch insert");
+		goto out;
+	}
+	ngot = (size_t)PQntuples(res);
+	got = cv_xcalloc(ngot + 1, sizeof(*got));
+	for (i = 0; i < ngot; i++)
+		got[i].id = PQgetvalue(res, (int)i, 0);
+	qsort(got, ngot, sizeof(*got), got_cmp);
+	for (i = 0; i < m; i++) {
+		key.id = ids[i];
+		g = bsearch(&key, got, ngot, sizeof(*got), got_cmp);
+		conflict[i] = g == NULL || g->taken;
+		if (g != NULL)
+			g->taken = 1;
+	}
+	ps->added[coll] += (int64_t)ngot;
+out:
+	PQclear(res);
+	free(got);
+	free(off);
+	free(params);
+	free(sql.p);
+	if (ps->pb != NULL && ps->pb->size > PG_PB_KEEP) {
+		printbuf_free(ps->pb);
+		ps->pb = NULL;
+	}
+	cv_arena_reset(&ps->arena);
+	return e;
+}
+
+/*
+ * The batched insert of the store interface: the n records in statements
+ * of at most CV_PG_BATCH_PARAMS parameters (pg_insert_rows()), in order.
+ */
+static enum cv_err
+pg_insert_batch(struct cv_store *s, size_t coll, const char *const *ids,
+    struct json_object *const *recs, size_t n, int *conflict)
+{
+	struct pstore	*ps = s->be;
+	size_t		 per, at, m;
+	enum cv_err	 e = CV_OK;
+
+	per = CV_PG_BATCH_PARAMS / (ps->colls[coll].ncols + 2);
+	for (at = 0; at < n && e == CV_OK; at += m) {
+		m = n - at < per ? n - at : per;
+		e = pg_insert_rows(s, coll, ids + at, recs + at, m,
+		    conflict + at);
+	}
+	return e;
+}
+
 /* Parses a payload into a new reference.  CV_EIO (logged) if not JSON. */
 static enum cv_err
 pg_payload(struct cv_store *s, size_t coll, const char *text, size_t len,
@@ -1183,4 +1322,5 @@ const struct cv_store_ops cv_store_pg_ops = {
 	pg_get,
 	pg_list,
 	pg_list_text,
+	pg_insert_batch,
 };

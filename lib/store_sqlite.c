@@ -2148,5 +2148,5 @@ const struct cv_store_ops cv_store_sqlite_ops = {
 	sq_put,
 	sq_get,
 	sq_list,
-	sq_list_text,
+	sq_list_text,	NULL,
 };

@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 
 #include "cavra.h"
+#include "cv_policy.h"
 #include "tmpdir.h"
 
 #define NPROCS		4	/* writers in the multi-process test */
@@ -1708,6 +1709,154 @@ Test(store, insert_does_not_replace)
 		    CV_OK);
 		cr_assert_str_eq(cv_json_str_or(out, "decision", ""), "block");
 		json_object_put(out);
+	}
+}
+
+/*
+ * cv_store_insert_batch() stores each record of a batch whose id is new,
+ * in order, and flags the others: an id stored before, or one an earlier
+ * record of the batch took.  A batch larger than one PostgreSQL statement
+ * takes (each record is at least its id and payload) is stored whole,
+ * and the totals count it once.
+ */
+Test(store, insert_batch)
+{
+	struct cv_filter	 f = { "decision", "block" };
+	struct json_object	*recs[4], **big, *out;
+	size_t			 i, n = CV_PG_BATCH_PARAMS / 2 + 1, total;
+	int			 conflict[4], *bigc;
+	char			 id[32];
+
+	big = calloc(n, sizeof(*big));
+	bigc = calloc(n, sizeof(*bigc));
+	cr_assert(big != NULL && bigc != NULL);
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_DECISIONS, "{'decision_id':'a','timestamp':'t0',"
+		    "'decision':'allow'}");
+		recs[0] = J("{'decision_id':'b','timestamp':'t1',"
+		    "'decision':'block'}");
+		recs[1] = J("{'decision_id':'a','timestamp':'t2',"
+		    "'decision':'block'}");
+		recs[2] = J("{'decision_id':'c','timestamp':'t3',"
+		    "'decision':'block'}");
+		recs[3] = J("{'decision_id':'b','timestamp':'t4',"
+		    "'decision':'allow'}");
+		cr_assert_eq(cv_store_begin(st), CV_OK);
+		cr_assert_eq(cv_store_insert_batch(st, CV_COLL_DECISIONS, recs,
+		    4, conflict), CV_OK);
+		cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 3,
+		    "%s: inside the transaction", kinds[be]);
+		cr_assert_eq(cv_store_commit(st), CV_OK);
+		cr_assert(conflict[0] == 0 && conflict[1] == 1 &&
+		    conflict[2] == 0 && conflict[3] == 1,
+		    "%s: conflicts %d %d %d %d", kinds[be], conflict[0],
+		    conflict[1], conflict[2], conflict[3]);
+		for (i = 0; i < 4; i++)
+			json_object_put(recs[i]);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0,
+		    &total), "c,b,a", "%s", kinds[be]);
+		cr_assert_eq(total, 3);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "a", &out),
+		    CV_OK);
+		cr_assert_str_eq(cv_json_str_or(out, "decision", ""), "allow",
+		    "%s: a stored record was replaced", kinds[be]);
+		json_object_put(out);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "b", &out),
+		    CV_OK);
+		cr_assert_str_eq(cv_json_str_or(out, "timestamp", ""), "t1",
+		    "%s: the later copy of b won", kinds[be]);
+		json_object_put(out);
+
+		/* Outside a transaction, more than one statement's worth. */
+		for (i = 0; i < n; i++) {
+			snprintf(id, sizeof(id), "big%06zu", i);
+			big[i] = json_object_new_object();
+			cv_json_add_str(big[i], "decision_id", id);
+			cv_json_add_str(big[i], "timestamp", "t9");
+			cv_json_add_str(big[i], "decision", i % 2 ? "block" :
+			    "allow");
+		}
+		cr_assert_eq(cv_store_insert_batch(st, CV_COLL_DECISIONS, big,
+		    n, bigc), CV_OK);
+		for (i = 0; i < n; i++) {
+			cr_assert_eq(bigc[i], 0, "%s: record %zu", kinds[be],
+			    i);
+			json_object_put(big[i]);
+		}
+		open_store(be, &cv_store_activity);
+		cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), n + 3,
+		    "%s", kinds[be]);
+		cr_assert_eq(count(CV_COLL_DECISIONS, &f, 1), n / 2 + 2,
+		    "%s", kinds[be]);
+		snprintf(id, sizeof(id), "big%06zu", n - 1);
+		cr_assert_str_eq(ids(CV_COLL_DECISIONS, NULL, 0, 1, 0, &total),
+		    id, "%s", kinds[be]);
+		cr_assert_eq(total, n + 3);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "big000000",
+		    &out), CV_OK);
+		json_object_put(out);
+		/* An invalid record: nothing of the batch is written. */
+		recs[0] = J("{'decision_id':'d','timestamp':'t5'}");
+		recs[1] = J("{'decision_id':7}");
+		cr_assert_eq(cv_store_insert_batch(st, CV_COLL_DECISIONS, recs,
+		    2, conflict), CV_EINVAL);
+		json_object_put(recs[0]);
+		json_object_put(recs[1]);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d", &out),
+		    CV_ENOENT, "%s", kinds[be]);
+	}
+	free(big);
+	free(bigc);
+}
+
+/*
+ * cv_decision_insert_all(): a decision whose id is stored, or taken by an
+ * earlier one of the batch, is stored under a fresh id with its evidence
+ * reference, not dropped and not replacing the other.
+ */
+Test(store, decision_insert_all_renames_taken_ids)
+{
+	struct json_object	*ds[3], *out;
+	const char		*id;
+	char			 ref[64];
+	size_t			 i, total;
+
+	BOTH(be) {
+		open_store(be, &cv_store_activity);
+		put(CV_COLL_DECISIONS, "{'decision_id':'dec_x','session_id':"
+		    "'s','timestamp':'t0','decision':'allow'}");
+		ds[0] = J("{'decision_id':'dec_x','session_id':'s','timestamp':"
+		    "'t1','evidence_refs':['evidence://s/dec_x']}");
+		ds[1] = J("{'decision_id':'dec_y','session_id':'s','timestamp':"
+		    "'t2','evidence_refs':['evidence://s/dec_y']}");
+		ds[2] = J("{'decision_id':'dec_y','session_id':'s','timestamp':"
+		    "'t3','evidence_refs':['evidence://s/dec_y']}");
+		cr_assert_eq(cv_decision_insert_all(st, ds, 3), CV_OK);
+		cr_assert_str_eq(cv_json_str_or(ds[1], "decision_id", ""),
+		    "dec_y");
+		for (i = 0; i < 3; i += 2) {
+			id = cv_json_str_or(ds[i], "decision_id", "");
+			cr_assert(strncmp(id, "dec_", 4) == 0 &&
+			    strcmp(id, "dec_x") != 0 &&
+			    strcmp(id, "dec_y") != 0,
+			    "%s: decision %zu kept id %s", kinds[be], i, id);
+			snprintf(ref, sizeof(ref), "evidence://s/%s", id);
+			cr_assert_str_eq(json_object_get_string(
+			    json_object_array_get_idx(json_object_object_get(
+			    ds[i], "evidence_refs"), 0)), ref);
+			cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, id,
+			    &out), CV_OK);
+			json_object_put(out);
+		}
+		(void)ids(CV_COLL_DECISIONS, NULL, 0, SIZE_MAX, 0, &total);
+		cr_assert_eq(total, 4, "%s", kinds[be]);
+		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "dec_x", &out),
+		    CV_OK);
+		cr_assert_str_eq(cv_json_str_or(out, "decision", ""), "allow");
+		json_object_put(out);
+		for (i = 0; i < 3; i++)
+			json_object_put(ds[i]);
 	}
 }
 
