@@ -175,15 +175,6 @@ num(struct json_object *o, const char *key)
 	return json_object_get_int64(json_object_object_get(o, key));
 }
 
-/* The payload of record r under kind k (borrowed), or NULL. */
-static struct json_object *
-payload_of(const struct cv_wf_kind *k, struct json_object *r)
-{
-	struct json_object	*p;
-
-	return cv_json_obj(r, k->payload_key, &p) == CV_JGET_OK ? p : NULL;
-}
-
 /* Whole minutes from time text at to now, or -1 when at is not a time
  * or lies ahead. */
 static int64_t
@@ -591,7 +582,8 @@ build_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 		return rc;
 	else {
 		rrec = found;
-		if ((run = payload_of(&exec_run, found)) == NULL) {
+		if ((run = cv_wf_payload_or_null(found,
+		    exec_run.payload_key)) == NULL) {
 			json_object_put(found);
 			return cv_fail(ctx->req, CV_ENOENT, "recovery executive "
 			    "report schedule run not found");
@@ -681,7 +673,8 @@ c5_health(struct cv_wf_ctx *ctx, struct json_object **health)
 		sel += num(r, "selected_retry_count");
 		if (cv_json_bool(r, "dry_run", &en) != CV_JGET_OK || en)
 			dry++;
-		if ((p = payload_of(&c5.worker, r)) != NULL &&
+		if ((p = cv_wf_payload_or_null(r,
+		    c5.worker.payload_key)) != NULL &&
 		    cv_json_obj(p, "schedule", &sch) == CV_JGET_OK &&
 		    cv_json_bool(sch, "enabled", &en) == CV_JGET_OK && !en)
 			disabled++;

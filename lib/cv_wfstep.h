@@ -225,6 +225,10 @@ enum cv_err	 cv_wf_load(struct cv_wf_ctx *, const char *kind,
 /* The payload of stored record rec (borrowed): its object member key
  * (a kind's payload_key), else rec itself; NULL for NULL. */
 struct json_object *cv_wf_payload(struct json_object *rec, const char *key);
+/* As cv_wf_payload(), but NULL when rec has no object member key: for
+ * a reader that must tell a record without its payload apart. */
+struct json_object *cv_wf_payload_or_null(struct json_object *rec,
+		    const char *key);
 /* The record id of kind (NULL: any kind) into *out (new): CV_ENOENT,
  * with no problem set, when there is none. */
 enum cv_err	 cv_wf_get(struct cv_wf_ctx *, const char *id,

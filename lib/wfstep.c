@@ -147,12 +147,20 @@ cv_wf_load(struct cv_wf_ctx *ctx, const char *kind, struct json_object **out)
 }
 
 struct json_object *
-cv_wf_payload(struct json_object *rec, const char *key)
+cv_wf_payload_or_null(struct json_object *rec, const char *key)
 {
 	struct json_object	*p;
 
 	return rec != NULL && json_object_object_get_ex(rec, key, &p) &&
-	    json_object_is_type(p, json_type_object) ? p : rec;
+	    json_object_is_type(p, json_type_object) ? p : NULL;
+}
+
+struct json_object *
+cv_wf_payload(struct json_object *rec, const char *key)
+{
+	struct json_object	*p = cv_wf_payload_or_null(rec, key);
+
+	return p != NULL ? p : rec;
 }
 
 enum cv_err
