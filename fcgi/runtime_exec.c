@@ -175,18 +175,6 @@ num(struct json_object *o, const char *key)
 	return json_object_get_int64(json_object_object_get(o, key));
 }
 
-/* Whole minutes from time text at to now, or -1 when at is not a time
- * or lies ahead. */
-static int64_t
-age_min(const char *at, time_t now)
-{
-	time_t	 t;
-
-	if (at == NULL || cv_wf_ts_parse(at, &t) != 0 || t > now)
-		return -1;
-	return (int64_t)(now - t) / 60;
-}
-
 /* Adds key: n, or null when n < 0. */
 static void
 add_age(struct json_object *o, const char *key, int64_t n)
@@ -617,113 +605,48 @@ build_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 /* ---- C5 health ------------------------------------------------------ */
 
-/* Adds an alert {severity, category, message} when on. */
-static void
-alert_if(struct json_object *alerts, int on, const char *sev,
-    const char *cat, const char *msg)
-{
-	struct json_object	*o;
-
-	if (!on)
-		return;
-	o = json_object_new_object();
-	cv_json_add_str(o, "severity", sev);
-	cv_json_add_str(o, "category", cat);
-	cv_json_add_str(o, "message", msg);
-	json_object_array_add(alerts, o);
-}
-
 /*
- * The health of the C5 retry worker (§10.5) at ctx.now with
- * expected_interval_minutes (60) and stale_metadata_minutes (180) of the
- * request: its runs, retry plans, execution records and the failed
- * executive report deliveries.  *health new.  A cv_wf_health_fn (the C6
- * alerts); not stored here.
+ * The health of the C5 retry worker (§10.5) of reading r (thresholds
+ * expected_interval_minutes 60, stale_metadata_minutes 180): its runs,
+ * retry plans, execution records and the failed executive report
+ * deliveries, ages in whole minutes.  A cv_wf_reading_fn: new; its
+ * record counts runs, failures (executions, missed run, deliveries) and
+ * retryable decisions.
  */
-static enum cv_err
-c5_health(struct cv_wf_ctx *ctx, struct json_object **health)
+static struct json_object *
+c5_health_doc(struct cv_wf_ctx *ctx, const struct cv_wf_reading *r,
+    int64_t counts[3])
 {
-	struct json_object	*runs = NULL, *plans = NULL, *execs = NULL,
-				*rcds = NULL, *h, *alerts, *r, *p, *sch, *m,
-				*latest, *plan;
-	const char		*st;
-	int64_t			 iv, stale, run_age, plan_age, retryable = 0,
-				 sel = 0, dry = 0, disabled = 0, efail = 0,
-				 edone = 0, dfail = 0, missed, stale_n;
-	size_t			 i;
-	int			 en;
-	enum cv_err		 rc;
+	struct json_object	*h, *alerts, *m;
+	int64_t			 run_age, plan_age, nrun, missed, stale_n;
 
-	*health = NULL;
-	if ((rc = cv_wf_param_int(ctx, "expected_interval_minutes",
-	    c5.health_interval, 1, CV_WF_MINUTES_MAX, &iv)) != CV_OK ||
-	    (rc = cv_wf_param_int(ctx, "stale_metadata_minutes",
-	    c5.health_stale, 1, CV_WF_MINUTES_MAX, &stale)) != CV_OK)
-		return rc;
-	if ((rc = cv_wf_load(ctx, c5.worker.kind, &runs)) != CV_OK ||
-	    (rc = cv_wf_load(ctx, c5.retry.kind, &plans)) != CV_OK ||
-	    (rc = cv_wf_load(ctx, c5.exec.kind, &execs)) != CV_OK ||
-	    (rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
-		goto out;
-	for (i = 0; i < json_object_array_length(plans); i++)
-		retryable += num(json_object_array_get_idx(plans, i),
-		    "retryable_count");
-	for (i = 0; i < json_object_array_length(runs); i++) {
-		r = json_object_array_get_idx(runs, i);
-		sel += num(r, "selected_retry_count");
-		if (cv_json_bool(r, "dry_run", &en) != CV_JGET_OK || en)
-			dry++;
-		if ((p = cv_wf_payload_or_null(r,
-		    c5.worker.payload_key)) != NULL &&
-		    cv_json_obj(p, "schedule", &sch) == CV_JGET_OK &&
-		    cv_json_bool(sch, "enabled", &en) == CV_JGET_OK && !en)
-			disabled++;
-	}
-	for (i = 0; i < json_object_array_length(execs); i++) {
-		st = cv_json_str_or(json_object_array_get_idx(execs, i),
-		    "execution_status", "");
-		if (strcmp(st, "failed") == 0 || strcmp(st, "skipped") == 0)
-			efail++;
-		else if (strcmp(st, "delivered") == 0)
-			edone++;
-	}
-	for (i = 0; i < json_object_array_length(rcds); i++) {
-		r = json_object_array_get_idx(rcds, i);
-		if (strcmp(cv_json_str_or(r, "connector_delivery_source", ""),
-		    c5.src) == 0 && !json_object_get_boolean(
-		    json_object_object_get(r, "delivery_success")))
-			dfail++;
-	}
-	latest = json_object_array_length(runs) > 0 ?
-	    json_object_array_get_idx(runs, 0) : NULL;
-	plan = json_object_array_length(plans) > 0 ?
-	    json_object_array_get_idx(plans, 0) : NULL;
-	run_age = age_min(cv_json_str_or(latest, "created_at", NULL), ctx->t);
-	plan_age = age_min(cv_json_str_or(plan, "created_at", NULL), ctx->t);
-	missed = latest == NULL || run_age > 2 * iv;
-	stale_n = plan == NULL || plan_age > stale;
+	nrun = (int64_t)json_object_array_length(r->runs);
+	run_age = r->run_age < 0 ? -1 : r->run_age / 60;
+	plan_age = r->plan_age < 0 ? -1 : r->plan_age / 60;
+	missed = r->run == NULL || run_age > 2 * r->interval;
+	stale_n = r->plan == NULL || plan_age > r->stale;
 	alerts = json_object_new_array();
-	alert_if(alerts, missed, "critical",
+	cv_wf_alert_if(alerts, missed, "critical",
 	    "missed_executive_delivery_retry_worker", "no executive report "
 	    "delivery retry worker run within twice the expected interval");
-	alert_if(alerts, stale_n, "warning",
+	cv_wf_alert_if(alerts, stale_n, "warning",
 	    "stale_executive_delivery_retry_plan", "no executive report "
 	    "delivery retry plan within the stale metadata window");
-	alert_if(alerts, dfail > 0, "critical",
+	cv_wf_alert_if(alerts, r->failed_rcd > 0, "critical",
 	    "failed_executive_report_delivery", "executive report "
 	    "deliveries failed and need retry tracking");
-	alert_if(alerts, efail > 0, "critical",
+	cv_wf_alert_if(alerts, r->failed > 0, "critical",
 	    "failed_executive_delivery_retry_execution", "executive report "
 	    "delivery retries failed or were skipped");
-	alert_if(alerts, disabled > 0, "warning",
+	cv_wf_alert_if(alerts, r->disabled > 0, "warning",
 	    "disabled_executive_delivery_retry_schedule", "a run of the "
 	    "executive report delivery retry worker had its schedule "
 	    "disabled");
 	m = json_object_new_object();
 	cv_json_add_str(m, "generated_at", ctx->now);
-	cv_json_add_str(m, "latest_worker", cv_json_str_or(latest,
+	cv_json_add_str(m, "latest_worker", cv_json_str_or(r->run,
 	    "session_id", NULL));
-	cv_json_add_str(m, "latest_retry_plan", cv_json_str_or(plan,
+	cv_json_add_str(m, "latest_retry_plan", cv_json_str_or(r->plan,
 	    "session_id", NULL));
 	cv_json_add_int(m, "alert_count", (int64_t)json_object_array_length(
 	    alerts));
@@ -736,65 +659,43 @@ c5_health(struct cv_wf_ctx *ctx, struct json_object **health)
 	cv_json_add_str(h, "generated_at", ctx->now);
 	cv_json_add_str(h, "generated_by", ctx->by);
 	cv_json_add_str(h, "alert_level", cv_wf_alert_level(alerts));
-	cv_json_add_int(h, "expected_interval_minutes", iv);
-	cv_json_add_int(h, "stale_metadata_minutes", stale);
-	cv_json_add_str(h, "latest_worker_run_id", cv_json_str_or(latest,
+	cv_json_add_int(h, "expected_interval_minutes", r->interval);
+	cv_json_add_int(h, "stale_metadata_minutes", r->stale);
+	cv_json_add_str(h, "latest_worker_run_id", cv_json_str_or(r->run,
 	    "session_id", NULL));
 	add_age(h, "latest_worker_age_minutes", run_age);
-	cv_json_add_str(h, "latest_retry_plan_id", cv_json_str_or(plan,
+	cv_json_add_str(h, "latest_retry_plan_id", cv_json_str_or(r->plan,
 	    "session_id", NULL));
 	add_age(h, "latest_retry_plan_age_minutes", plan_age);
 	cv_json_add_int(h, "retry_plan_count", (int64_t)
-	    json_object_array_length(plans));
-	cv_json_add_int(h, "worker_run_count", (int64_t)
-	    json_object_array_length(runs));
+	    json_object_array_length(r->plans));
+	cv_json_add_int(h, "worker_run_count", nrun);
 	cv_json_add_int(h, "execution_record_count", (int64_t)
-	    json_object_array_length(execs));
-	cv_json_add_int(h, "retryable_count", retryable);
-	cv_json_add_int(h, "selected_retry_count", sel);
+	    json_object_array_length(r->execs));
+	cv_json_add_int(h, "retryable_count", r->retryable);
+	cv_json_add_int(h, "selected_retry_count", r->selected);
 	cv_json_add_int(h, "missed_worker_count", missed);
 	cv_json_add_int(h, "stale_retry_plan_count", stale_n);
-	cv_json_add_int(h, "failed_executive_report_delivery_count", dfail);
-	cv_json_add_int(h, "failed_execution_count", efail);
-	cv_json_add_int(h, "delivered_execution_count", edone);
-	cv_json_add_int(h, "dry_run_count", dry);
-	cv_json_add_int(h, "disabled_schedule_count", disabled);
+	cv_json_add_int(h, "failed_executive_report_delivery_count",
+	    r->failed_rcd);
+	cv_json_add_int(h, "failed_execution_count", r->failed);
+	cv_json_add_int(h, "delivered_execution_count", r->delivered);
+	cv_json_add_int(h, "dry_run_count", nrun - r->live);
+	cv_json_add_int(h, "disabled_schedule_count", r->disabled);
 	cv_json_add_int(h, "alert_count", (int64_t)json_object_array_length(
 	    alerts));
 	json_object_object_add(h, "alerts", alerts);
 	cv_json_add_strv(h, "recommended_actions", health_actions);
 	cv_json_add_strv(h, "controls", health_controls);
-	*health = h;
-out:
-	json_object_put(runs);
-	json_object_put(plans);
-	json_object_put(execs);
-	json_object_put(rcds);
-	return rc;
+	counts[0] = nrun;
+	counts[1] = r->failed + missed + r->failed_rcd;
+	counts[2] = r->retryable;
+	return h;
 }
 
-/*
- * GET ER/delivery-retry-health: the C5 health (thresholds and
- * generated_by of the query), stored unless persist=false.  Answers
- * {health, metadata}.
- */
-static enum cv_err
-build_health(struct cv_wf_ctx *ctx, struct json_object **answer)
-{
-	struct json_object	*h, *rec;
-	enum cv_err		 rc;
-
-	get_by(ctx);
-	if ((rc = c5_health(ctx, &h)) != CV_OK)
-		return rc;
-	rec = cv_wf_keep(ctx, &exec_health, h, num(h, "worker_run_count"),
-	    num(h, "failed_execution_count") + num(h, "missed_worker_count") +
-	    num(h, "failed_executive_report_delivery_count"), num(h,
-	    "retryable_count"), health_index);
-	*answer = cv_wf_answer("health", h, rec);
-	json_object_put(h);
-	return CV_OK;
-}
+static const struct cv_wf_health c5_health = {
+	.kind = &exec_health, .index = health_index, .doc = c5_health_doc,
+};
 
 /* ---- C5 and C6 redelivery ------------------------------------------- */
 
@@ -920,7 +821,7 @@ static const struct cv_wf_step s_c5_worker = {
 	.chain = &c5, .actor = 1, .worker = &c5_worker,
 };
 static const struct cv_wf_step s_health = {
-	.chain = &c5, .build = build_health,
+	.chain = &c5, .reading = &c5_health,
 };
 
 /* C6: the kinds its history lists, besides the deliveries. */
@@ -939,7 +840,8 @@ static const char *const c6_srcs[] = { C6_SRC, NULL };
 static const char *const ack_extra[] = { "plan_id", NULL };
 
 static const struct cv_wf_step s_c6_deliver = {
-	.alert = &c6_alert, .actor = 1, .health = c5_health,
+	.chain = &c5, .alert = &c6_alert, .actor = 1,
+	.health = cv_wf_health_read, .reading = &c5_health,
 	.health_prefix = "gordackexecdeliveryhealth",
 };
 static const struct cv_wf_step s_c6_ack = {
@@ -1006,9 +908,9 @@ const struct cv_route rt_exec_routes[] = {
 	    CV_BODY_JSON | CV_BODY_OPT, "One pass of the executive report "
 	    "delivery retry worker (dry run unless execute is true)",
 	    &s_c5_worker, .right = CV_RIGHT_OPERATE },
-	{ CV_GET, ER "/delivery-retry-health", cv_wf_h_build, 0, "Health of "
-	    "the executive report delivery retry worker (stored)", &s_health,
-	    p_health },
+	{ CV_GET, ER "/delivery-retry-health", cv_wf_h_health_kept, 0,
+	    "Health of the executive report delivery retry worker (stored)",
+	    &s_health, p_health },
 	{ CV_POST, ER "/delivery-retry-health-alerts/deliver",
 	    cv_wf_h_alert_deliver, CV_BODY_JSON | CV_BODY_OPT, "Alert the "
 	    "connectors on the health of the executive report delivery "

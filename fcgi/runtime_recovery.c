@@ -1224,131 +1224,73 @@ c3_event(struct cv_wf_ctx *ctx, struct json_object *d, struct json_object *p,
 	return CV_OK;
 }
 
-/* Counts of the C3 worker's records for its health. */
-struct c3_counts {
-	int64_t	 dry, pending, disabled, delivered, failed, failed_rcd;
-};
-
-static void
-c3_count(struct json_object *runs, struct json_object *execs,
-    struct json_object *rcds, struct c3_counts *n)
-{
-	struct json_object	*r, *p, *x;
-	size_t			 i;
-	int			 v;
-
-	memset(n, 0, sizeof(*n));
-	for (i = 0; i < alen(runs); i++) {
-		r = json_object_array_get_idx(runs, i);
-		p = cv_wf_payload(r, c3.worker.payload_key);
-		if (cv_json_bool(r, "dry_run", &v) == CV_JGET_OK && v)
-			n->dry++;
-		if (cv_json_obj(p, "summary", &x) == CV_JGET_OK)
-			n->pending += ival(x, c3_gate.pending_count);
-		if (cv_json_obj(p, "schedule", &x) == CV_JGET_OK &&
-		    cv_json_bool(x, "enabled", &v) == CV_JGET_OK && !v)
-			n->disabled++;
-	}
-	for (i = 0; i < alen(execs); i++)
-		if (strcmp(cv_json_str_or(json_object_array_get_idx(execs, i),
-		    "execution_status", ""), "delivered") == 0)
-			n->delivered++;
-		else
-			n->failed++;
-	for (i = 0; i < alen(rcds); i++) {
-		r = json_object_array_get_idx(rcds, i);
-		if (strcmp(cv_json_str_or(r, "connector_delivery_source", ""),
-		    SRC_C3) == 0 && !json_object_get_boolean(
-		    json_object_object_get(r, "delivery_success")))
-			n->failed_rcd++;
-	}
-}
-
-static void
-alert_add(struct json_object *alerts, const char *sev, const char *cat,
-    const char *msg)
-{
-	struct json_object	*o = json_object_new_object();
-
-	cv_json_add_str(o, "severity", sev);
-	cv_json_add_str(o, "category", cat);
-	cv_json_add_str(o, "message", msg);
-	json_object_array_add(alerts, o);
-}
-
-/* The health object of the C3 worker (§10.5); new. */
+/*
+ * The health of the C3 worker (§10.5) of reading r (thresholds
+ * expected_interval_minutes 30, stale_metadata_minutes 120): its runs,
+ * retry plans, execution records, failed escalation deliveries and the
+ * acknowledgements live retries waited for, ages in minutes to two
+ * decimals.  A cv_wf_reading_fn: new; its record counts runs, failures
+ * (executions not delivered, missed run) and pending acknowledgements.
+ */
 static struct json_object *
-c3_health_doc(struct cv_wf_ctx *ctx, struct json_object *runs,
-    struct json_object *plans, const struct c3_counts *n, int64_t iv,
-    int64_t stale)
+c3_health_doc(struct cv_wf_ctx *ctx, const struct cv_wf_reading *r,
+    int64_t counts[3])
 {
-	struct json_object	*h, *alerts, *run, *plan, *m;
+	struct json_object	*h, *alerts, *m;
 	double			 run_age, plan_age;
+	int64_t			 nexec, failed;
 	int			 missed, old;
 
-	run = alen(runs) > 0 ?
-	    json_object_array_get_idx(runs, 0) : NULL;
-	plan = alen(plans) > 0 ?
-	    json_object_array_get_idx(plans, 0) : NULL;
-	run_age = run != NULL ? minutes_since(cv_json_str_or(run, "created_at",
-	    ""), ctx->t) : -1;
-	plan_age = plan != NULL ? minutes_since(cv_json_str_or(plan,
-	    "created_at", ""), ctx->t) : -1;
-	missed = run == NULL || run_age > 2.0 * (double)iv;
-	old = plan == NULL || plan_age > (double)stale;
+	run_age = r->run_age < 0 ? -1 : (double)r->run_age / 60.0;
+	plan_age = r->plan_age < 0 ? -1 : (double)r->plan_age / 60.0;
+	missed = r->run == NULL || run_age > 2.0 * (double)r->interval;
+	old = r->plan == NULL || plan_age > (double)r->stale;
+	nexec = (int64_t)alen(r->execs);
+	failed = nexec - r->delivered;
 	alerts = json_object_new_array();
-	if (missed)
-		alert_add(alerts, "critical",
-		    "missed_recovery_escalation_retry_worker", "no recovery "
-		    "escalation retry worker run within twice the expected "
-		    "interval");
-	if (old)
-		alert_add(alerts, "warning",
-		    "stale_recovery_escalation_retry_plan", "no recovery "
-		    "escalation retry plan within the stale metadata window");
-	if (n->pending > 0)
-		alert_add(alerts, "warning",
-		    "recovery_escalation_acknowledgement_gap", "live retries "
-		    "waited for recovery escalation acknowledgements");
-	if (n->failed > 0)
-		alert_add(alerts, "critical",
-		    "failed_recovery_escalation_retry_execution", "recovery "
-		    "escalation retry executions failed or were skipped");
-	if (n->disabled > 0)
-		alert_add(alerts, "warning",
-		    "disabled_recovery_escalation_retry_schedule", "a recovery "
-		    "escalation retry worker schedule is disabled");
+	cv_wf_alert_if(alerts, missed, "critical",
+	    "missed_recovery_escalation_retry_worker", "no recovery "
+	    "escalation retry worker run within twice the expected interval");
+	cv_wf_alert_if(alerts, old, "warning",
+	    "stale_recovery_escalation_retry_plan", "no recovery escalation "
+	    "retry plan within the stale metadata window");
+	cv_wf_alert_if(alerts, r->pending > 0, "warning",
+	    "recovery_escalation_acknowledgement_gap", "live retries waited "
+	    "for recovery escalation acknowledgements");
+	cv_wf_alert_if(alerts, failed > 0, "critical",
+	    "failed_recovery_escalation_retry_execution", "recovery "
+	    "escalation retry executions failed or were skipped");
+	cv_wf_alert_if(alerts, r->disabled > 0, "warning",
+	    "disabled_recovery_escalation_retry_schedule", "a recovery "
+	    "escalation retry worker schedule is disabled");
 	h = json_object_new_object();
 	cv_json_add_str(h, "schema_version", k_health.schema);
 	cv_json_add_str(h, "generated_at", ctx->now);
 	cv_json_add_str(h, "generated_by", ctx->by);
-	cv_json_add_int(h, "expected_interval_minutes", iv);
-	cv_json_add_int(h, "stale_metadata_minutes", stale);
+	cv_json_add_int(h, "expected_interval_minutes", r->interval);
+	cv_json_add_int(h, "stale_metadata_minutes", r->stale);
 	cv_json_add_str(h, "alert_level", cv_wf_alert_level(alerts));
-	cv_json_add_int(h, "alert_count", (int64_t)alen(
-	    alerts));
-	cv_json_add_int(h, "run_count", (int64_t)alen(
-	    runs));
-	cv_json_add_int(h, "dry_run_count", n->dry);
-	cv_json_add_int(h, "retry_plan_count", (int64_t)
-	    alen(plans));
-	cv_json_add_int(h, "execution_count", n->delivered + n->failed);
-	cv_json_add_int(h, "delivered_execution_count", n->delivered);
-	cv_json_add_int(h, "failed_execution_count", n->failed);
+	cv_json_add_int(h, "alert_count", (int64_t)alen(alerts));
+	cv_json_add_int(h, "run_count", (int64_t)alen(r->runs));
+	cv_json_add_int(h, "dry_run_count", r->dry);
+	cv_json_add_int(h, "retry_plan_count", (int64_t)alen(r->plans));
+	cv_json_add_int(h, "execution_count", nexec);
+	cv_json_add_int(h, "delivered_execution_count", r->delivered);
+	cv_json_add_int(h, "failed_execution_count", failed);
 	cv_json_add_int(h, "failed_recovery_escalation_delivery_count",
-	    n->failed_rcd);
-	cv_json_add_int(h, "acknowledgement_pending_count", n->pending);
+	    r->failed_rcd);
+	cv_json_add_int(h, "acknowledgement_pending_count", r->pending);
 	cv_json_add_int(h, "missed_run_count", missed);
 	cv_json_add_int(h, "stale_retry_plan_count", old);
-	cv_json_add_int(h, "disabled_schedule_count", n->disabled);
-	cv_json_add_str(h, "latest_run_id", run != NULL ? cv_json_str_or(run,
-	    "session_id", "") : NULL);
-	cv_json_add_str(h, "latest_run_at", run != NULL ? cv_json_str_or(run,
-	    "created_at", "") : NULL);
+	cv_json_add_int(h, "disabled_schedule_count", r->disabled);
+	cv_json_add_str(h, "latest_run_id", r->run != NULL ?
+	    cv_json_str_or(r->run, "session_id", "") : NULL);
+	cv_json_add_str(h, "latest_run_at", r->run != NULL ?
+	    cv_json_str_or(r->run, "created_at", "") : NULL);
 	json_object_object_add(h, "latest_run_age_minutes", run_age < 0 ?
 	    NULL : rounded(run_age, 100));
-	cv_json_add_str(h, "latest_retry_plan_id", plan != NULL ?
-	    cv_json_str_or(plan, "session_id", "") : NULL);
+	cv_json_add_str(h, "latest_retry_plan_id", r->plan != NULL ?
+	    cv_json_str_or(r->plan, "session_id", "") : NULL);
 	json_object_object_add(h, "latest_retry_plan_age_minutes", plan_age <
 	    0 ? NULL : rounded(plan_age, 100));
 	json_object_object_add(h, "alerts", alerts);
@@ -1359,84 +1301,21 @@ c3_health_doc(struct cv_wf_ctx *ctx, struct json_object *runs,
 	    json_object_object_get(h, "latest_run_id")));
 	json_object_object_add(m, "latest_retry_plan_id", json_object_get(
 	    json_object_object_get(h, "latest_retry_plan_id")));
-	cv_json_add_int(m, "alert_count", (int64_t)alen(
-	    alerts));
+	cv_json_add_int(m, "alert_count", (int64_t)alen(alerts));
 	cv_json_add_str(h, "health_id", cv_wf_id(ctx->req->arena,
 	    k_health.prefix, m, NULL));
 	json_object_put(m);
+	counts[0] = (int64_t)alen(r->runs);
+	counts[1] = failed + missed;
+	counts[2] = r->pending;
 	return h;
 }
 
-/*
- * The C3 worker health with expected_interval_minutes (30) and
- * stale_metadata_minutes (120) of the request, queued (stored unless
- * persist=false).  *h new, *rec borrowed; fails with the problem set.
- */
-static enum cv_err
-c3_health(struct cv_wf_ctx *ctx, struct json_object **h,
-    struct json_object **rec)
-{
-	struct json_object	*runs = NULL, *plans = NULL, *execs = NULL,
-				*rcds = NULL;
-	struct c3_counts	 n;
-	const char		*by;
-	int64_t			 iv, stale;
-	enum cv_err		 rc;
-
-	*h = *rec = NULL;
-	if ((rc = cv_wf_param_int(ctx, "expected_interval_minutes",
-	    c3.health_interval, 1, CV_WF_MINUTES_MAX, &iv)) != CV_OK ||
-	    (rc = cv_wf_param_int(ctx, "stale_metadata_minutes",
-	    c3.health_stale, 1, CV_WF_MINUTES_MAX, &stale)) != CV_OK)
-		return rc;
-	if (ctx->req->route->method == CV_GET) {
-		if ((rc = cv_wf_param_str(ctx, "generated_by", &by)) != CV_OK)
-			return rc;
-		if (by != NULL && *by != '\0')
-			ctx->by = by;
-	}
-	if ((rc = cv_wf_load(ctx, c3.worker.kind, &runs)) == CV_OK &&
-	    (rc = cv_wf_load(ctx, c3.retry.kind, &plans)) == CV_OK &&
-	    (rc = cv_wf_load(ctx, c3.exec.kind, &execs)) == CV_OK &&
-	    (rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) == CV_OK) {
-		c3_count(runs, execs, rcds, &n);
-		*h = c3_health_doc(ctx, runs, plans, &n, iv, stale);
-		*rec = cv_wf_keep(ctx, &k_health, *h, (int64_t)
-		    alen(runs), n.failed + ival(*h,
-		    "missed_run_count"), n.pending, health_index);
-	}
-	json_object_put(runs);
-	json_object_put(plans);
-	json_object_put(execs);
-	json_object_put(rcds);
-	return rc;
-}
-
-/* The C3 health as a cv_wf_health_fn (the alert delivery's). */
-static enum cv_err
-health_escalation(struct cv_wf_ctx *ctx, struct json_object **health)
-{
-	struct json_object	*rec;
-
-	return c3_health(ctx, health, &rec);
-}
-
-/*
- * HEALTH (GET RE/retry-health): the C3 worker health, stored unless
- * persist=false.  Answers {health, metadata}.
- */
-static enum cv_err
-build_health(struct cv_wf_ctx *ctx, struct json_object **answer)
-{
-	struct json_object	*h, *rec;
-	enum cv_err		 rc;
-
-	if ((rc = c3_health(ctx, &h, &rec)) != CV_OK)
-		return rc;
-	*answer = cv_wf_answer("health", h, rec);
-	json_object_put(h);
-	return CV_OK;
-}
+/* The C3 health is stored on every reading, an alert delivery's too. */
+static const struct cv_wf_health c3_health = {
+	.kind = &k_health, .index = health_index, .doc = c3_health_doc,
+	.keep_for_alerts = 1,
+};
 
 /* ---- C4 worker redelivery ------------------------------------------- */
 
@@ -1564,14 +1443,11 @@ static const struct cv_wf_step s_c3_worker = {
 	.chain = &c3, .kind = &c3.worker, .actor = 1, .worker = &w_c3,
 };
 static const struct cv_wf_step s_c3_health = {
-	.chain = &c3, .kind = &k_health, .out_key = "health",
-	.build = build_health, .health = health_escalation,
-	.health_prefix = "gordackrecoveryeschealth",
+	.chain = &c3, .reading = &c3_health,
 };
 static const struct cv_wf_step s_c4_deliver = {
 	.chain = &c3, .alert = &c4_alert, .actor = 1,
-	.health = health_escalation,
-	.health_prefix = "gordackrecoveryeschealth",
+	.health = cv_wf_health_read, .reading = &c3_health,
 };
 static const struct cv_wf_step s_c4_ack = {
 	.alert = &c4_alert, .kind = &c4_alert.ack,
@@ -1647,8 +1523,8 @@ const struct cv_route rt_recovery_routes[] = {
 	{ CV_POST, RE "/retry-worker-run", cv_wf_h_worker, POST_BODY, "One "
 	    "pass of the recovery escalation retry worker (dry run unless "
 	    "execute is true)", &s_c3_worker, .right = CV_RIGHT_OPERATE },
-	{ CV_GET, RE "/retry-health", cv_wf_h_build, 0, "Health of the "
-	    "recovery escalation retry worker (stored)", &s_c3_health,
+	{ CV_GET, RE "/retry-health", cv_wf_h_health_kept, 0, "Health of "
+	    "the recovery escalation retry worker (stored)", &s_c3_health,
 	    p_health },
 	{ CV_POST, RE "/retry-health-alerts/deliver", cv_wf_h_alert_deliver,
 	    POST_BODY, "Deliver alerts about the recovery escalation retry "

@@ -49,6 +49,60 @@ typedef enum cv_err (*cv_wf_health_fn)(struct cv_wf_ctx *,
 		    struct json_object **health);
 
 /*
+ * What the worker health of a chain reads (the HEALTH steps over
+ * st->reading): the request's thresholds, the chain's records newest
+ * first and what they count.  The arrays and the two newest records
+ * are the step's, valid while its document is built.
+ */
+struct cv_wf_reading {
+	int64_t			 interval;	/* expected_interval_minutes
+						   (default: the chain's) */
+	int64_t			 stale;		/* stale_metadata_minutes */
+	struct json_object	*runs;		/* worker runs */
+	struct json_object	*plans;		/* retry plans */
+	struct json_object	*execs;		/* execution records */
+	struct json_object	*rcds;		/* every RCD */
+	struct json_object	*run, *plan;	/* the newest, or NULL */
+	int64_t			 run_age;	/* seconds since run's
+						   created_at; -1: no run, not
+						   a time, or ahead */
+	int64_t			 plan_age;	/* ... of plan */
+	int64_t			 retryable;	/* retryable_count of the plan
+						   records */
+	int64_t			 selected;	/* selected_retry_count of the
+						   run records */
+	int64_t			 dry, live;	/* runs whose dry_run is
+						   true, false */
+	int64_t			 disabled;	/* runs whose payload's
+						   schedule was disabled */
+	int64_t			 pending;	/* the gate's pending_count in
+						   the runs' summaries */
+	int64_t			 delivered;	/* executions delivered */
+	int64_t			 failed;	/* executions failed or
+						   skipped */
+	int64_t			 failed_rcd;	/* failed RCDs of the chain's
+						   source */
+};
+
+/*
+ * The health document of reading r (new): the chain's members, alerts
+ * and health_id, schema_version first.  counts: the decision, blocked
+ * and approval counts of its stored record.
+ */
+typedef struct json_object *(*cv_wf_reading_fn)(struct cv_wf_ctx *,
+		    const struct cv_wf_reading *r, int64_t counts[3]);
+
+/* A chain's stored worker health (C3, C5): the record kind, its index
+ * fields, the document, and whether a reading taken for an alert
+ * delivery is stored too (C3) or only the HEALTH step's (C5). */
+struct cv_wf_health {
+	const struct cv_wf_kind	*kind;
+	const char *const	*index;
+	cv_wf_reading_fn	 doc;
+	int			 keep_for_alerts;
+};
+
+/*
  * WORKER redelivery of one selected retry decision d: the parent record
  * found by the decision's chain keys (*parent new, or NULL with *skipped
  * set to "<parent>_not_found"), the event to send again (*event new) and
@@ -183,6 +237,8 @@ struct cv_wf_step {
 	/* HEALTH, ALERT_DELIVER */
 	const char		*health_prefix;
 	cv_wf_health_fn		 health;
+	const struct cv_wf_health *reading;	/* stored health of chain
+						   (cv_wf_health_read) */
 	/* WORKER */
 	const struct cv_wf_worker *worker;
 };
@@ -322,6 +378,12 @@ enum cv_err	 cv_wf_h_worker(struct cv_req *, struct cv_resp *);
  */
 enum cv_err	 cv_wf_h_health(struct cv_req *, struct cv_resp *);
 /*
+ * HEALTH (GET) of a stored health: the reading of st->chain by
+ * st->reading (cv_wf_health_read), its record queued (stored unless
+ * persist=false).  Answers {health, metadata}.
+ */
+enum cv_err	 cv_wf_h_health_kept(struct cv_req *, struct cv_resp *);
+/*
  * ALERT_DELIVER (POST) of st->alert (§5.2): 400 without a connector
  * config; the health from st->health with the body's thresholds; the
  * alert plan (provider "all", suppression_window_minutes 60, force)
@@ -361,5 +423,22 @@ extern const struct cv_wf_vocab cv_wf_alert_ack_vocab;
  */
 enum cv_err	 cv_wf_health_worker(struct cv_wf_ctx *,
 		    struct json_object **health);
+/*
+ * A cv_wf_health_fn: the stored health of ctx->st->chain by
+ * ctx->st->reading.  Reads expected_interval_minutes and
+ * stale_metadata_minutes of the request (1..CV_WF_MINUTES_MAX;
+ * defaults: the chain's) and, on a GET, generated_by (it replaces the
+ * acting name); loads the chain's runs, retry plans, execution records
+ * and RCDs; counts them (struct cv_wf_reading); the document is
+ * st->reading->doc's, queued as a record when keep_for_alerts.  Fails
+ * with the problem set.
+ */
+enum cv_err	 cv_wf_health_read(struct cv_wf_ctx *,
+		    struct json_object **health);
+/* Adds the alert {severity, category, message} to the array alerts
+ * when on. */
+void		 cv_wf_alert_if(struct json_object *alerts, int on,
+		    const char *severity, const char *category,
+		    const char *message);
 
 #endif /* !CV_WFSTEP_H */

@@ -517,6 +517,161 @@ cv_wf_h_health(struct cv_req *req, struct cv_resp *resp)
 	return cv_wf_run(req, resp, build_health);
 }
 
+/* ---- stored health (st->reading) ------------------------------------ */
+
+void
+cv_wf_alert_if(struct json_object *alerts, int on, const char *severity,
+    const char *category, const char *message)
+{
+	struct json_object	*o;
+
+	if (!on)
+		return;
+	o = json_object_new_object();
+	cv_json_add_str(o, "severity", severity);
+	cv_json_add_str(o, "category", category);
+	cv_json_add_str(o, "message", message);
+	json_object_array_add(alerts, o);
+}
+
+/* Seconds from the created_at of record r to now; -1 when r is NULL,
+ * its created_at is not a time or lies ahead. */
+static int64_t
+age_seconds(struct json_object *r, time_t now)
+{
+	time_t	 t;
+
+	if (r == NULL || cv_wf_ts_parse(cv_json_str_or(r, "created_at", ""),
+	    &t) != 0 || t > now)
+		return -1;
+	return (int64_t)(now - t);
+}
+
+/* Counts what the records of r hold (struct cv_wf_reading). */
+static void
+reading_count(const struct cv_wf_chain *c, struct cv_wf_reading *r,
+    time_t now)
+{
+	struct json_object	*x, *p, *o;
+	const char		*st;
+	size_t			 i;
+	int			 v;
+
+	for (i = 0; i < json_object_array_length(r->plans); i++)
+		r->retryable += json_object_get_int64(json_object_object_get(
+		    json_object_array_get_idx(r->plans, i),
+		    "retryable_count"));
+	for (i = 0; i < json_object_array_length(r->runs); i++) {
+		x = json_object_array_get_idx(r->runs, i);
+		r->selected += json_object_get_int64(json_object_object_get(x,
+		    "selected_retry_count"));
+		if (cv_json_bool(x, "dry_run", &v) == CV_JGET_OK)
+			*(v ? &r->dry : &r->live) += 1;
+		p = cv_wf_payload_or_null(x, c->worker.payload_key);
+		if (cv_json_obj(p, "schedule", &o) == CV_JGET_OK &&
+		    cv_json_bool(o, "enabled", &v) == CV_JGET_OK && !v)
+			r->disabled++;
+		if (c->gate != NULL && c->gate->pending_count != NULL &&
+		    cv_json_obj(p, "summary", &o) == CV_JGET_OK)
+			r->pending += json_object_get_int64(
+			    json_object_object_get(o, c->gate->pending_count));
+	}
+	for (i = 0; i < json_object_array_length(r->execs); i++) {
+		st = cv_json_str_or(json_object_array_get_idx(r->execs, i),
+		    "execution_status", "");
+		if (strcmp(st, "delivered") == 0)
+			r->delivered++;
+		else if (strcmp(st, "failed") == 0 || strcmp(st, "skipped") ==
+		    0)
+			r->failed++;
+	}
+	for (i = 0; i < json_object_array_length(r->rcds); i++) {
+		x = json_object_array_get_idx(r->rcds, i);
+		if (strcmp(cv_json_str_or(x, "connector_delivery_source", ""),
+		    c->src) == 0 && !json_object_get_boolean(
+		    json_object_object_get(x, "delivery_success")))
+			r->failed_rcd++;
+	}
+	r->run = json_object_array_length(r->runs) > 0 ?
+	    json_object_array_get_idx(r->runs, 0) : NULL;
+	r->plan = json_object_array_length(r->plans) > 0 ?
+	    json_object_array_get_idx(r->plans, 0) : NULL;
+	r->run_age = age_seconds(r->run, now);
+	r->plan_age = age_seconds(r->plan, now);
+}
+
+/*
+ * The reading of ctx->st->chain by ctx->st->reading (cv_wf_health_read)
+ * into *h (new); its record queued into *rec (borrowed) when keep, else
+ * NULL.  Fails with the problem set.
+ */
+static enum cv_err
+reading_take(struct cv_wf_ctx *ctx, int keep, struct json_object **h,
+    struct json_object **rec)
+{
+	const struct cv_wf_chain *c = ctx->st->chain;
+	const struct cv_wf_health *hd = ctx->st->reading;
+	struct cv_wf_reading	 r;
+	const char		*by;
+	int64_t			 n[3];
+	enum cv_err		 rc;
+
+	*h = *rec = NULL;
+	memset(&r, 0, sizeof(r));
+	if ((rc = cv_wf_param_int(ctx, "expected_interval_minutes",
+	    c->health_interval, 1, CV_WF_MINUTES_MAX, &r.interval)) != CV_OK ||
+	    (rc = cv_wf_param_int(ctx, "stale_metadata_minutes",
+	    c->health_stale, 1, CV_WF_MINUTES_MAX, &r.stale)) != CV_OK)
+		return rc;
+	if (ctx->req->route->method == CV_GET && (by = cv_query(ctx->req,
+	    "generated_by")) != NULL && *by != '\0')
+		ctx->by = by;
+	if ((rc = cv_wf_load(ctx, c->worker.kind, &r.runs)) == CV_OK &&
+	    (rc = cv_wf_load(ctx, c->retry.kind, &r.plans)) == CV_OK &&
+	    (rc = cv_wf_load(ctx, c->exec.kind, &r.execs)) == CV_OK &&
+	    (rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &r.rcds)) == CV_OK) {
+		reading_count(c, &r, ctx->t);
+		*h = hd->doc(ctx, &r, n);
+		if (keep)
+			*rec = cv_wf_keep(ctx, hd->kind, *h, n[0], n[1], n[2],
+			    hd->index);
+	}
+	json_object_put(r.runs);
+	json_object_put(r.plans);
+	json_object_put(r.execs);
+	json_object_put(r.rcds);
+	return rc;
+}
+
+enum cv_err
+cv_wf_health_read(struct cv_wf_ctx *ctx, struct json_object **health)
+{
+	struct json_object	*rec;
+
+	return reading_take(ctx, ctx->st->reading->keep_for_alerts, health,
+	    &rec);
+}
+
+/* HEALTH of a stored health (cv_wf_h_health_kept). */
+static enum cv_err
+build_health_kept(struct cv_wf_ctx *ctx, struct json_object **answer)
+{
+	struct json_object	*h, *rec;
+	enum cv_err		 rc;
+
+	if ((rc = reading_take(ctx, 1, &h, &rec)) != CV_OK)
+		return rc;
+	*answer = cv_wf_answer("health", h, rec);
+	json_object_put(h);
+	return CV_OK;
+}
+
+enum cv_err
+cv_wf_h_health_kept(struct cv_req *req, struct cv_resp *resp)
+{
+	return cv_wf_run(req, resp, build_health_kept);
+}
+
 /* ---- health alerts -------------------------------------------------- */
 
 /* The alert event of a health and its plan (§5.2 ALERT_DELIVER); new. */
