@@ -426,6 +426,152 @@ promo_check(struct cv_wf_ctx *ctx, struct json_object *request,
 }
 
 /*
+ * What tells the two executions apart.  A promotion executes a signed
+ * promotion request, a rollback a promotion execution: its source,
+ * whose id field src_field the payload keeps as src_ref and the audit
+ * links as src_link (<src_scheme>://<id>).
+ */
+struct exec_kind {
+	const struct cv_wf_kind	*kind;		/* record kind, id field,
+						   payload key, schema */
+	const char		*src_field;	/* "request_id" */
+	const char		*src_ref;	/* "request_id" */
+	const char		*src_link;	/* "promotion_request" */
+	const char		*src_scheme;	/* "promotion-request" */
+	const char		*env_field;	/* the source's environment,
+						   the default */
+	const char		*status_field;	/* "execution_status" */
+	const char		*reason;	/* default rollback_reason
+						   (NULL: none is kept) */
+	const char		*ring_key;	/* "ring_advancement" */
+	const char *const	*controls;
+	const char		*sha_key;	/* SHA-256 of the source */
+	const char		*rollout_status;	/* "promoted" */
+	const char		*rec_status;	/* record's status field */
+};
+
+static const char *const promotion_controls[] = {
+	"promotion-request-signature-verified", "approval-state-approved",
+	"approval-bound-to-rollout", "ring-advancement-recorded", NULL };
+static const char *const rollback_controls[] = {
+	"rollback-approval-state-approved",
+	"rollback-bound-to-promotion-execution",
+	"rollback-evidence-references-present", "ring-rollback-recorded",
+	NULL };
+
+static const struct exec_kind e_promotion = {
+	&k_exec, "request_id", "request_id", "promotion_request",
+	"promotion-request", "environment", "execution_status", NULL,
+	"ring_advancement", promotion_controls, "request_sha256", "promoted",
+	"promotion_execution_status"
+};
+static const struct exec_kind e_rollback = {
+	&k_rollback, "execution_id", "promotion_execution_id",
+	"promotion_execution", "promotion-execution", "execution_environment",
+	"rollback_status",
+	"Rollback approved from promotion execution audit.", "ring_rollback",
+	rollback_controls, "promotion_execution_sha256", "rolled_back",
+	"rollback_execution_status"
+};
+
+/*
+ * The execution of source src (ek) in rollout with the checked approval
+ * appr (appr_id): its payload (id "<prefix>_" over "<source id>:
+ * <approval id>"; ring, {from, to, previous_rollout_status}, consumed,
+ * gets new_rollout_status) and its record with audit_links (rollout,
+ * source, approval, change; the payload's evidence_refs are the same
+ * references), queued.  env, notes and reason (may be NULL) are the
+ * body's.  *answer: exec_answer() (new).
+ */
+static void
+exec_keep(struct cv_wf_ctx *ctx, const struct exec_kind *ek,
+    struct json_object *src, const char *rollout, const char *appr_id,
+    struct json_object *appr, struct json_object *ring, const char *env,
+    const char *notes, const char *reason, struct json_object **answer)
+{
+	struct cv_arena		*a = ctx->req->arena;
+	struct json_object	*x, *rec, *links, *refs;
+	const char		*src_id, *id, *canon, *link[4];
+	const char		*key[4] = { "rollout", ek->src_link, "approval",
+				    "change" };
+	size_t			 i;
+
+	src_id = text_of(a, src, ek->src_field, "None");
+	id = cv_wf_id_text_n(a, ek->kind->prefix, '_', 12,
+	    cv_arena_printf(a, "%s:%s", src_id, appr_id), NULL);
+	canon = cv_json_canonical(a, src);
+	link[0] = cv_arena_printf(a, "rollout://%s", rollout);
+	link[1] = cv_arena_printf(a, "%s://%s", ek->src_scheme, src_id);
+	link[2] = cv_arena_printf(a, "approval://%s", appr_id);
+	link[3] = cv_arena_printf(a, "change://%s", text_of(a, src,
+	    "change_record", "unassigned"));
+	links = json_object_new_object();
+	refs = json_object_new_array();
+	for (i = 0; i < nitems(link); i++) {
+		cv_json_add_str(links, key[i], link[i]);
+		art_push(refs, link[i]);
+	}
+	cv_json_add_str(ring, "new_rollout_status", ek->rollout_status);
+
+	x = json_object_new_object();
+	cv_json_add_str(x, "schema_version", ek->kind->schema);
+	cv_json_add_str(x, "product", CV_PRODUCT);
+	cv_json_add_str(x, ek->kind->id_field, id);
+	json_object_object_add(x, ek->src_ref, cp(src, ek->src_field));
+	cv_json_add_str(x, "approval_id", appr_id);
+	cv_json_add_str(x, "rollout_id", rollout);
+	cv_json_add_str(x, "created_at", ctx->now);
+	cv_json_add_str(x, "executed_by", ctx->by);
+	json_object_object_add(x, "execution_environment", env != NULL &&
+	    *env != '\0' ? json_object_new_string(env) : cp(src,
+	    ek->env_field));
+	cv_json_add_str(x, ek->status_field, "executed");
+	if (ek->reason != NULL)
+		cv_json_add_str(x, "rollback_reason", reason != NULL ? reason :
+		    ek->reason);
+	json_object_object_add(x, "change_record", cp(src, "change_record"));
+	json_object_object_add(x, "release", obj_of(src, "release") != NULL ?
+	    cp(src, "release") : json_object_new_object());
+	json_object_object_add(x, "deployment_targets", sorted_strings(a, src,
+	    "deployment_targets"));
+	json_object_object_add(x, ek->ring_key, ring);
+	json_object_object_add(x, "approval", approval_summary(appr_id,
+	    appr));
+	cv_json_add_strv(x, "controls", ek->controls);
+	cv_json_add_str(x, ek->sha_key, cv_sha256_hex(a, canon,
+	    strlen(canon)));
+	json_object_object_add(x, "evidence_refs", refs);
+	json_object_object_add(x, "rollback_evidence_refs",
+	    json_object_object_get_ex(src, "rollback_evidence_refs", NULL) ?
+	    cp(src, "rollback_evidence_refs") : json_object_new_array());
+	if (notes != NULL && *notes != '\0')
+		cv_json_add_str(x, "notes", notes);
+
+	rec = record_new(id, ctx->now, ctx->by, ek->kind->kind);
+	cv_json_add_str(rec, "rollout_id", rollout);
+	cv_json_add_str(rec, "rollout_status", ek->rollout_status);
+	cv_json_add_str(rec, ek->rec_status, "executed");
+	json_object_object_add(rec, "environment", cp(x,
+	    "execution_environment"));
+	json_object_object_add(rec, "deployment_targets", cp(x,
+	    "deployment_targets"));
+	json_object_object_add(rec, "current_ring", cp(ring, "from"));
+	json_object_object_add(rec, "target_ring", cp(ring, "to"));
+	cv_json_add_str(rec, "approval_id", appr_id);
+	json_object_object_add(rec, "approval_state", cp(appr, "state"));
+	json_object_object_add(rec, ek->src_ref, cp(x, ek->src_ref));
+	json_object_object_add(rec, "change_record", cp(x, "change_record"));
+	json_object_object_add(rec, "release", cp(x, "release"));
+	json_object_object_add(rec, "evidence_refs", cp(x, "evidence_refs"));
+	json_object_object_add(rec, "rollback_evidence_refs", cp(x,
+	    "rollback_evidence_refs"));
+	json_object_object_add(rec, "audit_links", links);
+	json_object_object_add(rec, ek->kind->payload_key, x);
+	cv_wf_put(ctx, rec);
+	*answer = exec_answer(rollout, ek->kind->payload_key, x, rec);
+}
+
+/*
  * POST /evidence/{session_id}/promotion-execution: {request* (the signed
  * promotion request of this rollout), approval_id (else the request's),
  * executed_by (console), execution_environment, notes}.  404 without
@@ -438,11 +584,9 @@ promo_check(struct cv_wf_ctx *ctx, struct json_object *request,
 static enum cv_err
 build_promotion_exec(struct cv_wf_ctx *ctx, struct json_object **answer)
 {
-	struct cv_arena		*a = ctx->req->arena;
 	struct json_object	*meta = NULL, *appr = NULL, *errs = NULL;
-	struct json_object	*request, *x, *ring, *refs, *rec, *links, *ra;
-	const char		*id, *appr_id, *env, *notes, *rollout, *req_id;
-	const char		*exec_id, *change, *canon;
+	struct json_object	*request, *ring, *ra;
+	const char		*id, *appr_id, *env, *notes;
 	enum cv_err		 rc;
 
 	id = cv_param(ctx->req, "session_id");
@@ -490,88 +634,13 @@ build_promotion_exec(struct cv_wf_ctx *ctx, struct json_object **answer)
 		goto out;
 	}
 
-	rollout = id;
-	req_id = text_of(a, request, "request_id", "None");
-	exec_id = cv_wf_id_text_n(a, k_exec.prefix, '_', 12,
-	    cv_arena_printf(a, "%s:%s", req_id, appr_id), NULL);
-	change = text_of(a, request, "change_record", "unassigned");
-	canon = cv_json_canonical(a, request);
-	x = json_object_new_object();
-	cv_json_add_str(x, "schema_version", EXEC_SCHEMA);
-	cv_json_add_str(x, "product", CV_PRODUCT);
-	cv_json_add_str(x, "execution_id", exec_id);
-	json_object_object_add(x, "request_id", cp(request, "request_id"));
-	cv_json_add_str(x, "approval_id", appr_id);
-	cv_json_add_str(x, "rollout_id", rollout);
-	cv_json_add_str(x, "created_at", ctx->now);
-	cv_json_add_str(x, "executed_by", ctx->by);
-	json_object_object_add(x, "execution_environment", env != NULL &&
-	    *env != '\0' ? json_object_new_string(env) : cp(request,
-	    "environment"));
-	cv_json_add_str(x, "execution_status", "executed");
-	json_object_object_add(x, "change_record", cp(request,
-	    "change_record"));
-	json_object_object_add(x, "release", obj_of(request, "release") !=
-	    NULL ? cp(request, "release") : json_object_new_object());
-	json_object_object_add(x, "deployment_targets", sorted_strings(a,
-	    request, "deployment_targets"));
 	ring = json_object_new_object();
 	json_object_object_add(ring, "from", cp(request, "current_ring"));
 	json_object_object_add(ring, "to", cp(request, "target_ring"));
 	json_object_object_add(ring, "previous_rollout_status", cp(request,
 	    "rollout_status"));
-	cv_json_add_str(ring, "new_rollout_status", "promoted");
-	json_object_object_add(x, "ring_advancement", ring);
-	json_object_object_add(x, "approval", approval_summary(appr_id,
-	    appr));
-	cv_json_add_strv(x, "controls", (const char *const []){
-	    "promotion-request-signature-verified", "approval-state-approved",
-	    "approval-bound-to-rollout", "ring-advancement-recorded", NULL });
-	cv_json_add_str(x, "request_sha256", cv_sha256_hex(a, canon,
-	    strlen(canon)));
-	refs = json_object_new_array();
-	art_push(refs, cv_arena_printf(a, "rollout://%s", rollout));
-	art_push(refs, cv_arena_printf(a, "promotion-request://%s", req_id));
-	art_push(refs, cv_arena_printf(a, "approval://%s", appr_id));
-	art_push(refs, cv_arena_printf(a, "change://%s", change));
-	json_object_object_add(x, "evidence_refs", refs);
-	json_object_object_add(x, "rollback_evidence_refs",
-	    json_object_object_get_ex(request, "rollback_evidence_refs", NULL) ?
-	    cp(request, "rollback_evidence_refs") : json_object_new_array());
-	if (notes != NULL && *notes != '\0')
-		cv_json_add_str(x, "notes", notes);
-
-	rec = record_new(exec_id, ctx->now, ctx->by, k_exec.kind);
-	cv_json_add_str(rec, "rollout_id", rollout);
-	cv_json_add_str(rec, "rollout_status", "promoted");
-	cv_json_add_str(rec, "promotion_execution_status", "executed");
-	json_object_object_add(rec, "environment", cp(x,
-	    "execution_environment"));
-	json_object_object_add(rec, "deployment_targets", cp(x,
-	    "deployment_targets"));
-	json_object_object_add(rec, "current_ring", cp(ring, "from"));
-	json_object_object_add(rec, "target_ring", cp(ring, "to"));
-	cv_json_add_str(rec, "approval_id", appr_id);
-	json_object_object_add(rec, "approval_state", cp(appr, "state"));
-	json_object_object_add(rec, "request_id", cp(x, "request_id"));
-	json_object_object_add(rec, "change_record", cp(x, "change_record"));
-	json_object_object_add(rec, "release", cp(x, "release"));
-	json_object_object_add(rec, "evidence_refs", cp(x, "evidence_refs"));
-	json_object_object_add(rec, "rollback_evidence_refs", cp(x,
-	    "rollback_evidence_refs"));
-	links = json_object_new_object();
-	cv_json_add_str(links, "rollout", cv_arena_printf(a, "rollout://%s",
-	    rollout));
-	cv_json_add_str(links, "promotion_request", cv_arena_printf(a,
-	    "promotion-request://%s", req_id));
-	cv_json_add_str(links, "approval", cv_arena_printf(a, "approval://%s",
-	    appr_id));
-	cv_json_add_str(links, "change", cv_arena_printf(a, "change://%s",
-	    change));
-	json_object_object_add(rec, "audit_links", links);
-	json_object_object_add(rec, "execution", x);
-	cv_wf_put(ctx, rec);
-	*answer = exec_answer(rollout, "execution", x, rec);
+	exec_keep(ctx, &e_promotion, request, id, appr_id, appr, ring, env,
+	    notes, NULL, answer);
 out:
 	json_object_put(errs);
 	json_object_put(appr);
@@ -639,11 +708,9 @@ rollback_check(struct json_object *x, struct json_object *appr,
 static enum cv_err
 build_rollback(struct cv_wf_ctx *ctx, struct json_object **answer)
 {
-	struct cv_arena		*a = ctx->req->arena;
 	struct json_object	*prec = NULL, *appr = NULL, *errs = NULL, *x;
-	struct json_object	*rb, *ring, *pring, *refs, *rec, *links;
-	const char		*appr_id, *reason, *env, *notes, *rollout;
-	const char		*exec_id, *rb_id, *change, *canon;
+	struct json_object	*ring, *pring;
+	const char		*appr_id, *reason, *env, *notes;
 	enum cv_err		 rc;
 
 	if ((rc = lookup_payload(ctx, &prec, &x)) != CV_OK ||
@@ -667,94 +734,14 @@ build_rollback(struct cv_wf_ctx *ctx, struct json_object **answer)
 		goto out;
 	}
 
-	exec_id = text_of(a, x, "execution_id", "None");
-	rollout = cv_json_str_or(x, "rollout_id", "");
-	rb_id = cv_wf_id_text_n(a, k_rollback.prefix, '_', 12,
-	    cv_arena_printf(a, "%s:%s", exec_id, appr_id), NULL);
-	change = text_of(a, x, "change_record", "unassigned");
-	canon = cv_json_canonical(a, x);
 	pring = obj_of(x, "ring_advancement");
-	rb = json_object_new_object();
-	cv_json_add_str(rb, "schema_version", ROLLBACK_SCHEMA);
-	cv_json_add_str(rb, "product", CV_PRODUCT);
-	cv_json_add_str(rb, "rollback_id", rb_id);
-	json_object_object_add(rb, "promotion_execution_id", cp(x,
-	    "execution_id"));
-	cv_json_add_str(rb, "approval_id", appr_id);
-	cv_json_add_str(rb, "rollout_id", rollout);
-	cv_json_add_str(rb, "created_at", ctx->now);
-	cv_json_add_str(rb, "executed_by", ctx->by);
-	json_object_object_add(rb, "execution_environment", env != NULL &&
-	    *env != '\0' ? json_object_new_string(env) : cp(x,
-	    "execution_environment"));
-	cv_json_add_str(rb, "rollback_status", "executed");
-	cv_json_add_str(rb, "rollback_reason", reason != NULL ? reason :
-	    "Rollback approved from promotion execution audit.");
-	json_object_object_add(rb, "change_record", cp(x, "change_record"));
-	json_object_object_add(rb, "release", obj_of(x, "release") != NULL ?
-	    cp(x, "release") : json_object_new_object());
-	json_object_object_add(rb, "deployment_targets", sorted_strings(a, x,
-	    "deployment_targets"));
 	ring = json_object_new_object();
 	json_object_object_add(ring, "from", cp(pring, "to"));
 	json_object_object_add(ring, "to", cp(pring, "from"));
 	json_object_object_add(ring, "previous_rollout_status", cp(pring,
 	    "new_rollout_status"));
-	cv_json_add_str(ring, "new_rollout_status", "rolled_back");
-	json_object_object_add(rb, "ring_rollback", ring);
-	json_object_object_add(rb, "approval", approval_summary(appr_id,
-	    appr));
-	cv_json_add_strv(rb, "controls", (const char *const []){
-	    "rollback-approval-state-approved",
-	    "rollback-bound-to-promotion-execution",
-	    "rollback-evidence-references-present", "ring-rollback-recorded",
-	    NULL });
-	cv_json_add_str(rb, "promotion_execution_sha256", cv_sha256_hex(a,
-	    canon, strlen(canon)));
-	refs = json_object_new_array();
-	art_push(refs, cv_arena_printf(a, "rollout://%s", rollout));
-	art_push(refs, cv_arena_printf(a, "promotion-execution://%s",
-	    exec_id));
-	art_push(refs, cv_arena_printf(a, "approval://%s", appr_id));
-	art_push(refs, cv_arena_printf(a, "change://%s", change));
-	json_object_object_add(rb, "evidence_refs", refs);
-	json_object_object_add(rb, "rollback_evidence_refs", cp(x,
-	    "rollback_evidence_refs"));
-	if (notes != NULL && *notes != '\0')
-		cv_json_add_str(rb, "notes", notes);
-
-	rec = record_new(rb_id, ctx->now, ctx->by, k_rollback.kind);
-	cv_json_add_str(rec, "rollout_id", rollout);
-	cv_json_add_str(rec, "rollout_status", "rolled_back");
-	cv_json_add_str(rec, "rollback_execution_status", "executed");
-	json_object_object_add(rec, "environment", cp(rb,
-	    "execution_environment"));
-	json_object_object_add(rec, "deployment_targets", cp(rb,
-	    "deployment_targets"));
-	json_object_object_add(rec, "current_ring", cp(ring, "from"));
-	json_object_object_add(rec, "target_ring", cp(ring, "to"));
-	cv_json_add_str(rec, "approval_id", appr_id);
-	json_object_object_add(rec, "approval_state", cp(appr, "state"));
-	json_object_object_add(rec, "promotion_execution_id", cp(x,
-	    "execution_id"));
-	json_object_object_add(rec, "change_record", cp(x, "change_record"));
-	json_object_object_add(rec, "release", cp(rb, "release"));
-	json_object_object_add(rec, "evidence_refs", cp(rb, "evidence_refs"));
-	json_object_object_add(rec, "rollback_evidence_refs", cp(rb,
-	    "rollback_evidence_refs"));
-	links = json_object_new_object();
-	cv_json_add_str(links, "rollout", cv_arena_printf(a, "rollout://%s",
-	    rollout));
-	cv_json_add_str(links, "promotion_execution", cv_arena_printf(a,
-	    "promotion-execution://%s", exec_id));
-	cv_json_add_str(links, "approval", cv_arena_printf(a, "approval://%s",
-	    appr_id));
-	cv_json_add_str(links, "change", cv_arena_printf(a, "change://%s",
-	    change));
-	json_object_object_add(rec, "audit_links", links);
-	json_object_object_add(rec, "rollback", rb);
-	cv_wf_put(ctx, rec);
-	*answer = exec_answer(rollout, "rollback", rb, rec);
+	exec_keep(ctx, &e_rollback, x, cv_json_str_or(x, "rollout_id", ""),
+	    appr_id, appr, ring, env, notes, reason, answer);
 out:
 	json_object_put(errs);
 	json_object_put(appr);
