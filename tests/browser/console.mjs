@@ -13,7 +13,9 @@ import fs from "node:fs";
 import path from "node:path";
 
 const BASE = process.env.CAVRA_TEST_BASE;
-const WWW = process.env.CAVRA_TEST_WWW;
+// Resolved: the static server below compares resolved file names with
+// it, and a build configured as ../configure passes "<build>/../www".
+const WWW = process.env.CAVRA_TEST_WWW && path.resolve(process.env.CAVRA_TEST_WWW);
 const OUT = process.env.CAVRA_TEST_OUT;
 const SLOW = process.env.CAVRA_TEST_TIMEOUT ? +process.env.CAVRA_TEST_TIMEOUT : 20000;
 if (!BASE || !WWW || !OUT) {
@@ -336,9 +338,9 @@ test("access control on: the console asks for a token, then shows the role's rig
 test("standalone demo: www/ served without an API shows sample data and says so", async () => {
   const srv = http.createServer((req, res) => {
     const u = new URL(req.url, "http://x").pathname;
-    const f = path.join(WWW, u === "/" ? "index.html" : u);
+    const f = path.resolve(WWW, "." + (u === "/" ? "/index.html" : u));
     const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" };
-    if (!f.startsWith(WWW) || !fs.existsSync(f) || !fs.statSync(f).isFile()) {
+    if (!f.startsWith(WWW + path.sep) || !fs.existsSync(f) || !fs.statSync(f).isFile()) {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found");
       return;
@@ -357,7 +359,8 @@ test("standalone demo: www/ served without an API shows sample data and says so"
         demo.errors.push("console: " + m.text());
     });
     demo.on("pageerror", (e) => demo.errors.push("page error: " + e.message));
-    await demo.goto(url);
+    const doc = await demo.goto(url);
+    assert(doc.ok(), `the static server serves index.html: ${doc.status()}`);
     await demo.waitForSelector('body[data-booted="demo"]');
     assert((await demo.textContent("#banner")).includes("Demo mode"), "demo banner");
     await demo.waitForSelector('main[data-ready="1"]');

@@ -104,7 +104,20 @@ async function status() {
   }
 }
 
+// Boots, and always marks the body as booted ("live", "demo" or
+// "failed", with the error shown): a page that cannot start says so
+// instead of staying on "Loading…".
 async function start() {
+  try {
+    await begin();
+    document.body.dataset.booted = state.demo ? "demo" : "live";
+  } catch (e) {
+    document.getElementById("main").replaceChildren(errorBox(e));
+    document.body.dataset.booted = "failed";
+  }
+}
+
+async function begin() {
   const b = await boot();
   if (b.auth) {
     bootError = b.auth;
@@ -119,7 +132,6 @@ async function start() {
   }
   window.addEventListener("hashchange", route);
   await Promise.all([status(), route()]);
-  document.body.dataset.booted = state.demo ? "demo" : "live";
 }
 
 start();
