@@ -317,6 +317,49 @@ flow_delivery(const struct api_resp *r, const char *name)
 	return NULL;
 }
 
+/* The retry policy of the worker runs below: no wait before a retry. */
+#define FLOW_IMMEDIATE	"\"retry_policy\": {\"allow_immediate_retry\": true}"
+
+/* Takes an actor, the path of a retry worker, the count of retries the
+ * run must select and the caller's r; POSTs a dry run (retry_policy
+ * allow_immediate_retry) as actor and asserts 200, a dry run that
+ * selected that many retries, and a first retry result skipped as
+ * "dry_run", which it returns (borrowed from r; the caller frees r). */
+struct json_object *
+flow_worker_dry(const char *actor, const char *path, long long selected,
+    struct api_resp *r)
+{
+	struct json_object	*run, *d;
+
+	flow_post_as(actor, path, "{" FLOW_IMMEDIATE "}", 200, r);
+	run = api_get(r->json, "run");
+	cr_assert(json_object_get_boolean(api_get(run, "dry_run")));
+	cr_assert_eq(api_int(api_get(run, "summary"), "selected_retry_count"),
+	    selected);
+	d = json_object_array_get_idx(api_get(r->json, "retry_results"), 0);
+	cr_assert_str_eq(api_str(d, "skipped"), "dry_run");
+	return d;
+}
+
+/* Takes an actor, the path of a retry worker and the caller's r; POSTs
+ * a live run (execute, retries 0, retry_policy allow_immediate_retry)
+ * as actor and asserts 200, a run that is not a dry run, and a first
+ * retry result that was not skipped, which it returns (borrowed from r;
+ * the caller frees r). */
+struct json_object *
+flow_worker_live(const char *actor, const char *path, struct api_resp *r)
+{
+	struct json_object	*d;
+
+	flow_post_as(actor, path, "{\"execute\": true, \"retries\": 0, "
+	    FLOW_IMMEDIATE "}", 200, r);
+	cr_assert_not(json_object_get_boolean(api_get(api_get(r->json, "run"),
+	    "dry_run")));
+	d = json_object_array_get_idx(api_get(r->json, "retry_results"), 0);
+	cr_assert_str_eq(api_str(d, "skipped"), "");
+	return d;
+}
+
 /* Takes two strings (the caller's); asserts that s starts with
  * prefix. */
 void

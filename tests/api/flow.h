@@ -79,6 +79,17 @@ struct json_object *flow_row(struct json_object *o, const char *key,
 struct json_object *flow_delivery(const struct api_resp *r,
 		    const char *name);
 
+/* POSTs a dry run of the retry worker at path as actor (retry_policy
+ * allow_immediate_retry) into r (the caller frees r); asserts 200, a dry
+ * run that selected `selected` retries and a first retry result skipped
+ * as "dry_run": that result (borrowed). */
+struct json_object *flow_worker_dry(const char *actor, const char *path,
+		    long long selected, struct api_resp *r);
+/* As flow_worker_dry() for a live run (execute, retries 0): asserts it
+ * is not a dry run and that its first retry result was not skipped. */
+struct json_object *flow_worker_live(const char *actor, const char *path,
+		    struct api_resp *r);
+
 /* Asserts that s starts with prefix. */
 void		 flow_assert_prefix(const char *s, const char *prefix);
 /* How often needle stands in text (occurrences that do not overlap). */

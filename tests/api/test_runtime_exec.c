@@ -248,29 +248,15 @@ API_TEST(exec, walk)
 
 	/* the worker: a dry run selects, a live run redelivers (and fails
 	 * again) with an execution record */
-	flow_post_as(ACTOR, ER "/delivery-retry-worker-run",
-	    "{\"retry_policy\": "
-	    "{\"allow_immediate_retry\": true}}", 200, &r);
-	o = api_get(r.json, "run");
-	cr_assert(json_object_get_boolean(api_get(o, "dry_run")));
-	cr_assert_eq(api_int(api_get(o, "summary"), "selected_retry_count"),
-	    1);
-	d = json_object_array_get_idx(api_get(r.json, "retry_results"), 0);
-	cr_assert_str_eq(api_str(d, "skipped"), "dry_run");
+	d = flow_worker_dry(ACTOR, ER "/delivery-retry-worker-run", 1, &r);
 	cr_assert_str_eq(api_str(api_get(d, "parent"), "run_id"), rid);
 	cr_assert_null(json_object_object_get(d, "execution_record"));
 	plan_seen(&ps, api_get(r.json, "retry_metadata"),
 	    "recovery_executive_report_delivery_retry_plan");
 	api_free(&r);
 	bad0 = flow_posts("bad", HOOK, rid, ACTOR);
-	flow_post_as(ACTOR, ER "/delivery-retry-worker-run",
-	    "{\"execute\": true, "
-	    "\"retries\": 0, \"retry_policy\": {\"allow_immediate_retry\": "
-	    "true}}", 200, &r);
+	d = flow_worker_live(ACTOR, ER "/delivery-retry-worker-run", &r);
 	o = api_get(r.json, "run");
-	cr_assert_eq(json_object_get_boolean(api_get(o, "dry_run")), 0);
-	d = json_object_array_get_idx(api_get(r.json, "retry_results"), 0);
-	cr_assert_str_eq(api_str(d, "skipped"), "");
 	p = api_get(d, "delivery_metadata");
 	cr_assert_eq(json_object_get_boolean(api_get(p, "delivery_success")),
 	    0);

@@ -285,29 +285,17 @@ API_TEST(final, walk)
 
 	/* The worker: a dry run selects the retry and sends nothing; a
 	 * live run redelivers to linux, which fails again. */
-	flow_post_as(ACTOR, FR "auditor-export/delivery-retry-worker-run",
-	    "{\"retry_policy\": "
-	    "{\"allow_immediate_retry\": true}}", 200, &r);
-	o = api_get(r.json, "run");
-	cr_assert(json_object_get_boolean(api_get(o, "dry_run")));
-	cr_assert_eq(api_int(api_get(o, "summary"), "selected_retry_count"),
-	    1);
-	m = json_object_array_get_idx(api_get(r.json, "retry_results"), 0);
-	cr_assert_str_eq(api_str(m, "skipped"), "dry_run");
+	flow_worker_dry(ACTOR, FR "auditor-export/delivery-retry-worker-run",
+	    1, &r);
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
 	    KIND("auditor-export-delivery-retry-worker-run"));
 	cr_assert_eq(flow_logged("bad", path), 1);
 	api_free(&r);
-	flow_post_as(ACTOR, FR "auditor-export/delivery-retry-worker-run",
-	    "{\"execute\": "
-	    "true, \"retries\": 0, \"retry_policy\": "
-	    "{\"allow_immediate_retry\": true}}", 200, &r);
+	m = flow_worker_live(ACTOR, FR "auditor-export/delivery-retry-worker-"
+	    "run", &r);
 	o = api_get(r.json, "run");
-	cr_assert_not(json_object_get_boolean(api_get(o, "dry_run")));
 	cr_assert_eq(json_object_array_length(api_get(r.json,
 	    "retry_results")), 1);
-	m = json_object_array_get_idx(api_get(r.json, "retry_results"), 0);
-	cr_assert_str_eq(api_str(m, "skipped"), "");
 	cr_assert_str_eq(api_str(api_get(m, "delivery_metadata"),
 	    "worker_run_id"), api_str(o, "run_id"));
 	cr_assert_str_eq(api_str(api_get(m, "delivery_metadata"),
