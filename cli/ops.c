@@ -2,23 +2,30 @@
  * cavra ops backup DIR, cavra ops restore DIR: every store of
  * cv_store_defs[] where the environment puts it (cv_store_locate()).
  *
- * Backup copies each store that exists to DIR/stores/<name>.json or
- * <name>.db: a JSON store by reading its file (writers rename a whole new
- * file into place, so one open(2) sees one consistent state), an SQLite
- * store through the online backup API (one consistent snapshot, taken
- * while responders keep writing), left in rollback-journal mode so the
- * copy is one self-contained file.  Each copy is written to a temporary
- * file, fsynced and renamed.  DIR/manifest.json (store, kind, paths,
+ * Backup copies each store that exists to DIR/stores/<name>.json,
+ * <name>.db or <name>.jsonl: a JSON store by reading its file (writers
+ * rename a whole new file into place, so one open(2) sees one consistent
+ * state), an SQLite store through the online backup API (one consistent
+ * snapshot, taken while responders keep writing), left in rollback-journal
+ * mode so the copy is one self-contained file, a PostgreSQL store
+ * (CAVRA_DATABASE_URL) as its records, one JSON line each, read in one
+ * snapshot (cv_store_pg_dump()); the copy never holds the connection
+ * string, the manifest only its description.  Each copy is written to a
+ * temporary file, fsynced and renamed.  DIR/manifest.json (store, kind, paths,
  * bytes, sha256, records per collection) is written last, the same way;
  * an older one is removed first, so a backup that stops half way has
  * none.
  *
  * Restore reads DIR/manifest.json, checks every copy's sha256, kind and
  * destination before it writes anything, refuses a destination that
- * exists unless --force is given, then restores store by store: a JSON
- * store by temporary file, fsync and rename; an SQLite store by the
- * backup API into the destination database, one transaction.  Responders
- * should be stopped while a restore runs (cavra(1)).
+ * exists (PostgreSQL: holds records) unless --force is given, then
+ * restores store by store: a JSON store by temporary file, fsync and
+ * rename; an SQLite store by the backup API into the destination
+ * database, one transaction; a PostgreSQL store through the store
+ * interface in one transaction that empties it and inserts the copy's
+ * records in batches, so that the database, the same or an empty one,
+ * holds what the backup does.  Responders should be stopped while a
+ * restore runs (cavra(1)).
  */
 #include "config.h"
 
@@ -42,6 +49,7 @@
 #include "cv_conf.h"
 #include "cv_crypto.h"
 #include "cv_store.h"
+#include "store_pg.h"
 #include "cli.h"
 
 #define OPS_BACKUP_SCHEMA	"cavra.persistent_api.backup.v1"
@@ -56,11 +64,11 @@ usage(FILE *f)
 	    "usage: cavra ops backup DIR\n"
 	    "       cavra ops restore [-f] DIR\n"
 	    "\n"
-	    "backup copies every configured store (JSON or SQLite, per the\n"
-	    "responders' variables) to DIR/stores and writes DIR/manifest.json\n"
-	    "last.  restore checks the manifest's hashes, then puts each store\n"
-	    "back where the environment configures it; stop the responders\n"
-	    "first.\n"
+	    "backup copies every configured store (JSON, SQLite or\n"
+	    "PostgreSQL, per the responders' variables) to DIR/stores and\n"
+	    "writes DIR/manifest.json last.  restore checks the manifest's\n"
+	    "hashes, then puts each store back where the environment\n"
+	    "configures it; stop the responders first.\n"
 	    "\n"
 	    "  -f, --force   restore over stores that exist\n"
 	    "  -h, --help    this text\n");
@@ -399,6 +407,101 @@ out:
 	return rc;
 }
 
+/* The name ending of the copy of a store of kind: "db" (SQLite), "jsonl"
+ * (PostgreSQL: a record a line), else "json". */
+static const char *
+copy_ext(const char *kind)
+{
+	if (strcmp(kind, "sqlite") == 0)
+		return "db";
+	return strcmp(kind, "postgresql") == 0 ? "jsonl" : "json";
+}
+
+/* A PostgreSQL copy being written: the file, records per collection. */
+struct pg_copy {
+	FILE				*f;
+	const struct cv_store_def	*def;
+	int64_t				*n;
+};
+
+/* cv_store_pg_dump() callback: the line {"collection":NAME,"record":TEXT}. */
+static int
+copy_line(void *arg, size_t coll, const char *text, size_t len)
+{
+	struct pg_copy	*o = arg;
+
+	if (fprintf(o->f, "{\"collection\":\"%s\",\"record\":",
+	    o->def->colls[coll].name) < 0 || fwrite(text, 1, len, o->f) !=
+	    len || fputs("}\n", o->f) == EOF)
+		return -1;
+	o->n[coll]++;
+	return 0;
+}
+
+/*
+ * Backs up PostgreSQL store d into file dst (a temporary file, synced and
+ * renamed): its records, one line each, read in one snapshot while
+ * responders may write, and adds its records per collection to counts.
+ * 0, or -1 with a line on stderr.
+ */
+static int
+backup_pg(const struct cv_store_def *d, const char *dst,
+    struct json_object *counts)
+{
+	struct cv_store	*s = NULL;
+	struct pg_copy	 o = { NULL, d, NULL };
+	char		 tmp[OPS_PATH_MAX];
+	size_t		 i;
+	int		 fd, rc = -1;
+	enum cv_err	 e;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", dst) >=
+	    sizeof(tmp)) {
+		cli_warnx("%s: path too long", dst);
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1 || (o.f = fdopen(fd, "w")) == NULL) {
+		cli_warnx("%s: %s", tmp, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		return -1;
+	}
+	o.n = cv_xcalloc(d->ncolls, sizeof(*o.n));
+	if (cv_store_open(d, &s) != CV_OK) {
+		cli_warnx("%s: cannot open the store", d->name);
+		goto out;
+	}
+	if ((e = cv_store_pg_dump(s, copy_line, &o)) != CV_OK) {
+		cli_warnx("%s: %s", e == CV_EIO && ferror(o.f) ? tmp : d->name,
+		    e == CV_EIO && ferror(o.f) ? strerror(errno) :
+		    cv_err_title(e));
+		goto out;
+	}
+	if (fflush(o.f) == EOF || fsync(fileno(o.f)) == -1) {
+		cli_warnx("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = fclose(o.f);
+	o.f = NULL;
+	if (fd == EOF || rename(tmp, dst) == -1) {
+		cli_warnx("%s: %s", dst, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < d->ncolls; i++)
+		cv_json_add_int(counts, d->colls[i].name, o.n[i]);
+	rc = 0;
+out:
+	if (o.f != NULL)
+		fclose(o.f);
+	cv_store_close(s);
+	free(o.n);
+	if (rc == -1)
+		unlink(tmp);
+	return rc;
+}
+
 /* cavra ops backup DIR: prints the manifest. */
 static int
 ops_backup(const char *dir)
@@ -411,7 +514,7 @@ ops_backup(const char *dir)
 	char			 mpath[OPS_PATH_MAX], rel[256], ts[CV_TS_LEN];
 	char			 hex[2 * CV_SHA256_LEN + 1];
 	int64_t			 size;
-	int			 sqlite, rc = CLI_EXIT_ERROR;
+	int			 sqlite, pg, exists, r, rc = CLI_EXIT_ERROR;
 
 	man = json_object_new_object();
 	stores = json_object_new_array();
@@ -430,25 +533,33 @@ ops_backup(const char *dir)
 	for (d = cv_store_defs; *d != NULL; d++) {
 		cv_store_locate(*d, &kind, &path, &by);
 		sqlite = strcmp(kind, "sqlite") == 0;
+		pg = strcmp(kind, "postgresql") == 0;
+		/* PostgreSQL: the database holds every store (a store's
+		 * tables are made when it is opened). */
+		exists = pg || stat(path, &st) == 0;
 		e = json_object_new_object();
 		json_object_array_add(stores, e);
 		cv_json_add_str(e, "name", (*d)->name);
 		cv_json_add_str(e, "kind", kind);
 		cv_json_add_str(e, "source_path", path);
 		cv_json_add_str(e, "configured_by", by);
-		cv_json_add_bool(e, "exists", stat(path, &st) == 0);
-		if (stat(path, &st) == -1) {
+		cv_json_add_bool(e, "exists", exists);
+		if (!exists) {
 			json_object_object_add(e, "backup_path", NULL);
 			continue;
 		}
 		snprintf(rel, sizeof(rel), "stores/%s.%s", (*d)->name,
-		    sqlite ? "db" : "json");
+		    copy_ext(kind));
 		snprintf(dst, sizeof(dst), "%s/%s", dir, rel);
 		counts = json_object_new_object();
 		json_object_object_add(e, "records", counts);
-		if ((sqlite ? backup_sqlite(*d, path, dst, counts) :
-		    backup_json(*d, path, dst, counts)) == -1 ||
-		    file_sha256(dst, hex, &size) == -1)
+		if (sqlite)
+			r = backup_sqlite(*d, path, dst, counts);
+		else if (pg)
+			r = backup_pg(*d, dst, counts);
+		else
+			r = backup_json(*d, path, dst, counts);
+		if (r == -1 || file_sha256(dst, hex, &size) == -1)
 			goto out;
 		cv_json_add_str(e, "backup_path", rel);
 		cv_json_add_int(e, "size_bytes", size);
@@ -493,6 +604,29 @@ struct rs_item {
 	char				 src[OPS_PATH_MAX];
 };
 
+/* Sets *n to the records PostgreSQL store d holds.  0, or -1 with a line
+ * on stderr. */
+static int
+pg_records(const struct cv_store_def *d, size_t *n)
+{
+	struct cv_store	*s = NULL;
+	size_t		 i, c;
+	enum cv_err	 e = CV_OK;
+
+	*n = 0;
+	if (cv_store_open(d, &s) != CV_OK) {
+		cli_warnx("%s: cannot open the store", d->name);
+		return -1;
+	}
+	for (i = 0; i < d->ncolls && e == CV_OK; i++)
+		if ((e = cv_store_count(s, i, NULL, 0, &c)) == CV_OK)
+			*n += c;
+	cv_store_close(s);
+	if (e != CV_OK)
+		cli_warnx("%s: %s", d->name, cv_err_title(e));
+	return e == CV_OK ? 0 : -1;
+}
+
 /*
  * Checks manifest entry e of backup dir into *it: a known store, a
  * backup_path of its own name, the kind configured now, the sha256 and
@@ -508,6 +642,7 @@ restore_check(const char *dir, struct json_object *e, int force,
 	const char	*name, *kind, *rel, *sum, *by;
 	char		 want[256], hex[2 * CV_SHA256_LEN + 1];
 	int64_t		 size, msize;
+	size_t		 n;
 
 	if (cv_json_str(e, "name", &name) != CV_JGET_OK ||
 	    (it->def = def_named(name)) == NULL) {
@@ -517,8 +652,7 @@ restore_check(const char *dir, struct json_object *e, int force,
 	if (cv_json_str(e, "backup_path", &rel) != CV_JGET_OK)
 		return 0;
 	kind = cv_json_str_or(e, "kind", "");
-	snprintf(want, sizeof(want), "stores/%s.%s", name,
-	    strcmp(kind, "sqlite") == 0 ? "db" : "json");
+	snprintf(want, sizeof(want), "stores/%s.%s", name, copy_ext(kind));
 	if (strcmp(rel, want) != 0) {
 		cli_warnx("%s: backup path of store %s is not %s", dir, name,
 		    want);
@@ -540,12 +674,150 @@ restore_check(const char *dir, struct json_object *e, int force,
 		    it->src);
 		return -1;
 	}
-	if (!force && stat(it->dest, &st) == 0) {
+	if (force)
+		return 1;
+	if (strcmp(it->kind, "postgresql") == 0) {
+		if (pg_records(it->def, &n) == -1)
+			return -1;
+		if (n > 0) {
+			cli_warnx("store %s holds %zu records at %s: not "
+			    "overwritten without --force", name, n, it->dest);
+			return -1;
+		}
+	} else if (stat(it->dest, &st) == 0) {
 		cli_warnx("store %s exists at %s: not overwritten without "
 		    "--force", name, it->dest);
 		return -1;
 	}
 	return 1;
+}
+
+/* The collection of d named name, or d->ncolls. */
+static size_t
+coll_named(const struct cv_store_def *d, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->ncolls; i++)
+		if (strcmp(d->colls[i].name, name) == 0)
+			break;
+	return i;
+}
+
+/*
+ * Inserts the *nb records of batch into collection coll of store s of
+ * definition d (in its transaction) and drops them; *nb becomes 0.  0,
+ * or -1 with a line on stderr when the insert fails or an id was there
+ * already (twice in the copy src).
+ */
+static int
+restore_batch(struct cv_store *s, const struct cv_store_def *d, size_t coll,
+    struct json_object **batch, size_t *nb, int *conflict, const char *src)
+{
+	const struct cv_coll	*c = &d->colls[coll];
+	size_t			 i;
+	enum cv_err		 e;
+	int			 rc = 0;
+
+	if ((e = cv_store_insert_batch(s, coll, batch, *nb, conflict)) !=
+	    CV_OK) {
+		cli_warnx("%s: %s: %s", src, c->name, cv_err_title(e));
+		rc = -1;
+	}
+	for (i = 0; i < *nb; i++) {
+		if (rc == 0 && conflict[i]) {
+			cli_warnx("%s: %s %s is there twice", src, c->name,
+			    cv_json_str_or(batch[i], c->id_field, ""));
+			rc = -1;
+		}
+		json_object_put(batch[i]);
+	}
+	*nb = 0;
+	return rc;
+}
+
+/*
+ * Restores PostgreSQL store it from its copy (backup_pg()) in one write
+ * transaction: every record of the store removed (cv_store_pg_clear()),
+ * then the copy's records inserted, CV_CLI_RESTORE_BATCH at a time.
+ * Nothing changes when the copy holds a line that is not a record of the
+ * store or an id twice.  0, or -1 with a line on stderr.
+ */
+static int
+restore_pg(const struct rs_item *it)
+{
+	const struct cv_store_def *d = it->def;
+	struct cv_store		*s = NULL;
+	struct json_object	*line = NULL, *rec, **batch;
+	const char		*name;
+	FILE			*f;
+	char			*buf = NULL, err[256];
+	size_t			 cap = 0, nb = 0, no = 0, coll = 0, ci;
+	ssize_t			 len;
+	int			*conflict, rc = -1;
+	enum cv_err		 e;
+
+	batch = cv_xcalloc(CV_CLI_RESTORE_BATCH, sizeof(*batch));
+	conflict = cv_xcalloc(CV_CLI_RESTORE_BATCH, sizeof(*conflict));
+	if ((f = fopen(it->src, "re")) == NULL) {
+		cli_warnx("%s: %s", it->src, strerror(errno));
+		goto out;
+	}
+	if (cv_store_open(d, &s) != CV_OK) {
+		cli_warnx("%s: cannot open the store", d->name);
+		goto out;
+	}
+	if ((e = cv_store_begin(s)) != CV_OK ||
+	    (e = cv_store_pg_clear(s)) != CV_OK) {
+		cli_warnx("%s: %s", d->name, cv_err_title(e));
+		goto out;
+	}
+	while ((len = getline(&buf, &cap, f)) != -1) {
+		no++;
+		if (cv_json_parse(buf, (size_t)len, CV_STORE_PARSE_DEPTH, &line,
+		    err, sizeof(err)) != CV_OK ||
+		    cv_json_str(line, "collection", &name) != CV_JGET_OK ||
+		    (ci = coll_named(d, name)) == d->ncolls ||
+		    !json_object_object_get_ex(line, "record", &rec) ||
+		    !json_object_is_type(rec, json_type_object)) {
+			cli_warnx("%s:%zu: not a record of store %s", it->src,
+			    no, d->name);
+			goto out;
+		}
+		if (nb > 0 && (ci != coll || nb == CV_CLI_RESTORE_BATCH) &&
+		    restore_batch(s, d, coll, batch, &nb, conflict,
+		    it->src) == -1)
+			goto out;
+		coll = ci;
+		batch[nb++] = json_object_get(rec);
+		json_object_put(line);
+		line = NULL;
+	}
+	if (ferror(f)) {
+		cli_warnx("%s: %s", it->src, strerror(errno));
+		goto out;
+	}
+	if (nb > 0 && restore_batch(s, d, coll, batch, &nb, conflict,
+	    it->src) == -1)
+		goto out;
+	if ((e = cv_store_commit(s)) != CV_OK) {
+		cli_warnx("%s: %s", d->name, cv_err_title(e));
+		goto out;
+	}
+	rc = 0;
+out:
+	while (nb > 0)
+		json_object_put(batch[--nb]);
+	json_object_put(line);
+	if (s != NULL)
+		cv_store_rollback(s);
+	cv_store_close(s);
+	if (f != NULL)
+		fclose(f);
+	free(buf);
+	free(conflict);
+	free(batch);
+	return rc;
 }
 
 /* Restores the checked store it.  0, or -1 with a line on stderr. */
@@ -557,6 +829,8 @@ restore_one(const struct rs_item *it)
 	size_t		 len;
 	int		 rc = -1;
 
+	if (strcmp(it->kind, "postgresql") == 0)
+		return restore_pg(it);
 	if (make_dirs(dir_of(it->dest, dbuf, sizeof(dbuf))) == -1)
 		goto out;
 	if (strcmp(it->kind, "sqlite") != 0) {

@@ -155,6 +155,9 @@
 						   command reads: an error past it */
 #define CV_CLI_TIMEOUT_S	30		/* a request of the cavra command */
 #define CV_CLI_COPY_BUF		(64 * 1024)	/* bytes cavra ops hashes per read */
+#define CV_CLI_RESTORE_BATCH	4096		/* records cavra ops restore
+						   gives cv_store_insert_batch()
+						   at once (PostgreSQL) */
 #define CV_CLI_BUSY_WAIT_MS	100		/* cavra ops: wait on a busy SQLite
 						   store, then retry */
 #define CV_HOOK_INPUT_MAX	(8 * 1024 * 1024) /* bytes of a hook's stdin:

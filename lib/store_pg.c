@@ -60,6 +60,7 @@
 #include "cv_limits.h"
 #include "cv_util.h"
 #include "store_int.h"
+#include "store_pg.h"
 
 #define PG_PB_KEEP	65536	/* payload buffer kept between puts */
 #define PG_PARAMS_MAX	(CV_STORE_FIELDS_MAX + 4)
@@ -1307,6 +1308,95 @@ pg_list_text(struct cv_store *s, size_t coll, const struct cv_query *q,
     struct cv_text *text, size_t *total)
 {
 	return pg_page(s, coll, q, NULL, text, total);
+}
+
+/*
+ * Streams the payloads of "SELECT payload FROM <coll> ORDER BY id" to fn
+ * row by row (libpq's single-row mode), in the snapshot open on s.
+ * CV_EIO when fn stops (what is left of the result is read and dropped),
+ * else as pg_fail().
+ */
+static enum cv_err
+pg_dump_coll(struct cv_store *s, size_t coll, cv_store_pg_dump_fn fn,
+    void *arg)
+{
+	struct pstore		*ps = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct cv_text		 sql = { NULL, 0, 0 };
+	PGresult		*res;
+	enum cv_err		 e = CV_OK;
+	int			 stopped = 0;
+
+	cv_text_printf(&sql, "SELECT payload FROM \"%s\" ORDER BY \"%s\"",
+	    c->table, c->id_field);
+	if (!PQsendQuery(ps->conn, sql.p) || !PQsetSingleRowMode(ps->conn)) {
+		e = pg_fail(s, NULL, "dump");
+		goto out;
+	}
+	while ((res = PQgetResult(ps->conn)) != NULL) {
+		switch (PQresultStatus(res)) {
+		case PGRES_SINGLE_TUPLE:
+			if (!stopped && fn(arg, coll, PQgetvalue(res, 0, 0),
+			    (size_t)PQgetlength(res, 0, 0)) == -1) {
+				stopped = 1;
+				e = CV_EIO;
+			}
+			break;
+		case PGRES_TUPLES_OK:
+			break;
+		default:
+			if (e == CV_OK)
+				e = pg_fail(s, res, "dump");
+			break;
+		}
+		PQclear(res);
+		if (ps->conn == NULL)
+			break;
+	}
+out:
+	free(sql.p);
+	return e;
+}
+
+enum cv_err
+cv_store_pg_dump(struct cv_store *s, cv_store_pg_dump_fn fn, void *arg)
+{
+	struct pstore	*ps = s->be;
+	size_t		 ci;
+	enum cv_err	 e;
+
+	if (s->ops != &cv_store_pg_ops || s->in_txn)
+		return CV_EINVAL;
+	pg_snap_end(s);
+	if ((e = pg_connect(s)) != CV_OK || (e = pg_exec(s, "BEGIN "
+	    "ISOLATION LEVEL REPEATABLE READ, READ ONLY")) != CV_OK)
+		return e;
+	for (ci = 0; ci < s->def->ncolls && e == CV_OK; ci++)
+		e = pg_dump_coll(s, ci, fn, arg);
+	if (ps->conn != NULL)
+		PQclear(PQexec(ps->conn, e == CV_OK ? "COMMIT" : "ROLLBACK"));
+	return e;
+}
+
+enum cv_err
+cv_store_pg_clear(struct cv_store *s)
+{
+	struct pstore	*ps = s->be;
+	struct cv_text	 sql = { NULL, 0, 0 };
+	size_t		 ci;
+	enum cv_err	 e;
+
+	if (s->ops != &cv_store_pg_ops || !s->in_txn)
+		return CV_EINVAL;
+	for (ci = 0; ci < s->def->ncolls; ci++) {
+		cv_text_printf(&sql, "TRUNCATE \"%s\";\n"
+		    "UPDATE cavra_row_counts SET n = 0 WHERE tbl = '%s';\n",
+		    s->def->colls[ci].table, s->def->colls[ci].table);
+		ps->added[ci] = 0;
+	}
+	e = pg_exec(s, sql.p);
+	free(sql.p);
+	return e;
 }
 
 const struct cv_store_ops cv_store_pg_ops = {
