@@ -125,6 +125,14 @@ typedef enum cv_err (*cv_wf_event_fn)(struct cv_wf_ctx *,
 		    int64_t max, struct json_object **event,
 		    struct json_object **links);
 
+/*
+ * Adds a chain's own members to the decisions of a fresh retry plan,
+ * before it is stored (E3: the routes of its recurrence plan that each
+ * decision covers).  Fails with the problem set.
+ */
+typedef enum cv_err (*cv_wf_retry_extra_fn)(struct cv_wf_ctx *,
+		    struct json_object *plan);
+
 /* A chain's worker: its redelivery, whether a live run without a
  * connector config is a 400 (C4, C5, C6, C9) rather than recorded as
  * skipped (C1, C3, C7), the follow-up state field ("approval_state",
@@ -201,6 +209,10 @@ struct cv_wf_step {
 	cv_wf_build_fn		 build;		/* cv_wf_h_build */
 	const void		*opt;		/* the builder's own options */
 
+	/* RETRY_PLAN */
+	cv_wf_retry_extra_fn	 retry_extra;	/* NULL: decisions as the
+						   engine makes them */
+
 	/* ACK / DECIDE */
 	const struct cv_wf_vocab *vocab;
 	const char		*parent_param;	/* path parameter */
@@ -265,7 +277,9 @@ struct cv_wf_ctx {
  * builder, then the queued records stored in one transaction (unless
  * ctx.persist is 0), then the answer (+ "actor" when st->actor). */
 enum cv_err	 cv_wf_h_build(struct cv_req *, struct cv_resp *);
-/* RETRY_PLAN over st->chain's failed deliveries; body retry_policy. */
+/* RETRY_PLAN over st->chain's failed deliveries (cv_wf_retry_keep()
+ * with st->retry_extra); answers {<out_key> (default "retry_plan"),
+ * metadata, actor}. */
 enum cv_err	 cv_wf_h_retry_plan(struct cv_req *, struct cv_resp *);
 /* ACK / DECIDE on the parent in the path (§5.2). */
 enum cv_err	 cv_wf_h_ack(struct cv_req *, struct cv_resp *);
@@ -314,6 +328,19 @@ enum cv_err	 cv_wf_param_bool(struct cv_wf_ctx *, const char *key,
 		    int dflt, int *out);
 enum cv_err	 cv_wf_param_str(struct cv_wf_ctx *, const char *key,
 		    const char **out);
+
+/*
+ * The retry plan of chain c (§5.2 RETRY_PLAN) over its failed
+ * deliveries at ctx.now, under the body's retry_policy (absent: the
+ * defaults), with extra's members added to its decisions (extra may be
+ * NULL), queued as a record of c->retry: *plan new, *rec borrowed
+ * (valid until the handler ends).  400 naming retry_policy for a policy
+ * of the wrong type; fails with the problem set.  The RETRY_PLAN step
+ * and the endpoint automation run (E3) both make their plans here.
+ */
+enum cv_err	 cv_wf_retry_keep(struct cv_wf_ctx *,
+		    const struct cv_wf_chain *c, cv_wf_retry_extra_fn extra,
+		    struct json_object **plan, struct json_object **rec);
 
 /* 400 "connector config is not configured" unless one is. */
 enum cv_err	 cv_wf_need_connector(struct cv_wf_ctx *);

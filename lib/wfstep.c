@@ -464,33 +464,53 @@ cv_wf_h_build(struct cv_req *req, struct cv_resp *resp)
 	return cv_wf_run(req, resp, NULL);
 }
 
-/*
- * RETRY_PLAN (POST): the chain's retry plan over its failed deliveries,
- * with body.retry_policy; stored.  Answers {<out_key>, metadata, actor}.
- */
-static enum cv_err
-build_retry_plan(struct cv_wf_ctx *ctx, struct json_object **answer)
+enum cv_err
+cv_wf_retry_keep(struct cv_wf_ctx *ctx, const struct cv_wf_chain *c,
+    cv_wf_retry_extra_fn extra, struct json_object **plan,
+    struct json_object **rec)
 {
-	const struct cv_wf_chain *c = ctx->st->chain;
-	struct json_object	*rcds = NULL, *plan, *pol, *rec;
+	struct json_object	*rcds = NULL, *pol;
 	struct cv_wf_policy	 p;
 	char			 err[256];
 	enum cv_err		 rc;
 
+	*plan = *rec = NULL;
 	if ((rc = cv_wf_obj(ctx, "retry_policy", &pol)) != CV_OK)
 		return rc;
 	if (cv_wf_policy_read(c, pol, &p, err, sizeof(err)) != CV_OK)
-		return cv_fail(ctx->req, CV_EINVAL, "%s", err);
+		return cv_fail_field(ctx->req, CV_EINVAL, "retry_policy", "%s",
+		    err);
 	if ((rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
 		return rc;
-	plan = cv_wf_retry_plan(ctx->req->arena, c, rcds, &p, ctx->ts,
+	*plan = cv_wf_retry_plan(ctx->req->arena, c, rcds, &p, ctx->ts,
 	    ctx->by);
 	json_object_put(rcds);
-	rec = cv_wf_keep(ctx, &c->retry, plan, json_object_get_int64(
-	    json_object_object_get(plan, "decision_count")),
-	    json_object_get_int64(json_object_object_get(plan,
+	if (extra != NULL && (rc = extra(ctx, *plan)) != CV_OK) {
+		json_object_put(*plan);
+		*plan = NULL;
+		return rc;
+	}
+	*rec = cv_wf_keep(ctx, &c->retry, *plan, json_object_get_int64(
+	    json_object_object_get(*plan, "decision_count")),
+	    json_object_get_int64(json_object_object_get(*plan,
 	    "suppressed_count")), json_object_get_int64(
-	    json_object_object_get(plan, "retryable_count")), retry_index);
+	    json_object_object_get(*plan, "retryable_count")), retry_index);
+	return CV_OK;
+}
+
+/*
+ * RETRY_PLAN (POST): the chain's retry plan (cv_wf_retry_keep()).
+ * Answers {<out_key>, metadata, actor}.
+ */
+static enum cv_err
+build_retry_plan(struct cv_wf_ctx *ctx, struct json_object **answer)
+{
+	struct json_object	*plan, *rec;
+	enum cv_err		 rc;
+
+	if ((rc = cv_wf_retry_keep(ctx, ctx->st->chain, ctx->st->retry_extra,
+	    &plan, &rec)) != CV_OK)
+		return rc;
 	*answer = cv_wf_answer(ctx->st->out_key != NULL ? ctx->st->out_key :
 	    "retry_plan", plan, rec);
 	json_object_put(plan);
