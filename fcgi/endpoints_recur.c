@@ -16,7 +16,11 @@
  * owners get a digest of their unresolved routes (E4).  The automation
  * run does retry plan, trend and digests in one pass, dry by default;
  * its health (missed runs, stale metadata, failed digest deliveries) is
- * delivered as a health alert (E5) and acknowledged.
+ * delivered as a health alert (E5), routed by the rules of a routing
+ * policy as the SLA notification is (struct ep_routing, fcgi/
+ * endpoints_sla.c), and acknowledged.  Answers have the reference's
+ * shapes ({plan, metadata}, {audit, metadata}, {trend, metadata}, the
+ * run's owner_digests, ...).
  *
  * Every route is a step of lib/cv_wfstep.h; none checks an actor.  Two
  * deliberate differences from the reference: a review suppresses the
@@ -113,8 +117,6 @@ static const char *const rplan_index[] = {"recurrence_plan_id", "plan_id",
     "maintenance_suppressed_count", "calendar_suppressed_count", NULL};
 static const char *const audit_index[] = {
     "audit_id", "recurrence_plan_id", "plan_id", "alert_level", NULL};
-static const char *const retry_index[] = {"retry_plan_id", "alert_level",
-    "retryable_count", "waiting_count", "suppressed_count", NULL};
 static const char *const digest_index[] = {
     "digest_id", "recurrence_plan_id", "retry_plan_id", "plan_id", NULL};
 static const char *const trend_index[] = {"trend_id", "alert_level",
@@ -875,8 +877,8 @@ out:
 /*
  * POST /endpoint-remediation-sla-escalations/recurrence-plan: the
  * recurrence decision of every active route of the newest escalation
- * plan under the body's recurrence_policy; stored.  Answers
- * {recurrence_plan, metadata}.  400 for a policy that does not fit.
+ * plan under the body's recurrence_policy; stored.  Answers {plan,
+ * metadata}.  400 for a policy that does not fit.
  */
 static enum cv_err
 build_rplan(struct cv_wf_ctx *ctx, struct json_object **answer)
@@ -934,7 +936,7 @@ build_rplan(struct cv_wf_ctx *ctx, struct json_object **answer)
 	        NULL});
 	rec = cv_wf_keep(
 	    ctx, &k_rplan, plan, t.routes, t.suppress, t.deliver, rplan_index);
-	*answer = cv_wf_answer("recurrence_plan", plan, rec);
+	*answer = cv_wf_answer("plan", plan, rec);
 	json_object_put(plan);
 out:
 	json_object_put(in.reviews);
@@ -1091,9 +1093,9 @@ recur_event(struct cv_wf_ctx *ctx, struct json_object *plan, int64_t max)
  * POST /endpoint-remediation-sla-escalation-recurrences/
  * {recurrence_plan_id}/deliver: the stored plan's deliverable routes
  * (max_routes, clamped 1..200) delivered to provider (all); nothing is
- * sent without one.  Answers {recurrence_plan_id, event, delivery,
- * metadata, success, event_id}.  400 without a connector config, 404
- * for an unknown plan.
+ * sent without one.  Answers {event, delivery, metadata, success,
+ * event_id}.  400 without a connector config, 404 for an unknown
+ * plan.
  */
 static enum cv_err
 build_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
@@ -1123,7 +1125,6 @@ build_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 	}
 	if (rc == CV_OK) {
 		o = json_object_new_object();
-		cv_json_add_str(o, "recurrence_plan_id", rpid);
 		json_object_object_add(o, "event", json_object_get(ev));
 		json_object_object_add(o, "delivery", res);
 		json_object_object_add(o, "metadata", json_object_get(rcd));
@@ -1143,8 +1144,8 @@ build_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
  * GET /endpoint-remediation-sla-escalation-recurrences/
  * {recurrence_plan_id}/suppression-audit: the suppressed, waiting and
  * deliverable routes of a stored plan with their counts; stored (unless
- * ?persist=false).  Answers {suppression_audit, metadata}.  404 for an
- * unknown plan.
+ * ?persist=false).  Answers {audit, metadata}.  404 for an unknown
+ * plan.
  */
 static enum cv_err
 build_audit(struct cv_wf_ctx *ctx, struct json_object **answer)
@@ -1201,47 +1202,70 @@ build_audit(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_int(arec, "waiting_route_count", t.wait);
 	cv_json_add_int(arec, "maintenance_suppressed_count", t.maintenance);
 	cv_json_add_int(arec, "calendar_suppressed_count", t.calendar);
-	*answer = cv_wf_answer("suppression_audit", audit, arec);
+	*answer = cv_wf_answer("audit", audit, arec);
 	json_object_put(audit);
 	json_object_put(rec);
 	return CV_OK;
 }
 
-/* ---- E4: owner digest ----------------------------------------------- */
+/* ---- E3: retry decisions ------------------------------------------- */
 
-/* The deliverable routes for provider of the recurrence plan rpid among
- * the plan records rplans; new array. */
-static struct json_object *
-plan_routes_for(struct cv_arena *a, struct json_object *rplans,
-    const char *rpid, const char *prov)
+/*
+ * A cv_wf_retry_extra_fn of chain E3 (§11.9): each retry decision gets
+ * the deliverable routes of its recurrence plan for its provider
+ * (routes, route_count) and that plan's escalation plan as plan_id,
+ * as the reference's decision record carries them.  Fails (store) with
+ * the problem set.
+ */
+static enum cv_err
+retry_routes(struct cv_wf_ctx *ctx, struct json_object *retry)
 {
-	struct json_object *r, *plan, *deliv, *out;
+	struct cv_arena *a = ctx->req->arena;
+	struct json_object *rplans = NULL, *decs, *d, *r, *p, *src, *deliv,
+	                   *rts, *rt;
+	const char *prov, *rpid;
 	size_t i, j;
+	enum cv_err rc;
 
-	out = json_object_new_array();
-	for (i = 0; rplans != NULL && i < json_object_array_length(rplans);
-	     i++) {
-		r = json_object_array_get_idx(rplans, i);
-		plan = ep_inner(r, k_rplan.payload_key);
-		if (strcmp(cv_json_str_or(plan, "recurrence_plan_id",
-		               cv_json_str_or(r, "session_id", "")),
-		        rpid) != 0)
-			continue;
-		deliv = decisions_of(plan, "deliver");
-		for (j = 0; j < json_object_array_length(deliv); j++)
-			if (strcmp(cv_wf_norm(a,
-			               cv_json_str_or(
-			                   json_object_array_get_idx(deliv, j),
-			                   "provider", "")),
-			        cv_wf_norm(a, prov)) == 0)
-				json_object_array_add(out,
-				    json_object_get(
-				        json_object_array_get_idx(deliv, j)));
+	if ((rc = cv_wf_load(ctx, K_RPLAN, &rplans)) != CV_OK)
+		return rc;
+	decs = array_of(retry, "retry_decisions");
+	for (i = 0; decs != NULL && i < json_object_array_length(decs); i++) {
+		d = json_object_array_get_idx(decs, i);
+		rpid = cv_json_str_or(d, "recurrence_plan_id", "");
+		src = NULL;
+		for (j = 0; src == NULL && j < json_object_array_length(rplans);
+		     j++) {
+			r = json_object_array_get_idx(rplans, j);
+			p = ep_inner(r, k_rplan.payload_key);
+			if (strcmp(cv_json_str_or(p, "recurrence_plan_id",
+			               cv_json_str_or(r, "session_id", "")),
+			        rpid) == 0)
+				src = p;
+		}
+		prov = cv_wf_norm(a, cv_json_str_or(d, "provider", ""));
+		deliv = decisions_of(src, "deliver");
+		rts = json_object_new_array();
+		for (j = 0; j < json_object_array_length(deliv); j++) {
+			rt = json_object_array_get_idx(deliv, j);
+			if (strcmp(cv_wf_norm(
+			               a, cv_json_str_or(rt, "provider", "")),
+			        prov) == 0)
+				json_object_array_add(rts, json_object_get(rt));
+		}
 		json_object_put(deliv);
-		break;
+		if (either_str(src, "plan_id", NULL) != NULL)
+			cv_json_add_str(
+			    d, "plan_id", either_str(src, "plan_id", NULL));
+		cv_json_add_int(
+		    d, "route_count", (int64_t)json_object_array_length(rts));
+		json_object_object_add(d, "routes", rts);
 	}
-	return out;
+	json_object_put(rplans);
+	return CV_OK;
 }
+
+/* ---- E4: owner digest ----------------------------------------------- */
 
 /* The owner entry of owner in map owners (created empty); borrowed. */
 static struct json_object *
@@ -1273,12 +1297,12 @@ text_order(const void *x, const void *y)
 /*
  * The owner digest event of a recurrence plan (§11.9): its deliver and
  * wait routes by owner, plus the routes of the retry plan's retry and
- * wait decisions (resolved among the recurrence plan records rplans);
- * owners in name order, routes[:25].  retry may be NULL.  New.
+ * wait decisions (retry_routes()); owners in name order, routes[:25].
+ * retry may be NULL.  New.
  */
 static struct json_object *
-digest_new(struct cv_wf_ctx *ctx, struct json_object *plan,
-    struct json_object *retry, struct json_object *rplans)
+digest_new(
+    struct cv_wf_ctx *ctx, struct json_object *plan, struct json_object *retry)
 {
 	struct cv_arena *a = ctx->req->arena;
 	struct json_object *decs, *owners, *e, *d, *rts, *rt, *names, *list, *x,
@@ -1315,10 +1339,9 @@ digest_new(struct cv_wf_ctx *ctx, struct json_object *plan,
 		if (strcmp(cv_json_str_or(d, "action", ""), "retry") != 0 &&
 		    strcmp(cv_json_str_or(d, "action", ""), "wait") != 0)
 			continue;
-		rts = plan_routes_for(a, rplans,
-		    cv_json_str_or(d, "recurrence_plan_id", ""),
-		    cv_json_str_or(d, "provider", ""));
-		for (j = 0; j < json_object_array_length(rts); j++) {
+		rts = array_of(d, "routes");
+		for (j = 0; rts != NULL && j < json_object_array_length(rts);
+		     j++) {
 			rt = json_object_array_get_idx(rts, j);
 			owner = either_str(rt, "owner", NULL) != NULL
 			            ? either_str(rt, "owner", NULL)
@@ -1330,7 +1353,6 @@ digest_new(struct cv_wf_ctx *ctx, struct json_object *plan,
 			bump(e, "retry_count", 1);
 			bump(json_object_object_get(e, "providers"), prov, 1);
 		}
-		json_object_put(rts);
 	}
 	names = json_object_new_array();
 	json_object_object_foreach(owners, k, v)
@@ -1500,15 +1522,15 @@ digest_send(struct cv_wf_ctx *ctx, struct json_object *ev, const char *prov,
  * {recurrence_plan_id}/owner-digest: the digest of a stored plan (with
  * the retry plan retry_plan_id, when given), stored even when nothing is
  * sent, and delivered to provider (all) when it names an owner.
- * Answers {digest_id, owner_digest, owner_digest_metadata, delivery,
- * metadata, success, event_id}.  400 without a connector config, 404 for
- * an unknown recurrence or retry plan.
+ * Answers {event, digest_metadata, delivery, metadata, success} (the
+ * reference's shape).  400 without a connector config, 404 for an
+ * unknown recurrence or retry plan.
  */
 static enum cv_err
 build_digest(struct cv_wf_ctx *ctx, struct json_object **answer)
 {
-	struct json_object *rec = NULL, *rrec = NULL, *rplans = NULL,
-	                   *ev = NULL, *res = NULL, *rcd = NULL, *drec, *o;
+	struct json_object *rec = NULL, *rrec = NULL, *ev = NULL, *res = NULL,
+	                   *rcd = NULL, *drec, *o;
 	const char *prov, *rtid;
 	enum cv_err rc;
 
@@ -1525,32 +1547,24 @@ build_digest(struct cv_wf_ctx *ctx, struct json_object **answer)
 			    "SLA escalation recurrence retry plan not found");
 		goto out;
 	}
-	if ((rc = cv_wf_load(ctx, K_RPLAN, &rplans)) != CV_OK)
-		goto out;
 	ev = digest_new(ctx, ep_inner(rec, k_rplan.payload_key),
-	    rrec != NULL ? ep_inner(rrec, e3.retry.payload_key) : NULL, rplans);
+	    rrec != NULL ? ep_inner(rrec, e3.retry.payload_key) : NULL);
 	drec = digest_keep(ctx, ev);
 	if ((rc = digest_send(ctx, ev, prov, &res, &rcd)) != CV_OK)
 		goto out;
 	o = json_object_new_object();
-	json_object_object_add(o, "digest_id",
-	    json_object_get(json_object_object_get(ev, "digest_id")));
-	json_object_object_add(o, "owner_digest", json_object_get(ev));
-	json_object_object_add(
-	    o, "owner_digest_metadata", json_object_get(drec));
+	json_object_object_add(o, "event", json_object_get(ev));
+	json_object_object_add(o, "digest_metadata", json_object_get(drec));
 	json_object_object_add(o, "delivery", res);
 	res = NULL;
 	json_object_object_add(o, "metadata", json_object_get(rcd));
 	cv_json_add_bool(o, "success",
 	    rcd == NULL || json_object_get_boolean(json_object_object_get(
 	                       rcd, "delivery_success")));
-	json_object_object_add(o, "event_id",
-	    json_object_get(json_object_object_get(ev, "digest_id")));
 	*answer = o;
 out:
 	json_object_put(res);
 	json_object_put(ev);
-	json_object_put(rplans);
 	json_object_put(rrec);
 	json_object_put(rec);
 	return rc;
@@ -1741,7 +1755,7 @@ trend_make(
 /*
  * GET /endpoint-remediation-sla-escalation-recurrences/
  * suppression-trends: the suppression trend, stored (unless
- * ?persist=false).  Answers {suppression_trend, metadata}.
+ * ?persist=false).  Answers {trend, metadata}.
  */
 static enum cv_err
 build_trends(struct cv_wf_ctx *ctx, struct json_object **answer)
@@ -1751,7 +1765,7 @@ build_trends(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 	if ((rc = trend_make(ctx, &t, &rec)) != CV_OK)
 		return rc;
-	*answer = cv_wf_answer("suppression_trend", t, rec);
+	*answer = cv_wf_answer("trend", t, rec);
 	json_object_put(t);
 	return CV_OK;
 }
@@ -1798,34 +1812,6 @@ run_schedule(struct cv_wf_ctx *ctx, struct json_object **out)
 	cv_json_add_str(o, "window_end", b);
 	cv_json_add_bool(o, "enabled", en);
 	*out = o;
-	return CV_OK;
-}
-
-/* The retry plan of chain E3 under the body's retry_policy, stored:
- * *plan new, *rec borrowed.  400 for a policy of the wrong types. */
-static enum cv_err
-retry_make(
-    struct cv_wf_ctx *ctx, struct json_object **plan, struct json_object **rec)
-{
-	struct json_object *pol, *rcds = NULL;
-	struct cv_wf_policy p;
-	char err[256];
-	enum cv_err rc;
-
-	*plan = *rec = NULL;
-	if ((rc = cv_wf_obj(ctx, "retry_policy", &pol)) != CV_OK)
-		return rc;
-	if (cv_wf_policy_read(&e3, pol, &p, err, sizeof(err)) != CV_OK)
-		return cv_fail_field(
-		    ctx->req, CV_EINVAL, "retry_policy", "%s", err);
-	if ((rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
-		return rc;
-	*plan =
-	    cv_wf_retry_plan(ctx->req->arena, &e3, rcds, &p, ctx->ts, ctx->by);
-	json_object_put(rcds);
-	*rec = cv_wf_keep(ctx, &e3.retry, *plan,
-	    int_of(*plan, "decision_count"), int_of(*plan, "suppressed_count"),
-	    int_of(*plan, "retryable_count"), retry_index);
 	return CV_OK;
 }
 
@@ -1939,22 +1925,24 @@ run_id_of(struct cv_wf_ctx *ctx, struct json_object *sched, int dry,
 /*
  * POST /endpoint-remediation-sla-escalation-recurrences/automation-run:
  * one recurrence worker pass, dry unless execute=true (or dry_run=
- * false): a retry plan and a suppression trend stored, an owner digest
+ * false): a retry plan and a suppression trend stored, the owner digest
  * of each of the max_digest_plans (5, clamped 1..25) newest recurrence
  * plans that names an owner stored, and (live, with a connector config)
- * sent to provider (all); the run stored.  Answers {automation_run,
- * metadata, retry_metadata, suppression_trend_metadata,
- * owner_digest_metadata, deliveries}.
+ * sent to provider (all); the run stored.  Answers {run, metadata,
+ * retry_metadata, trend_metadata, owner_digests: [{event,
+ * digest_metadata, delivery, delivery_metadata, skipped}]} (the
+ * reference's shape; skipped: "dry_run", "connector_config_not_
+ * configured" or null).
  */
 static enum cv_err
 build_run(struct cv_wf_ctx *ctx, struct json_object **answer)
 {
 	struct json_object *sched = NULL, *retry = NULL, *trend = NULL,
 	                   *rplans = NULL, *rcds = NULL, *digests = NULL,
-	                   *drecs = NULL, *sent = NULL, *fol, *run, *sum, *rrec,
-	                   *trec, *rec, *ev, *res, *rcd, *o;
-	const char *prov;
-	int64_t maxp, routes = 0;
+	                   *results = NULL, *fol, *run, *sum, *rrec, *trec,
+	                   *rec, *ev, *res, *rcd, *o, *x;
+	const char *prov, *skipped;
+	int64_t maxp, routes = 0, sent = 0;
 	int exe, dry;
 	size_t i;
 	enum cv_err rc;
@@ -1966,37 +1954,45 @@ build_run(struct cv_wf_ctx *ctx, struct json_object **answer)
 	         CV_WF_DIGEST_PLANS_MAX, &maxp)) != CV_OK ||
 	    (rc = run_schedule(ctx, &sched)) != CV_OK)
 		return rc;
-	if ((rc = retry_make(ctx, &retry, &rrec)) != CV_OK ||
+	if ((rc = cv_wf_retry_keep(ctx, &e3, retry_routes, &retry, &rrec)) !=
+	        CV_OK ||
 	    (rc = trend_make(ctx, &trend, &trec)) != CV_OK ||
 	    (rc = cv_wf_load(ctx, K_RPLAN, &rplans)) != CV_OK ||
 	    (rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
 		goto out;
 	digests = json_object_new_array();
-	drecs = json_object_new_array();
-	sent = json_object_new_array();
-	for (i = 0; i < json_object_array_length(rplans) &&
-	            (int64_t)json_object_array_length(digests) < maxp;
+	results = json_object_new_array();
+	for (i = 0; i < json_object_array_length(rplans) && (int64_t)i < maxp;
 	     i++) {
 		ev = digest_new(ctx,
 		    ep_inner(json_object_array_get_idx(rplans, i),
 		        k_rplan.payload_key),
-		    retry, rplans);
+		    retry);
 		if (count_of(ev, "owners") == 0) {
 			json_object_put(ev);
 			continue;
 		}
 		json_object_array_add(digests, ev);
-		json_object_array_add(
-		    drecs, json_object_get(digest_keep(ctx, ev)));
 		routes += int_of(json_object_object_get(ev, "summary"),
 		    "unresolved_route_count");
-		if (dry || !cv_connector_configured())
-			continue;
-		if ((rc = digest_send(ctx, ev, prov, &res, &rcd)) != CV_OK)
+		x = json_object_new_object();
+		json_object_object_add(x, "event", json_object_get(ev));
+		json_object_object_add(x, "digest_metadata",
+		    json_object_get(digest_keep(ctx, ev)));
+		json_object_array_add(results, x);
+		res = rcd = NULL;
+		skipped = dry                          ? "dry_run"
+		          : !cv_connector_configured() ? "connector_config_not_"
+		                                         "configured"
+		                                       : NULL;
+		if (skipped == NULL &&
+		    (rc = digest_send(ctx, ev, prov, &res, &rcd)) != CV_OK)
 			goto out;
-		json_object_put(res);
-		if (rcd != NULL)
-			json_object_array_add(sent, json_object_get(rcd));
+		sent += rcd != NULL;
+		json_object_object_add(x, "delivery", res);
+		json_object_object_add(
+		    x, "delivery_metadata", json_object_get(rcd));
+		cv_json_add_str(x, "skipped", skipped);
 	}
 	fol = follow_ups(retry, digests, trend);
 	run = cv_wf_doc(ctx, e3.worker.schema);
@@ -2018,8 +2014,7 @@ build_run(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_int(sum, "owner_digest_count",
 	    (int64_t)json_object_array_length(digests));
 	cv_json_add_int(sum, "owner_digest_route_count", routes);
-	cv_json_add_int(sum, "owner_digest_delivery_count",
-	    (int64_t)json_object_array_length(sent));
+	cv_json_add_int(sum, "owner_digest_delivery_count", sent);
 	cv_json_add_int(sum, "suppression_event_count",
 	    int_of(trend, "suppression_event_count"));
 	cv_json_add_int(sum, "follow_up_action_count",
@@ -2049,15 +2044,12 @@ build_run(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    (int64_t)json_object_array_length(digests));
 	cv_json_add_int(rec, "suppression_event_count",
 	    int_of(trend, "suppression_event_count"));
-	o = cv_wf_answer("automation_run", run, rec);
+	o = cv_wf_answer("run", run, rec);
 	json_object_put(run);
 	json_object_object_add(o, "retry_metadata", json_object_get(rrec));
-	json_object_object_add(
-	    o, "suppression_trend_metadata", json_object_get(trec));
-	json_object_object_add(o, "owner_digest_metadata", drecs);
-	drecs = NULL;
-	json_object_object_add(o, "deliveries", sent);
-	sent = NULL;
+	json_object_object_add(o, "trend_metadata", json_object_get(trec));
+	json_object_object_add(o, "owner_digests", results);
+	results = NULL;
 	*answer = o;
 out:
 	json_object_put(sched);
@@ -2066,8 +2058,7 @@ out:
 	json_object_put(rplans);
 	json_object_put(rcds);
 	json_object_put(digests);
-	json_object_put(drecs);
-	json_object_put(sent);
+	json_object_put(results);
 	return rc;
 }
 
@@ -2471,6 +2462,250 @@ out:
 	return rc;
 }
 
+/* ---- E5: health alert delivery -------------------------------------- */
+
+/* E5 rules (§11.9): by alert level, alert category and the numbers of
+ * missed runs, failed jobs, stale metadata kinds and failed digest
+ * deliveries; a critical health without rule, default or configured
+ * provider goes to jira, slack and teams, any other to slack and teams;
+ * a healthy one to nobody. */
+static const char *const categories[] = {"missed_run", "failed_job",
+    "connector_failure", "stale_metadata", "disabled_schedule", NULL};
+static const struct ep_match halert_match[] = {
+    {"alert_levels", NULL, EP_MATCH_ONE, "alert_level", ep_alert_levels,
+        EP_ALERT_LEVEL_WORDS},
+    {"categories", "alert_categories", EP_MATCH_SOME, "alert_categories",
+        categories,
+        "missed_run, failed_job, connector_failure, stale_metadata, "
+        "disabled_schedule"},
+    {"min_missed_runs", NULL, EP_MATCH_MIN, "missed_run_count", NULL, NULL},
+    {"min_failed_jobs", NULL, EP_MATCH_MIN, "failed_job_count", NULL, NULL},
+    {"min_stale_metadata", NULL, EP_MATCH_MIN, "stale_metadata_count", NULL,
+        NULL},
+    {"min_connector_failures", NULL, EP_MATCH_MIN,
+        "connector_delivery_failure_count", NULL, NULL},
+    {NULL, NULL, EP_MATCH_ONE, NULL, NULL, NULL}};
+static const char *const halert_rule_keys[] = {
+    "rules", "health_alert_routing", "notification_routing", NULL};
+static const char *const halert_index[] = {"plan_id", "health_id",
+    "alert_level", "selected_providers", "acknowledgement_required_providers",
+    "suppression_window_minutes", NULL};
+static const char *const halert_controls[] = {
+    "health-alert-routing-derived-from-public-health-metadata",
+    "duplicate-suppression-uses-redacted-delivery-metadata",
+    "acknowledgements-record-human-or-automation-review",
+    "no-connector-credentials-stored-in-health-alert-plan", NULL};
+static const struct ep_routing halert_routing = {halert_rule_keys, halert_match,
+    EP_P_JIRA | EP_P_SLACK | EP_P_TEAMS, EP_P_SLACK | EP_P_TEAMS, 1, SRC_HALERT,
+    "health_id", &e5.plan, halert_index, halert_controls};
+
+/* The counts of a health reading (run, missed, failed, disabled, stale,
+ * failed deliveries) as a new summary object. */
+static struct json_object *
+health_counts(struct json_object *h)
+{
+	static const char *const keys[] = {"run_count", "missed_run_count",
+	    "failed_job_count", "disabled_schedule_count",
+	    "stale_metadata_count", "connector_delivery_failure_count"};
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++)
+		cv_json_add_int(o, keys[i], int_of(h, keys[i]));
+	return o;
+}
+
+/* What E5 rules match in a health reading: its id, level, counts and
+ * the categories of its alerts; new. */
+static struct json_object *
+health_subject(struct json_object *h)
+{
+	struct json_object *o, *cats, *alerts;
+	const char *c;
+	size_t i;
+
+	o = health_counts(h);
+	cv_json_add_str(o, "health_id", cv_json_str_or(h, "health_id", ""));
+	cv_json_add_str(
+	    o, "alert_level", cv_json_str_or(h, "alert_level", "healthy"));
+	cats = json_object_new_array();
+	alerts = array_of(h, "alerts");
+	for (i = 0; alerts != NULL && i < json_object_array_length(alerts);
+	     i++) {
+		c = cv_json_str_or(
+		    json_object_array_get_idx(alerts, i), "category", "");
+		if (*c != '\0' && !cv_json_has_str(cats, c))
+			json_object_array_add(cats, json_object_new_string(c));
+	}
+	json_object_object_add(o, "alert_categories", cats);
+	return o;
+}
+
+/* The health alert event of health h (§11.9), at most max alerts;
+ * new. */
+static struct json_object *
+halert_event(struct cv_wf_ctx *ctx, struct json_object *h, int64_t max)
+{
+	struct cv_arena *a = ctx->req->arena;
+	struct json_object *all, *sel, *al, *ev, *sum, *fields, *facts, *x;
+	const char *hid, *level, *title, *msg, *desc, *age;
+	int64_t omitted;
+	size_t i;
+
+	hid = cv_json_str_or(h, "health_id", "");
+	level = cv_json_str_or(h, "alert_level", "healthy");
+	all = array_of(h, "alerts");
+	sel = ep_head(all, (size_t)max);
+	omitted =
+	    (int64_t)(count_of(h, "alerts") - json_object_array_length(sel));
+	title = cv_arena_printf(
+	    a, "CAVRA recurrence automation health %s: %s", level, hid);
+	msg = cv_arena_printf(a,
+	    "%lld missed runs, %lld failed jobs, %lld stale metadata "
+	    "categories, and %lld connector delivery failures.",
+	    (long long)int_of(h, "missed_run_count"),
+	    (long long)int_of(h, "failed_job_count"),
+	    (long long)int_of(h, "stale_metadata_count"),
+	    (long long)int_of(h, "connector_delivery_failure_count"));
+	x = json_object_object_get(h, "latest_run_age_minutes");
+	age = x != NULL ? json_object_get_string(x) : "none";
+	desc = cv_arena_printf(a,
+	    "CAVRA recurrence automation health alert %s is %s.\n\n"
+	    "Expected interval minutes: %lld\nMissed runs: %lld\nFailed "
+	    "jobs: %lld\nStale metadata categories: %lld\nConnector "
+	    "delivery failures: %lld\nLatest run age minutes: %s\n\nAlerts:",
+	    hid, level, (long long)int_of(h, "expected_interval_minutes"),
+	    (long long)int_of(h, "missed_run_count"),
+	    (long long)int_of(h, "failed_job_count"),
+	    (long long)int_of(h, "stale_metadata_count"),
+	    (long long)int_of(h, "connector_delivery_failure_count"), age);
+	if (json_object_array_length(sel) == 0)
+		desc = cv_arena_printf(a,
+		    "%s\n- No active recurrence automation health alerts.",
+		    desc);
+	fields = json_object_new_array();
+	facts = json_object_new_array();
+	for (i = 0; i < json_object_array_length(sel); i++) {
+		al = json_object_array_get_idx(sel, i);
+		desc = cv_arena_printf(a, "%s\n- %s %s: %s", desc,
+		    cv_json_str_or(al, "severity", ""),
+		    cv_json_str_or(al, "category", ""),
+		    cv_json_str_or(al, "message", ""));
+		if (i >= CV_WF_CARD_ITEMS_MAX)
+			continue;
+		json_object_array_add(fields,
+		    json_object_new_string(cv_arena_printf(a, "*%s* `%s` %s",
+		        ep_title_case(a, cv_json_str_or(al, "severity", "")),
+		        cv_json_str_or(al, "category", ""),
+		        cv_json_str_or(al, "message", ""))));
+		json_object_array_add(
+		    facts, fact(cv_json_str_or(al, "category", "alert"),
+		               cv_arena_printf(a, "%s %s",
+		                   cv_json_str_or(al, "severity", ""),
+		                   cv_json_str_or(al, "message", ""))));
+	}
+	if (omitted > 0)
+		desc = cv_arena_printf(a,
+		    "%s\n- %lld additional alerts omitted from this delivery "
+		    "payload.",
+		    desc, (long long)omitted);
+	desc = cv_arena_printf(a,
+	    "%s\n\nThis alert is generated from public CAVRA recurrence "
+	    "automation health metadata. Scheduler recovery, ticket "
+	    "creation, and private queue execution remain outside the "
+	    "Community Edition repository.",
+	    desc);
+	ev = cv_wf_doc(ctx, e5.event_schema);
+	cv_json_add_str(ev, "event_type", e5.event_type);
+	cv_json_add_str(ev, "session_id", hid);
+	cv_json_add_str(ev, "health_id", hid);
+	cv_json_add_str(ev, "generated_by", ctx->by);
+	json_object_object_add(ev, "source_health_generated_at",
+	    json_object_get(json_object_object_get(h, "generated_at")));
+	cv_json_add_str(ev, "alert_level", level);
+	cv_json_add_str(ev, "max_severity",
+	    strcmp(level, "critical") == 0  ? "critical"
+	    : strcmp(level, "warning") == 0 ? "warning"
+	                                    : "low");
+	cv_json_add_int(ev, "blocked_count",
+	    int_of(h, "missed_run_count") + int_of(h, "failed_job_count") +
+	        int_of(h, "connector_delivery_failure_count"));
+	cv_json_add_int(ev, "approval_required_count",
+	    (int64_t)json_object_array_length(sel));
+	cv_json_add_int(ev, "decision_count", int_of(h, "run_count"));
+	sum = health_counts(h);
+	json_object_object_add(sum, "latest_run_id",
+	    json_object_get(json_object_object_get(h, "latest_run_id")));
+	json_object_object_add(
+	    sum, "latest_run_age_minutes", json_object_get(x));
+	cv_json_add_int(sum, "omitted_alert_count", omitted);
+	json_object_object_add(ev, "summary", sum);
+	json_object_object_add(ev, "alerts", sel);
+	cv_json_add_int(ev, "omitted_alert_count", omitted);
+	json_object_object_add(ev, "recommendations",
+	    json_object_get(json_object_object_get(h, "recommendations")));
+	cv_json_add_strv(ev, "controls",
+	    (const char *const[]){
+	        "health-alert-derived-from-public-recurrence-automation-health",
+	        "connector-delivery-evidence-redacts-secrets",
+	        "acknowledgements-record-review-only",
+	        "private-connectors-remain-responsible-for-ticket-or-chat-"
+	        "side-effects",
+	        NULL});
+	ep_add_payloads(ev,
+	    ep_slack_card(title, msg, fields,
+	        "Generated from public CAVRA recurrence automation health "
+	        "evidence."),
+	    ep_teams_card(title, msg, color_of(level), facts), title, desc, hid,
+	    level);
+	return ev;
+}
+
+/*
+ * POST /endpoint-remediation-sla-escalation-recurrence-automation-
+ * health-alerts/deliver: the automation health (the body's
+ * expected_interval_minutes and stale_metadata_minutes), its alert plan
+ * routed by halert_routing (routing_policy, provider,
+ * suppression_window_minutes, force), stored, and its event (max_alerts
+ * 1..100, default 20) delivered to the selected providers (none, or a
+ * healthy reading: nothing sent).  Answers {health, plan, delivery,
+ * plan_metadata, metadata, success, event_id}.  400 without a connector
+ * config or for a policy that does not fit; the connector's 400 when a
+ * selected provider is not configured.
+ */
+static enum cv_err
+build_halert(struct cv_wf_ctx *ctx, struct json_object **answer)
+{
+	struct json_object *h = NULL, *subj, *extra, *sum, *ev;
+	struct ep_route_in in;
+	int64_t max;
+	enum cv_err rc;
+
+	if ((rc = cv_wf_need_connector(ctx)) != CV_OK ||
+	    (rc = ep_route_read(ctx, &halert_routing, &in)) != CV_OK ||
+	    (rc = clamped(ctx, "max_alerts", CV_WF_ALERTS_DEFAULT,
+	         CV_WF_ALERTS_MAX, &max)) != CV_OK ||
+	    (rc = automation_health(ctx, &h)) != CV_OK)
+		return rc;
+	subj = health_subject(h);
+	sum = health_counts(h);
+	json_object_object_del(sum, "disabled_schedule_count");
+	cv_json_add_int(sum, "alert_count", (int64_t)count_of(h, "alerts"));
+	extra = json_object_new_object();
+	json_object_object_add(extra, "source_health_generated_at",
+	    json_object_get(json_object_object_get(h, "generated_at")));
+	json_object_object_add(extra, "summary", sum);
+	ev = halert_event(ctx, h, max);
+	rc = ep_route_deliver(
+	    ctx, &halert_routing, &in, subj, extra, ev, answer);
+	if (rc == CV_OK)
+		json_object_object_add(*answer, "health", json_object_get(h));
+	json_object_put(ev);
+	json_object_put(subj);
+	json_object_put(h);
+	return rc;
+}
+
 /* ---- route table ---------------------------------------------------- */
 
 static const struct ep_list l_recurrences = {
@@ -2499,7 +2734,8 @@ static const struct cv_wf_step s_audit = {
 };
 static const struct cv_wf_step s_retry = {
     .chain = &e3,
-    .out_key = "retry_plan",
+    .out_key = "plan",
+    .retry_extra = retry_routes,
 };
 static const struct cv_wf_step s_digest = {
     .build = build_digest,
@@ -2527,9 +2763,8 @@ static const struct cv_wf_step s_health = {
     .schema = SLA("escalation_recurrence_automation_health"),
 };
 static const struct cv_wf_step s_alert_deliver = {
+    .build = build_halert,
     .chain = &e3,
-    .alert = &e5,
-    .health = automation_health,
     .health_prefix = "erslah",
 };
 static const struct cv_wf_step s_alert_ack = {
@@ -2658,7 +2893,7 @@ const struct cv_route ep_recur_routes[] = {
         "Health of the "
         "recurrence automation",
         &s_health, p_health},
-    {CV_POST, ESH_ "/deliver", cv_wf_h_alert_deliver, POST_JSON,
+    {CV_POST, ESH_ "/deliver", cv_wf_h_build, POST_JSON,
         "Deliver the recurrence automation health as an alert, "
         "suppressing duplicates",
         &s_alert_deliver, .right = CV_RIGHT_OPERATE},

@@ -9,7 +9,9 @@
  * delivered through the providers its routing policy names; a provider
  * that was sent the same report within the suppression window is left
  * out (the duplicate suppression keys on the delivery's event_id, the
- * report id).  Acknowledgements name their report, which must exist.
+ * report id).  That policy routing is shared with the recurrence
+ * automation health alerts (E5, fcgi/endpoints_recur.c): ep_route_read()
+ * and ep_route_deliver() over a struct ep_routing of each chain.  Acknowledgements name their report, which must exist.
  * The escalation plan reads the latest notification plan of each
  * report and the latest acknowledgement of each of its providers and
  * measures them against the owners' SLOs and escalation ladders; its
@@ -617,9 +619,8 @@ ep_add_payloads(struct json_object *event, struct json_object *slack,
 	    level), NULL));
 }
 
-/* "Critical" from "critical"; arena. */
-static const char *
-title_case(struct cv_arena *a, const char *s)
+const char *
+ep_title_case(struct cv_arena *a, const char *s)
 {
 	char	*t = cv_arena_strdup(a, *s != '\0' ? s : "unknown");
 
@@ -957,60 +958,292 @@ out:
 	return rc;
 }
 
-/* ---- E1: notification ------------------------------------------------ */
+/* ---- policy routing (E1, E5) ---------------------------------------- */
 
-#define P_JIRA		0x01u
-#define P_SERVICENOW	0x02u
-#define P_SLACK		0x04u
-#define P_TEAMS		0x08u
-#define P_WEBHOOK	0x10u
+/* A 400 about member path of the routing policy. */
+static enum cv_err
+policy_fail(struct cv_req *req, const char *path, const char *what)
+{
+	return cv_fail_field(req, CV_EINVAL, "routing_policy", "%s %s", path,
+	    what);
+}
+
+/* Whether a comma list names a word that is no notification provider. */
+static int
+prov_unknown(struct cv_arena *a, const char *raw)
+{
+	const char	*p, *e, *w;
+
+	for (p = raw; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		w = cv_wf_norm(a, cv_arena_strndup(a, p, (size_t)(e - p)));
+		if (*w != '\0' && prov_bits(a, w) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Checks a provider list of the policy (a comma list or an array of
+ * them; absent or null: none).  400 otherwise. */
+static enum cv_err
+providers_check(struct cv_req *req, struct json_object *v, const char *path)
+{
+	struct json_object	*e;
+	size_t			 i;
+
+	if (v == NULL)
+		return CV_OK;
+	if (json_object_is_type(v, json_type_string))
+		return prov_unknown(req->arena, json_object_get_string(v)) ?
+		    policy_fail(req, path, "must list only: " PROVIDER_WORDS) :
+		    CV_OK;
+	if (!json_object_is_type(v, json_type_array))
+		return policy_fail(req, path, "must be an array of provider "
+		    "names");
+	for (i = 0; i < json_object_array_length(v); i++) {
+		e = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(e, json_type_string) ||
+		    prov_unknown(req->arena, json_object_get_string(e)))
+			return policy_fail(req, path, "must list only: "
+			    PROVIDER_WORDS);
+	}
+	return CV_OK;
+}
+
+/* Checks a word list of a rule (an array of strings, each one of
+ * allowed unless that is NULL; absent or null: none).  400 otherwise. */
+static enum cv_err
+words_check(struct cv_req *req, struct json_object *v, const char *path,
+    const struct ep_match *m)
+{
+	struct json_object	*e;
+	size_t			 i;
+
+	if (v == NULL)
+		return CV_OK;
+	if (!json_object_is_type(v, json_type_array))
+		return policy_fail(req, path, "must be an array of strings");
+	for (i = 0; i < json_object_array_length(v); i++) {
+		e = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(e, json_type_string))
+			return policy_fail(req, path, "must be an array of "
+			    "strings");
+		if (m->allowed != NULL && !cv_strv_has(m->allowed,
+		    json_object_get_string(e)))
+			return policy_fail(req, path, cv_arena_printf(
+			    req->arena, "must list only: %s", m->words));
+	}
+	return CV_OK;
+}
+
+/* Checks a count or a window (an integer >= 0; absent or null: none).
+ * 400 otherwise. */
+static enum cv_err
+count_check(struct cv_req *req, struct json_object *v, const char *path)
+{
+	if (v == NULL || (json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0))
+		return CV_OK;
+	return policy_fail(req, path, "must be an integer >= 0");
+}
+
+/* The member of o named k1 (else k2) and its name, into *name. */
+static struct json_object *
+named(struct json_object *o, const char *k1, const char *k2,
+    const char **name)
+{
+	struct json_object	*v;
+
+	*name = k1;
+	if (json_object_object_get_ex(o, k1, &v))
+		return v;
+	if (k2 != NULL && json_object_object_get_ex(o, k2, &v)) {
+		*name = k2;
+		return v;
+	}
+	return NULL;
+}
+
+/* The rules of policy: the first of rt's rule members that is not empty
+ * (borrowed, NULL: none) and its name into *key. */
+static struct json_object *
+rules_of(const struct ep_routing *rt, struct json_object *policy,
+    const char **key)
+{
+	const char *const	*k;
+	struct json_object	*v;
+
+	for (k = rt->rule_keys; *k != NULL; k++)
+		if (cv_json_truthy(v = json_object_object_get(policy, *k))) {
+			*key = *k;
+			return v;
+		}
+	return NULL;
+}
 
 /*
- * The routing rules of policy ("rules", else "notification_routing")
- * that match the report: its alert level among alert_levels, one of its
- * release channels among channels (when both have some), at least
- * min_breached breached and min_at_risk at-risk items.  New array.
+ * Checks the routing policy against rt: rules an array of objects whose
+ * matchers hold rt's words or counts, providers and default_providers
+ * notification providers, suppression windows counts, owners, ids and
+ * names strings, acknowledgement flags booleans.  400 naming the member
+ * otherwise.
  */
-static struct json_object *
-matching_rules(struct cv_arena *a, struct json_object *report,
+static enum cv_err
+policy_check(struct cv_req *req, const struct ep_routing *rt,
     struct json_object *policy)
 {
-	struct json_object	*rules, *r, *sum, *chans, *rc, *out;
-	const char		*level;
-	size_t			 i, j;
-	int			 hit;
+	static const char *const strs[] = { "rule_id", "name", "owner",
+	    NULL };
+	const struct ep_match	*m;
+	const char *const	*s;
+	struct json_object	*rules, *r, *v;
+	const char		*key, *path, *name;
+	size_t			 i;
+	enum cv_err		 rc;
 
-	out = json_object_new_array();
-	rules = json_object_object_get(policy, "rules");
-	if (!cv_json_truthy(rules))
-		rules = json_object_object_get(policy, "notification_routing");
+	if (policy == NULL)
+		return CV_OK;
+	if ((rc = providers_check(req, json_object_object_get(policy,
+	    "default_providers"), "routing_policy.default_providers")) !=
+	    CV_OK || (rc = count_check(req, json_object_object_get(policy,
+	    "suppression_window_minutes"),
+	    "routing_policy.suppression_window_minutes")) != CV_OK)
+		return rc;
+	if ((v = json_object_object_get(policy, "owner")) != NULL &&
+	    !json_object_is_type(v, json_type_string))
+		return policy_fail(req, "routing_policy.owner",
+		    "must be a string");
+	if ((rules = rules_of(rt, policy, &key)) == NULL)
+		return CV_OK;
 	if (!json_object_is_type(rules, json_type_array))
-		return out;
-	sum = json_object_object_get(report, "executive_summary");
-	level = str2(report, NULL, "alert_level", "healthy");
-	chans = json_object_object_get(sum, "release_channels");
+		return policy_fail(req, cv_arena_printf(req->arena,
+		    "routing_policy.%s", key), "must be an array of rule "
+		    "objects");
 	for (i = 0; i < json_object_array_length(rules); i++) {
 		r = json_object_array_get_idx(rules, i);
-		if (!json_object_is_type(r, json_type_object) ||
-		    excludes(a, json_object_object_get(r, "alert_levels"),
-		    level, 0))
-			continue;
-		rc = json_object_object_get(r, "channels");
-		if (alen(r, "channels") > 0 && alen(sum, "release_channels") >
-		    0) {
-			for (hit = 0, j = 0; !hit && j < alen(r, "channels");
-			    j++)
-				hit = cv_json_has_str(chans,
-				    json_object_get_string(
-				    json_object_array_get_idx(rc, j)));
-			if (!hit)
-				continue;
+		path = cv_arena_printf(req->arena, "routing_policy.%s[%zu]",
+		    key, i);
+		if (!json_object_is_type(r, json_type_object))
+			return policy_fail(req, path, "must be an object");
+		for (s = strs; *s != NULL; s++)
+			if ((v = json_object_object_get(r, *s)) != NULL &&
+			    !json_object_is_type(v, json_type_string))
+				return policy_fail(req, cv_arena_printf(
+				    req->arena, "%s.%s", path, *s),
+				    "must be a string");
+		v = named(r, "acknowledgement_required", "ack_required",
+		    &name);
+		if (v != NULL && !json_object_is_type(v, json_type_boolean))
+			return policy_fail(req, cv_arena_printf(req->arena,
+			    "%s.%s", path, name), "must be a boolean");
+		if ((rc = providers_check(req, json_object_object_get(r,
+		    "providers"), cv_arena_printf(req->arena, "%s.providers",
+		    path))) != CV_OK || (rc = count_check(req,
+		    json_object_object_get(r, "suppression_window_minutes"),
+		    cv_arena_printf(req->arena,
+		    "%s.suppression_window_minutes", path))) != CV_OK)
+			return rc;
+		for (m = rt->match; m->key != NULL; m++) {
+			v = named(r, m->key, m->alt, &name);
+			name = cv_arena_printf(req->arena, "%s.%s", path, name);
+			if ((rc = m->how == EP_MATCH_MIN ? count_check(req, v,
+			    name) : words_check(req, v, name, m)) != CV_OK)
+				return rc;
 		}
-		if (num(sum, "breached_count") < pick_int(r, "min_breached",
-		    NULL, 0) || num(sum, "at_risk_count") < pick_int(r,
-		    "min_at_risk", NULL, 0))
-			continue;
-		json_object_array_add(out, json_object_get(r));
+	}
+	return CV_OK;
+}
+
+enum cv_err
+ep_route_read(struct cv_wf_ctx *ctx, const struct ep_routing *rt,
+    struct ep_route_in *in)
+{
+	struct cv_req	*req = ctx->req;
+	enum cv_err	 rc;
+
+	memset(in, 0, sizeof(*in));
+	if ((rc = cv_wf_obj(ctx, "routing_policy", &in->policy)) != CV_OK ||
+	    (rc = cv_wf_str(ctx, "provider", &in->requested)) != CV_OK ||
+	    (rc = cv_wf_bool(ctx, "force", 0, &in->force)) != CV_OK)
+		return rc;
+	in->have_window = json_object_object_get(req->json,
+	    "suppression_window_minutes") != NULL;
+	if (in->have_window && (rc = cv_wf_int(ctx,
+	    "suppression_window_minutes", 0, 0, CV_WF_MINUTES_MAX,
+	    &in->window)) != CV_OK)
+		return rc;
+	if (in->requested == NULL || *in->requested == '\0')
+		in->requested = "all";
+	if (strcmp(cv_wf_norm(req->arena, in->requested), "all") != 0 &&
+	    prov_unknown(req->arena, in->requested))
+		return cv_fail_field(req, CV_EINVAL, "provider", "provider must "
+		    "be all or a comma list of: " PROVIDER_WORDS);
+	return policy_check(req, rt, in->policy);
+}
+
+/* Whether rule r matches subject subj under rt's matchers. */
+static int
+rule_matches(struct cv_arena *a, const struct ep_routing *rt,
+    struct json_object *r, struct json_object *subj)
+{
+	const struct ep_match	*m;
+	struct json_object	*v, *have;
+	const char		*name;
+	size_t			 i;
+	int			 hit;
+
+	for (m = rt->match; m->key != NULL; m++) {
+		v = named(r, m->key, m->alt, &name);
+		switch (m->how) {
+		case EP_MATCH_ONE:
+			if (excludes(a, v, str(subj, m->field), 0))
+				return 0;
+			break;
+		case EP_MATCH_SOME:
+		case EP_MATCH_SOME_IF:
+			if (!json_object_is_type(v, json_type_array) ||
+			    json_object_array_length(v) == 0)
+				break;
+			have = json_object_object_get(subj, m->field);
+			if (m->how == EP_MATCH_SOME_IF && alen(subj,
+			    m->field) == 0)
+				break;
+			for (hit = 0, i = 0; !hit &&
+			    i < json_object_array_length(v); i++)
+				hit = cv_json_has_str(have,
+				    json_object_get_string(
+				    json_object_array_get_idx(v, i)));
+			if (!hit)
+				return 0;
+			break;
+		case EP_MATCH_MIN:
+			if (num(subj, m->field) < pick_int(r, name, NULL, 0))
+				return 0;
+			break;
+		}
+	}
+	return 1;
+}
+
+/* The rules of policy that match subj (new array). */
+static struct json_object *
+matching_rules(struct cv_arena *a, const struct ep_routing *rt,
+    struct json_object *subj, struct json_object *policy)
+{
+	struct json_object	*rules, *r, *out;
+	const char		*key;
+	size_t			 i;
+
+	out = json_object_new_array();
+	rules = rules_of(rt, policy, &key);
+	if (!json_object_is_type(rules, json_type_array))
+		return out;
+	for (i = 0; i < json_object_array_length(rules); i++) {
+		r = json_object_array_get_idx(rules, i);
+		if (json_object_is_type(r, json_type_object) &&
+		    rule_matches(a, rt, r, subj))
+			json_object_array_add(out, json_object_get(r));
 	}
 	return out;
 }
@@ -1018,12 +1251,12 @@ matching_rules(struct cv_arena *a, struct json_object *report,
 /*
  * The eligible providers: the requested one(s) unless "all"; else the
  * matched rules' providers, else the policy's default_providers, else
- * the configured ones, else by alert level; none left: the configured
- * ones, else webhook.
+ * the configured ones, else rt's defaults for the alert level; none
+ * left: the configured ones, else webhook.
  */
 static unsigned
-eligible_of(struct cv_arena *a, struct json_object *report,
-    struct json_object *policy, struct json_object *rules,
+eligible_of(struct cv_arena *a, const struct ep_routing *rt,
+    const char *level, struct json_object *policy, struct json_object *rules,
     const char *requested, unsigned avail)
 {
 	unsigned	 bits = 0;
@@ -1041,12 +1274,11 @@ eligible_of(struct cv_arena *a, struct json_object *report,
 		if (bits == 0)
 			bits = avail;
 		if (bits == 0)
-			bits = strcmp(str(report, "alert_level"), "critical")
-			    == 0 ? P_JIRA | P_SERVICENOW | P_SLACK | P_TEAMS :
-			    P_SLACK | P_TEAMS;
+			bits = strcmp(level, "critical") == 0 ? rt->critical :
+			    rt->other;
 	}
 	if (bits == 0)
-		bits = avail != 0 ? avail : P_WEBHOOK;
+		bits = avail != 0 ? avail : EP_P_WEBHOOK;
 	return bits;
 }
 
@@ -1077,13 +1309,13 @@ window_of(struct json_object *policy, struct json_object *rules, int have,
 }
 
 /*
- * The providers of elig to suppress: those sent report rid (an E1 RCD
- * whose event_id is rid) within the window before now, with their
- * latest such delivery.  New array.
+ * The providers of elig to suppress: those sent subject id (an RCD of
+ * source src whose event_id is id) within the window before now, with
+ * their latest such delivery.  New array.
  */
 static struct json_object *
-suppressed_of(struct cv_arena *a, const char *rid, unsigned elig,
-    struct json_object *rcds, time_t now, int64_t window)
+suppressed_of(struct cv_arena *a, const char *src, const char *id,
+    unsigned elig, struct json_object *rcds, time_t now, int64_t window)
 {
 	struct json_object	*out, *r, *last;
 	time_t			 t;
@@ -1099,8 +1331,8 @@ suppressed_of(struct cv_arena *a, const char *rid, unsigned elig,
 		for (j = 0; j < json_object_array_length(rcds); j++) {
 			r = json_object_array_get_idx(rcds, j);
 			if (strcmp(str(r, "connector_delivery_source"),
-			    SRC_NOTIFY) != 0 || strcmp(str(r, "event_id"),
-			    rid) != 0 || !cv_json_has_str(
+			    src) != 0 || strcmp(str(r, "event_id"),
+			    id) != 0 || !cv_json_has_str(
 			    json_object_object_get(r, "providers"), nprov[i]))
 				continue;
 			if (cv_wf_ts_parse(cv_json_str_or(r, "created_at",
@@ -1129,13 +1361,14 @@ struct route {
 };
 
 /*
- * The plan's routes, one per eligible provider, and the providers that
- * need an acknowledgement (*ackbits).  New array.
+ * The plan's routes, one per eligible provider (selected: in sel,
+ * suppressed: in supp), and the providers that need an acknowledgement
+ * (*ackbits).  New array.
  */
 static struct json_object *
 routes_of(struct cv_arena *a, struct json_object *rules,
     struct json_object *policy, const char *level, unsigned elig,
-    unsigned sel, int64_t window, unsigned *ackbits)
+    unsigned sel, unsigned supp, int64_t window, unsigned *ackbits)
 {
 	struct route		 rt[5];
 	struct json_object	*r, *routes, *v;
@@ -1186,7 +1419,7 @@ routes_of(struct cv_arena *a, struct json_object *rules,
 			*ackbits |= 1u << j;
 		json_object_array_add(routes, obj("provider", jstr(nprov[j]),
 		    "selected", json_object_new_boolean(sel & (1u << j)),
-		    "suppressed", json_object_new_boolean(!(sel & (1u << j))),
+		    "suppressed", json_object_new_boolean(supp & (1u << j)),
 		    "rule_ids", rt[j].rule_ids != NULL ? rt[j].rule_ids :
 		    json_object_new_array(), "owner", jstr(owner),
 		    "acknowledgement_required", json_object_new_boolean(ack),
@@ -1195,6 +1428,117 @@ routes_of(struct cv_arena *a, struct json_object *rules,
 	}
 	return routes;
 }
+
+enum cv_err
+ep_route_deliver(struct cv_wf_ctx *ctx, const struct ep_routing *rt,
+    const struct ep_route_in *in, struct json_object *subj,
+    struct json_object *extra, struct json_object *event,
+    struct json_object **answer)
+{
+	struct cv_arena		*a = ctx->req->arena;
+	struct json_object	*rcds = NULL, *rules, *supp, *routes, *plan,
+				*prec, *m, *ids, *r, *result = NULL,
+				*rcd = NULL, *links;
+	const char		*id, *level, *pid;
+	const char *const	*c;
+	int64_t			 window;
+	unsigned		 avail, elig, sel, sbits, ackbits;
+	size_t			 i;
+	enum cv_err		 rc;
+
+	*answer = NULL;
+	if ((rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK) {
+		json_object_put(extra);
+		return rc;
+	}
+	id = str(subj, rt->id_field);
+	level = str2(subj, NULL, "alert_level", "healthy");
+	avail = prov_available(a);
+	rules = matching_rules(a, rt, subj, in->policy);
+	elig = eligible_of(a, rt, level, in->policy, rules, in->requested,
+	    avail);
+	window = window_of(in->policy, rules, in->have_window, in->window);
+	supp = in->force ? json_object_new_array() : suppressed_of(a, rt->src,
+	    id, elig, rcds, ctx->t, window);
+	json_object_put(rcds);
+	sbits = 0;
+	for (i = 0; i < json_object_array_length(supp); i++)
+		sbits |= prov_bits(a, str(json_object_array_get_idx(supp, i),
+		    "provider"));
+	sel = elig & ~sbits;
+	if (rt->quiet_healthy && strcmp(level, "healthy") == 0)
+		sel = 0;
+	routes = routes_of(a, rules, in->policy, level, elig, sel, sbits,
+	    window, &ackbits);
+	m = obj(rt->id_field, jstr(id), "generated_at", jstr(ctx->now),
+	    "eligible", prov_array(elig), "selected", prov_array(sel),
+	    "suppressed", json_object_get(supp), NULL);
+	pid = cv_wf_id(a, rt->plan->prefix, m, NULL);
+	json_object_put(m);
+	ids = json_object_new_array();
+	for (i = 0; i < json_object_array_length(rules); i++) {
+		r = json_object_array_get_idx(rules, i);
+		json_object_array_add(ids, jstr(str2(r, NULL, "rule_id",
+		    str2(r, NULL, "name", "None"))));
+	}
+	json_object_put(rules);
+	plan = obj("schema_version", jstr(rt->plan->schema), "product",
+	    jstr(CV_PRODUCT), "plan_id", jstr(pid), rt->id_field, jstr(id),
+	    "generated_at", jstr(ctx->now), "generated_by", jstr(ctx->by),
+	    "alert_level", jstr(level), NULL);
+	if (extra != NULL) {
+		json_object_object_foreach(extra, k, v)
+			json_object_object_add(plan, k, json_object_get(v));
+		json_object_put(extra);
+	}
+	m = json_object_new_array();
+	for (c = rt->controls; *c != NULL; c++)
+		json_object_array_add(m, jstr(*c));
+	json_object_object_add(plan, "requested_provider",
+	    jstr(in->requested));
+	json_object_object_add(plan, "eligible_providers", prov_array(elig));
+	json_object_object_add(plan, "selected_providers", prov_array(sel));
+	json_object_object_add(plan, "suppressed_providers", supp);
+	json_object_object_add(plan, "suppression_window_minutes",
+	    json_object_new_int64(window));
+	json_object_object_add(plan, "force",
+	    json_object_new_boolean(in->force));
+	json_object_object_add(plan, "routes", routes);
+	json_object_object_add(plan, "matched_rule_ids", ids);
+	json_object_object_add(plan, "acknowledgement_required_providers",
+	    prov_array(ackbits));
+	json_object_object_add(plan, "controls", m);
+	prec = cv_wf_keep(ctx, rt->plan, plan, nbits(elig),
+	    (int64_t)json_object_array_length(supp), nbits(ackbits),
+	    rt->index);
+	json_object_object_add(prec, "suppressed_providers", prov_array(
+	    sbits & elig));
+	json_object_object_add(prec, "suppressed_provider_count",
+	    json_object_new_int64((int64_t)json_object_array_length(supp)));
+	json_object_object_add(event, rt->plan->payload_key,
+	    json_object_get(plan));
+	if (sel != 0) {
+		links = obj(rt->id_field, jstr(id), "plan_id", jstr(pid), NULL);
+		m = prov_array(sel);
+		rc = cv_wf_deliver(ctx, event, cv_wf_joined(a, m), rt->src,
+		    links, &result, &rcd);
+		json_object_put(m);
+		json_object_put(links);
+	}
+	if (rc == CV_OK)
+		*answer = obj("plan", json_object_get(plan), "delivery", result,
+		    "plan_metadata", json_object_get(prec), "metadata",
+		    json_object_get(rcd), "success", json_object_new_boolean(
+		    result == NULL || json_object_get_boolean(
+		    json_object_object_get(result, "success"))), "event_id",
+		    jstr(id), NULL);
+	else
+		json_object_put(result);
+	json_object_put(plan);
+	return rc;
+}
+
+/* ---- E1: notification ------------------------------------------------ */
 
 /* The notification event of a report, at most maxesc escalations. */
 static struct json_object *
@@ -1241,7 +1585,7 @@ notify_event(struct cv_wf_ctx *ctx, struct json_object *report,
 		if (i >= CV_WF_CARD_ITEMS_MAX)
 			continue;
 		json_object_array_add(fields, jstr(cv_arena_printf(a,
-		    "*%s* `%s` `%s`", title_case(a, str(e, "severity")),
+		    "*%s* `%s` `%s`", ep_title_case(a, str(e, "severity")),
 		    str(e, "provider"), str(e, "handoff_id"))));
 		json_object_array_add(facts, obj("name", jstr(str2(e, NULL,
 		    "provider", "provider")), "value", jstr(cv_arena_printf(a,
@@ -1292,135 +1636,89 @@ notify_event(struct cv_wf_ctx *ctx, struct json_object *report,
 	return ev;
 }
 
+/* E1 rules: by alert level, release channel (when both name some) and
+ * the numbers of breached and at-risk work items. */
+const char *const ep_alert_levels[] = { "critical", "warning", "healthy",
+	NULL };
+static const struct ep_match notify_match[] = {
+	{ "alert_levels", NULL, EP_MATCH_ONE, "alert_level", ep_alert_levels,
+	    EP_ALERT_LEVEL_WORDS },
+	{ "channels", NULL, EP_MATCH_SOME_IF, "release_channels", NULL,
+	    NULL },
+	{ "min_breached", NULL, EP_MATCH_MIN, "breached_count", NULL, NULL },
+	{ "min_at_risk", NULL, EP_MATCH_MIN, "at_risk_count", NULL, NULL },
+	{ NULL, NULL, EP_MATCH_ONE, NULL, NULL, NULL }
+};
+static const char *const notify_rule_keys[] = { "rules",
+	"notification_routing", NULL };
+static const char *const notify_controls[] = {
+	"routing-derived-from-public-sla-policy",
+	"duplicate-suppression-uses-redacted-delivery-metadata",
+	"acknowledgements-record-human-or-automation-review",
+	"no-connector-credentials-stored-in-plan", NULL
+};
+static const struct ep_routing notify_routing = {
+	notify_rule_keys, notify_match,
+	EP_P_JIRA | EP_P_SERVICENOW | EP_P_SLACK | EP_P_TEAMS,
+	EP_P_SLACK | EP_P_TEAMS, 0, SRC_NOTIFY, "report_id", &k_nplan,
+	nplan_index, notify_controls
+};
+
 /*
  * POST /endpoint-remediation-sla-reports/{report_id}/deliver: the
- * notification plan of a stored report (routing_policy, provider,
- * suppression_window_minutes, force), stored, and its event delivered
- * to the selected providers (none: nothing sent).  Answers {report_id,
- * plan, delivery, plan_metadata, metadata, success, event_id}.  400
- * without a connector config, 404 for an unknown report.
+ * notification plan of a stored report routed by notify_routing
+ * (routing_policy, provider, suppression_window_minutes, force), stored,
+ * and its event delivered to the selected providers (none: nothing
+ * sent).  Answers {report_id, plan, delivery, plan_metadata, metadata,
+ * success, event_id}.  400 without a connector config or for a policy
+ * that does not fit, 404 for an unknown report.
  */
 static enum cv_err
 build_notify(struct cv_wf_ctx *ctx, struct json_object **answer)
 {
 	struct cv_req		*req = ctx->req;
-	struct cv_arena		*a = req->arena;
-	struct json_object	*rec = NULL, *rcds = NULL, *rules = NULL,
-				*policy, *report, *supp, *routes, *plan, *prec,
-				*ev, *result = NULL, *rcd = NULL, *links, *m,
-				*sum;
-	const char		*rid, *requested, *level, *pid;
-	int64_t			 window = 0, maxesc;
-	unsigned		 avail, elig, sel, ackbits, sbits;
-	size_t			 i;
-	int			 force, have;
+	struct json_object	*rec = NULL, *report, *sum, *subj, *extra, *ev;
+	struct ep_route_in	 in;
+	const char		*rid;
+	int64_t			 maxesc;
 	enum cv_err		 rc;
 
 	if ((rc = cv_wf_need_connector(ctx)) != CV_OK ||
-	    (rc = cv_wf_obj(ctx, "routing_policy", &policy)) != CV_OK ||
-	    (rc = cv_wf_str(ctx, "provider", &requested)) != CV_OK ||
-	    (rc = cv_wf_bool(ctx, "force", 0, &force)) != CV_OK ||
+	    (rc = ep_route_read(ctx, &notify_routing, &in)) != CV_OK ||
 	    (rc = cv_wf_int(ctx, "max_escalations", CV_WF_ESCALATIONS_DEFAULT,
 	    INT64_MIN, INT64_MAX, &maxesc)) != CV_OK)
 		return rc;
-	have = json_object_object_get(req->json,
-	    "suppression_window_minutes") != NULL;
-	if (have && (rc = cv_wf_int(ctx, "suppression_window_minutes", 0,
-	    INT64_MIN, CV_WF_MINUTES_MAX, &window)) != CV_OK)
-		return rc;
 	maxesc = maxesc < 1 ? 1 : maxesc > CV_WF_ESCALATIONS_MAX ?
 	    CV_WF_ESCALATIONS_MAX : maxesc;
-	if (requested == NULL || *requested == '\0')
-		requested = "all";
 	rid = cv_param(req, "report_id");
 	if ((rc = cv_wf_get(ctx, rid, k_report.kind, &rec)) == CV_ENOENT)
 		return cv_fail(req, CV_ENOENT,
 		    "endpoint remediation SLA report not found");
 	if (rc != CV_OK)
 		return rc;
-	if ((rc = cv_wf_load(ctx, CV_WF_RCD_KIND, &rcds)) != CV_OK)
-		goto out;
 	report = ep_inner(rec, "report");
 	rid = str2(report, NULL, "report_id", rid);
-	level = str2(report, NULL, "alert_level", "healthy");
 	sum = json_object_object_get(report, "executive_summary");
-	avail = prov_available(a);
-	rules = matching_rules(a, report, policy);
-	elig = eligible_of(a, report, policy, rules, requested, avail);
-	window = window_of(policy, rules, have, window);
-	supp = force ? json_object_new_array() : suppressed_of(a, rid, elig,
-	    rcds, ctx->t, window);
-	sbits = 0;
-	for (i = 0; i < json_object_array_length(supp); i++)
-		sbits |= prov_bits(a, str(json_object_array_get_idx(supp, i),
-		    "provider"));
-	sel = elig & ~sbits;
-	routes = routes_of(a, rules, policy, level, elig, sel, window,
-	    &ackbits);
-	m = obj("report_id", jstr(rid), "generated_at", jstr(ctx->now),
-	    "eligible", prov_array(elig), "selected", prov_array(sel),
-	    "suppressed", json_object_get(supp), NULL);
-	pid = cv_wf_id(a, k_nplan.prefix, m, NULL);
-	json_object_put(m);
-	m = json_object_new_array();
-	for (i = 0; i < json_object_array_length(rules); i++)
-		json_object_array_add(m, jstr(str2(json_object_array_get_idx(
-		    rules, i), NULL, "rule_id", str2(json_object_array_get_idx(
-		    rules, i), NULL, "name", "None"))));
-	plan = obj("schema_version", jstr(k_nplan.schema), "product",
-	    jstr(CV_PRODUCT), "plan_id", jstr(pid), "report_id", jstr(rid),
-	    "generated_at", jstr(ctx->now), "generated_by", jstr(ctx->by),
-	    "alert_level", jstr(level), "summary", obj(
-	    "tracked_work_item_count", json_object_new_int64(num(sum,
-	    "tracked_work_item_count")), "completed_count",
-	    json_object_new_int64(num(sum, "completed_count")),
-	    "at_risk_count", json_object_new_int64(num(sum, "at_risk_count")),
-	    "breached_count", json_object_new_int64(num(sum,
-	    "breached_count")), "release_channels", alen(sum,
+	subj = obj("report_id", jstr(rid), "alert_level", jstr(str2(report,
+	    NULL, "alert_level", "healthy")), "release_channels", jget(sum,
+	    "release_channels"), "breached_count", json_object_new_int64(
+	    num(sum, "breached_count")), "at_risk_count",
+	    json_object_new_int64(num(sum, "at_risk_count")), NULL);
+	extra = obj("summary", obj("tracked_work_item_count",
+	    json_object_new_int64(num(sum, "tracked_work_item_count")),
+	    "completed_count", json_object_new_int64(num(sum,
+	    "completed_count")), "at_risk_count", json_object_new_int64(num(
+	    sum, "at_risk_count")), "breached_count", json_object_new_int64(
+	    num(sum, "breached_count")), "release_channels", alen(sum,
 	    "release_channels") > 0 ? jget(sum, "release_channels") :
-	    json_object_new_array(), NULL), "requested_provider",
-	    jstr(requested), "eligible_providers", prov_array(elig),
-	    "selected_providers", prov_array(sel), "suppressed_providers",
-	    supp, "suppression_window_minutes", json_object_new_int64(window),
-	    "force", json_object_new_boolean(force), "routes", routes,
-	    "matched_rule_ids", m, "acknowledgement_required_providers",
-	    prov_array(ackbits), "controls", arr(
-	    jstr("routing-derived-from-public-sla-policy"),
-	    jstr("duplicate-suppression-uses-redacted-delivery-metadata"),
-	    jstr("acknowledgements-record-human-or-automation-review"),
-	    jstr("no-connector-credentials-stored-in-plan"), NULL), NULL);
-	prec = cv_wf_keep(ctx, &k_nplan, plan, nbits(elig),
-	    (int64_t)json_object_array_length(supp), nbits(ackbits),
-	    nplan_index);
-	json_object_object_add(prec, "suppressed_providers", prov_array(
-	    sbits & elig));
-	json_object_object_add(prec, "suppressed_provider_count",
-	    json_object_new_int64((int64_t)json_object_array_length(supp)));
+	    json_object_new_array(), NULL), NULL);
 	ev = notify_event(ctx, report, maxesc);
-	json_object_object_add(ev, "notification_plan", json_object_get(plan));
-	if (sel != 0) {
-		links = obj("report_id", jstr(rid), "plan_id", jstr(pid),
-		    NULL);
-		m = prov_array(sel);
-		rc = cv_wf_deliver(ctx, ev, cv_wf_joined(a, m), SRC_NOTIFY,
-		    links, &result, &rcd);
-		json_object_put(m);
-		json_object_put(links);
-	}
-	json_object_put(ev);
+	rc = ep_route_deliver(ctx, &notify_routing, &in, subj, extra, ev,
+	    answer);
 	if (rc == CV_OK)
-		*answer = obj("report_id", jstr(rid), "plan",
-		    json_object_get(plan), "delivery", result, "plan_metadata",
-		    json_object_get(prec), "metadata", json_object_get(rcd),
-		    "success", json_object_new_boolean(result == NULL ||
-		    json_object_get_boolean(json_object_object_get(result,
-		    "success"))), "event_id", jstr(rid), NULL);
-	else
-		json_object_put(result);
-	json_object_put(plan);
-out:
-	json_object_put(rules);
-	json_object_put(rcds);
+		json_object_object_add(*answer, "report_id", jstr(rid));
+	json_object_put(ev);
+	json_object_put(subj);
 	json_object_put(rec);
 	return rc;
 }

@@ -23,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <criterion/hooks.h>
+
 #include "harness.h"
+#include "extra.h"
 #include "flow.h"
 
 #define ESE "/endpoint-remediation-sla-escalation"
@@ -69,6 +72,30 @@ decision(struct json_object *plan, const char *prov)
 			return json_object_array_get_idx(d, i);
 	cr_assert_fail("no decision for %s", prov);
 	return NULL;
+}
+
+/*
+ * The automation health alert routed by routing_policy policy (forced
+ * past the suppression window, no retries): its plan (borrowed from *r,
+ * which the caller frees) selects provider prov alone.
+ */
+static struct json_object *
+routed(const char *policy, const char *prov, struct api_resp *r)
+{
+	struct json_object *p;
+	char body[2048];
+
+	snprintf(body, sizeof(body),
+	    "{\"retries\": 0, \"force\": true, "
+	    "\"routing_policy\": %s}",
+	    policy);
+	flow_post(ESH "/deliver", body, 200, r);
+	p = api_get(r->json, "plan");
+	flow_assert_strv(api_get(p, "eligible_providers"),
+	    (const char *const[]){prov, NULL});
+	flow_assert_strv(api_get(p, "selected_providers"),
+	    (const char *const[]){prov, NULL});
+	return p;
 }
 
 /* From ingest to an escalation plan that was delivered and whose Slack
@@ -175,7 +202,7 @@ API_TEST(recur, walk)
 	    "{\"recurrence_interval_minutes\": 30, "
 	    "\"max_recurrences_per_route\": 3}, \"generated_by\": \"rt\"}",
 	    200, &r);
-	p = api_get(r.json, "recurrence_plan");
+	p = api_get(r.json, "plan");
 	keep(rp1, sizeof(rp1), p, "recurrence_plan_id");
 	cr_assert_eq(strncmp(rp1, "erslaescrp-", 11), 0, "%s", rp1);
 	cr_assert_eq(strlen(rp1), 11 + 16);
@@ -222,7 +249,7 @@ API_TEST(recur, walk)
 	/* Its suppression audit (stored). */
 	snprintf(path, sizeof(path), ESR "/%s/suppression-audit", rp1);
 	flow_get(path, 200, &r);
-	o = api_get(r.json, "suppression_audit");
+	o = api_get(r.json, "audit");
 	cr_assert_eq(strncmp(api_str(o, "audit_id"), "erslaescaudit-", 14), 0);
 	s = api_get(o, "summary");
 	cr_assert_eq(api_int(s, "suppressed_route_count"), 1);
@@ -241,8 +268,8 @@ API_TEST(recur, walk)
 	flow_get(path, 200, &r);
 	api_free(&r);
 
-	/* Recurrence 2 of a new escalation plan: slack under a maintenance
-	 * window, the owner's calendar open all day: webhook deliverable. */
+	/* Recurrence 2 of a new escalation plan: webhook under a maintenance
+	 * window, the owner's calendar open all day: slack deliverable. */
 	flow_post("/endpoint-remediation-sla-notifications/escalation-plan",
 	    SLO_POLICY, 200, &r);
 	keep(eid2, sizeof(eid2), api_get(r.json, "plan"), "plan_id");
@@ -251,8 +278,8 @@ API_TEST(recur, walk)
 	flow_stamp(to, sizeof(to), 1800);
 	snprintf(body, sizeof(body),
 	    "{\"recurrence_policy\": "
-	    "{\"maintenance_windows\": [{\"window_id\": \"slack-mw\", "
-	    "\"providers\": [\"SLACK\"], \"start_at\": \"%s\", \"end_at\": "
+	    "{\"maintenance_windows\": [{\"window_id\": \"hook-mw\", "
+	    "\"providers\": [\"WEBHOOK\"], \"start_at\": \"%s\", \"end_at\": "
 	    "\"%s\", \"reason\": \"provider maintenance\"}], "
 	    "\"owner_calendars\": {\"release-governance\": "
 	    "{\"business_hours\": "
@@ -261,7 +288,7 @@ API_TEST(recur, walk)
 	    "\"sun\"], \"start\": \"00:00\", \"end\": \"23:59\"}]}}}}",
 	    from, to);
 	flow_post(ESE "s/recurrence-plan", body, 200, &r);
-	p = api_get(r.json, "recurrence_plan");
+	p = api_get(r.json, "plan");
 	keep(rp2, sizeof(rp2), p, "recurrence_plan_id");
 	cr_assert_str_eq(api_str(p, "plan_id"), eid2);
 	cr_assert_eq(api_int(p, "deliverable_route_count"), 1, "%s", r.body);
@@ -269,17 +296,17 @@ API_TEST(recur, walk)
 	cr_assert_eq(api_int(p, "maintenance_suppressed_count"), 1);
 	cr_assert_eq(api_int(p, "calendar_suppressed_count"), 0);
 	cr_assert_str_eq(api_str(p, "alert_level"), "critical");
-	d = decision(p, "slack");
-	cr_assert_str_eq(
-	    api_str(api_get(d, "maintenance_window"), "window_id"), "slack-mw");
 	d = decision(p, "webhook");
+	cr_assert_str_eq(
+	    api_str(api_get(d, "maintenance_window"), "window_id"), "hook-mw");
+	d = decision(p, "slack");
 	cr_assert_str_eq(api_str(d, "action"), "deliver");
 	cr_assert_eq(api_int(d, "recurrence_count"), 0);
 	cr_assert_str_eq(api_str(api_get(d, "owner_availability"), "reason"),
 	    "owner calendar is available");
 	api_free(&r);
 
-	/* Its batch to webhook (200) and slack (500). */
+	/* Its batch (the slack route) to webhook (200) and slack (500). */
 	ok0 = flow_logged("ok", rp2);
 	bad0 = flow_logged("bad", rp2);
 	snprintf(path, sizeof(path), ESR "/%s/deliver", rp2);
@@ -296,18 +323,20 @@ API_TEST(recur, walk)
 	cr_assert_str_eq(api_str(m, "event_id"), rp2);
 	cr_assert_str_eq(api_str(m, "recurrence_plan_id"), rp2);
 	cr_assert_not(json_object_get_boolean(api_get(m, "delivery_success")));
+	cr_assert_null(json_object_object_get(r.json, "recurrence_plan_id"));
 	cr_assert_not(json_object_get_boolean(api_get(r.json, "success")));
 	cr_assert_str_eq(api_str(r.json, "event_id"), rp2);
 	api_free(&r);
 	cr_assert_gt(flow_logged("ok", rp2), ok0);
 	cr_assert_gt(flow_logged("bad", rp2), bad0);
 
-	/* The failed slack batch may be retried at once. */
+	/* The failed slack batch may be retried at once; the decision
+	 * carries the slack route of plan 2 it covers. */
 	flow_post(ESR "/retry-plan",
 	    "{\"retry_policy\": "
 	    "{\"allow_immediate_retry\": true}}",
 	    200, &r);
-	p = api_get(r.json, "retry_plan");
+	p = api_get(r.json, "plan");
 	keep(tid, sizeof(tid), p, "retry_plan_id");
 	cr_assert_eq(strncmp(tid, "erslaescrtry-", 13), 0, "%s", tid);
 	cr_assert_eq(api_int(p, "decision_count"), 1, "%s", r.body);
@@ -317,6 +346,12 @@ API_TEST(recur, walk)
 	cr_assert_str_eq(api_str(d, "plan_id"), eid2);
 	cr_assert_str_eq(api_str(d, "provider"), "slack");
 	cr_assert_str_eq(api_str(d, "action"), "retry");
+	cr_assert_eq(api_int(d, "route_count"), 1, "%s", r.body);
+	it = json_object_array_get_idx(api_get(d, "routes"), 0);
+	cr_assert_str_eq(api_str(it, "provider"), "slack");
+	cr_assert_str_eq(api_str(it, "action"), "deliver");
+	cr_assert_str_eq(api_str(it, "owner"), "release-governance");
+	cr_assert_str_eq(api_str(it, "escalation_plan_id"), eid2);
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
 	    "endpoint-remediation-sla-escalation-recurrence-retry-plan");
 	api_free(&r);
@@ -331,7 +366,7 @@ API_TEST(recur, walk)
 	    "\"provider\": \"webhook\", \"retries\": 0}",
 	    tid);
 	flow_post(path, body, 200, &r);
-	o = api_get(r.json, "owner_digest");
+	o = api_get(r.json, "event");
 	keep(did, sizeof(did), o, "digest_id");
 	cr_assert_eq(strncmp(did, "erslaescdigest-", 15), 0, "%s", did);
 	cr_assert_str_eq(api_str(o, "retry_plan_id"), tid);
@@ -339,11 +374,15 @@ API_TEST(recur, walk)
 	cr_assert_eq(
 	    api_int(api_get(o, "summary"), "unresolved_route_count"), 1);
 	cr_assert_eq(api_int(api_get(o, "summary"), "retryable_count"), 1);
+	/* the unresolved slack route, and its retry through the
+	 * decision's routes */
 	it = json_object_array_get_idx(api_get(o, "owners"), 0);
 	cr_assert_str_eq(api_str(it, "owner"), "release-governance");
-	cr_assert_eq(api_int(api_get(it, "providers"), "webhook"), 1);
+	cr_assert_eq(api_int(it, "route_count"), 1);
+	cr_assert_eq(api_int(it, "retry_count"), 1);
+	cr_assert_eq(api_int(api_get(it, "providers"), "slack"), 2);
 	cr_assert_str_eq(
-	    api_str(api_get(r.json, "owner_digest_metadata"), "metadata_kind"),
+	    api_str(api_get(r.json, "digest_metadata"), "metadata_kind"),
 	    "endpoint-remediation-sla-escalation-owner-"
 	    "digest");
 	cr_assert_str_eq(
@@ -355,14 +394,15 @@ API_TEST(recur, walk)
 
 	/* Suppression trends: plan 1 (2 rows), its audit (2), plan 2 (1). */
 	flow_get(ESR "/suppression-trends", 200, &r);
-	o = api_get(r.json, "suppression_trend");
+	o = api_get(r.json, "trend");
 	cr_assert_eq(strncmp(api_str(o, "trend_id"), "erslaesctrend-", 14), 0);
 	cr_assert_eq(api_int(o, "suppression_event_count"), 5, "%s", r.body);
 	s = api_get(o, "category_counts");
 	cr_assert_eq(api_int(s, "owner_review"), 2);
 	cr_assert_eq(api_int(s, "recurrence_interval_wait"), 2);
 	cr_assert_eq(api_int(s, "maintenance_window"), 1);
-	cr_assert_eq(api_int(api_get(o, "provider_counts"), "slack"), 3);
+	cr_assert_eq(api_int(api_get(o, "provider_counts"), "slack"), 2);
+	cr_assert_eq(api_int(api_get(o, "provider_counts"), "webhook"), 3);
 	cr_assert_str_eq(api_str(o, "alert_level"), "warning");
 	cr_assert_str_eq(api_str(api_get(r.json, "metadata"), "metadata_kind"),
 	    "endpoint-remediation-sla-escalation-suppression-trend");
@@ -374,7 +414,7 @@ API_TEST(recur, walk)
 	    "{\"allow_immediate_retry\": true}, \"schedule\": "
 	    "{\"interval_minutes\": 30}}",
 	    200, &r);
-	o = api_get(r.json, "automation_run");
+	o = api_get(r.json, "run");
 	cr_assert(json_object_get_boolean(api_get(o, "dry_run")));
 	cr_assert_eq(strncmp(api_str(o, "run_id"), "erslaescauto-", 13), 0);
 	s = api_get(o, "summary");
@@ -387,22 +427,27 @@ API_TEST(recur, walk)
 	cr_assert_eq(api_int(s, "follow_up_action_count"), 1 + 2 + 5);
 	cr_assert_eq(api_int(api_get(o, "schedule"), "interval_minutes"), 30);
 	cr_assert_eq(
-	    json_object_array_length(api_get(r.json, "owner_digest_metadata")),
-	    2);
-	cr_assert_eq(
-	    json_object_array_length(api_get(r.json, "deliveries")), 0);
+	    json_object_array_length(api_get(r.json, "owner_digests")), 2);
+	for (i = 0; i < 2; i++) {
+		it = json_object_array_get_idx(
+		    api_get(r.json, "owner_digests"), i);
+		cr_assert_str_eq(api_str(it, "skipped"), "dry_run");
+		cr_assert(json_object_is_type(
+		    api_get(it, "delivery_metadata"), json_type_null));
+		cr_assert_str_eq(
+		    api_str(api_get(it, "digest_metadata"), "metadata_kind"),
+		    "endpoint-remediation-sla-escalation-owner-digest");
+		cr_assert_eq(flow_logged("ok",
+		                 api_str(api_get(it, "event"), "digest_id")),
+		    0);
+	}
+	cr_assert_str_eq(
+	    api_str(api_get(r.json, "trend_metadata"), "metadata_kind"),
+	    "endpoint-remediation-sla-escalation-suppression-trend");
 	m = api_get(r.json, "metadata");
 	cr_assert_str_eq(api_str(m, "metadata_kind"),
 	    "endpoint-remediation-sla-escalation-recurrence-automation-run");
 	cr_assert_eq(api_int(m, "owner_digest_count"), 2);
-	for (i = 0; i < 2; i++)
-		cr_assert_eq(
-		    flow_logged("ok",
-		        api_str(
-		            json_object_array_get_idx(
-		                api_get(r.json, "owner_digest_metadata"), i),
-		            "session_id")),
-		    0);
 	api_free(&r);
 
 	/* Executed: both digests sent to webhook (200) and slack (500). */
@@ -410,15 +455,21 @@ API_TEST(recur, walk)
 	    "{\"execute\": true, \"retries\": 0, "
 	    "\"retry_policy\": {\"allow_immediate_retry\": true}}",
 	    200, &r);
-	o = api_get(r.json, "automation_run");
+	o = api_get(r.json, "run");
 	cr_assert_not(json_object_get_boolean(api_get(o, "dry_run")));
 	cr_assert_eq(
 	    api_int(api_get(o, "summary"), "owner_digest_delivery_count"), 2,
 	    "%s", r.body);
 	cr_assert_eq(
-	    json_object_array_length(api_get(r.json, "deliveries")), 2);
+	    json_object_array_length(api_get(r.json, "owner_digests")), 2);
 	for (i = 0; i < 2; i++) {
-		d = json_object_array_get_idx(api_get(r.json, "deliveries"), i);
+		it = json_object_array_get_idx(
+		    api_get(r.json, "owner_digests"), i);
+		cr_assert(json_object_is_type(
+		    api_get(it, "skipped"), json_type_null));
+		cr_assert_not(json_object_get_boolean(
+		    api_get(api_get(it, "delivery"), "success")));
+		d = api_get(it, "delivery_metadata");
 		cr_assert_not(
 		    json_object_get_boolean(api_get(d, "delivery_success")));
 		cr_assert_str_eq(api_str(d, "connector_delivery_source"),
@@ -463,15 +514,26 @@ API_TEST(recur, walk)
 	cr_assert_eq(strncmp(hid, "erslah-", 7), 0, "%s", hid);
 	api_free(&r);
 
-	/* Its alert to webhook (200) and slack (500). */
+	/* Its alert: no rule, so the configured webhook (200) and slack
+	 * (500), both to acknowledge (critical). */
 	ok0 = flow_logged("ok", hid);
 	bad0 = flow_logged("bad", hid);
 	flow_post(ESH "/deliver", "{\"retries\": 0}", 200, &r);
 	cr_assert_str_eq(api_str(r.json, "event_id"), hid, "%s", r.body);
+	cr_assert_str_eq(api_str(api_get(r.json, "health"), "health_id"), hid);
 	p = api_get(r.json, "plan");
 	cr_assert_eq(strncmp(api_str(p, "plan_id"), "erslahalert-", 12), 0);
 	cr_assert_eq(
 	    json_object_array_length(api_get(p, "selected_providers")), 2);
+	cr_assert_eq(
+	    json_object_array_length(api_get(p, "matched_rule_ids")), 0);
+	cr_assert_eq(json_object_array_length(
+	                 api_get(p, "acknowledgement_required_providers")),
+	    2);
+	cr_assert_eq(json_object_array_length(api_get(p, "routes")), 2);
+	cr_assert_eq(
+	    api_int(api_get(p, "summary"), "connector_delivery_failure_count"),
+	    2);
 	cr_assert_str_eq(
 	    api_str(api_get(r.json, "metadata"), "connector_delivery_source"),
 	    "endpoint_remediation_sla_"
@@ -480,6 +542,10 @@ API_TEST(recur, walk)
 	api_free(&r);
 	cr_assert_gt(flow_logged("ok", hid), ok0);
 	cr_assert_gt(flow_logged("bad", hid), bad0);
+	cr_assert_eq(flow_posts("ok", "POST ", hid,
+	                 "health-alert-derived-from-public-recurrence-"
+	                 "automation-health"),
+	    1);
 	ok0 = flow_logged("ok", hid);
 	bad0 = flow_logged("bad", hid);
 
@@ -544,10 +610,52 @@ API_TEST(recur, walk)
 	cr_assert_eq(api_int(r.json, "outstanding_acknowledgement_count"), 0);
 	api_free(&r);
 
+	/* Routing by rule: the connector-failure rule names webhook only,
+	 * with its owner and no acknowledgement; the missed-run rule does
+	 * not match (no run was missed). */
+	ok0 = flow_posts("ok", "POST ", hid, NULL);
+	bad0 = flow_posts("bad", "POST ", hid, NULL);
+	p = routed("{\"health_alert_routing\": [{\"rule_id\": "
+	           "\"digest-failures\", \"categories\": "
+	           "[\"connector_failure\"], \"alert_levels\": "
+	           "[\"critical\"], \"providers\": [\"WebHook\"], "
+	           "\"owner\": \"ops-oncall\", "
+	           "\"acknowledgement_required\": false}, {\"rule_id\": "
+	           "\"missed\", \"min_missed_runs\": 1, \"providers\": "
+	           "[\"slack\"]}]}",
+	    "webhook", &r);
+	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(
+	                     api_get(p, "matched_rule_ids"), 0)),
+	    "digest-failures");
+	cr_assert_eq(
+	    json_object_array_length(api_get(p, "matched_rule_ids")), 1);
+	it = json_object_array_get_idx(api_get(p, "routes"), 0);
+	cr_assert_str_eq(api_str(it, "owner"), "ops-oncall");
+	cr_assert_not(
+	    json_object_get_boolean(api_get(it, "acknowledgement_required")));
+	cr_assert_eq(json_object_array_length(
+	                 api_get(p, "acknowledgement_required_providers")),
+	    0);
+	cr_assert(json_object_get_boolean(api_get(r.json, "success")));
+	api_free(&r);
+	cr_assert_eq(flow_posts("ok", "POST ", hid, NULL), ok0 + 1);
+	cr_assert_eq(flow_posts("bad", "POST ", hid, NULL), bad0);
+
+	/* No rule matches: the policy's default providers (slack). */
+	p = routed("{\"rules\": [{\"min_failed_jobs\": 1, \"providers\": "
+	           "[\"webhook\"]}], \"default_providers\": [\"slack\"]}",
+	    "slack", &r);
+	cr_assert_eq(
+	    json_object_array_length(api_get(p, "matched_rule_ids")), 0);
+	cr_assert_not(json_object_get_boolean(api_get(r.json, "success")));
+	api_free(&r);
+	cr_assert_eq(flow_posts("ok", "POST ", hid, NULL), ok0 + 1);
+	cr_assert_eq(flow_posts("bad", "POST ", hid, NULL), bad0 + 1);
+
 	/* Recurrence history and dashboard. */
 	cr_assert_eq(flow_total(ESR), 2);
 	cr_assert_eq(flow_total(ESR "?action=suppress"), 2);
-	cr_assert_eq(flow_total(ESR "?action=Deliver&provider=WebHook"), 1);
+	cr_assert_eq(flow_total(ESR "?action=Deliver&provider=Slack"), 1);
 	cr_assert_eq(flow_total(ESR "?owner=nobody"), 0);
 	snprintf(path, sizeof(path), ESR "?plan_id=%s", eid);
 	cr_assert_eq(flow_total(path), 1);
@@ -639,6 +747,41 @@ API_TEST(recur, errors)
 	    "action must be one of: "
 	    "deliver, wait, suppress");
 	flow_get_fails(ESA "?dry_run=maybe", 422, "dry_run");
+	/* health alert routing: the allowed words are listed */
+	flow_post_fails(ESH "/deliver",
+	    "{\"routing_policy\": {\"rules\": "
+	    "[{\"categories\": [\"late_run\"]}]}}",
+	    400,
+	    "routing_policy.rules[0].categories must list only: missed_run, "
+	    "failed_job, connector_failure, stale_metadata, "
+	    "disabled_schedule");
+	flow_post_fails(ESH "/deliver",
+	    "{\"routing_policy\": {\"rules\": "
+	    "[{\"alert_levels\": [\"urgent\"]}]}}",
+	    400,
+	    "routing_policy.rules[0].alert_levels must list only: critical, "
+	    "warning, healthy");
+	flow_post_fails(ESH "/deliver",
+	    "{\"routing_policy\": {\"health_alert_routing\": "
+	    "[{\"providers\": [\"slack\", \"pagerduty\"]}]}}",
+	    400,
+	    "routing_policy.health_alert_routing[0].providers must list only: "
+	    "webhook, slack, teams, jira, servicenow");
+	flow_post_fails(ESH "/deliver",
+	    "{\"routing_policy\": {\"rules\": "
+	    "[{\"min_missed_runs\": -1}]}}",
+	    400,
+	    "routing_policy.rules[0].min_missed_runs must be an integer >= 0");
+	flow_post_fails(ESH "/deliver",
+	    "{\"routing_policy\": {\"rules\": {\"providers\": []}}}", 400,
+	    "routing_policy.rules must be an array of rule objects");
+	flow_post_fails(ESH "/deliver",
+	    "{\"routing_policy\": {\"default_providers\": [\"sms\"]}}", 400,
+	    "routing_policy.default_providers must list only: webhook, slack, "
+	    "teams, jira, servicenow");
+	flow_post_fails(ESH "/deliver", "{\"provider\": \"pagerduty\"}", 400,
+	    "provider must be all or a comma list of: webhook, slack, teams, "
+	    "jira, servicenow");
 	flow_post_fails(ESH "/erslah-x/acknowledgements",
 	    "{\"provider\": "
 	    "\"webhook\", \"acknowledged_by\": \"ops\", "
@@ -646,4 +789,55 @@ API_TEST(recur, errors)
 	    400,
 	    "acknowledgement_state must be one of: acknowledged, dismissed, "
 	    "escalated, resolved");
+}
+
+/*
+ * A stack of its own whose only connector (linux) is no notification
+ * provider: a health alert that no rule, default or configured provider
+ * routes goes to the defaults of its level, which the connector refuses
+ * by name.  Started once before the tests (extra.h).
+ */
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+	char text[256];
+	const char *files[] = {
+	    "CAVRA_CONNECTOR_CONFIG", "connectors.json", text, NULL};
+
+	(void)set;
+	extra_init("test_endpoints_recur");
+	snprintf(text, sizeof(text),
+	    "{\"connectors\": {\"linux\": {\"url\": "
+	    "\"http://127.0.0.1:%d/linux\"}}}\n",
+	    extra_dead_port());
+	extra_stack("bare", files);
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+	(void)stats;
+	extra_stop_all();
+}
+
+/* A critical health (no run yet) goes to jira, slack and teams; a
+ * warning one (a dry run, recurrence metadata missing) to slack and
+ * teams. */
+Test(recur_bare, level_defaults)
+{
+	struct api_resp r;
+
+	extra_use("bare", "json");
+	flow_post_refused(ESH "/deliver", "{\"retries\": 0}", 400,
+	    "connector provider is not configured: jira, slack, teams");
+	flow_post(ESR "/automation-run", "{}", 200, &r);
+	api_free(&r);
+	flow_get(ESA "/health", 200, &r);
+	cr_assert_str_eq(
+	    api_str(r.json, "alert_level"), "warning", "%s", r.body);
+	api_free(&r);
+	flow_post_refused(ESH "/deliver", "{\"retries\": 0}", 400,
+	    "connector provider is not configured: slack, teams");
+	/* a requested provider replaces the defaults */
+	flow_post_refused(ESH "/deliver",
+	    "{\"retries\": 0, \"provider\": \"teams\"}", 400,
+	    "connector provider is not configured: teams");
 }

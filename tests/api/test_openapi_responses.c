@@ -564,7 +564,7 @@ static const struct call calls[] = {
 #define OA_ESE	"/endpoint-remediation-sla-escalation"
 	{ "POST " OA_ESE "s/recurrence-plan", OA_ESE "s/recurrence-plan",
 	    "{\"recurrence_policy\":{\"recurrence_interval_minutes\":30}}",
-	    NULL, 200, "rcp=recurrence_plan.recurrence_plan_id" },
+	    NULL, 200, "rcp=plan.recurrence_plan_id" },
 	{ "POST " OA_ESE "s/recurrence-plan", OA_ESE "s/recurrence-plan",
 	    "{\"recurrence_policy\":{\"max_recurrences\":0}}", NULL, 400 },
 	{ "GET " OA_ESE "-recurrences", OA_ESE "-recurrences?plan_id=$slae&"
@@ -585,7 +585,7 @@ static const struct call calls[] = {
 	    OA_ESE "-recurrences/none-$u/suppression-audit", NULL, NULL, 404 },
 	{ "POST " OA_ESE "-recurrences/retry-plan", OA_ESE
 	    "-recurrences/retry-plan", "{\"retry_policy\":"
-	    "{\"max_retry_attempts\":2}}", NULL, 200, "rct=retry_plan."
+	    "{\"max_retry_attempts\":2}}", NULL, 200, "rct=plan."
 	    "retry_plan_id" },
 	{ "POST " OA_ESE "-recurrences/retry-plan", OA_ESE
 	    "-recurrences/retry-plan", "{\"retry_policy\":[]}", NULL, 400 },
