@@ -27,7 +27,20 @@
 #   DURATION  seconds per measurement [10]
 #   WARMUP    seconds of warm-up of each side of a class, 0 for none [2]
 #   ROUNDS    measurements of each side of a class; medians are reported [3]
-#   STORE     json or sqlite: the backend of every store [json]
+#   STORE     json, sqlite or postgresql: the backend of every store
+#             [json].  postgresql: a throw-away cluster in the temporary
+#             directory (tests/pg-cluster, a unix socket only) with
+#             PG_CONF added to its settings, every store in its database
+#             (CAVRA_DATABASE_URL); each host keeps its decision journal
+#             in its own working directory
+#   PG_CONF   postgresql.conf lines of that cluster ["fsync = on",
+#             "full_page_writes = on", "synchronous_commit = off" (a
+#             commit waits for no fsync, as SQLite's synchronous=NORMAL),
+#             "shared_buffers = 256MB", one a line]
+#   HOSTS     1 or 2 (postgresql only): 2 starts a second set of every
+#             responder, with its own sockets and working directory, and
+#             each nginx upstream lists both sets, as a load balancer in
+#             front of two hosts sharing the database would [1]
 #   SEED      decisions stored before the responders start, by
 #             bench/cavra-seed through the store API: one agent, sessions of
 #             about 3,700 decisions, judged by the default pack [0]
@@ -42,7 +55,8 @@
 #   SEED_CACHE  directory keeping seeded stores: a run with the same SEED
 #             and STORE copies them from there instead of seeding again
 #             (written by the first such run; remove it after a change of
-#             the store's schema)
+#             the store's schema; postgresql: the stopped cluster's
+#             directory)
 #   RESULTS   where to write the results [srcdir/bench/RESULTS.md; "-" for
 #             nowhere]
 #   KEEP      1: keep the temporary directory (logs, stores) [0]
@@ -93,6 +107,11 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 ROUNDS=${ROUNDS:-3}
 STORE=${STORE:-json}
+HOSTS=${HOSTS:-1}
+PG_CONF=${PG_CONF:-"fsync = on
+full_page_writes = on
+synchronous_commit = off
+shared_buffers = 256MB"}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 ONLY=${ONLY:-}
 CLASSES=${CLASSES:-}
@@ -114,8 +133,14 @@ for v in NOOP_WORKERS CONN THREADS DURATION WARMUP ROUNDS NGINX_WORKERS; do
 	esac
 done
 case $STORE in
-json | sqlite) ;;
-*) die "STORE must be json or sqlite" ;;
+json | sqlite | postgresql) ;;
+*) die "STORE must be json, sqlite or postgresql" ;;
+esac
+case $HOSTS in
+1) ;;
+2) [ "$STORE" = postgresql ] ||
+    die "HOSTS=2 needs STORE=postgresql: hosts share only a database" ;;
+*) die "HOSTS must be 1 or 2" ;;
 esac
 case ${SEED:-0} in
 *[!0-9]*) die "SEED must be a number" ;;
@@ -131,6 +156,11 @@ command -v "$CURL" >/dev/null || die "curl not found (set CURL)"
 [ -f "$srcdir/conf/nginx-cavra.conf" ] || die "no $srcdir/conf/nginx-cavra.conf"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cavra-bench.XXXXXX")
+# The cluster's server runs as an unprivileged user under root.
+chmod 0755 "$tmp"
+cluster=$srcdir/tests/pg-cluster
+pg_up=0
+load_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
 nginx_pid=
 pids=()		# responders and the no-op, started with -s
 names=()	# their short names, same order
@@ -163,6 +193,9 @@ cleanup()
 		fi
 		wait "$pid" 2>/dev/null || true
 	done
+	if [ "$pg_up" = 1 ]; then
+		"$cluster" stop "$tmp/pg" >/dev/null 2>&1 || true
+	fi
 	if [ "$KEEP" = 1 ]; then
 		echo "run.sh: kept $tmp" >&2
 	else
@@ -174,6 +207,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 mkdir -p "$tmp/run" "$tmp/work" "$tmp/logs" "$tmp/nginx-temp"
+[ "$HOSTS" = 1 ] || mkdir -p "$tmp/run2" "$tmp/work2"
 
 # A free loopback port: bind port 0 and see what the kernel picked.
 free_port()
@@ -218,6 +252,23 @@ if [ "$STORE" = sqlite ]; then
 		export "CAVRA_${s}_DB=$tmp/work/${s,,}.db"
 	done
 fi
+# PostgreSQL: the cluster starts here, or from a seeded copy (below).
+pg_cached=
+if [ "$STORE" = postgresql ]; then
+	pg_cached=${SEED_CACHE:+$SEED_CACHE/seed-${SEED:-0}-$STORE}
+	if [ -n "$pg_cached" ] && [ -f "$pg_cached/seed.out" ] &&
+	    [ "${SEED:-0}" -gt 0 ]; then
+		cp -a "$pg_cached/pg" "$tmp/pg"
+		url=$("$cluster" restart "$tmp/pg") ||
+		    die "the cached cluster of $pg_cached did not start"
+	else
+		pg_cached=${pg_cached:+new:$pg_cached}
+		url=$(CAVRA_TEST_PG_CONF=$PG_CONF "$cluster" start "$tmp/pg") ||
+		    die "the PostgreSQL cluster did not start"
+	fi
+	pg_up=1
+	export CAVRA_DATABASE_URL=$url
+fi
 if [ -z "${CAVRA_POLICY_DIR:-}" ] && [ -d "$srcdir/policies" ]; then
 	export CAVRA_POLICY_DIR=$srcdir/policies
 fi
@@ -229,7 +280,26 @@ if [ "${SEED:-0}" -gt 0 ]; then
 	[ -x "$builddir/bench/cavra-seed" ] || die "bench/cavra-seed not built"
 	seed_start=$(date +%s)
 	cached=${SEED_CACHE:+$SEED_CACHE/seed-$SEED-$STORE}
-	if [ -n "$cached" ] && [ -f "$cached/seed.out" ]; then
+	if [ "$STORE" = postgresql ] && [ -n "$cached" ] &&
+	    [ -f "$cached/seed.out" ]; then
+		cp "$cached/seed.out" "$tmp/seed.out"
+		echo "run.sh: started the cluster of $SEED seeded decisions from $cached" >&2
+	elif [ "$STORE" = postgresql ]; then
+		(cd "$tmp/work" && "$builddir/bench/cavra-seed" "$SEED") \
+		    >"$tmp/seed.out" || die "seeding $SEED decisions failed"
+		echo "run.sh: seeded $SEED decisions in $(($(date +%s) - seed_start)) s" >&2
+		if [ -n "$cached" ]; then
+			# A copy of the stopped cluster, then on again.
+			"$cluster" stop "$tmp/pg" >/dev/null ||
+			    die "cannot stop the cluster to cache it"
+			mkdir -p "$cached"
+			rm -rf "$cached/pg"
+			cp -a "$tmp/pg" "$cached/pg"
+			cp "$tmp/seed.out" "$cached/seed.out"
+			"$cluster" restart "$tmp/pg" >/dev/null ||
+			    die "the cluster did not start again"
+		fi
+	elif [ -n "$cached" ] && [ -f "$cached/seed.out" ]; then
 		cp -r "$cached/." "$tmp/work/"
 		mv "$tmp/work/seed.out" "$tmp/seed.out"
 		echo "run.sh: copied $SEED seeded decisions from $cached" >&2
@@ -256,14 +326,14 @@ fi
 # ---------------------------------------------------------------------
 # Start the responders, each in its own -s socket, and wait for them.
 
-start()	# start NAME BINARY [WORKERS]
+start()	# start NAME BINARY [WORKERS [HOST]]: HOST 2 in run2 and work2
 {
-	local name=$1 bin=$2 n=${3:-}
+	local name=$1 bin=$2 n=${3:-} h=${4:-}
 
-	(cd "$tmp/work" && exec "$bin" -s "$tmp/run/$name.sock" \
-	    ${n:+-n "$n"} 2>>"$tmp/logs/$name.log") &
+	(cd "$tmp/work$h" && exec "$bin" -s "$tmp/run$h/$name.sock" \
+	    ${n:+-n "$n"} 2>>"$tmp/logs/$name$h.log") &
 	pids+=("$!")
-	names+=("$name")
+	names+=("$name${h:+@$h}")
 }
 
 start noop "$noop" "$NOOP_WORKERS"
@@ -273,20 +343,24 @@ for bin in "$builddir"/fcgi/cavra-*; do
 		name=${bin##*/cavra-}
 		responders+=("$name")
 		start "$name" "$bin" "$WORKERS"
+		[ "$HOSTS" = 1 ] || start "$name" "$bin" "$WORKERS" 2
 	fi
 done
 [ "${#responders[@]}" -gt 0 ] ||
     echo "run.sh: no responders built in $builddir/fcgi" >&2
 
 for i in "${!names[@]}"; do
-	sock=$tmp/run/${names[$i]}.sock
+	case ${names[$i]} in
+	*@2) sock=$tmp/run2/${names[$i]%@2}.sock ;;
+	*) sock=$tmp/run/${names[$i]}.sock ;;
+	esac
 	for _ in $(seq 50); do
 		[ -S "$sock" ] && break
 		kill -0 "${pids[$i]}" 2>/dev/null || break
 		sleep 0.1
 	done
 	if [ ! -S "$sock" ]; then
-		tail -n 5 "$tmp/logs/${names[$i]}.log" >&2 || true
+		tail -n 5 "$tmp/logs/${names[$i]/@/}.log" >&2 || true
 		die "cavra-${names[$i]} did not create $sock"
 	fi
 done
@@ -299,7 +373,13 @@ confdir=$(dirname "$("$NGINX" -V 2>&1 | tr ' ' '\n' |
 [ -f "$confdir/fastcgi_params" ] || confdir=/etc/nginx
 ln -s "$confdir/fastcgi_params" "$tmp/fastcgi_params"
 
-sed -e "s#^\([[:space:]]*\)listen 80;#\1listen 127.0.0.1:$port;#" \
+# HOSTS=2: each upstream's server twice, the second host's socket after.
+two=
+[ "$HOSTS" = 1 ] ||
+    two='s#server unix:/run/cavra/\([a-z_]*\)\.sock;#& server unix:/run/cavra2/\1.sock;#'
+sed -e "${two:-s/^\$//}" \
+    -e "s#unix:/run/cavra2/#unix:$tmp/run2/#g" \
+    -e "s#^\([[:space:]]*\)listen 80;#\1listen 127.0.0.1:$port;#" \
     -e '/listen \[::\]:80;/d' \
     -e "s#root /usr/local/share/cavra/www;#root $srcdir/www;#" \
     -e "s#unix:/run/cavra/#unix:$tmp/run/#" \
@@ -591,6 +671,7 @@ fi
 model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 cmd="${WORKERS:+WORKERS=$WORKERS }CONN=$CONN THREADS=$THREADS DURATION=$DURATION"
 cmd="$cmd WARMUP=$WARMUP ROUNDS=$ROUNDS STORE=$STORE NGINX_WORKERS=$NGINX_WORKERS"
+[ "$HOSTS" = 1 ] || cmd="$cmd HOSTS=$HOSTS"
 [ "${SEED:-0}" -gt 0 ] && cmd="$cmd SEED=$SEED"
 for v in CAVRA_THREADS CAVRA_JOURNAL_DELAY_MS CAVRA_SQLITE_CACHE_MIB; do
 	eval "val=\${$v:-}"
@@ -600,6 +681,16 @@ done
 [ -z "$CLASSES" ] || cmd="$cmd CLASSES=$CLASSES"
 cmd="$cmd bench/run.sh${arg:+ $arg}"
 
+load_end=$(cut -d ' ' -f 1-3 /proc/loadavg)
+stores=$STORE
+if [ "$STORE" = postgresql ]; then
+	pgv=$(for d in /usr/lib/postgresql/*/bin; do "$d/postgres" -V; done \
+	    2>/dev/null | tail -n 1 | awk '{ print $3 }')
+	stores="postgresql ${pgv:-} ($(printf '%s\n' "$PG_CONF" |
+	    paste -sd ';' | sed 's/;/, /g')), $HOSTS host$([ "$HOSTS" = 1 ] ||
+	    echo "s, every nginx upstream over both sets of responders")"
+fi
+
 report()
 {
 	echo "## $date_utc"
@@ -607,8 +698,9 @@ report()
 	echo "- machine: $(nproc) CPUs, ${model:-unknown CPU}, Linux $(uname -r)"
 	echo "- software: $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $("$WRK" -v 2>&1 | head -n 1 | awk '{ print $1, $2 }')"
 	echo "- build: commit $commit, $builddir"
+	echo "- load average (1, 5, 15 min; the machine is shared): $load_start at the start, $load_end at the end"
 	echo "- command: \`$cmd\`"
-	echo "- wrk: \`$WRK -t$THREADS -c$CONN -d${DURATION}s --latency\`, $ROUNDS rounds per side (medians), after ${WARMUP}s of warm-up; stores: $STORE; workers: ${WORKERS:-as each responder defaults} (no-op: $NOOP_WORKERS); nginx: $NGINX_WORKERS worker, access log off"
+	echo "- wrk: \`$WRK -t$THREADS -c$CONN -d${DURATION}s --latency\`, $ROUNDS rounds per side (medians), after ${WARMUP}s of warm-up; stores: $stores; workers: ${WORKERS:-as each responder defaults} (no-op: $NOOP_WORKERS); nginx: $NGINX_WORKERS worker, access log off"
 	echo
 	echo "| class | request | status | rps | p50 ms | p99 ms | noop rps | noop p50 ms | noop p99 ms | ratio | ratio per round | errors | responder | RSS MiB |"
 	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"

@@ -1,12 +1,14 @@
 /*
  * cavra-seed N: stores N synthetic decisions, and the sessions they
  * belong to, in the activity store the environment names
- * (CAVRA_ACTIVITY_DB: SQLite; else the JSON file), as POST /decisions
- * would have left them.  Everything goes through the store API
- * (cv_store_open_path, then cv_store_begin / cv_store_insert /
- * cv_store_commit in transactions of BATCH decisions), so what the store
- * keeps besides the rows (counts, statistics) stays right.  The store
- * should be new: a decision id that is already there stops the seed.
+ * (CAVRA_DATABASE_URL: PostgreSQL; CAVRA_ACTIVITY_DB: SQLite; else the
+ * JSON file), as POST /decisions would have left them.  Everything goes
+ * through the store API (cv_store_open, then cv_store_begin /
+ * cv_store_insert_batch of INSERT_BATCH decisions / cv_store_commit in
+ * transactions of BATCH decisions; over PostgreSQL each insert batch is
+ * multi-row INSERTs), so what the store keeps besides the rows (counts,
+ * statistics) stays right.  The store should be new: a decision id that
+ * is already there stops the seed.
  *
  * The shape is that of the store in issue 8: nearly all decisions from
  * one agent (SEED_AGENT; one session in SESSION_OTHER_EVERY belongs to
@@ -37,7 +39,9 @@
 #include "cavra.h"
 #include "cv_policy.h"
 
-#define BATCH			20000	/* decisions per transaction (SQLite) */
+#define BATCH			20000	/* decisions per transaction (SQLite,
+					   PostgreSQL) */
+#define INSERT_BATCH		5000	/* decisions per cv_store_insert_batch() */
 #define SESSION_MEAN		3700
 #define SESSION_SPREAD		600
 #define SESSION_OTHER_EVERY	25	/* one session in 25: another agent */
@@ -295,6 +299,36 @@ sess_reset(struct sess *s, long k)
 	s->refs = json_object_new_array();
 }
 
+/*
+ * Stores the *np decisions of ds (decision numbers from first) with one
+ * cv_store_insert_batch() and drops them; *np becomes 0.  0, or -1 (said
+ * on stderr) when one is not stored.
+ */
+static int
+flush(struct cv_store *st, struct json_object **ds, size_t *np,
+    int *conflict, long first)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	if (*np > 0 && cv_store_insert_batch(st, CV_COLL_DECISIONS, ds, *np,
+	    conflict) != CV_OK) {
+		fprintf(stderr, "cavra-seed: cannot store decisions %ld-%ld\n",
+		    first, first + (long)*np - 1);
+		rc = -1;
+	}
+	for (i = 0; i < *np; i++) {
+		if (rc == 0 && conflict[i]) {
+			fprintf(stderr, "cavra-seed: decision %ld is stored "
+			    "already (is the store new?)\n", first + (long)i);
+			rc = -1;
+		}
+		json_object_put(ds[i]);
+	}
+	*np = 0;
+	return rc;
+}
+
 static double
 now_s(void)
 {
@@ -309,15 +343,16 @@ main(int argc, char **argv)
 {
 	const struct cv_pack	*pk;
 	struct cv_store		*st = NULL;
-	struct json_object	*d, *o;
+	struct json_object	*d, *o, *ds[INSERT_BATCH];
 	struct cv_arena		 ar;
 	struct sess		 s;
 	const char		*kind, *path, *by;
 	char			*end, ts[CV_TS_LEN], err[512];
 	long			 n, i, k, left, batch, target_len = 0;
 	long			 nallow = 0, nblock = 0, nappr = 0;
+	size_t			 np = 0;
 	double			 t0, t1;
-	int			 rc = 1, intx = 0;
+	int			 rc = 1, intx = 0, conflict[INSERT_BATCH];
 
 	if (argc != 2 || (n = strtol(argv[1], &end, 10)) < 0 || *end != '\0') {
 		fprintf(stderr, "usage: cavra-seed N\n");
@@ -332,11 +367,10 @@ main(int argc, char **argv)
 	 * id index, whatever the responders are given. */
 	setenv("CAVRA_SQLITE_CACHE_MIB", SEED_CACHE_MIB, 1);
 	cv_store_locate(&cv_store_activity, &kind, &path, &by);
-	if (cv_store_open_path(&cv_store_activity, strcmp(kind, "sqlite") ==
-	    0, path, &st) != CV_OK)
+	if (cv_store_open(&cv_store_activity, &st) != CV_OK)
 		return 1;
 	/* The JSON file is rewritten whole at each commit: one commit. */
-	batch = strcmp(kind, "sqlite") == 0 ? BATCH : (n > 0 ? n : 1);
+	batch = strcmp(kind, "json") != 0 ? BATCH : (n > 0 ? n : 1);
 	cv_arena_init(&ar);
 	memset(&s, 0, sizeof(s));
 	sess_reset(&s, 0);
@@ -356,12 +390,6 @@ main(int argc, char **argv)
 			    "%ld\n", i);
 			goto out;
 		}
-		if (cv_store_insert(st, CV_COLL_DECISIONS, d) != CV_OK) {
-			json_object_put(d);
-			fprintf(stderr, "cavra-seed: cannot store decision "
-			    "%ld (is the store new?)\n", i);
-			goto out;
-		}
 		sess_add(&s, d, ts);
 		nallow += strcmp(cv_json_str_or(d, "decision", ""), "allow") ==
 		    0;
@@ -369,7 +397,11 @@ main(int argc, char **argv)
 		    0;
 		nappr += strcmp(cv_json_str_or(d, "decision", ""),
 		    "require_approval") == 0;
-		json_object_put(d);
+		ds[np++] = d;
+		if ((np == INSERT_BATCH || (i + 1) % batch == 0 ||
+		    i == n - 1) && flush(st, ds, &np, conflict,
+		    i + 1 - (long)np) == -1)
+			goto out;
 		if (--left == 0 || i == n - 1) {
 			if (k == SEED_SESSION_NO)
 				target_len = s.n;
@@ -397,6 +429,8 @@ main(int argc, char **argv)
 	    "session_decisions=%ld\n", SEED_AGENT, SEED_SESSION_NO, target_len);
 	rc = 0;
 out:
+	while (np > 0)
+		json_object_put(ds[--np]);
 	if (intx)
 		cv_store_rollback(st);
 	cv_store_close(st);
