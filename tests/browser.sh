@@ -2,8 +2,11 @@
 # TAP: the console (www/) in Debian's Chromium, driven by playwright-core
 # (tests/browser/console.mjs), against a stack of nginx and every
 # responder of this build:
-#  - it boots live, and each navigation entry is "not available" exactly
-#    when the build serves none of its family's routes;
+#  - it boots live with the shipped Content-Security-Policy (nginx and
+#    Apache alike: scripts and styles from files only), and each
+#    navigation entry is "not available" exactly when the build serves
+#    none of its family's routes; an inline script or style is refused
+#    and shows as a console error;
 #  - the posture overview charts /aispm/posture;
 #  - a sandbox run started in the page shows its 7 decisions, and its
 #    evidence downloads;
@@ -11,11 +14,20 @@
 #  - a pending approval made through the API is approved in the page (the
 #    API then has the actor and reason), and an API error shows its detail;
 #  - an evidence artifact opens with the API's content;
+#  - an agent, MCP server, repository, integration and policy rollout
+#    are created through their forms and listed, an agent is updated
+#    from its detail, and a validation error shows its detail and marks
+#    its field;
+#  - an SLA report's notification and a drill notification are
+#    acknowledged, and a retry execution is approved, in the page (the
+#    API then has them);
 #  - every other view renders without an error, the navigation works from
 #    the keyboard;
 #  - with API access control on (a second stack), the console asks for a
-#    token, keeps it in sessionStorage, and finds its role (reader);
-#  - www/ served alone (no API) is the demo: sample data and a banner.
+#    token, keeps it in sessionStorage, finds its role (reader) and
+#    offers it no forms or acts;
+#  - www/ served alone (no API) is the demo: sample data and a banner,
+#    forms that change the page's sample records.
 # A console error or page error in the browser fails the test it happens
 # in.  Screenshots of each view go to tests/browser-out/ of the build.
 # Needs /usr/bin/chromium and tests/browser/node_modules (./bootstrap

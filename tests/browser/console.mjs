@@ -2,11 +2,13 @@
 // Prints TAP.  Run by tests/browser.sh, which starts a stack (nginx and
 // every responder) and passes:
 //   CAVRA_TEST_BASE  the stack's base URL (the console at /)
-//   CAVRA_TEST_WWW   the www/ directory (served alone for the demo test)
+//   CAVRA_TEST_WWW   the www/ directory (served alone for the demo test;
+//                    ../conf beside it holds the shipped CSP)
 //   CAVRA_TEST_OUT   where the screenshots go
-// Every page fails its test on a page error or a console error; the only
-// console errors let through are the failed loads a test itself causes
-// (an API error it asks for, the missing API of the demo).
+// Every page fails its test on a page error or a console error (a CSP
+// violation is one); the only console errors let through are the failed
+// loads a test itself causes (an API error it asks for, the role probe
+// of a token, the missing API of the demo).
 import { chromium } from "playwright-core";
 import http from "node:http";
 import fs from "node:fs";
@@ -23,6 +25,17 @@ if (!BASE || !WWW || !OUT) {
   process.exit(0);
 }
 fs.mkdirSync(OUT, { recursive: true });
+
+// The console's Content-Security-Policy as shipped: the nginx site the
+// stack runs (tests/stack copies conf/nginx-cavra.conf), which the demo's
+// static server below sends too.
+const CONF = path.resolve(WWW, "..", "conf");
+function shippedCsp(file, re) {
+  const m = fs.readFileSync(path.join(CONF, file), "utf8").match(re);
+  return m ? m[1] : null;
+}
+const CSP = shippedCsp("nginx-cavra.conf", /add_header Content-Security-Policy "([^"]+)"/);
+const CSP_APACHE = shippedCsp("apache-cavra.conf", /Header always set Content-Security-Policy "([^"]+)"/);
 
 let n = 0;
 let failed = 0;
@@ -61,7 +74,7 @@ async function open(url) {
     if (!page.allowed.some((re) => re.test(text))) page.errors.push("console: " + text);
   });
   page.on("pageerror", (e) => page.errors.push("page error: " + e.message));
-  await page.goto(url);
+  page.doc = await page.goto(url);
   await page.waitForSelector("body[data-booted]");
   return page;
 }
@@ -82,6 +95,11 @@ async function shot(page, name) {
   if (process.env.CAVRA_TEST_VERBOSE) console.log(`# screenshot ${name}: ${Date.now() - t0} ms`);
 }
 
+// A screenshot of one part of a page (a panel below the whole-page cut).
+async function shotOf(locator, name) {
+  await locator.screenshot({ path: path.join(OUT, name + ".png") });
+}
+
 // Fails on the errors logged since the last check, and forgets them (a
 // failure is reported by the test it happens in, not by every later one).
 function clean(page) {
@@ -99,6 +117,14 @@ let runId;
 test("the console boots against the live API (no demo banner, health ok)", async () => {
   page = await open(BASE + "/");
   assert(await page.getAttribute("body", "data-booted") === "live", "booted live");
+  // The page came with the shipped policy: scripts and styles from files
+  // only, the same in the Apache site.
+  const csp = page.doc.headers()["content-security-policy"];
+  assert(CSP && csp === CSP, `the shipped CSP header: ${csp}`);
+  const src = (d) => (csp.split(";").map((x) => x.trim()).find((x) => x.startsWith(d + " ")) || "");
+  assert(src("script-src") === "script-src 'self'", src("script-src"));
+  assert(src("style-src") === "style-src 'self'", src("style-src"));
+  assert(CSP_APACHE === CSP, "the Apache site sends the same policy: " + CSP_APACHE);
   assert(await page.isHidden("#banner"), "no demo banner");
   await page.waitForFunction(() => document.getElementById("api-status").textContent === "ok");
   const cfg = await api("GET", "/console/config");
@@ -114,6 +140,27 @@ test("the console boots against the live API (no demo banner, health ok)", async
     assert(e.na === !any, `${e.id}: not-available mark ${e.na}, served ${any}`);
     assert(e.na === e.text.includes("not available"), `${e.id}: label says so`);
   }
+  clean(page);
+});
+
+test("CSP: an inline script or style is refused and shows as a console error", async () => {
+  await page.evaluate(() => {
+    const sc = document.createElement("script");
+    sc.textContent = "window.cspProbe = 1;";
+    document.head.append(sc);
+    document.body.setAttribute("style", "outline: 1px solid red");
+  });
+  // The reports arrive as console events: wait for both (up to 5 s).
+  const both = () => ["script-src", "style-src"].every((d) =>
+    page.errors.some((e) => e.includes("Content Security Policy") && e.includes(d)));
+  for (let i = 0; i < 100 && !both(); i++) await page.waitForTimeout(50);
+  const errs = page.errors.splice(0);
+  assert(await page.evaluate(() => window.cspProbe === undefined), "the inline script did not run");
+  assert(errs.some((e) => /Content Security Policy.*script-src/.test(e)),
+    "a refused inline script is a console error (so it fails its test): " + errs.join("; "));
+  assert(errs.some((e) => /Content Security Policy.*style-src/.test(e)),
+    "a refused inline style is a console error: " + errs.join("; "));
+  await page.evaluate(() => document.body.removeAttribute("style"));
   clean(page);
 });
 
@@ -259,6 +306,222 @@ test("inventory: a repository and its policy rollout, with the rollout detail", 
   clean(page);
 });
 
+// Fills the named fields of a form (selects by value, the rest typed).
+async function fillForm(form, values) {
+  for (const [k, v] of Object.entries(values)) {
+    const el = form.locator(`[name="${k}"]`);
+    if (await el.evaluate((x) => x.tagName) === "SELECT") await el.selectOption(v);
+    else await el.fill(v);
+  }
+}
+
+// Every control of a form has a label.
+async function labelled(form) {
+  const bare = await form.locator("input, select, textarea").evaluateAll((els) =>
+    els.filter((e) => !e.labels || e.labels.length === 0).map((e) => e.name));
+  assert(bare.length === 0, "controls without a label: " + bare.join(", "));
+}
+
+// The list fields of the forms (comma-separated in the page, arrays in
+// the API).
+const LISTS = ["capabilities", "protected_branches"];
+
+// The record forms: view, form title, values, list title, a filter that
+// finds the record alone, the record's id, how the API returns it.
+const owner = "browser-owner-" + stamp;
+const RECORDS = [
+  ["agents", "Register or update an agent", { agent_id: "browser-agent-" + stamp,
+    vendor: "Anthropic", owner, status: "active", risk_tier: "high",
+    capabilities: "code_edit, test" }, "Agents", { owner }, "browser-agent-" + stamp,
+  (id) => api("GET", "/agents/" + id)],
+  ["mcp", "Register or update an MCP server", { server_id: "browser-mcp-" + stamp,
+    name: "Browser MCP", trust_tier: "approved", approval_state: "approved", owner,
+    capabilities: "repository, cap-" + stamp }, "MCP servers",
+  { capability: "cap-" + stamp }, "browser-mcp-" + stamp,
+  (id) => api("GET", "/mcp/servers/" + id)],
+  ["inventory", "Register or update a repository", { repository_id: "browser-form/" + stamp,
+    provider: "gitlab", owner, environment: "production", risk_tier: "critical",
+    protected_branches: "main, release/*" }, "Repositories", { owner },
+  "browser-form/" + stamp, (id) => api("GET", "/repositories/" + id)],
+  ["integrations", "Register or update an integration", { provider: "splunk",
+    integration_id: "browser-int-" + stamp, name: "Splunk (browser)", category: "siem",
+    status: "active", owner, capabilities: "decision_events" }, "Integrations", { owner },
+  "browser-int-" + stamp, (id) => api("GET", "/integrations/" + id)],
+  ["inventory", "Create or update a policy rollout", { repository: "browser-form/" + stamp,
+    policy_pack: "cavra-ai-agent-baseline", mode: "audit_only", state: "active", owner,
+    coverage_percent: "60" }, "Policy rollouts", { repository: "browser-form/" + stamp },
+  "browser-form/" + stamp + ":cavra-ai-agent-baseline",
+  (id) => api("GET", "/policy-rollouts/" + encodeURIComponent(id))],
+];
+
+test("authoring: an agent, MCP server, repository, integration and policy rollout " +
+    "created through their forms are listed and stored", async () => {
+  for (const [id, title, values, listTitle, filter, recId, fetchRec] of RECORDS) {
+    await view(page, id);
+    const form = page.locator(`form.record[aria-label="${title}"]`);
+    await labelled(form);
+    await fillForm(form, values);
+    // The MCP server from the keyboard: Enter in a field submits.
+    if (id === "mcp") await form.locator('[name="name"]').press("Enter");
+    else await form.locator('button[type="submit"]').click();
+    const panel = page.locator(`section[aria-label="${title}"]`);
+    await panel.locator(".notice", { hasText: "Saved" }).waitFor();
+    assert((await panel.textContent(".notice")).includes(recId), await panel.textContent(".notice"));
+    const list = page.locator(`section[aria-label="${listTitle}"]`);
+    const filters = list.locator("form.filters");
+    await fillForm(filters, filter);
+    await filters.locator('button[type="submit"]').click();
+    await list.locator(".count", { hasText: "of 1" }).waitFor();
+    assert(await list.locator("tbody tr button", { hasText: recId }).count() === 1,
+      `${listTitle} lists ${recId}`);
+    const rec = await fetchRec(recId);
+    for (const [k, v] of Object.entries(values)) {
+      const want = LISTS.includes(k) ? v.split(",").map((x) => x.trim()) :
+        k === "coverage_percent" ? +v : v;
+      assert(JSON.stringify(rec[k]) === JSON.stringify(want),
+        `${recId}: ${k} ${JSON.stringify(rec[k])}, want ${JSON.stringify(want)}`);
+    }
+    await shot(page, "form-" + title.split(" ").pop());
+  }
+  clean(page);
+});
+
+test("authoring: a stored agent opens in its form and is updated", async () => {
+  const id = RECORDS[0][5];
+  await view(page, "agents");
+  const list = page.locator('section[aria-label="Agents"]');
+  await fillForm(list.locator("form.filters"), { owner });
+  await list.locator('form.filters button[type="submit"]').click();
+  await list.locator("tbody tr button", { hasText: id }).click();
+  await page.locator("section.detail button", { hasText: "Edit this record" }).click();
+  const form = page.locator('form.record[aria-label="Register or update an agent"]');
+  assert(await form.locator('[name="agent_id"]').inputValue() === id, "the form holds the record");
+  assert(await form.locator('[name="capabilities"]').inputValue() === "code_edit, test",
+    "lists joined with commas");
+  assert(await page.evaluate(() => document.activeElement.name) === "agent_id", "focus in the form");
+  await form.locator('[name="status"]').selectOption("disabled");
+  await form.locator('button[type="submit"]').click();
+  await page.locator('section[aria-label="Register or update an agent"] .notice').waitFor();
+  await page.locator("section.detail dd", { hasText: "disabled" }).waitFor();
+  const rec = await api("GET", "/agents/" + id);
+  assert(rec.status === "disabled" && rec.vendor === "Anthropic" &&
+    rec.capabilities.join() === "code_edit,test", "updated, the rest kept: " + JSON.stringify(rec));
+  clean(page);
+});
+
+test("authoring: a validation error shows the API's detail and marks its field", async () => {
+  page.allowed.push(/status of 400/);
+  await view(page, "agents");
+  const form = page.locator('form.record[aria-label="Register or update an agent"]');
+  await form.locator('button[type="reset"]').click();
+  await form.locator('[name="vendor"]').fill("Nobody");
+  await form.locator('button[type="submit"]').click();
+  const err = page.locator('section[aria-label="Register or update an agent"] .error');
+  await err.waitFor();
+  const want = (await fetch(BASE + "/agents", { method: "POST", headers:
+    { "content-type": "application/json" }, body: '{"vendor": "Nobody"}' }).then((r) => r.json()));
+  assert((await err.textContent()).includes(want.detail), `detail ${want.detail}: ` +
+    await err.textContent());
+  const input = form.locator('[name="agent_id"]');
+  assert(await input.getAttribute("aria-invalid") === "true", "agent_id marked invalid");
+  const msg = form.locator(".field-error");
+  assert(await msg.textContent() === want.errors[0].message, "errors[] message at its field");
+  assert((await input.getAttribute("aria-describedby")).includes(await msg.getAttribute("id")),
+    "the field's description is its error");
+  assert(await page.evaluate(() => document.activeElement.name) === "agent_id",
+    "focus moved to the invalid field");
+  await shot(page, "form-error");
+  page.allowed.pop();
+  clean(page);
+});
+
+test("SLA: acknowledge a remediation SLA report's notification", async () => {
+  const rep = await api("POST", "/endpoint-remediation-sla/report", { generated_by: "browser" });
+  const rid = rep.report_id;
+  await view(page, "sla");
+  const list = page.locator('section[aria-label="SLA reports"]');
+  await list.locator("tbody tr button", { hasText: rid }).click();
+  const form = page.locator(`form.record[aria-label="Acknowledge SLA notification ${rid}"]`);
+  await labelled(form);
+  await fillForm(form, { provider: "webhook", acknowledged_by: "sla-" + stamp + "@example.com",
+    acknowledgement_state: "resolved", notes: "fixed in the browser" });
+  await form.locator('button[type="submit"]').click();
+  await page.locator("section.detail .notice", { hasText: "Acknowledged" }).waitFor();
+  const acks = await api("GET", "/endpoint-remediation-sla-notifications?report_id=" + rid +
+    "&metadata_kind=endpoint-remediation-sla-notification-ack");
+  assert(acks.total === 1, "one acknowledgement stored: " + acks.total);
+  const a = acks.items[0];
+  assert(a.acknowledgement_state === "resolved" && a.provider === "webhook" &&
+    JSON.stringify(a).includes("sla-" + stamp + "@example.com"), JSON.stringify(a));
+  const notes = page.locator('section[aria-label="Notification plans, deliveries and acknowledgements"]');
+  await notes.locator("tbody tr td", { hasText: "endpoint-remediation-sla-notification-ack" })
+    .first().waitFor();
+  await shotOf(page.locator("section.detail"), "sla-acknowledged");
+  clean(page);
+});
+
+const GP = "/runtime/go-pilot/rollback-drill-notifications";
+const AD = GP + "/acknowledgements/audit-delivery";
+test("drills: acknowledge a rollback drill notification picked in the history", async () => {
+  const d = await api("POST", GP + "/deliver", {});
+  const planId = d.plan.plan_id;
+  await view(page, "drills");
+  const hist = page.locator('section[aria-label="Notification and connector delivery history"]');
+  await hist.locator("tbody tr", { has: page.locator("td", { hasText: planId }) })
+    .locator("button").click();
+  const form = page.locator('form.record[aria-label="Acknowledge a drill notification"]');
+  assert(await form.locator('[name="schedule_id"]').inputValue() === d.plan.schedule_id,
+    "the schedule of the picked plan");
+  assert(await form.locator('[name="plan_id"]').inputValue() === planId, "the picked plan");
+  await labelled(form);
+  const who = "drill-" + stamp + "@example.com";
+  await fillForm(form, { provider: "webhook", acknowledged_by: who,
+    acknowledgement_state: "acknowledged" });
+  await form.locator('button[type="submit"]').click();
+  await page.locator('section[aria-label="Acknowledge a drill notification"] .notice').waitFor();
+  const h = await api("GET", GP + "?limit=50");
+  const ack = h.items.find((x) => x.metadata_kind === "go-backend-rollback-drill-notification-ack" &&
+    x.plan_id === planId);
+  assert(ack && ack.signer === who && ack.schedule_id === d.plan.schedule_id,
+    "the acknowledgement is stored: " + JSON.stringify(ack));
+  await shotOf(page.locator('section[aria-label="Acknowledge a drill notification"]'),
+    "drills-acknowledged");
+  clean(page);
+});
+
+test("drills: approve a retry execution of a failed audit delivery", async () => {
+  const dl = "browser-dl-" + stamp;
+  await api("POST", "/evidence", { session_id: "rcd-" + dl,
+    created_at: "2020-01-01T00:00:00.000000+00:00", metadata_kind: "release-connector-delivery",
+    connector_delivery_source: "go_backend_rollback_drill_acknowledgement_audit", event_id: dl,
+    delivery_id: dl, audit_id: "audit-" + dl, delivery_success: false, providers: ["webhook"],
+    failed_providers: ["webhook"], status_codes: [500] });
+  await api("POST", AD + "/retry-plan", {});
+  await view(page, "drills");
+  const box = page.locator('section[aria-label="Retry execution approvals"]');
+  await box.locator('[name="require_retry_ack"]').uncheck();
+  await box.locator('button[type="submit"]').click();
+  const row = box.locator(".retry-plan tbody tr", { has: page.locator("td", { hasText: dl }) });
+  await row.waitFor();
+  // Without an actor the API refuses, and says why.
+  page.allowed.push(/status of 400/);
+  await row.locator('button[data-act="approve"]').click();
+  await box.locator(".error", { hasText: "decided_by" }).waitFor();
+  page.allowed.pop();
+  const who = "cab-" + stamp + "@example.com";
+  await box.locator('form[aria-label="Retry decision actor"] [name="decided_by"]').fill(who);
+  await row.locator('button[data-act="approve"]').click();
+  await row.locator(".d-approved").waitFor();
+  assert((await row.textContent()).includes(who), "the decision shows its actor");
+  const plan = await api("POST", AD + "/retry-execution-approval-plan",
+    { approval_policy: { require_retry_ack: false } });
+  const r = plan.approval_plan.approval_decisions.find((x) => x.delivery_id === dl);
+  assert(r && r.approval_action === "already_approved", "the API has the approval: " +
+    JSON.stringify(r));
+  await shotOf(box, "drills-retry-approved");
+  clean(page);
+});
+
 const OTHER = ["inventory", "integrations", "agents", "mcp", "releases", "exports",
   "freshness", "drift", "sla", "recurrence", "drills", "session", "config"];
 test("every other view renders without an error: " + OTHER.join(", "), async () => {
@@ -331,6 +594,19 @@ test("access control on: the console asks for a token, then shows the role's rig
   await acc.waitForSelector('main[data-view="activity"][data-ready="1"]');
   await acc.locator('section[aria-label="Decisions"] .count').waitFor();
   assert(await acc.locator("main .error").count() === 0, "reads work with the token");
+  // A reader is offered no writes: the record forms, the approval acts
+  // and the drill acts are notes instead.
+  for (const [id, what] of [["agents", "Register or update an agent"],
+    ["inventory", "Create or update a policy rollout"], ["approvals", "Create break-glass"],
+    ["drills", "Plan retry execution approvals"], ["sandbox", "Start a run"]]) {
+    await acc.evaluate((v) => { location.hash = "#/" + v; }, id);
+    await acc.waitForSelector(`main[data-view="${id}"][data-ready="1"]`);
+    assert(await acc.locator("main form.record").count() === 0, id + ": no record form");
+    assert(await acc.locator("main .write-off", { hasText: what }).count() === 1,
+      `${id}: "${what}" is not offered: ${await acc.textContent("main")}`);
+  }
+  assert(await acc.locator("#start-run").count() === 0, "no Start run button");
+  await shot(acc, "reader-sandbox");
   clean(acc);
   await acc.close();
 });
@@ -345,7 +621,8 @@ test("standalone demo: www/ served without an API shows sample data and says so"
       res.end("not found");
       return;
     }
-    res.writeHead(200, { "content-type": types[path.extname(f)] || "application/octet-stream" });
+    res.writeHead(200, { "content-type": types[path.extname(f)] || "application/octet-stream",
+      "content-security-policy": CSP });
     fs.createReadStream(f).pipe(res);
   });
   await new Promise((r) => srv.listen(0, "127.0.0.1", r));
@@ -374,6 +651,14 @@ test("standalone demo: www/ served without an API shows sample data and says so"
     await demo.waitForSelector(".run .run-id");
     assert(await demo.locator(".run table tbody tr").count() === 7, "7 sample decisions");
     await shot(demo, "demo-sandbox");
+    // The record forms work on the sample data.
+    await demo.evaluate(() => { location.hash = "#/agents"; });
+    await demo.waitForSelector('main[data-view="agents"][data-ready="1"]');
+    const form = demo.locator('form.record[aria-label="Register or update an agent"]');
+    await form.locator('[name="agent_id"]').fill("demo-agent");
+    await form.locator('button[type="submit"]').click();
+    await demo.locator('section[aria-label="Agents"] tbody tr button', { hasText: "demo-agent" })
+      .waitFor();
     clean(demo);
   } finally {
     srv.close();

@@ -11,6 +11,8 @@ export const state = {
   config: null,       // GET /console/config
   served: new Map(),  // path template -> available (endpoint_catalog)
   authNeeded: false,  // the API answered 401 without a token
+  role: null,         // the token's role under API access control, if probed
+  canWrite: true,     // whether to offer the forms and acts that change records
 };
 
 export class ApiError extends Error {
@@ -122,4 +124,46 @@ export function useConfig(cfg) {
   if (!cfg.endpoint_catalog)
     for (const p of Object.values(cfg.endpoints || {}))
       state.served.set(p, true);
+}
+
+// The role of the token, from answers that need no write: the API checks
+// access before it reads a body, so an invalid body answers 403 to a role
+// without the right and a 4xx validation error to one with it (each probe
+// shows in the browser log as a failed load).  Throws ApiError on 401.
+export async function probeRole() {
+  const can = async (method, path) => {
+    try {
+      await api(method, path, { body: method === "POST" ? [] : undefined });
+      return true;
+    } catch (e) {
+      if (e.status === 401) throw e;
+      return e.status !== 403;
+    }
+  };
+  if (!await can("GET", "/console/config")) return "agent";
+  if (!await can("POST", "/agents")) return "reader";
+  if (!await can("POST", "/policy-packs/publish")) return "operator";
+  return "admin";
+}
+
+// Whether the console offers writes (state.canWrite): always in the demo
+// and without API access control; under it (a token, and GET
+// /console/security-boundary says api_access is configured) only to a
+// token whose role may write the registry, inventory and integrations
+// (operator or admin: one probe, a refused POST /agents).
+export async function findRole() {
+  state.role = null;
+  state.canWrite = true;
+  if (state.demo || !getToken() || !served("/console/security-boundary")) return;
+  const b = await get("/console/security-boundary");
+  if (!(b.api_access && b.api_access.configured)) return;
+  let write = true;
+  try {
+    await api("POST", "/agents", { body: [] });
+  } catch (e) {
+    if (e.status === 401) throw e;
+    write = e.status !== 403;
+  }
+  state.role = write ? "operator or admin" : "reader or agent";
+  state.canWrite = write;
 }

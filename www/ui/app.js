@@ -1,7 +1,7 @@
 // The console: navigation (hash routes), the API status and the demo
 // banner.  A view whose routes this build does not serve (GET
 // /console/config's endpoint_catalog) is marked "not available".
-import { boot, state, served, get, getToken } from "./api.js";
+import { boot, state, served, get, getToken, findRole } from "./api.js";
 import { h, errorBox } from "./ui.js";
 import * as v from "./views.js";
 import * as ops from "./ops.js";
@@ -57,32 +57,36 @@ function drawNav(current) {
 
 let bootError = null;
 
+let routes = 0;   // the latest route(): an older one's view no longer marks main
+
+// Draws the view of location.hash into main, and marks main data-ready
+// (what tests wait for) once the view has drawn, or said why it cannot.
 async function route() {
+  const gen = ++routes;
   const id = (location.hash.replace(/^#\/?/, "").split("?")[0]) ||
     (bootError ? "session" : "overview");
   const view = VIEWS.find((x) => x[0] === id) || VIEWS[0];
   drawNav(view[0]);
   const main = document.getElementById("main");
   main.replaceChildren();
+  delete main.dataset.ready;
   main.dataset.view = view[0];
   document.title = view[1] + " · CAVRA console";
   if (bootError && view[0] !== "session") {
     main.append(h("h2", {}, view[1]), errorBox(bootError),
       h("p", {}, "Paste a token in ", h("a", { href: "#/session" }, "Console session"), "."));
-    return;
-  }
-  if (!bootError && !available(view[2])) {
+  } else if (!bootError && !available(view[2])) {
     main.append(h("h2", {}, view[1]),
       h("p.section-na", {}, "Not available: this build serves none of " +
         view[2].join(", ") + " (GET /console/config)."));
-    return;
+  } else {
+    try {
+      await view[3](main);
+    } catch (e) {
+      main.append(errorBox(e));
+    }
   }
-  try {
-    await view[3](main);
-  } catch (e) {
-    main.append(errorBox(e));
-  }
-  main.dataset.ready = "1";
+  if (gen === routes) main.dataset.ready = "1";
 }
 
 async function status() {
@@ -129,6 +133,13 @@ async function begin() {
   } else if (state.demo) {
     banner("Demo mode: no CAVRA API answered, so the console shows built-in sample " +
       "data. Actions change only this page.");
+  } else {
+    try {
+      await findRole();
+    } catch (e) {
+      // Unknown rights: offer no writes (the API would check them anyway).
+      state.canWrite = false;
+    }
   }
   window.addEventListener("hashchange", route);
   await Promise.all([status(), route()]);

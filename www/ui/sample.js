@@ -1,6 +1,7 @@
 // Built-in sample records for the standalone demo (no API answered).
 // The shapes are the API's; the values are made up.  Actions (runs,
-// approvals, break-glass) change these records in this page only.
+// approvals, break-glass, the record forms) change these records in this
+// page only.
 
 const T0 = Date.parse("2026-11-30T09:00:00Z");
 const iso = (min) => new Date(T0 + min * 60e3).toISOString();
@@ -157,7 +158,7 @@ const servers = [
   { server_id: "github-mcp", name: "GitHub MCP", trust_tier: "trusted",
     approval_state: "approved", capabilities: ["repository"], owner: "platform-team",
     allowed_tools: ["create_pull_request"], last_seen: iso(40) },
-  { server_id: "fs-scratch", name: "Scratch filesystem", trust_tier: "restricted",
+  { server_id: "fs-scratch", name: "Scratch filesystem", trust_tier: "experimental",
     approval_state: "pending", capabilities: ["filesystem"], owner: "payments-team",
     allowed_tools: [], last_seen: iso(45) },
 ];
@@ -256,6 +257,40 @@ function page(items, q) {
 
 const text = (body, type) => new Response(body, { headers: { "content-type": type } });
 
+// The record forms' POST routes: the list, the id field, the id of a
+// body (null: the body lacks what the API requires) and that field.
+const UPSERTS = {
+  "/agents": [agents, "agent_id", (b) => b.agent_id || b.id, "agent_id"],
+  "/mcp/servers": [servers, "server_id", (b) => b.server_id || b.id || b.name, "server_id"],
+  "/repositories": [repositories, "repository_id",
+    (b) => b.repository_id || b.repository || b.name, "repository"],
+  "/integrations": [integrations, "integration_id", (b) => !b.provider ? null :
+    b.integration_id || b.id || `${b.provider}-${b.environment || "global"}`, "provider"],
+  "/policy-rollouts": [rollouts, "rollout_id", (b) => !b.repository || !b.policy_pack ? null :
+    b.rollout_id || `${b.repository}:${b.policy_pack}`, "repository"],
+};
+
+// POST of a record form: created or replaced in the page's list.  Throws
+// a 400 of the API's problem shape when the naming field is missing.
+function upsert(path, body, ApiError) {
+  const [list, key, idOf, need] = UPSERTS[path];
+  const b = body && typeof body === "object" && !Array.isArray(body) ? body : {};
+  const id = idOf(b);
+  if (!id) {
+    const detail = `invalid record: ${need} is required`;
+    throw new ApiError(400, { type: "about:blank", status: 400, detail,
+      errors: [{ path: need, message: detail }] });
+  }
+  const now = new Date().toISOString();
+  const old = list.findIndex((x) => x[key] === id);
+  const rec = { ...b, [key]: id, created_at: old >= 0 ? list[old].created_at : now,
+    updated_at: now };
+  if (path === "/repositories") rec.repository = b.repository || id;
+  if (old >= 0) list.splice(old, 1);
+  list.unshift(rec);
+  return rec;
+}
+
 // One answer of the demo API (raw: a Response, for downloads).
 export async function sampleAnswer(method, path, q, body, ApiError, raw) {
   const m = (re) => path.match(re);
@@ -327,6 +362,7 @@ export async function sampleAnswer(method, path, q, body, ApiError, raw) {
     return text(r[2].endsWith(".md") ? `# CAVRA PR attestation (sample)\n\nSession ${id}.\n` :
       JSON.stringify({ session_id: id, sample: true }, null, 2), "text/plain");
   }
+  if (method === "POST" && UPSERTS[path]) return upsert(path, body, ApiError);
   if (method === "POST" && path === "/approvals/break-glass") {
     if (!body || !body.reason) throw problem(ApiError, 400, "break-glass reason is required");
     if (!body.actor) throw problem(ApiError, 400, "actor is required");

@@ -43,10 +43,24 @@ export function badge(v) {
   return h("span.d-" + String(v).replace(/[^\w-]/g, ""), {}, fmt(v));
 }
 
+// The problem's errors[] ({path, message}) that say more than its
+// detail.
+export function problemErrors(err) {
+  const list = err instanceof ApiError && err.problem && Array.isArray(err.problem.errors) ?
+    err.problem.errors.filter((x) => x && typeof x === "object") : [];
+  return list.length === 1 && list[0].message === err.detail ? [] : list;
+}
+
+// An error as an alert: status and the problem's detail, then its
+// errors[] (field path and message) when they add to the detail.
 export function errorBox(err) {
   const detail = err instanceof ApiError ?
     `${err.status}: ${err.detail}` : (err && err.message) || String(err);
-  return h("div.error", { role: "alert" }, "Error ", detail);
+  const more = problemErrors(err);
+  return h("div.error", { role: "alert" }, "Error ", detail,
+    more.length ? h("ul.problem-errors", {}, more.map((x) =>
+      h("li", {}, x.path ? h("code", {}, String(x.path)) : "", x.path ? ": " : "",
+        fmt(x.message)))) : null);
 }
 
 export function notice(text) {
@@ -116,22 +130,27 @@ export function cards(obj, keys) {
     h("div.card", {}, h("div.v", {}, badge(obj[k])), h("div.k", {}, k))));
 }
 
-// A labelled input; returns [label, input].
+// A labelled input (opts: label, options and blank, textarea, type, value,
+// required, placeholder, hint, min, max): a div.field of the label, the
+// control and its hint.
 export function field(name, opts = {}) {
   const id = "f" + (++uid);
   let input;
   if (opts.options) {
     input = h("select", { id, name },
-      opts.options.map((o) => h("option", { value: o }, o === "" ? "(any)" : o)));
+      opts.options.map((o) => h("option", { value: o }, o === "" ? opts.blank || "(any)" : o)));
   } else if (opts.textarea) {
     input = h("textarea", { id, name, rows: 3 });
   } else {
     input = h("input", { id, name, type: opts.type || "text",
-      placeholder: opts.placeholder, required: opts.required });
+      placeholder: opts.placeholder, required: opts.required, min: opts.min,
+      max: opts.max, autocomplete: opts.type === "password" ? "off" : null });
   }
   if (opts.value !== undefined) input.value = opts.value;
-  const label = h("label", { for: id }, opts.label || name, input);
-  return label;
+  const hint = opts.hint ? h("span.hint", { id: id + "-hint" }, opts.hint) : null;
+  if (hint) input.setAttribute("aria-describedby", hint.id);
+  return h("div.field", {}, h("label", { for: id }, opts.label || name,
+    opts.required ? h("span.req", { title: "required" }, " *") : null), input, hint);
 }
 
 export function formValues(form) {

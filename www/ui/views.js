@@ -1,12 +1,13 @@
 // The console's views of the core families: posture, sandbox, activity,
 // inventory, integrations, evidence, approvals, registry, MCP, session and
 // configuration.  Each view(main) fills main.
-import { api, get, post, served, fill, state, getToken, setToken, ApiError }
+import { api, get, post, served, fill, state, getToken, setToken, probeRole }
   from "./api.js";
 import { h, fmt, badge, errorBox, notice, table, kv, cards, field,
   formValues, saveResponse, pagedList, dashboard, actionForm, autoColumns }
   from "./ui.js";
 import { donut, bars, line, bucketize, COLORS } from "./chart.js";
+import { recordEditor, editButton, writeOff } from "./forms.js";
 
 // A record of unknown shape: scalars as key/values, lists as tables.
 export function renderDoc(d) {
@@ -26,17 +27,36 @@ function detailPanel(title) {
   return h("section.panel.detail", { "aria-label": title, tabindex: "-1" });
 }
 
-// Loads path into panel with render (default renderDoc).
+// Loads path into panel with render (default renderDoc); returns the
+// record, or null when the load failed (the panel shows the error).
 async function showDetail(panel, title, path, render) {
   panel.replaceChildren(h("h3", {}, title), h("p.muted", {}, "Loading…"));
+  let d = null;
   try {
-    const d = await get(path);
+    d = await get(path);
     panel.replaceChildren(h("h3", {}, title), (render || renderDoc)(d));
   } catch (e) {
+    d = null;
     panel.replaceChildren(h("h3", {}, title), errorBox(e));
   }
   panel.focus();
+  return d;
 }
+
+// A record's detail with an "Edit this record" button for its editor.
+async function showEditable(panel, title, path, editor) {
+  const d = await showDetail(panel, title, path);
+  if (d) panel.append(editButton(editor, d) || "");
+}
+
+// What a record editor does after a save: its list loads again and the
+// detail panel shows the stored record (list and editor are functions:
+// both exist only once the view has made them).
+const saved = (list, panel, title, editor) => (rec) => {
+  list().reload();
+  panel.replaceChildren(h("h3", {}, title(rec)), renderDoc(rec),
+    editButton(editor(), rec) || "");
+};
 
 // Repository ids may hold slashes (payments/api): encode each segment.
 const seg = (id) => String(id).split("/").map(encodeURIComponent).join("/");
@@ -163,7 +183,8 @@ export async function sandbox(main) {
       out.replaceChildren(errorBox(err));
     }
   });
-  runBox.append(h("h3", {}, "Start a run"), form, out);
+  runBox.append(h("h3", {}, "Start a run"), state.canWrite ? form : writeOff("Start a run"),
+    out);
   main.append(runBox);
   const recent = pagedList({ path: "/sessions", title: "Recent sandbox runs",
     query: { repository: "sandbox/before-the-agent-acts" },
@@ -218,21 +239,28 @@ export async function activity(main) {
 export async function inventory(main) {
   main.append(h("h2", {}, "Repository inventory and policy rollouts"));
   const detail = detailPanel("Detail");
+  const repoEd = recordEditor("repository", saved(() => repos, detail,
+    (r) => "Repository " + r.repository_id, () => repoEd));
+  const rollEd = recordEditor("rollout", saved(() => rollouts, detail,
+    (r) => "Rollout " + r.rollout_id, () => rollEd));
   const repos = pagedList({ path: "/repositories", title: "Repositories",
     filters: ["provider", "owner", "policy_pack", "status", "risk_tier"],
     columns: ["repository_id", "provider", "owner", "environment", "policy_pack",
       "risk_tier", "status"],
-    onSelect: (r) => showDetail(detail, "Repository " + r.repository_id,
-      "/repositories/" + seg(r.repository_id)) });
+    onSelect: (r) => showEditable(detail, "Repository " + r.repository_id,
+      "/repositories/" + seg(r.repository_id), repoEd) });
   const rollouts = pagedList({ path: "/policy-rollouts", title: "Policy rollouts",
     filters: ["repository", "policy_pack", "state", "mode", "owner"],
     columns: ["rollout_id", "repository", "policy_pack", "policy_version", "mode",
       "state", "owner", "coverage_percent", "last_evaluated_at"],
-    onSelect: (r) => showDetail(detail, "Rollout " + r.rollout_id,
-      served("/policy-rollout-details/{rollout_id}") ?
-        fill("/policy-rollout-details/{rollout_id}", r) :
-        fill("/policy-rollouts/{rollout_id}", r)) });
-  main.append(repos.el, rollouts.el, detail);
+    onSelect: async (r) => {
+      await showDetail(detail, "Rollout " + r.rollout_id,
+        served("/policy-rollout-details/{rollout_id}") ?
+          fill("/policy-rollout-details/{rollout_id}", r) :
+          fill("/policy-rollouts/{rollout_id}", r));
+      detail.append(editButton(rollEd, r) || "");
+    } });
+  main.append(repos.el, rollouts.el, detail, repoEd.el || "", rollEd.el || "");
 }
 
 /* ---- Integrations ---- */
@@ -248,6 +276,8 @@ export async function integrations(main) {
         "delivery answers (cavra.connector.delivery.v1) of this browser tab."),
       table(["integration_id", "generated_at", "success", "providers"], sent));
   }
+  const editor = recordEditor("integration", saved(() => list, detail,
+    (r) => "Integration " + r.integration_id, () => editor));
   const list = pagedList({ path: "/integrations", title: "Integrations",
     filters: ["provider", { name: "category", options: ["", "source_control", "ci_cd",
       "siem", "itsm", "chatops", "identity", "cloud", "storage", "security", "observability"] },
@@ -257,9 +287,13 @@ export async function integrations(main) {
     columns: ["integration_id", "name", "provider", "category", "status",
       "health_status", "owner", "environment", "last_checked_at"],
     onSelect: async (r) => {
-      await showDetail(detail, "Integration " + r.integration_id,
-        fill("/integrations/{integration_id}", r));
+      await showEditable(detail, "Integration " + r.integration_id,
+        fill("/integrations/{integration_id}", r), editor);
       if (!served("/integrations/{integration_id}/deliver")) return;
+      if (!state.canWrite) {
+        detail.append(writeOff("Send a test event"));
+        return;
+      }
       detail.append(h("h4", {}, "Send a test event"), actionForm("Deliver",
         [{ name: "summary", label: "Event summary", value: "CAVRA console test event" }],
         async (v) => {
@@ -272,7 +306,7 @@ export async function integrations(main) {
         }, renderDoc));
     } });
   showHistory();
-  main.append(list.el, detail, history);
+  main.append(list.el, detail, editor.el || "", history);
 }
 
 /* ---- Evidence ---- */
@@ -350,7 +384,9 @@ function approvalDetail(panel, id, reloadList) {
         decision_reason: a.decision_reason, break_glass: a.break_glass,
         break_glass_reason: a.break_glass_reason, evidence_refs: a.evidence_refs }),
     ];
-    if (a.state === "pending") {
+    if (a.state === "pending" && !state.canWrite) {
+      parts.splice(1, 0, writeOff("Decide"));
+    } else if (a.state === "pending") {
       const form = h("form.row.decide", { "aria-label": "Decide approval " + id },
         field("actor", { label: "Actor", placeholder: "you@example.com" }),
         field("reason", { label: "Reason" }),
@@ -392,7 +428,7 @@ export async function approvals(main) {
       h("h3", {}, "Break-glass override"),
       h("p.muted", {}, "An emergency override of a decision, with a mandatory reason; " +
         "with OIDC or RBAC on, only the Change Advisory Board may create one."),
-      actionForm("Create break-glass", [
+      !state.canWrite ? writeOff("Create break-glass") : actionForm("Create break-glass", [
         { name: "decision_id", label: "Decision id", required: true },
         { name: "actor", label: "Actor" }, { name: "reason", label: "Reason", required: true },
         { name: "external_ref", label: "External reference" }],
@@ -409,12 +445,14 @@ export async function approvals(main) {
 export async function agents(main) {
   main.append(h("h2", {}, "Agent registry"));
   const detail = detailPanel("Agent");
+  const editor = recordEditor("agent", saved(() => list, detail,
+    (r) => "Agent " + r.agent_id, () => editor));
   const list = pagedList({ path: "/agents", title: "Agents", filters: ["status", "owner"],
     columns: ["agent_id", "type", "vendor", "version", "owner", "status", "risk_tier",
       "last_seen"],
-    onSelect: (r) => showDetail(detail, "Agent " + r.agent_id,
-      fill("/agents/{agent_id}", r)) });
-  main.append(list.el, detail);
+    onSelect: (r) => showEditable(detail, "Agent " + r.agent_id,
+      fill("/agents/{agent_id}", r), editor) });
+  main.append(list.el, detail, editor.el || "");
   main.append(await staticTable("/agents/profiles", "Predefined agent profiles",
     ["profile_id", "display_name", "vendor", "type", "risk_tier",
       "default_capabilities", "default_scopes", "enterprise_controls"]));
@@ -439,13 +477,15 @@ async function staticTable(path, title, columns) {
 export async function mcp(main) {
   main.append(h("h2", {}, "MCP trust registry"));
   const detail = detailPanel("MCP server");
+  const editor = recordEditor("mcp", saved(() => list, detail,
+    (r) => "MCP server " + r.server_id, () => editor));
   const list = pagedList({ path: "/mcp/servers", title: "MCP servers",
     filters: ["trust_tier", "approval_state", "capability"],
     columns: ["server_id", "name", "trust_tier", "approval_state", "capabilities",
       "allowed_tools", "owner", "last_seen"],
-    onSelect: (r) => showDetail(detail, "MCP server " + r.server_id,
-      fill("/mcp/servers/{server_id}", r)) });
-  main.append(list.el, detail);
+    onSelect: (r) => showEditable(detail, "MCP server " + r.server_id,
+      fill("/mcp/servers/{server_id}", r), editor) });
+  main.append(list.el, detail, editor.el || "");
   if (served("/mcp/trust"))
     main.append(h("section.panel", { "aria-label": "Trust check" },
       h("h3", {}, "Check a tool call"),
@@ -466,25 +506,6 @@ const ROLES = [
     "inventory and integration writes."],
   ["admin", "Everything: also policy publishing, decisions as any agent, sessions."],
 ];
-
-// The role of the token, from answers that need no write: the API checks
-// access before it reads a body, so an invalid body answers 403 to a role
-// without the right and a 4xx validation error to one with it.
-async function probeRole() {
-  const can = async (method, path) => {
-    try {
-      await api(method, path, { body: method === "POST" ? [] : undefined });
-      return true;
-    } catch (e) {
-      if (e.status === 401) throw e;
-      return e.status !== 403;
-    }
-  };
-  if (!await can("GET", "/console/config")) return "agent";
-  if (!await can("POST", "/agents")) return "reader";
-  if (!await can("POST", "/policy-packs/publish")) return "operator";
-  return "admin";
-}
 
 export async function session(main) {
   main.append(h("h2", {}, "Console session"));
