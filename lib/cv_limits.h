@@ -85,8 +85,12 @@
 #define CV_STORE_RECORD_DEPTH	48		/* nesting of a stored record */
 #define CV_STORE_PARSE_DEPTH	(CV_STORE_RECORD_DEPTH + 3) /* file, payload */
 #define CV_STORE_OPTIMIZE_EVERY	1000		/* SQLite calls between PRAGMA optimize */
-#define CV_PG_SCHEMA_VERSION	1		/* PostgreSQL layout this build
-						   writes (cavra_schema_version) */
+#define CV_PG_SCHEMA_VERSION	2		/* PostgreSQL layout this build
+						   writes (cavra_schema_version;
+						   2: cavra_value_counts) */
+#define CV_PG_SCHEMA_WAIT_MS	300000		/* PostgreSQL: a store's open waits
+						   this long for another host
+						   making or migrating its schema */
 #define CV_PG_CONNECT_TIMEOUT_S	5		/* PostgreSQL connect_timeout unless
 						   CAVRA_DATABASE_URL sets one */
 #define CV_PG_RETRY_MIN_MS	100		/* PostgreSQL reconnect back-off:

@@ -11,14 +11,22 @@
  * and the backends agree on order.  Each filter field has an index on
  * (field, order, id), the order one on (order, id).  The unfiltered total
  * of a list is the row count kept in cavra_row_counts by the transaction
- * that adds rows.
+ * that adds rows; the total of a list filtered on one field's value is
+ * the count of rows holding it in cavra_value_counts (tbl, col, val),
+ * which statement triggers on each table keep in the transaction that
+ * changes the rows (their transition tables, one aggregate per statement:
+ * a batch of decisions adds to each value's count once), so that no
+ * total counts index entries.  Totals of lists filtered on several
+ * fields, or on an absent value, are counted.
  *
  * Schema: created or completed when a store is opened, under an advisory
- * lock so that hosts starting together do it once; table
+ * lock so that hosts starting together do it once (one that waited for
+ * it, at most CV_PG_SCHEMA_WAIT_MS, finds it done); table
  * cavra_schema_version holds the layout version of each store
  * (CV_PG_SCHEMA_VERSION), and a store written by a newer layout is
  * refused.  Columns missing from an older table are added and filled in
- * from the payloads.
+ * from the payloads; a store of layout 1 gains the value counts, counted
+ * from its rows.
  *
  * Transactions: a write transaction (cv_store_begin(), or the one the
  * front opens around a lone put) takes a transaction-scoped advisory lock
@@ -330,7 +338,8 @@ insert_head(struct cv_store *s, size_t coll, struct cv_text *t)
 
 /*
  * Prepares the statements of one connection: per collection get ("g"),
- * upsert ("u"), insert ("i"); the row count read and bump.
+ * upsert ("u"), insert ("i"); the row count read and bump, the value
+ * count read ("vc").
  */
 static enum cv_err
 pg_prepare_all(struct cv_store *s)
@@ -381,6 +390,9 @@ pg_prepare_all(struct cv_store *s)
 	if (e == CV_OK)
 		e = pg_prepare(s, "rb", "UPDATE cavra_row_counts SET n = n + "
 		    "$2::bigint WHERE tbl = $1");
+	if (e == CV_OK)
+		e = pg_prepare(s, "vc", "SELECT n FROM cavra_value_counts WHERE "
+		    "tbl = $1 AND col = $2 AND val = $3");
 	free(b.p);
 	free(ins.p);
 	return e;
@@ -488,8 +500,9 @@ pg_lock_keys(struct cv_store *s)
 	snprintf(ps->begin, sizeof(ps->begin), "BEGIN; SELECT "
 	    "pg_advisory_xact_lock(%s)", key);
 	lock_key("cavra-schema:", schema, "", key, sizeof(key));
-	snprintf(ps->schema_lock, sizeof(ps->schema_lock), "BEGIN; SELECT "
-	    "pg_advisory_xact_lock(%s); %s", key, ps->begin + 7);
+	snprintf(ps->schema_lock, sizeof(ps->schema_lock), "BEGIN; SET LOCAL "
+	    "lock_timeout = %d; SELECT pg_advisory_xact_lock(%s); %s",
+	    CV_PG_SCHEMA_WAIT_MS, key, ps->begin + 7);
 out:
 	PQclear(res);
 	return e;
@@ -558,6 +571,75 @@ out:
 }
 
 /*
+ * Appends to b "INSERT INTO cavra_value_counts ... SELECT" of the counts
+ * of the values of collection coll's fields in the rows of transition
+ * table (or table) rows, each count times sign ("" or "-"), added to the
+ * counts there.
+ */
+static void
+value_counts_add(struct cv_store *s, size_t coll, const char *rows,
+    const char *sign, struct cv_text *b)
+{
+	struct pstore		*ps = s->be;
+	const struct cv_coll	*c = &s->def->colls[coll];
+	struct pcoll		*pc = &ps->colls[coll];
+	size_t			 j;
+
+	cv_text_printf(b, "INSERT INTO cavra_value_counts (tbl, col, val, n) "
+	    "SELECT '%s', x.c, x.v, %scount(*) FROM %s r, LATERAL (VALUES ",
+	    c->table, sign, rows);
+	for (j = 0; j < pc->nfields; j++)
+		cv_text_printf(b, "%s('%s', r.\"%s\")", j > 0 ? ", " : "",
+		    pc->cols[j], pc->cols[j]);
+	cv_text_str(b, ") x(c, v) WHERE x.v IS NOT NULL GROUP BY x.c, x.v "
+	    "ON CONFLICT (tbl, col, val) DO UPDATE SET n = "
+	    "cavra_value_counts.n + EXCLUDED.n;\n");
+}
+
+/*
+ * Appends to b the SQL that makes the value counts of collection coll:
+ * the trigger function "<table>_cavra_counts" and its statement triggers
+ * (insert, update, delete, truncate), then the counts taken anew from
+ * the table's rows.  In the schema transaction.
+ */
+static void
+value_counts_sql(struct cv_store *s, size_t coll, struct cv_text *b)
+{
+	const char	*t = s->def->colls[coll].table;
+	static const struct {
+		const char	*suffix, *event, *referencing;
+	} trg[] = {
+		{ "i", "INSERT", "REFERENCING NEW TABLE AS new_rows " },
+		{ "u", "UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE "
+		    "AS new_rows " },
+		{ "d", "DELETE", "REFERENCING OLD TABLE AS old_rows " },
+		{ "t", "TRUNCATE", "" },
+	};
+	char		 rows[128];
+	size_t		 i;
+
+	cv_text_printf(b, "CREATE OR REPLACE FUNCTION \"%s_cavra_counts\"() "
+	    "RETURNS trigger LANGUAGE plpgsql AS $cavra$\nBEGIN\n"
+	    "IF TG_OP = 'TRUNCATE' THEN\nDELETE FROM cavra_value_counts "
+	    "WHERE tbl = '%s';\nRETURN NULL;\nEND IF;\n"
+	    "IF TG_OP <> 'INSERT' THEN\n", t, t);
+	value_counts_add(s, coll, "old_rows", "-", b);
+	cv_text_str(b, "END IF;\nIF TG_OP <> 'DELETE' THEN\n");
+	value_counts_add(s, coll, "new_rows", "", b);
+	cv_text_str(b, "END IF;\nRETURN NULL;\nEND\n$cavra$;\n");
+	for (i = 0; i < sizeof(trg) / sizeof(trg[0]); i++)
+		cv_text_printf(b, "DROP TRIGGER IF EXISTS \"%s_counts_%s\" ON "
+		    "\"%s\";\nCREATE TRIGGER \"%s_counts_%s\" AFTER %s ON "
+		    "\"%s\" %sFOR EACH STATEMENT EXECUTE FUNCTION "
+		    "\"%s_cavra_counts\"();\n", t, trg[i].suffix, t, t,
+		    trg[i].suffix, trg[i].event, t, trg[i].referencing, t);
+	cv_text_printf(b, "DELETE FROM cavra_value_counts WHERE tbl = '%s';\n",
+	    t);
+	snprintf(rows, sizeof(rows), "\"%s\"", t);
+	value_counts_add(s, coll, rows, "", b);
+}
+
+/*
  * Sets *ok when the schema of the store needs no change: its version row
  * is this build's, every table has every column, index and row count.
  * Checked without locks, so that a store being written (whose tables a
@@ -603,6 +685,9 @@ pg_uptodate(struct cv_store *s, int *ok)
 			    "NULL)::int", c->table);
 			want++;
 		}
+		cv_text_printf(&b, " + (to_regproc('\"%s_cavra_counts\"') IS NOT "
+		    "NULL)::int", c->table);
+		want++;
 	}
 	{
 		const char	*params[2] = { s->def->name, ver };
@@ -640,14 +725,29 @@ pg_schema(struct cv_store *s)
 	pg_uptodate(s, &ok);
 	if (ok)
 		return CV_OK;
-	/* The schema lock, then the store's: no write runs meanwhile. */
+	/* The schema lock, then the store's: no write runs meanwhile.
+	 * Another host may have brought the schema up to date while this
+	 * one waited (checked in a savepoint: the tables may not exist). */
 	if ((e = pg_exec(s, ps->schema_lock)) != CV_OK)
 		goto out;
 	txn = 1;
+	if ((e = pg_exec(s, "SAVEPOINT cavra_uptodate")) != CV_OK)
+		goto out;
+	pg_uptodate(s, &ok);
+	if (ok) {
+		e = pg_exec(s, "COMMIT");
+		txn = 0;
+		goto out;
+	}
+	if ((e = pg_exec(s, "ROLLBACK TO SAVEPOINT cavra_uptodate")) != CV_OK)
+		goto out;
 	if ((e = pg_exec(s, "CREATE TABLE IF NOT EXISTS cavra_schema_version "
 	    "(store text PRIMARY KEY, version integer NOT NULL);\n"
 	    "CREATE TABLE IF NOT EXISTS cavra_row_counts (tbl text PRIMARY "
-	    "KEY, n bigint NOT NULL)")) != CV_OK)
+	    "KEY, n bigint NOT NULL);\n"
+	    "CREATE TABLE IF NOT EXISTS cavra_value_counts (tbl text, col "
+	    "text, val text COLLATE \"C\", n bigint NOT NULL, PRIMARY KEY "
+	    "(tbl, col, val))")) != CV_OK)
 		goto out;
 	params[0] = def->name;
 	res = PQexecParams(ps->conn, "SELECT version FROM cavra_schema_version "
@@ -728,8 +828,9 @@ pg_schema(struct cv_store *s)
 			    "\"%s\" (\"%s\", \"%s\");\n", c->table, c->table,
 			    order_col(c), c->id_field);
 		cv_text_printf(&b, "INSERT INTO cavra_row_counts (tbl, n) SELECT "
-		    "'%s', count(*) FROM \"%s\" ON CONFLICT (tbl) DO NOTHING",
+		    "'%s', count(*) FROM \"%s\" ON CONFLICT (tbl) DO NOTHING;\n",
 		    c->table, c->table);
+		value_counts_sql(s, ci, &b);
 		if ((e = pg_exec(s, b.p)) != CV_OK)
 			goto out;
 	}
@@ -932,6 +1033,18 @@ pg_rend(struct cv_store *s)
 	cv_arena_reset(&ps->arena);
 }
 
+/* After a put: the payload buffer let go when it grew large, the keys'
+ * arena emptied. */
+static void
+pg_put_end(struct pstore *ps)
+{
+	if (ps->pb != NULL && ps->pb->size > PG_PB_KEEP) {
+		printbuf_free(ps->pb);
+		ps->pb = NULL;
+	}
+	cv_arena_reset(&ps->arena);
+}
+
 /*
  * Upserts rec (the caller's) by id, stored with sorted keys; with insert,
  * an existing id is CV_ECONFLICT and nothing is written.  In the write
@@ -974,11 +1087,7 @@ pg_put(struct cv_store *s, size_t coll, const char *id,
 		ps->added[coll]++;
 out:
 	PQclear(res);
-	if (ps->pb != NULL && ps->pb->size > PG_PB_KEEP) {
-		printbuf_free(ps->pb);
-		ps->pb = NULL;
-	}
-	cv_arena_reset(&ps->arena);
+	pg_put_end(ps);
 	return e;
 }
 
@@ -1073,11 +1182,7 @@ out:
 	free(off);
 	free(params);
 	free(sql.p);
-	if (ps->pb != NULL && ps->pb->size > PG_PB_KEEP) {
-		printbuf_free(ps->pb);
-		ps->pb = NULL;
-	}
-	cv_arena_reset(&ps->arena);
+	pg_put_end(ps);
 	return e;
 }
 
@@ -1219,7 +1324,7 @@ pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 {
 	struct pstore		*ps = s->be;
 	struct json_object	*rec;
-	const char		*params[PG_PARAMS_MAX], *tbl;
+	const char		*params[PG_PARAMS_MAX], *tbl, *vc[3];
 	char			 lname[PG_NAME_MAX], cname[PG_NAME_MAX];
 	char			 lim[32], off[32];
 	PGresult		*res = NULL;
@@ -1251,6 +1356,16 @@ pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 			    0), NULL, 10) : 0;
 			if (s->in_txn)
 				n += (size_t)ps->added[coll];
+		} else if (q->nf == 1 && q->f[0].value != NULL &&
+		    q->f[0].col < ps->colls[coll].nfields) {
+			/* One field's value: its count. */
+			vc[0] = s->def->colls[coll].table;
+			vc[1] = ps->colls[coll].cols[q->f[0].col];
+			vc[2] = q->f[0].value;
+			if ((e = pg_run(s, "vc", 3, vc, &res)) != CV_OK)
+				return e;
+			n = PQntuples(res) > 0 ? strtoull(PQgetvalue(res, 0,
+			    0), NULL, 10) : 0;
 		} else {
 			if ((e = pg_run(s, cname, (int)np, params, &res)) !=
 			    CV_OK)

@@ -30,6 +30,7 @@
 
 #include "cavra.h"
 #include "cv_policy.h"
+#include "store_pg.h"
 #include "tmpdir.h"
 
 #define NPROCS		4	/* writers in the multi-process test */
@@ -1858,6 +1859,86 @@ Test(store, decision_insert_all_renames_taken_ids)
 		for (i = 0; i < 3; i++)
 			json_object_put(ds[i]);
 	}
+}
+
+/* The total of decisions filtered on field = value. */
+static size_t
+total_of(const char *field, const char *value)
+{
+	struct cv_filter	 f = { field, value };
+
+	return count(CV_COLL_DECISIONS, &f, 1);
+}
+
+/*
+ * PostgreSQL: the total of a list filtered on one field's value comes
+ * from cavra_value_counts, which the tables' triggers keep through
+ * inserts, upserts that move values, batches and cv_store_pg_clear(),
+ * inside the transaction too; a store of layout 1 gains the counts of its
+ * rows when it is opened.
+ */
+Test(store, pg_value_counts)
+{
+	struct json_object	*recs[2];
+	int			 conflict[2];
+	char			 sql[512];
+
+	if (nbackends() < 3)
+		cr_skip_test("CAVRA_TEST_PG is not set");
+	open_store(CV_STORE_PG, &cv_store_activity);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','session_id':'s1',"
+	    "'decision':'block','timestamp':'1'}");
+	put(CV_COLL_DECISIONS, "{'decision_id':'d2','session_id':'s1',"
+	    "'decision':'allow','timestamp':'2'}");
+	recs[0] = J("{'decision_id':'d3','session_id':'s2','decision':'block',"
+	    "'timestamp':'3'}");
+	recs[1] = J("{'decision_id':'d4','session_id':'s1','decision':'allow',"
+	    "'timestamp':'4'}");
+	cr_assert_eq(cv_store_insert_batch(st, CV_COLL_DECISIONS, recs, 2,
+	    conflict), CV_OK);
+	json_object_put(recs[0]);
+	json_object_put(recs[1]);
+	cr_assert_eq(total_of("session_id", "s1"), 3);
+	cr_assert_eq(total_of("decision", "block"), 2);
+	cr_assert_eq(total_of("decision", "deny"), 0);
+	/* An upsert moves its values, seen inside its transaction. */
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'d1','session_id':'s2',"
+	    "'decision':'allow','timestamp':'1'}");
+	cr_assert_eq(total_of("decision", "block"), 1);
+	cr_assert_eq(total_of("session_id", "s2"), 2);
+	cr_assert_eq(cv_store_commit(st), CV_OK);
+	cr_assert_eq(total_of("decision", "allow"), 3);
+	cr_assert_eq(total_of("session_id", "s1"), 2);
+
+	/* Layout 1: no counts, no triggers.  Opened, they are made. */
+	cv_store_close(st);
+	st = NULL;
+	snprintf(sql, sizeof(sql), "SET search_path = %s; DROP FUNCTION "
+	    "\"activity_decisions_cavra_counts\" CASCADE; DELETE FROM "
+	    "cavra_value_counts; UPDATE cavra_schema_version SET version = 1",
+	    schema);
+	pg_sql(sql);
+	open_store(CV_STORE_PG, &cv_store_activity);
+	cr_assert_eq(total_of("decision", "allow"), 3);
+	cr_assert_eq(total_of("session_id", "s2"), 2);
+	/* The total is the count, not counted rows. */
+	snprintf(sql, sizeof(sql), "UPDATE %s.cavra_value_counts SET n = 42 "
+	    "WHERE col = 'decision' AND val = 'block'", schema);
+	pg_sql(sql);
+	cr_assert_eq(total_of("decision", "block"), 42);
+
+	/* Emptied: every count 0, rolled back: as before. */
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	cr_assert_eq(cv_store_pg_clear(st), CV_OK);
+	cr_assert_eq(total_of("decision", "allow"), 0);
+	cv_store_rollback(st);
+	cr_assert_eq(total_of("decision", "allow"), 3);
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	cr_assert_eq(cv_store_pg_clear(st), CV_OK);
+	cr_assert_eq(cv_store_commit(st), CV_OK);
+	cr_assert_eq(total_of("decision", "allow"), 0);
+	cr_assert_eq(count(CV_COLL_DECISIONS, NULL, 0), 0);
 }
 
 /* Reads the checkpoint sequence number of path's WAL (bumped each time
