@@ -2239,19 +2239,6 @@ age_minutes(const char *at, time_t now)
 	return (int64_t)(now - t) / 60;
 }
 
-/* Adds alert {severity, category, message} to alerts. */
-static void
-alert_add(struct json_object *alerts, const char *sev, const char *cat,
-    const char *msg)
-{
-	struct json_object *o = json_object_new_object();
-
-	cv_json_add_str(o, "severity", sev);
-	cv_json_add_str(o, "category", cat);
-	cv_json_add_str(o, "message", msg);
-	json_object_array_add(alerts, o);
-}
-
 /*
  * A cv_wf_health_fn: the recurrence automation health (§11.9) at now
  * with expected_interval_minutes (30) and stale_metadata_minutes (120,
@@ -2365,36 +2352,22 @@ automation_health(struct cv_wf_ctx *ctx, struct json_object **health)
 			json_object_array_add(failed, json_object_get(r));
 	}
 	alerts = json_object_new_array();
-	if (missed)
-		alert_add(alerts, "critical", "missed_run",
-		    "No recurrence "
-		    "automation worker run has completed inside the expected "
-		    "schedule window.");
-	if (failedn > 0)
-		alert_add(alerts, "critical", "failed_job",
-		    cv_arena_printf(a,
-		        "%lld recurrence automation worker runs reported a "
-		        "failed "
-		        "status.",
-		        (long long)failedn));
-	if (nfail > 0)
-		alert_add(alerts, "critical", "connector_failure",
-		    cv_arena_printf(a,
-		        "%lld owner digest connector deliveries "
-		        "failed.",
-		        (long long)nfail));
-	if (json_object_array_length(stale) > 0)
-		alert_add(alerts, "warning", "stale_metadata",
-		    cv_arena_printf(a,
-		        "%zu recurrence metadata categories are missing or "
-		        "stale.",
-		        json_object_array_length(stale)));
-	if (dis > 0)
-		alert_add(alerts, "warning", "disabled_schedule",
-		    cv_arena_printf(a,
-		        "%lld recurrence automation runs "
-		        "reported disabled schedules.",
-		        (long long)dis));
+	cv_wf_alert_if(alerts, missed, "critical", "missed_run",
+	    "No recurrence automation worker run has completed inside the "
+	    "expected schedule window.");
+	cv_wf_alert_if(alerts, failedn > 0, "critical", "failed_job",
+	    cv_arena_printf(a, "%lld recurrence automation worker runs "
+	    "reported a failed status.", (long long)failedn));
+	cv_wf_alert_if(alerts, nfail > 0, "critical", "connector_failure",
+	    cv_arena_printf(a, "%lld owner digest connector deliveries "
+	    "failed.", (long long)nfail));
+	cv_wf_alert_if(alerts, json_object_array_length(stale) > 0, "warning",
+	    "stale_metadata", cv_arena_printf(a, "%zu recurrence metadata "
+	    "categories are missing or stale.",
+	    json_object_array_length(stale)));
+	cv_wf_alert_if(alerts, dis > 0, "warning", "disabled_schedule",
+	    cv_arena_printf(a, "%lld recurrence automation runs reported "
+	    "disabled schedules.", (long long)dis));
 	level = cv_wf_alert_level(alerts);
 	m = json_object_new_object();
 	cv_json_add_str(

@@ -17,6 +17,7 @@
 #include "cv_crypto.h"
 #include "cv_json.h"
 #include "cv_util.h"
+#include "cv_wfstep.h"
 #include "cv_workflow.h"
 
 #define KEY_SEP		"\x1f"	/* joins the parts of a grouping key */
@@ -604,27 +605,6 @@ age_minutes(struct json_object *r, time_t now)
 	return (double)(now - t) / 60.0;
 }
 
-static void
-alert_add(struct json_object *alerts, const char *sev, const char *cat,
-    const char *msg)
-{
-	struct json_object	*o = json_object_new_object();
-
-	cv_json_add_str(o, "severity", sev);
-	cv_json_add_str(o, "category", cat);
-	cv_json_add_str(o, "message", msg);
-	json_object_array_add(alerts, o);
-}
-
-/* The payload of record r under the chain kind's key, or NULL. */
-static struct json_object *
-payload(const struct cv_wf_kind *k, struct json_object *r)
-{
-	struct json_object	*p;
-
-	return cv_json_obj(r, k->payload_key, &p) == CV_JGET_OK ? p : NULL;
-}
-
 struct json_object *
 cv_wf_worker_health(struct cv_arena *a, const struct cv_wf_chain *c,
     const char *prefix, struct json_object *runs, struct json_object *plans,
@@ -645,7 +625,8 @@ cv_wf_worker_health(struct cv_arena *a, const struct cv_wf_chain *c,
 		    "retryable_count"));
 		sel += json_object_get_int64(json_object_object_get(r,
 		    "selected_retry_count"));
-		if ((p = payload(&c->worker, r)) != NULL && cv_json_obj(p,
+		if ((p = cv_wf_payload_or_null(r,
+		    c->worker.payload_key)) != NULL && cv_json_obj(p,
 		    "schedule", &sch) == CV_JGET_OK && cv_json_bool(sch,
 		    "enabled", &en) == CV_JGET_OK && !en)
 			disabled++;
@@ -669,21 +650,16 @@ cv_wf_worker_health(struct cv_arena *a, const struct cv_wf_chain *c,
 	plan_age = age_minutes(p, now);
 	stale_plan = p == NULL || plan_age > stale;
 	alerts = json_object_new_array();
-	if (missed)
-		alert_add(alerts, "critical", "missed_worker_run", "no worker "
-		    "run within twice the expected interval");
-	if (retryable > 0)
-		alert_add(alerts, "warning", "retryable_deliveries", "worker "
-		    "runs reported retryable deliveries");
-	if (nfail > 0)
-		alert_add(alerts, "warning", "connector_failure", "connector "
-		    "deliveries failed");
-	if (stale_plan)
-		alert_add(alerts, "warning", "stale_retry_plan", "no retry plan "
-		    "within the stale metadata window");
-	if (disabled > 0)
-		alert_add(alerts, "warning", "disabled_schedule", "a worker "
-		    "schedule is disabled");
+	cv_wf_alert_if(alerts, missed, "critical", "missed_worker_run",
+	    "no worker run within twice the expected interval");
+	cv_wf_alert_if(alerts, retryable > 0, "warning", "retryable_deliveries",
+	    "worker runs reported retryable deliveries");
+	cv_wf_alert_if(alerts, nfail > 0, "warning", "connector_failure",
+	    "connector deliveries failed");
+	cv_wf_alert_if(alerts, stale_plan, "warning", "stale_retry_plan",
+	    "no retry plan within the stale metadata window");
+	cv_wf_alert_if(alerts, disabled > 0, "warning", "disabled_schedule",
+	    "a worker schedule is disabled");
 	cv_wf_ts(gen, sizeof(gen), now, at_ts.tv_nsec / 1000);
 	h = json_object_new_object();
 	cv_json_add_str(h, "generated_at", gen);
