@@ -119,5 +119,7 @@ done
 ! kill -0 "$pid" 2>/dev/null
 ok $? "SIGTERM during a silent connection stops the responder (in $((i * 100)) ms)"
 stop_console
+# The client killed here exits 143: not the status of this script, whose
+# results are its TAP lines.
 kill "$spid" 2>/dev/null
-wait "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null || :
