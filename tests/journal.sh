@@ -14,6 +14,9 @@
 #     holds all the same.
 # Every case checks that each acknowledged decision is found, that the
 # sessions' totals are exact, and that the journal is left empty.
+# The JSON and the SQLite halves run at the same time, each on stacks of
+# its own (cavra-activity and cavra-console only); their TAP lines are
+# printed once both have ended, JSON first.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -29,7 +32,7 @@ if ! command -v curl >/dev/null 2>&1 || [ ! -x "$NGINX" ]; then
 fi
 
 tmp=$(mktemp -d)
-runs=""
+runs="$tmp/json $tmp/json-direct $tmp/sqlite $tmp/sqlite-direct"
 cleanup() {
 	for r in $runs; do
 		"$stack" stop "$r" >/dev/null 2>&1
@@ -61,7 +64,8 @@ stk() {
 		set -- CAVRA_ACTIVITY_DB="$r/activity.db" \
 		    CAVRA_REGISTRY_DB="$r/registry.db" "$@"
 	fi
-	env CAVRA_JOURNAL_DELAY_MS=60000 "$@" "$stack" "$a" "$r" \
+	env CAVRA_JOURNAL_DELAY_MS=60000 CAVRA_STACK_ONLY=activity "$@" \
+	    "$stack" "$a" "$r" \
 	    >>"$r.stack.log" 2>&1
 }
 
@@ -94,21 +98,21 @@ gone() {
 	return 1
 }
 
-# req METHOD PATH [BODY]: prints the HTTP status; the body is in $tmp/body.
+# req METHOD PATH [BODY]: prints the HTTP status; the body is in $body.
 req() {
 	if [ $# -ge 3 ]; then
-		curl -sS -m 10 -o "$tmp/body" -w '%{http_code}' -X "$1" \
+		curl -sS -m 10 -o "$body" -w '%{http_code}' -X "$1" \
 		    -H 'Content-Type: application/json' --data-binary "$3" \
 		    "$base$2" 2>/dev/null
 	else
-		curl -sS -m 10 -o "$tmp/body" -w '%{http_code}' -X "$1" \
+		curl -sS -m 10 -o "$body" -w '%{http_code}' -X "$1" \
 		    "$base$2" 2>/dev/null
 	fi
 }
 
-# field NAME: the integer field NAME of $tmp/body.
+# field NAME: the integer field NAME of $body.
 field() {
-	sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p" "$tmp/body"
+	sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p" "$body"
 }
 
 # answers: GET /decisions answers 200 (it drains the journal's queue).
@@ -126,9 +130,9 @@ post() {
 		    '"action_type":"execute_command","target":"terraform plan"'
 	fi
 	st=$(req POST /decisions "{\"session_id\":\"$1\",\"agent_id\":\"journal-test\",$3}")
-	id=$(sed -n 's/.*"decision_id":"\([^"]*\)".*/\1/p' "$tmp/body")
+	id=$(sed -n 's/.*"decision_id":"\([^"]*\)".*/\1/p' "$body")
 	[ "$st" = 200 ] && [ -n "$id" ] &&
-	    grep -q "\"decision\":\"$2\"" "$tmp/body" || return 1
+	    grep -q "\"decision\":\"$2\"" "$body" || return 1
 	echo "$id" >>"$ids"
 }
 
@@ -155,10 +159,11 @@ records() {
 # in_journal: every id of $ids is a record of the journal $jb, and the
 # journal holds nothing else.
 in_journal() {
-	lines=$(records | wc -l)
+	records >"$body.records"
+	lines=$(wc -l <"$body.records")
 	[ "$lines" -eq "$(wc -l <"$ids")" ] || return 1
 	for id in $(cat "$ids"); do
-		records | grep -q "\"decision_id\":\"$id\"" || return 1
+		grep -q "\"decision_id\":\"$id\"" "$body.records" || return 1
 	done
 }
 
@@ -167,16 +172,23 @@ journal_empty() {
 	[ -f "$jb.0" ] && [ -f "$jb.1" ] && [ -z "$(records)" ]
 }
 
-# found: every id of $ids is served by GET /decisions/{id}; $missing
-# counts those that are not.
+# found: every id of $ids is served by GET /decisions/{id}, all asked by
+# one curl, each answer in $body.ID; $missing counts those that are not.
 found() {
 	missing=0
+	set --
 	for id in $(cat "$ids"); do
-		if [ "$(req GET "/decisions/$id")" != 200 ] ||
-		    ! grep -q "\"decision_id\":\"$id\"" "$tmp/body"; then
+		rm -f "$body.$id"
+		set -- "$@" -o "$body.$id" "$base/decisions/$id"
+	done
+	curl -sS -m 10 -w '%{http_code}\n' "$@" >"$body.codes" 2>/dev/null
+	paste "$ids" "$body.codes" >"$body.found"
+	while read -r id code; do
+		if [ "$code" != 200 ] ||
+		    ! grep -q "\"decision_id\":\"$id\"" "$body.$id"; then
 			missing=$((missing + 1))
 		fi
-	done
+	done <"$body.found"
 	[ $missing = 0 ]
 }
 
@@ -233,15 +245,17 @@ restarted() {
 	[ -n "$nw" ] && [ "$nw" != "$2" ] && answers
 }
 
-for kind in json sqlite; do
+# half KIND: the cases a to e with the stores of KIND, as TAP numbered
+# from 1; returns 1 when one failed.
+half() {
+	kind=$1
+	body=$tmp/$kind.body
 	run=$tmp/$kind
-	runs="$runs $run"
 	mkdir -p "$run"
 	jb=$(journal_of $kind "$run")
 	if ! stk $kind "$run" start; then
-		failed=1
 		echo "Bail out! $kind stack did not start: $(tail -n 5 "$run.stack.log")"
-		exit 0
+		return 1
 	fi
 	base="http://127.0.0.1:$(cat "$run/port")"
 	p="jt$$-$kind"
@@ -273,7 +287,7 @@ for kind in json sqlite; do
 	: >"$ids"
 	post_pair "$p-b1" "$p-b2" && in_journal
 	ok $? "$kind: 20 more decisions acknowledged and journalled"
-	cp "$jb.0" "$tmp/saved.0" && cp "$jb.1" "$tmp/saved.1"
+	cp "$jb.0" "$tmp/$kind.saved.0" && cp "$jb.1" "$tmp/$kind.saved.1"
 	mark=$(log_mark)
 	crash && stk $kind "$run" restart && wait_for 20 answers
 	ok $? "$kind: master and worker SIGKILLed; responders started again"
@@ -291,7 +305,8 @@ for kind in json sqlite; do
 	master=$(cat "$run/cavra-activity.pid")
 	mark=$(log_mark)
 	kill -TERM "$master" && wait_for 20 gone "$master" &&
-	    cp "$tmp/saved.0" "$jb.0" && cp "$tmp/saved.1" "$jb.1" &&
+	    cp "$tmp/$kind.saved.0" "$jb.0" &&
+	    cp "$tmp/$kind.saved.1" "$jb.1" &&
 	    stk $kind "$run" restart && wait_for 20 answers &&
 	    since "$mark" | grep -q "journal: 0 decisions stored, 20 were stored already"
 	ok $? "$kind: a replayed journal of stored decisions stores none"
@@ -337,13 +352,11 @@ for kind in json sqlite; do
 
 	# d. Two workers: direct mode, no journal.
 	run=$tmp/$kind-direct
-	runs="$runs $run"
 	mkdir -p "$run"
 	jb=$(journal_of $kind "$run")
 	if ! stk $kind "$run" start CAVRA_WORKERS=2; then
-		failed=1
 		echo "Bail out! $kind stack with 2 workers did not start: $(tail -n 5 "$run.stack.log")"
-		exit 0
+		return 1
 	fi
 	base="http://127.0.0.1:$(cat "$run/port")"
 	grep -q "cavra-activity: 2 workers" "$run/cavra-activity.log"
@@ -359,10 +372,32 @@ for kind in json sqlite; do
 	[ ! -e "$jb.0" ] && [ ! -e "$jb.1" ]
 	ok $? "$kind: direct mode makes no journal"
 	"$stack" stop "$run" >/dev/null 2>&1
-done
+	return $failed
+}
+
+# tap_of FILE: the TAP lines of a half, numbered on after those printed
+# before them; other lines as they are.
+tap_of() {
+	while IFS= read -r l; do
+		case "$l" in
+		"ok "*)		ok 0 "${l#ok * - }" ;;
+		"not ok "*)	ok 1 "${l#not ok * - }" ;;
+		*)		echo "$l" ;;
+		esac
+	done <"$1"
+}
+
+(half json) >"$tmp/json.tap" 2>&1 &
+json_pid=$!
+(half sqlite) >"$tmp/sqlite.tap" 2>&1 &
+sqlite_pid=$!
+wait $json_pid || failed=1
+wait $sqlite_pid || failed=1
+run=""
+tap_of "$tmp/json.tap"
+tap_of "$tmp/sqlite.tap"
 
 # A responder that crashed or leaked shows in its log (sanitizer builds).
-run=""
 ! grep -l "ERROR: AddressSanitizer\|runtime error:\|LeakSanitizer" \
     "$tmp"/*/cavra-*.log >/dev/null 2>&1
 ok $? "no sanitizer report in the responders' logs"
