@@ -78,16 +78,17 @@
 						   connection */
 #define CV_COUNT_CACHE_MAX	64		/* totals of lists filtered on
 						   several columns a process keeps
-						   per SQLite file */
+						   per database (store_totals.c) */
 #define CV_DB_READERS		4		/* reader connections of a store
 						   in a threaded worker (SQLite) */
 #define CV_STORE_FIELDS_MAX	31		/* filterable fields of a collection */
 #define CV_STORE_RECORD_DEPTH	48		/* nesting of a stored record */
 #define CV_STORE_PARSE_DEPTH	(CV_STORE_RECORD_DEPTH + 3) /* file, payload */
 #define CV_STORE_OPTIMIZE_EVERY	1000		/* SQLite calls between PRAGMA optimize */
-#define CV_PG_SCHEMA_VERSION	2		/* PostgreSQL layout this build
+#define CV_PG_SCHEMA_VERSION	3		/* PostgreSQL layout this build
 						   writes (cavra_schema_version;
-						   2: cavra_value_counts) */
+						   2: cavra_value_counts; 3: the
+						   tables' generations) */
 #define CV_PG_SCHEMA_WAIT_MS	300000		/* PostgreSQL: a store's open waits
 						   this long for another host
 						   making or migrating its schema */

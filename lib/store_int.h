@@ -122,6 +122,45 @@ char		*cv_store_pg_describe(const char *conninfo, char **host,
 /* store_pg.c: see cv_store_db_ping(); 0 for a NULL conninfo. */
 int		 cv_store_pg_ping(const char *conninfo);
 
+/*
+ * store_totals.c: cached totals of lists filtered on several columns,
+ * kept per database (key: a path or connection string) for every
+ * connection of the process, each at the generation of the database it
+ * counts.
+ */
+struct cv_totals;
+
+/* The totals of database key, made on first use; a reference that
+ * cv_totals_release() gives back. */
+struct cv_totals *cv_totals_get(const char *key);
+void		 cv_totals_release(struct cv_totals *);
+/* The number of the last entry made or used, for cv_totals_end(). */
+uint64_t	 cv_totals_seq(struct cv_totals *);
+/* 1 and the total of query q of collection coll counted at generation
+ * gen into *n, if there is one; else 0. */
+int		 cv_totals_find(struct cv_totals *, size_t coll,
+		    const struct cv_query *q, int64_t gen, int64_t *n);
+/* As cv_totals_find(), at whatever generation (>= 0) the total was kept
+ * (into *gen): a backend that reads the generation with the total. */
+int		 cv_totals_last(struct cv_totals *, size_t coll,
+		    const struct cv_query *q, int64_t *gen, int64_t *n);
+/* Keeps total n of query q counted at generation gen (>= 0), in place of
+ * the same query's entry, else of a stale one, else of the least used. */
+void		 cv_totals_add(struct cv_totals *, size_t coll,
+		    const struct cv_query *q, int64_t gen, int64_t n);
+/* A write in a transaction that began at generation gen: a row of
+ * collection coll now has the filter column keys keys (NULL: deleted)
+ * and had oldkeys (NULL: new); the entries at gen count it as pending. */
+void		 cv_totals_put(struct cv_totals *, size_t coll, int64_t gen,
+		    const char *const *keys, const char *const *oldkeys);
+/* That transaction ended.  moved: it committed a change, and the
+ * generation is now gen + 1: the entries at gen take their pending
+ * changes and move on, but those made after cv_totals_seq() was seq
+ * (they may miss some of its writes), which are dropped.  Pending
+ * changes are forgotten either way. */
+void		 cv_totals_end(struct cv_totals *, int moved, int64_t gen,
+		    uint64_t seq);
+
 /* store_vfs.c: the SQLite VFS name stores open with (NULL: default). */
 const char	*cv_store_vfs(void);
 

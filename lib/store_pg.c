@@ -16,8 +16,17 @@
  * which statement triggers on each table keep in the transaction that
  * changes the rows (their transition tables, one aggregate per statement:
  * a batch of decisions adds to each value's count once), so that no
- * total counts index entries.  Totals of lists filtered on several
- * fields, or on an absent value, are counted.
+ * total counts index entries.  The same triggers move the table's
+ * generation (gen in cavra_row_counts) on with every statement that
+ * changes a row.  Totals of lists filtered on several fields, or on an
+ * absent value, are counted, and kept for every connection of the
+ * process at the generation they count (store_totals.c): a read that
+ * sees that generation uses the total kept.
+ *
+ * Reads: a list is one statement (one round trip, one snapshot, no
+ * transaction), which reads the table's generation and the total, and
+ * the page unless the total says it is empty; a total kept at the
+ * generation the statement sees is passed in and not counted again.
  *
  * Schema: created or completed when a store is opened, under an advisory
  * lock so that hosts starting together do it once (one that waited for
@@ -26,7 +35,7 @@
  * (CV_PG_SCHEMA_VERSION), and a store written by a newer layout is
  * refused.  Columns missing from an older table are added and filled in
  * from the payloads; a store of layout 1 gains the value counts, counted
- * from its rows.
+ * from its rows; one of layout 2 the generations.
  *
  * Transactions: a write transaction (cv_store_begin(), or the one the
  * front opens around a lone put) takes a transaction-scoped advisory lock
@@ -38,8 +47,10 @@
  * (cv_store_insert_batch(): the journal's decisions) is one multi-row
  * INSERT ... ON CONFLICT DO NOTHING RETURNING the id per
  * CV_PG_BATCH_PARAMS parameters, the ids it did not return being the
- * conflicts.  A list's count and page are read in one REPEATABLE READ
- * snapshot.
+ * conflicts.  The value counts are added in the order of their keys, so
+ * that writers that meet on them take their row locks in one order.  The
+ * rows a transaction added go into the row counts in the round trip of
+ * its COMMIT.
  *
  * Connections: one per cv_store (the db layer opens one per thread that
  * needs one).  Statements are prepared once per connection.  When the
@@ -74,7 +85,8 @@
 #define PG_PARAMS_MAX	(CV_STORE_FIELDS_MAX + 4)
 #define PG_NAME_MAX	64	/* a prepared statement's name */
 
-/* The prepared list and count statements of one set of filters. */
+/* The list statements of one set of filters, prepared: the page alone
+ * ("l"), the total and the page ("t"). */
 struct pquery {
 	uint32_t	 mask;		/* filtered columns */
 	uint32_t	 nulls;		/* of those, filtered on NULL */
@@ -100,7 +112,7 @@ struct pstore {
 	char		 begin[128];	/* BEGIN and the store's lock */
 	char		 schema_lock[256];	/* BEGIN, the schema lock and
 					   the store's */
-	int		 snap;		/* a read snapshot is open */
+	struct cv_totals *totals;	/* totals kept (store_totals.c) */
 	int		 ready;		/* the schema is made: connecting
 					   prepares the statements */
 	long		 backoff_ms;	/* 0: connect at the next call */
@@ -218,7 +230,6 @@ pg_fail(struct cv_store *s, const PGresult *res, const char *what)
 	    *st == '\0') {
 		PQfinish(ps->conn);
 		ps->conn = NULL;
-		ps->snap = 0;
 		return CV_EBUSY;
 	}
 	if (strncmp(st, "08", 2) == 0 || strcmp(st, "55P03") == 0 ||
@@ -338,8 +349,8 @@ insert_head(struct cv_store *s, size_t coll, struct cv_text *t)
 
 /*
  * Prepares the statements of one connection: per collection get ("g"),
- * upsert ("u"), insert ("i"); the row count read and bump, the value
- * count read ("vc").
+ * upsert ("u"), insert ("i").  The list statements are prepared on first
+ * use (pg_query()).
  */
 static enum cv_err
 pg_prepare_all(struct cv_store *s)
@@ -384,15 +395,6 @@ pg_prepare_all(struct cv_store *s)
 		snprintf(name, sizeof(name), "u%zu", ci);
 		e = pg_prepare(s, name, b.p);
 	}
-	if (e == CV_OK)
-		e = pg_prepare(s, "rc", "SELECT n FROM cavra_row_counts WHERE "
-		    "tbl = $1");
-	if (e == CV_OK)
-		e = pg_prepare(s, "rb", "UPDATE cavra_row_counts SET n = n + "
-		    "$2::bigint WHERE tbl = $1");
-	if (e == CV_OK)
-		e = pg_prepare(s, "vc", "SELECT n FROM cavra_value_counts WHERE "
-		    "tbl = $1 AND col = $2 AND val = $3");
 	free(b.p);
 	free(ins.p);
 	return e;
@@ -573,37 +575,48 @@ out:
 /*
  * Appends to b "INSERT INTO cavra_value_counts ... SELECT" of the counts
  * of the values of collection coll's fields in the rows of transition
- * table (or table) rows, each count times sign ("" or "-"), added to the
- * counts there.
+ * table (or table) old, taken away, and of new, added (either may be
+ * NULL), added to the counts there in the order of their keys; a value
+ * whose count does not change is left alone.
  */
 static void
-value_counts_add(struct cv_store *s, size_t coll, const char *rows,
-    const char *sign, struct cv_text *b)
+value_counts_add(struct cv_store *s, size_t coll, const char *old,
+    const char *new, struct cv_text *b)
 {
 	struct pstore		*ps = s->be;
-	const struct cv_coll	*c = &s->def->colls[coll];
 	struct pcoll		*pc = &ps->colls[coll];
-	size_t			 j;
+	const char		*rows[2] = { old, new };
+	size_t			 i, j;
 
 	cv_text_printf(b, "INSERT INTO cavra_value_counts (tbl, col, val, n) "
-	    "SELECT '%s', x.c, x.v, %scount(*) FROM %s r, LATERAL (VALUES ",
-	    c->table, sign, rows);
-	for (j = 0; j < pc->nfields; j++)
-		cv_text_printf(b, "%s('%s', r.\"%s\")", j > 0 ? ", " : "",
-		    pc->cols[j], pc->cols[j]);
-	cv_text_str(b, ") x(c, v) WHERE x.v IS NOT NULL GROUP BY x.c, x.v "
-	    "ON CONFLICT (tbl, col, val) DO UPDATE SET n = "
-	    "cavra_value_counts.n + EXCLUDED.n;\n");
+	    "SELECT '%s', x.c, x.v, sum(x.d) FROM (",
+	    s->def->colls[coll].table);
+	for (i = 0; i < 2; i++) {
+		if (rows[i] == NULL)
+			continue;
+		cv_text_printf(b, "%sSELECT y.c, y.v, %d AS d FROM %s r, LATERAL "
+		    "(VALUES ", i == 1 && old != NULL ? " UNION ALL " : "",
+		    i == 0 ? -1 : 1, rows[i]);
+		for (j = 0; j < pc->nfields; j++)
+			cv_text_printf(b, "%s('%s', r.\"%s\")", j > 0 ? ", " : "",
+			    pc->cols[j], pc->cols[j]);
+		cv_text_str(b, ") y(c, v)");
+	}
+	cv_text_str(b, ") x WHERE x.v IS NOT NULL GROUP BY x.c, x.v HAVING "
+	    "sum(x.d) <> 0 ORDER BY x.c, x.v ON CONFLICT (tbl, col, val) DO "
+	    "UPDATE SET n = cavra_value_counts.n + EXCLUDED.n;\n");
 }
 
 /*
- * Appends to b the SQL that makes the value counts of collection coll:
- * the trigger function "<table>_cavra_counts" and its statement triggers
- * (insert, update, delete, truncate), then the counts taken anew from
- * the table's rows.  In the schema transaction.
+ * Appends to b the SQL that makes the value counts and the generation of
+ * collection coll: the trigger function "<table>_cavra_counts" and its
+ * statement triggers (insert, update, delete, truncate), then, with
+ * recount, the counts taken anew from the table's rows.  In the schema
+ * transaction.
  */
 static void
-value_counts_sql(struct cv_store *s, size_t coll, struct cv_text *b)
+value_counts_sql(struct cv_store *s, size_t coll, int recount,
+    struct cv_text *b)
 {
 	const char	*t = s->def->colls[coll].table;
 	static const struct {
@@ -615,17 +628,28 @@ value_counts_sql(struct cv_store *s, size_t coll, struct cv_text *b)
 		{ "d", "DELETE", "REFERENCING OLD TABLE AS old_rows " },
 		{ "t", "TRUNCATE", "" },
 	};
-	char		 rows[128];
+	char		 rows[128], gen[160];
 	size_t		 i;
 
+	/* The generation first: writers of the table meet there before
+	 * they meet on its value counts. */
+	snprintf(gen, sizeof(gen), "UPDATE cavra_row_counts SET gen = gen + 1 "
+	    "WHERE tbl = '%s';\n", t);
+	/* Its tables are found as the store finds them, whoever writes. */
 	cv_text_printf(b, "CREATE OR REPLACE FUNCTION \"%s_cavra_counts\"() "
-	    "RETURNS trigger LANGUAGE plpgsql AS $cavra$\nBEGIN\n"
-	    "IF TG_OP = 'TRUNCATE' THEN\nDELETE FROM cavra_value_counts "
+	    "RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT "
+	    "AS $cavra$\nBEGIN\n"
+	    "IF TG_OP = 'TRUNCATE' THEN\n%sDELETE FROM cavra_value_counts "
 	    "WHERE tbl = '%s';\nRETURN NULL;\nEND IF;\n"
-	    "IF TG_OP <> 'INSERT' THEN\n", t, t);
-	value_counts_add(s, coll, "old_rows", "-", b);
-	cv_text_str(b, "END IF;\nIF TG_OP <> 'DELETE' THEN\n");
-	value_counts_add(s, coll, "new_rows", "", b);
+	    "IF TG_OP = 'DELETE' THEN\nPERFORM 1 FROM old_rows LIMIT 1;\n"
+	    "ELSE\nPERFORM 1 FROM new_rows LIMIT 1;\nEND IF;\n"
+	    "IF NOT FOUND THEN\nRETURN NULL;\nEND IF;\n%s"
+	    "IF TG_OP = 'INSERT' THEN\n", t, gen, t, gen);
+	value_counts_add(s, coll, NULL, "new_rows", b);
+	cv_text_str(b, "ELSIF TG_OP = 'UPDATE' THEN\n");
+	value_counts_add(s, coll, "old_rows", "new_rows", b);
+	cv_text_str(b, "ELSE\n");
+	value_counts_add(s, coll, "old_rows", NULL, b);
 	cv_text_str(b, "END IF;\nRETURN NULL;\nEND\n$cavra$;\n");
 	for (i = 0; i < sizeof(trg) / sizeof(trg[0]); i++)
 		cv_text_printf(b, "DROP TRIGGER IF EXISTS \"%s_counts_%s\" ON "
@@ -633,10 +657,12 @@ value_counts_sql(struct cv_store *s, size_t coll, struct cv_text *b)
 		    "\"%s\" %sFOR EACH STATEMENT EXECUTE FUNCTION "
 		    "\"%s_cavra_counts\"();\n", t, trg[i].suffix, t, t,
 		    trg[i].suffix, trg[i].event, t, trg[i].referencing, t);
+	if (!recount)
+		return;
 	cv_text_printf(b, "DELETE FROM cavra_value_counts WHERE tbl = '%s';\n",
 	    t);
 	snprintf(rows, sizeof(rows), "\"%s\"", t);
-	value_counts_add(s, coll, rows, "", b);
+	value_counts_add(s, coll, NULL, rows, b);
 }
 
 /*
@@ -719,7 +745,7 @@ pg_schema(struct cv_store *s)
 	const char		*params[2];
 	char			 name[256], ver[16];
 	size_t			 ci, j, nf;
-	int			 txn = 0, added, ok;
+	int			 txn = 0, added, ok, old = 0;
 	enum cv_err		 e;
 
 	pg_uptodate(s, &ok);
@@ -745,6 +771,12 @@ pg_schema(struct cv_store *s)
 	    "(store text PRIMARY KEY, version integer NOT NULL);\n"
 	    "CREATE TABLE IF NOT EXISTS cavra_row_counts (tbl text PRIMARY "
 	    "KEY, n bigint NOT NULL);\n"
+	    /* A generation starts at the clock's microseconds, so that a
+	     * table made again does not repeat the generations that
+	     * totals were kept at. */
+	    "ALTER TABLE cavra_row_counts ADD COLUMN IF NOT EXISTS gen bigint "
+	    "NOT NULL DEFAULT (extract(epoch FROM clock_timestamp()) * "
+	    "1000000)::bigint;\n"
 	    "CREATE TABLE IF NOT EXISTS cavra_value_counts (tbl text, col "
 	    "text, val text COLLATE \"C\", n bigint NOT NULL, PRIMARY KEY "
 	    "(tbl, col, val))")) != CV_OK)
@@ -764,6 +796,8 @@ pg_schema(struct cv_store *s)
 		e = CV_EIO;
 		goto out;
 	}
+	if (PQntuples(res) > 0)
+		old = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	res = NULL;
 	for (ci = 0; ci < def->ncolls; ci++) {
@@ -830,7 +864,8 @@ pg_schema(struct cv_store *s)
 		cv_text_printf(&b, "INSERT INTO cavra_row_counts (tbl, n) SELECT "
 		    "'%s', count(*) FROM \"%s\" ON CONFLICT (tbl) DO NOTHING;\n",
 		    c->table, c->table);
-		value_counts_sql(s, ci, &b);
+		/* Layout 2 kept the value counts already. */
+		value_counts_sql(s, ci, old < 2, &b);
 		if ((e = pg_exec(s, b.p)) != CV_OK)
 			goto out;
 	}
@@ -870,6 +905,7 @@ pg_close(struct cv_store *s)
 	free(ps->colls);
 	free(ps->added);
 	free(ps->conninfo);
+	cv_totals_release(ps->totals);
 	cv_arena_free(&ps->arena);
 	if (ps->pb != NULL)
 		printbuf_free(ps->pb);
@@ -892,6 +928,7 @@ pg_open(struct cv_store *s)
 	const struct cv_coll	*c;
 	struct pstore		*ps;
 	struct pcoll		*pc;
+	struct cv_text		 key = { NULL, 0, 0 };
 	size_t			 ci, j, nf;
 	enum cv_err		 e;
 
@@ -919,27 +956,19 @@ pg_open(struct cv_store *s)
 	if ((e = pg_connect(s)) != CV_OK || (e = pg_lock_keys(s)) != CV_OK ||
 	    (e = pg_schema(s)) != CV_OK)
 		goto out;
+	/* Kept per store of the database. */
+	key.len = 0;
+	cv_text_printf(&key, "%s\n%s", def->name, ps->conninfo);
+	ps->totals = cv_totals_get(key.p);
 	ps->ready = 1;
 	e = pg_prepare_all(s);
 out:
+	free(key.p);
 	if (e != CV_OK) {
 		pg_close(s);
 		e = CV_EIO;
 	}
 	return e;
-}
-
-/* Ends a read snapshot left open. */
-static void
-pg_snap_end(struct cv_store *s)
-{
-	struct pstore	*ps = s->be;
-
-	if (!ps->snap)
-		return;
-	ps->snap = 0;
-	if (ps->conn != NULL)
-		(void)pg_exec(s, "COMMIT");
 }
 
 static enum cv_err
@@ -948,7 +977,6 @@ pg_begin(struct cv_store *s)
 	struct pstore	*ps = s->be;
 	enum cv_err	 e;
 
-	pg_snap_end(s);
 	memset(ps->added, 0, s->def->ncolls * sizeof(*ps->added));
 	if ((e = pg_connect(s)) != CV_OK)
 		return e;
@@ -957,52 +985,41 @@ pg_begin(struct cv_store *s)
 	return e;
 }
 
-/* Adds the rows this transaction inserted to the row counts. */
-static enum cv_err
-pg_bump(struct cv_store *s)
-{
-	struct pstore	*ps = s->be;
-	const char	*params[2];
-	char		 n[32];
-	PGresult	*res;
-	size_t		 ci;
-	enum cv_err	 e = CV_OK;
-
-	for (ci = 0; ci < s->def->ncolls && e == CV_OK; ci++) {
-		if (ps->added[ci] == 0)
-			continue;
-		snprintf(n, sizeof(n), "%" PRId64, ps->added[ci]);
-		params[0] = s->def->colls[ci].table;
-		params[1] = n;
-		if ((e = pg_run(s, "rb", 2, params, &res)) == CV_OK)
-			PQclear(res);
-	}
-	return e;
-}
-
-/* Commits; on failure what is left is rolled back.  CV_EBUSY, CV_EIO. */
+/*
+ * Commits, in one round trip with adding the rows this transaction
+ * inserted to the row counts; on failure what is left is rolled back.
+ * CV_EBUSY, CV_EIO.
+ */
 static enum cv_err
 pg_commit(struct cv_store *s)
 {
 	struct pstore	*ps = s->be;
+	struct cv_text	 sql = { NULL, 0, 0 };
 	PGresult	*res;
-	enum cv_err	 e;
+	size_t		 ci;
+	enum cv_err	 e = CV_OK;
 
-	if ((e = pg_bump(s)) != CV_OK) {
+	cv_text_str(&sql, "");
+	for (ci = 0; ci < s->def->ncolls; ci++)
+		if (ps->added[ci] != 0)
+			cv_text_printf(&sql, "UPDATE cavra_row_counts SET n = n + "
+			    "%" PRId64 " WHERE tbl = '%s';\n", ps->added[ci],
+			    s->def->colls[ci].table);
+	cv_text_str(&sql, "COMMIT");
+	/* The result of the last statement run: an UPDATE that failed
+	 * leaves the transaction open, to be rolled back. */
+	res = PQexec(ps->conn, sql.p);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		e = pg_fail(s, res, "COMMIT");
 		if (ps->conn != NULL)
 			PQclear(PQexec(ps->conn, "ROLLBACK"));
-		goto out;
-	}
-	res = PQexec(ps->conn, "COMMIT");
-	/* A transaction that failed earlier answers COMMIT with ROLLBACK. */
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		e = pg_fail(s, res, "COMMIT");
-	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+	} else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		/* A transaction that failed earlier answers with ROLLBACK. */
 		cv_log("%s: COMMIT: the transaction was rolled back", s->path);
 		e = CV_EIO;
 	}
 	PQclear(res);
-out:
+	free(sql.p);
 	memset(ps->added, 0, s->def->ncolls * sizeof(*ps->added));
 	return e;
 }
@@ -1029,7 +1046,6 @@ pg_rend(struct cv_store *s)
 {
 	struct pstore	*ps = s->be;
 
-	pg_snap_end(s);
 	cv_arena_reset(&ps->arena);
 }
 
@@ -1247,20 +1263,45 @@ pg_get(struct cv_store *s, size_t coll, const char *id,
 	return e;
 }
 
+/* Where the total of a list comes from. */
+enum ptotal {
+	PT_ROWS,	/* no filter: the table's row count */
+	PT_VALUE,	/* one field's value: its count */
+	PT_COUNT	/* counted, unless kept at the generation read */
+};
+
+static enum ptotal
+pg_total(const struct pstore *ps, size_t coll, const struct cv_query *q)
+{
+	if (q->nf == 0)
+		return PT_ROWS;
+	if (q->nf == 1 && q->f[0].value != NULL &&
+	    q->f[0].col < ps->colls[coll].nfields)
+		return PT_VALUE;
+	return PT_COUNT;
+}
+
 /*
- * The names of the list ("l") and count ("c") statements of query q of
- * collection coll, prepared on this connection on first use.  A filter on
- * NULL is "IS NULL" and on a value "=", so that the indexes serve both.
+ * The names of the statements of query q of collection coll, prepared on
+ * this connection on first use: the page alone ("l": the filters' values,
+ * LIMIT, OFFSET), and the total with the page ("t": the same parameters,
+ * then for PT_ROWS the rows this transaction added, for PT_COUNT the
+ * generation of a kept total and that total).  "t" answers rows of the
+ * table's generation, the total and a payload of the page (NULL, on one
+ * row, when the page is empty); it reads the page only when the total
+ * passes the offset.  A filter on NULL is "IS NULL" and on a value "=",
+ * so that the indexes serve both.
  */
 static enum cv_err
 pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
-    char (*lname)[PG_NAME_MAX], char (*cname)[PG_NAME_MAX])
+    char (*lname)[PG_NAME_MAX], char (*tname)[PG_NAME_MAX])
 {
 	struct pstore		*ps = s->be;
 	const struct cv_coll	*c = &s->def->colls[coll];
 	struct pcoll		*pc = &ps->colls[coll];
 	struct pquery		*p;
 	struct cv_text		 w = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct cv_text		 ord = { NULL, 0, 0 };
 	uint32_t		 nulls = 0;
 	size_t			 i;
 	int			 n = 0;
@@ -1271,7 +1312,7 @@ pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 			nulls |= UINT32_C(1) << q->f[i].col;
 	snprintf(*lname, sizeof(*lname), "l%zu_%" PRIx32 "_%" PRIx32, coll,
 	    q->mask, nulls);
-	snprintf(*cname, sizeof(*cname), "c%zu_%" PRIx32 "_%" PRIx32, coll,
+	snprintf(*tname, sizeof(*tname), "t%zu_%" PRIx32 "_%" PRIx32, coll,
 	    q->mask, nulls);
 	for (i = 0; i < pc->nq; i++)
 		if (pc->q[i].mask == q->mask && pc->q[i].nulls == nulls)
@@ -1285,18 +1326,40 @@ pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 			cv_text_printf(&w, "%s\"%s\" = $%d", i == 0 ? " WHERE " :
 			    " AND ", cv_coll_colname(c, q->f[i].col), ++n);
 	}
-	cv_text_printf(&b, "SELECT count(*) FROM \"%s\"%s", c->table, w.p);
-	if ((e = pg_prepare(s, *cname, b.p)) != CV_OK)
-		goto out;
-	b.len = 0;
-	cv_text_printf(&b, "SELECT payload FROM \"%s\"%s ORDER BY ", c->table,
-	    w.p);
+	cv_text_str(&ord, " ORDER BY ");
 	if (c->order_field != NULL)
-		cv_text_printf(&b, "\"%s\" %s, ", c->order_field,
+		cv_text_printf(&ord, "\"%s\" %s, ", c->order_field,
 		    c->order_desc ? "DESC" : "ASC");
-	cv_text_printf(&b, "\"%s\" %s LIMIT $%d::bigint OFFSET $%d::bigint",
+	cv_text_printf(&ord, "\"%s\" %s LIMIT $%d::bigint OFFSET $%d::bigint",
 	    c->id_field, c->order_desc ? "DESC" : "ASC", n + 1, n + 2);
+	cv_text_printf(&b, "SELECT payload FROM \"%s\"%s%s", c->table, w.p,
+	    ord.p);
 	if ((e = pg_prepare(s, *lname, b.p)) != CV_OK)
+		goto out;
+	/* The total once (MATERIALIZED), then the page behind it. */
+	b.len = 0;
+	cv_text_str(&b, "WITH t AS MATERIALIZED (SELECT r.gen, ");
+	switch (pg_total(ps, coll, q)) {
+	case PT_ROWS:
+		cv_text_printf(&b, "r.n + $%d::bigint", n + 3);
+		break;
+	case PT_VALUE:
+		cv_text_printf(&b, "COALESCE((SELECT v.n FROM cavra_value_counts "
+		    "v WHERE v.tbl = '%s' AND v.col = '%s' AND v.val = $1), 0)",
+		    c->table, pc->cols[q->f[0].col]);
+		break;
+	case PT_COUNT:
+		cv_text_printf(&b, "CASE WHEN r.gen = $%d::bigint THEN "
+		    "$%d::bigint ELSE (SELECT count(*) FROM \"%s\"%s) END",
+		    n + 3, n + 4, c->table, w.p);
+		break;
+	}
+	cv_text_printf(&b, " AS total FROM cavra_row_counts r WHERE r.tbl = "
+	    "'%s') SELECT t.gen, t.total, p.payload FROM t LEFT JOIN LATERAL "
+	    "(SELECT payload FROM \"%s\"%s%st.total > $%d::bigint%s) p ON true",
+	    c->table, c->table, w.p, q->nf > 0 ? " AND " : " WHERE ", n + 2,
+	    ord.p);
+	if ((e = pg_prepare(s, *tname, b.p)) != CV_OK)
 		goto out;
 	if ((p = reallocarray(pc->q, pc->nq + 1, sizeof(*p))) == NULL) {
 		e = CV_ENOMEM;
@@ -1309,14 +1372,17 @@ pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 out:
 	free(w.p);
 	free(b.p);
+	free(ord.p);
 	return e;
 }
 
 /*
- * Counts the matches (unless total is NULL), then (when the page is not
- * empty) appends the page's records to items, or their stored text,
- * comma-separated, to text.  Outside a write transaction the count and
- * the page read one snapshot.  CV_EBUSY, CV_EIO, CV_ENOMEM.
+ * Reads the total (unless total is NULL) and the page (when it is not
+ * empty) in one statement, appending the page's records to items, or
+ * their stored text, comma-separated, to text.  Outside a write
+ * transaction a total counted on several filters is kept at the
+ * generation the statement saw, and passed to the next one.  CV_EBUSY,
+ * CV_EIO, CV_ENOMEM.
  */
 static enum cv_err
 pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
@@ -1324,82 +1390,88 @@ pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 {
 	struct pstore		*ps = s->be;
 	struct json_object	*rec;
-	const char		*params[PG_PARAMS_MAX], *tbl, *vc[3];
-	char			 lname[PG_NAME_MAX], cname[PG_NAME_MAX];
-	char			 lim[32], off[32];
+	const char		*params[PG_PARAMS_MAX], *name;
+	char			 lname[PG_NAME_MAX], tname[PG_NAME_MAX];
+	char			 lim[32], off[32], kgen[32], kn[32];
 	PGresult		*res = NULL;
-	size_t			 i, n = 0, np = 0;
-	int			 r, page;
+	enum ptotal		 kind = PT_VALUE;
+	int64_t			 gen = -1, n = 0, kg = -1, kc = 0;
+	size_t			 i, np = 0, got = 0;
+	int			 r, col, nparams, page;
 	enum cv_err		 e;
 
 	if (ps->conn == NULL && (e = pg_connect(s)) != CV_OK)
 		return e;
-	if ((e = pg_query(s, coll, q, &lname, &cname)) != CV_OK)
+	if ((e = pg_query(s, coll, q, &lname, &tname)) != CV_OK)
 		return e;
 	for (i = 0; i < q->nf; i++)
 		if (q->f[i].value != NULL)
 			params[np++] = q->f[i].value;
 	page = (items != NULL || text != NULL) && q->limit > 0;
-	if (total != NULL && page && !s->in_txn && !ps->snap) {
-		if ((e = pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, "
-		    "READ ONLY")) != CV_OK)
-			return e;
-		ps->snap = 1;
-	}
-	if (total != NULL) {
-		*total = 0;
-		if (q->nf == 0) {
-			tbl = s->def->colls[coll].table;
-			if ((e = pg_run(s, "rc", 1, &tbl, &res)) != CV_OK)
-				return e;
-			n = PQntuples(res) > 0 ? strtoull(PQgetvalue(res, 0,
-			    0), NULL, 10) : 0;
-			if (s->in_txn)
-				n += (size_t)ps->added[coll];
-		} else if (q->nf == 1 && q->f[0].value != NULL &&
-		    q->f[0].col < ps->colls[coll].nfields) {
-			/* One field's value: its count. */
-			vc[0] = s->def->colls[coll].table;
-			vc[1] = ps->colls[coll].cols[q->f[0].col];
-			vc[2] = q->f[0].value;
-			if ((e = pg_run(s, "vc", 3, vc, &res)) != CV_OK)
-				return e;
-			n = PQntuples(res) > 0 ? strtoull(PQgetvalue(res, 0,
-			    0), NULL, 10) : 0;
-		} else {
-			if ((e = pg_run(s, cname, (int)np, params, &res)) !=
-			    CV_OK)
-				return e;
-			n = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-		}
-		PQclear(res);
-		res = NULL;
-		*total = n;
-		if (q->offset >= n)
-			return CV_OK;
-	}
 	if (!page)
-		return CV_OK;
-	if (q->limit > INT64_MAX)
+		params[np] = "0";
+	else if (q->limit > INT64_MAX)
 		params[np] = NULL;	/* LIMIT NULL: all */
 	else {
 		snprintf(lim, sizeof(lim), "%zu", q->limit);
 		params[np] = lim;
 	}
-	snprintf(off, sizeof(off), "%zu", q->offset);
+	/* Past INT64_MAX rows no page holds anything either. */
+	snprintf(off, sizeof(off), "%zu", q->offset > INT64_MAX ?
+	    (size_t)INT64_MAX : q->offset);
 	params[np + 1] = off;
-	if ((e = pg_run(s, lname, (int)np + 2, params, &res)) != CV_OK)
+	nparams = (int)np + 2;
+	if (total == NULL) {
+		if (!page)
+			return CV_OK;
+		name = lname;
+		col = 0;
+	} else {
+		kind = pg_total(ps, coll, q);
+		if (kind == PT_ROWS) {
+			snprintf(kn, sizeof(kn), "%" PRId64, s->in_txn ?
+			    ps->added[coll] : 0);
+			params[nparams++] = kn;
+		} else if (kind == PT_COUNT) {
+			/* Inside a write transaction the count is its own. */
+			if (s->in_txn || !cv_totals_last(ps->totals, coll, q,
+			    &kg, &kc))
+				kg = -1;
+			snprintf(kgen, sizeof(kgen), "%" PRId64, kg);
+			snprintf(kn, sizeof(kn), "%" PRId64, kc);
+			params[nparams++] = kgen;
+			params[nparams++] = kn;
+		}
+		name = tname;
+		col = 2;
+	}
+	if ((e = pg_run(s, name, nparams, params, &res)) != CV_OK)
 		return e;
+	if (total != NULL) {
+		if (PQntuples(res) < 1) {
+			cv_log("%s: %s: no row count", s->path,
+			    s->def->colls[coll].table);
+			e = CV_EIO;
+			goto out;
+		}
+		gen = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		n = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+		*total = n > 0 ? (size_t)n : 0;
+		if (kind == PT_COUNT && !s->in_txn && gen != kg)
+			cv_totals_add(ps->totals, coll, q, gen, n);
+	}
 	for (r = 0; r < PQntuples(res); r++) {
+		if (PQgetisnull(res, r, col))
+			continue;	/* the empty page */
 		if (text != NULL) {
-			if (r > 0)
+			if (got++ > 0)
 				cv_text_add(text, ",", 1);
-			cv_text_add(text, PQgetvalue(res, r, 0),
-			    (size_t)PQgetlength(res, r, 0));
+			cv_text_add(text, PQgetvalue(res, r, col),
+			    (size_t)PQgetlength(res, r, col));
 			continue;
 		}
-		if ((e = pg_payload(s, coll, PQgetvalue(res, r, 0),
-		    (size_t)PQgetlength(res, r, 0), &rec)) != CV_OK)
+		if ((e = pg_payload(s, coll, PQgetvalue(res, r, col),
+		    (size_t)PQgetlength(res, r, col), &rec)) != CV_OK)
 			break;
 		if (json_object_array_add(items, rec) != 0) {
 			json_object_put(rec);
@@ -1407,6 +1479,7 @@ pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 			break;
 		}
 	}
+out:
 	PQclear(res);
 	return e;
 }
@@ -1482,7 +1555,6 @@ cv_store_pg_dump(struct cv_store *s, cv_store_pg_dump_fn fn, void *arg)
 
 	if (s->ops != &cv_store_pg_ops || s->in_txn)
 		return CV_EINVAL;
-	pg_snap_end(s);
 	if ((e = pg_connect(s)) != CV_OK || (e = pg_exec(s, "BEGIN "
 	    "ISOLATION LEVEL REPEATABLE READ, READ ONLY")) != CV_OK)
 		return e;

@@ -56,42 +56,6 @@ struct squery {
 };
 
 /*
- * The totals of lists filtered on several columns that a process counted,
- * kept for every connection of the process to one database file (see
- * sq_cc_*()).
- */
-struct centry {
-	int		 used;
-	size_t		 coll;
-	uint32_t	 mask;
-	size_t		 nf;
-	size_t		 cols[CV_STORE_FIELDS_MAX + 1];
-	char		*vals[CV_STORE_FIELDS_MAX + 1];	/* NULL: absent */
-	int64_t		 gen;		/* the generation it counts at, -1:
-					   none */
-	uint64_t	 born;		/* cshare.seq when made */
-	uint64_t	 last;		/* cshare.seq when last used */
-	int64_t		 n;
-	int64_t		 pending;	/* the open write transaction's
-					   change to n */
-};
-
-struct cshare {
-	char		*path;
-	int		 refs;
-	pthread_mutex_t	 mu;
-	uint64_t	 seq;
-	struct centry	 e[CV_COUNT_CACHE_MAX];
-	struct cshare	*next;
-};
-
-static struct cshare	*cshares;
-static pthread_mutex_t	 cshares_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static struct cshare *cshare_get(const char *);
-static void	cshare_put(struct cshare *);
-
-/*
  * A change to the count of one value of one filter column in this write
  * transaction, not yet in cavra_value_counts (see sq_vc_add()).
  */
@@ -147,10 +111,11 @@ struct sstore {
 	sqlite3_stmt	*rcget;		/* one table's row count */
 	sqlite3_stmt	*gget;		/* the generation */
 	sqlite3_stmt	*gbump;		/* the next generation */
-	struct cshare	*cs;		/* the cached totals of the file */
+	struct cv_totals *cs;		/* the cached totals of the file
+					   (store_totals.c) */
 	int64_t		 txn_gen;	/* the generation a write transaction
 					   began at */
-	uint64_t	 txn_seq;	/* cs->seq then */
+	uint64_t	 txn_seq;	/* cv_totals_seq(cs) then */
 	int		 dirty;		/* it wrote a row */
 	struct vdelta	*vd;		/* value count changes of this write
 					   transaction: open addressing */
@@ -764,7 +729,7 @@ sq_schema(struct cv_store *s)
 		if (missing > 0 && (e = sq_exec(s, b.p)) != CV_OK)
 			goto out;
 	}
-	/* The generation (see sq_cc_put()): a change of the schema may
+	/* The generation (see store_totals.c): a change of the schema may
 	 * change what a cached total counts. */
 	if ((e = sq_exec(s, "CREATE TABLE IF NOT EXISTS cavra_generation (id "
 	    "INTEGER PRIMARY KEY CHECK (id = 0), gen INTEGER NOT NULL);\n"
@@ -1021,7 +986,7 @@ sq_close(struct cv_store *s)
 	sqlite3_finalize(ss->rcget);
 	sqlite3_finalize(ss->gget);
 	sqlite3_finalize(ss->gbump);
-	cshare_put(ss->cs);
+	cv_totals_release(ss->cs);
 	for (i = 0; i < ss->vdcap; i++)
 		free(ss->vd[i].val);
 	free(ss->vd);
@@ -1199,7 +1164,7 @@ sq_open(struct cv_store *s)
 		goto out;
 	e = sq_prepare(s, "UPDATE cavra_generation SET gen = gen + 1 WHERE "
 	    "id = 0", &ss->gbump);
-	ss->cs = cshare_get(s->path);
+	ss->cs = cv_totals_get(s->path);
 out:
 	if (e != CV_OK)
 		sq_close(s);
@@ -1356,8 +1321,9 @@ out:
 /*
  * Cached totals.  The total of a list filtered on several columns takes a
  * walk over the most selective column's rows (sq_plan()); a process keeps
- * the last CV_COUNT_CACHE_MAX such totals per database file, each at the
- * generation of the database it counts: table cavra_generation holds a
+ * the last CV_COUNT_CACHE_MAX such totals per database file
+ * (store_totals.c), each at the generation of the database it counts:
+ * table cavra_generation holds a
  * number every write transaction that changes a row adds one to, in any
  * process.  A read whose snapshot is at the entry's generation uses it.
  * This process's own writes keep the entries current: each put adds to an
@@ -1368,63 +1334,6 @@ out:
  * by another process leaves the entries behind its generation, and they
  * are counted again.
  */
-
-/* The shared cache of the database at path, made on first use. */
-static struct cshare *
-cshare_get(const char *path)
-{
-	struct cshare	*cs;
-
-	pthread_mutex_lock(&cshares_mu);
-	for (cs = cshares; cs != NULL; cs = cs->next)
-		if (strcmp(cs->path, path) == 0)
-			break;
-	if (cs == NULL) {
-		cs = cv_xcalloc(1, sizeof(*cs));
-		cs->path = cv_xstrdup(path);
-		pthread_mutex_init(&cs->mu, NULL);
-		cs->next = cshares;
-		cshares = cs;
-	}
-	cs->refs++;
-	pthread_mutex_unlock(&cshares_mu);
-	return cs;
-}
-
-static void
-centry_clear(struct centry *e)
-{
-	size_t	 i;
-
-	for (i = 0; i < e->nf; i++)
-		free(e->vals[i]);
-	memset(e, 0, sizeof(*e));
-}
-
-/* Drops a reference to cs; the last one frees it. */
-static void
-cshare_put(struct cshare *cs)
-{
-	struct cshare	**pp;
-	size_t		 i;
-
-	if (cs == NULL)
-		return;
-	pthread_mutex_lock(&cshares_mu);
-	if (--cs->refs > 0) {
-		pthread_mutex_unlock(&cshares_mu);
-		return;
-	}
-	for (pp = &cshares; *pp != cs; pp = &(*pp)->next)
-		;
-	*pp = cs->next;
-	pthread_mutex_unlock(&cshares_mu);
-	for (i = 0; i < CV_COUNT_CACHE_MAX; i++)
-		centry_clear(&cs->e[i]);
-	pthread_mutex_destroy(&cs->mu);
-	free(cs->path);
-	free(cs);
-}
 
 /* The generation of the database as this connection sees it. */
 static enum cv_err
@@ -1443,145 +1352,17 @@ sq_gen(struct cv_store *s, int64_t *gen)
 	return e;
 }
 
-/* Whether the row whose filter column keys are keys matches entry e. */
-static int
-centry_match(const struct centry *e, const char *const *keys)
-{
-	size_t	 i;
-	const char *k;
-
-	for (i = 0; i < e->nf; i++) {
-		k = keys[e->cols[i]];
-		if ((k == NULL) != (e->vals[i] == NULL) ||
-		    (k != NULL && strcmp(k, e->vals[i]) != 0))
-			return 0;
-	}
-	return 1;
-}
-
-/* Whether entry e counts query q of collection coll. */
-static int
-centry_is(const struct centry *e, size_t coll, const struct cv_query *q)
-{
-	size_t	 i;
-
-	if (!e->used || e->coll != coll || e->mask != q->mask ||
-	    e->nf != q->nf)
-		return 0;
-	for (i = 0; i < q->nf; i++)
-		if ((q->f[i].value == NULL) != (e->vals[i] == NULL) ||
-		    (q->f[i].value != NULL && strcmp(q->f[i].value,
-		    e->vals[i]) != 0))
-			return 0;
-	return 1;
-}
-
 /*
  * A put in the open write transaction: a row of collection coll now has
- * the filter keys keys (NULL: deleted) and had oldkeys (NULL: new).
+ * the filter keys keys and had oldkeys (NULL: new); the cached totals at
+ * the transaction's generation count it as pending.
  */
 static void
 sq_cc_put(struct sstore *ss, size_t coll, const char *const *keys,
     const char *const *oldkeys)
 {
-	struct centry	*e;
-	size_t		 i;
-
 	ss->dirty = 1;
-	pthread_mutex_lock(&ss->cs->mu);
-	for (i = 0; i < CV_COUNT_CACHE_MAX; i++) {
-		e = &ss->cs->e[i];
-		if (!e->used || e->coll != coll || e->gen != ss->txn_gen)
-			continue;
-		e->pending += (keys != NULL && centry_match(e, keys)) -
-		    (oldkeys != NULL && centry_match(e, oldkeys));
-	}
-	pthread_mutex_unlock(&ss->cs->mu);
-}
-
-/* The write transaction ended: committed (the entries move on) or not. */
-static void
-sq_cc_end(struct sstore *ss, int committed)
-{
-	struct centry	*e;
-	size_t		 i;
-
-	pthread_mutex_lock(&ss->cs->mu);
-	for (i = 0; i < CV_COUNT_CACHE_MAX; i++) {
-		e = &ss->cs->e[i];
-		if (committed && ss->dirty && e->used &&
-		    e->gen == ss->txn_gen) {
-			if (e->born > ss->txn_seq)
-				e->gen = -1;
-			else {
-				e->n += e->pending;
-				e->gen = ss->txn_gen + 1;
-			}
-		}
-		e->pending = 0;
-	}
-	pthread_mutex_unlock(&ss->cs->mu);
-	ss->dirty = 0;
-}
-
-/* The cached total of query q at generation gen into *n, if any. */
-static int
-sq_cc_find(struct sstore *ss, size_t coll, const struct cv_query *q,
-    int64_t gen, int64_t *n)
-{
-	struct centry	*e;
-	size_t		 i;
-	int		 hit = 0;
-
-	pthread_mutex_lock(&ss->cs->mu);
-	for (i = 0; i < CV_COUNT_CACHE_MAX && !hit; i++) {
-		e = &ss->cs->e[i];
-		if (e->gen == gen && centry_is(e, coll, q)) {
-			*n = e->n;
-			e->last = ++ss->cs->seq;
-			hit = 1;
-		}
-	}
-	pthread_mutex_unlock(&ss->cs->mu);
-	return hit;
-}
-
-/* Keeps total n of query q counted at generation gen, in place of the
- * same query's entry, else of a stale one, else of the least used. */
-static void
-sq_cc_add(struct sstore *ss, size_t coll, const struct cv_query *q,
-    int64_t gen, int64_t n)
-{
-	struct centry	*e, *pick = NULL;
-	size_t		 i;
-
-	if (q->nf > CV_STORE_FIELDS_MAX + 1 || gen < 0)
-		return;
-	pthread_mutex_lock(&ss->cs->mu);
-	for (i = 0; i < CV_COUNT_CACHE_MAX; i++) {
-		e = &ss->cs->e[i];
-		if (centry_is(e, coll, q)) {
-			pick = e;
-			break;
-		}
-		if (pick == NULL || (pick->used && (!e->used ||
-		    e->gen < 0 || e->last < pick->last)))
-			pick = e;
-	}
-	centry_clear(pick);
-	pick->used = 1;
-	pick->coll = coll;
-	pick->mask = q->mask;
-	pick->nf = q->nf;
-	for (i = 0; i < q->nf; i++) {
-		pick->cols[i] = q->f[i].col;
-		pick->vals[i] = q->f[i].value != NULL ?
-		    cv_xstrdup(q->f[i].value) : NULL;
-	}
-	pick->gen = gen;
-	pick->n = n;
-	pick->born = pick->last = ++ss->cs->seq;
-	pthread_mutex_unlock(&ss->cs->mu);
+	cv_totals_put(ss->cs, coll, ss->txn_gen, keys, oldkeys);
 }
 
 /*
@@ -1624,9 +1405,7 @@ sq_begin(struct cv_store *s)
 		sq_run(s, ss->rollback, "ROLLBACK");
 		return e;
 	}
-	pthread_mutex_lock(&ss->cs->mu);
-	ss->txn_seq = ss->cs->seq;
-	pthread_mutex_unlock(&ss->cs->mu);
+	ss->txn_seq = cv_totals_seq(ss->cs);
 	ss->dirty = 0;
 	return CV_OK;
 }
@@ -1646,7 +1425,9 @@ sq_commit(struct cv_store *s)
 			sq_run(s, ss->rollback, "ROLLBACK");
 	} else
 		sq_tick(s);
-	sq_cc_end(ss, e == CV_OK);
+	cv_totals_end(ss->cs, e == CV_OK && ss->dirty, ss->txn_gen,
+	    ss->txn_seq);
+	ss->dirty = 0;
 	memset(ss->added, 0, s->def->ncolls * sizeof(*ss->added));
 	sq_vc_clear(ss);
 	return e;
@@ -1659,7 +1440,8 @@ sq_rollback(struct cv_store *s)
 
 	if (!sqlite3_get_autocommit(ss->db))
 		sq_run(s, ss->rollback, "ROLLBACK");
-	sq_cc_end(ss, 0);
+	cv_totals_end(ss->cs, 0, ss->txn_gen, ss->txn_seq);
+	ss->dirty = 0;
 	memset(ss->added, 0, s->def->ncolls * sizeof(*ss->added));
 	sq_vc_clear(ss);
 }
@@ -2060,7 +1842,7 @@ sq_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 		cached = pick != SIZE_MAX && !s->in_txn;
 		if (cached && (e = sq_gen(s, &gen)) != CV_OK)
 			goto out;
-		if (cached && sq_cc_find(ss, coll, q, gen, &n)) {
+		if (cached && cv_totals_find(ss->cs, coll, q, gen, &n)) {
 			*total = (size_t)n;
 			if (q->offset >= (size_t)n)
 				goto out;
@@ -2077,7 +1859,7 @@ sq_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 		*total = (size_t)n;
 		sq_done(st);
 		if (cached)
-			sq_cc_add(ss, coll, q, gen, n);
+			cv_totals_add(ss->cs, coll, q, gen, n);
 		if (q->offset >= (size_t)n)
 			goto out;
 	}

@@ -2288,15 +2288,35 @@ total2(struct cv_store *h, const char *a, const char *sid)
 	return n;
 }
 
-/* The same total counted over the rows. */
+static long	pg_int(const char *);
+
+/* The same total counted over the rows of the store of backend be
+ * (SQLite or PostgreSQL). */
 static long
-rows2(const char *a, const char *sid)
+rows2(int be, const char *a, const char *sid)
 {
 	char	 sql[256];
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM activity_decisions "
 	    "WHERE agent_id = '%s' AND session_id = '%s'", a, sid);
-	return raw_int(sql);
+	return be == CV_STORE_PG ? pg_int(sql) : raw_int(sql);
+}
+
+/* Opens the activity store of backend be with 20 decisions of agents A
+ * and B over sessions s0 and s1. */
+static void
+open_twenty(int be)
+{
+	char	 rec[256];
+	int	 i;
+
+	open_store(be, &cv_store_activity);
+	for (i = 0; i < 20; i++) {
+		snprintf(rec, sizeof(rec), "{'decision_id':'d%02d','agent_id':"
+		    "'%s','session_id':'s%d','timestamp':'%02d'}", i,
+		    i % 3 ? "A" : "B", i % 2, i);
+		put(CV_COLL_DECISIONS, rec);
+	}
 }
 
 /*
@@ -2311,45 +2331,37 @@ Test(store, sqlite_cached_totals)
 	struct cv_store	*r = NULL;
 	pid_t		 pid;
 	int		 status;
-	char		 rec[256];
-	int		 i;
 
-	open_store(1, &cv_store_activity);
-	for (i = 0; i < 20; i++) {
-		snprintf(rec, sizeof(rec), "{'decision_id':'d%02d','agent_id':"
-		    "'%s','session_id':'s%d','timestamp':'%02d'}", i,
-		    i % 3 ? "A" : "B", i % 2, i);
-		put(CV_COLL_DECISIONS, rec);
-	}
+	open_twenty(1);
 	cr_assert_eq(cv_store_open_reader(st, &r), CV_OK);
-	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(1, "A", "s1"));
 	/* Kept, and moved on by this process's commits. */
 	put(CV_COLL_DECISIONS, "{'decision_id':'n1','agent_id':'A',"
 	    "'session_id':'s1','timestamp':'30'}");
-	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(1, "A", "s1"));
 	put(CV_COLL_DECISIONS, "{'decision_id':'d01','agent_id':'A',"
 	    "'session_id':'s0','timestamp':'01'}");
-	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
-	cr_assert_eq((long)total2(r, "A", "s0"), rows2("A", "s0"));
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(1, "A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s0"), rows2(1, "A", "s0"));
 	/* A rollback changes nothing. */
 	cr_assert_eq(cv_store_begin(st), CV_OK);
 	put(CV_COLL_DECISIONS, "{'decision_id':'n2','agent_id':'A',"
 	    "'session_id':'s1','timestamp':'31'}");
 	cv_store_rollback(st);
-	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(1, "A", "s1"));
 	/* An entry made while a write transaction is open. */
-	cr_assert_eq((long)total2(r, "B", "s1"), rows2("B", "s1"));
+	cr_assert_eq((long)total2(r, "B", "s1"), rows2(1, "B", "s1"));
 	cr_assert_eq(cv_store_begin(st), CV_OK);
 	put(CV_COLL_DECISIONS, "{'decision_id':'n3','agent_id':'B',"
 	    "'session_id':'s0','timestamp':'32'}");
-	cr_assert_eq((long)total2(r, "B", "s0"), rows2("B", "s0"));
+	cr_assert_eq((long)total2(r, "B", "s0"), rows2(1, "B", "s0"));
 	put(CV_COLL_DECISIONS, "{'decision_id':'n4','agent_id':'B',"
 	    "'session_id':'s0','timestamp':'33'}");
 	cr_assert_eq(cv_store_commit(st), CV_OK);
-	cr_assert_eq((long)total2(r, "B", "s0"), rows2("B", "s0"));
-	cr_assert_eq((long)total2(r, "B", "s1"), rows2("B", "s1"));
+	cr_assert_eq((long)total2(r, "B", "s0"), rows2(1, "B", "s0"));
+	cr_assert_eq((long)total2(r, "B", "s1"), rows2(1, "B", "s1"));
 	/* Another process's write. */
-	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(1, "A", "s1"));
 	if ((pid = fork()) == 0) {
 		struct cv_store		*o = NULL;
 		struct json_object	*j;
@@ -2364,7 +2376,88 @@ Test(store, sqlite_cached_totals)
 	cr_assert_gt(pid, 0);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	cr_assert_eq((long)total2(r, "A", "s1"), rows2("A", "s1"));
-	cr_assert_eq((long)total2(st, "A", "s1"), rows2("A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(1, "A", "s1"));
+	cr_assert_eq((long)total2(st, "A", "s1"), rows2(1, "A", "s1"));
+	cv_store_close(r);
+}
+
+/* The integer sql answers on the test's PostgreSQL schema. */
+static long
+pg_int(const char *sql)
+{
+	PGconn		*c;
+	PGresult	*r;
+	long		 v;
+
+	c = PQconnectdb(pg_path(""));
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql,
+	    PQresultErrorMessage(r));
+	v = atol(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+/*
+ * PostgreSQL: totals of lists filtered on several columns are kept per
+ * process at the table's generation, and stay exact through this
+ * process's writes on another connection, rollbacks, a count inside a
+ * write transaction (its own rows), writes by another client of the
+ * database (which the triggers count as they do any), and a table
+ * emptied; a kept total is not counted again while the generation
+ * stays.
+ */
+Test(store, pg_cached_totals)
+{
+	struct cv_store	*r = NULL;
+	char		 sql[512];
+
+	if (nbackends() < 3)
+		cr_skip_test("CAVRA_TEST_PG is not set");
+	open_twenty(CV_STORE_PG);
+	cr_assert_eq(cv_store_open_reader(st, &r), CV_OK);
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(CV_STORE_PG, "A", "s1"));
+	/* Kept: a row slipped in without moving the generation is not
+	 * counted; the next write moves it, and the total is counted. */
+	snprintf(sql, sizeof(sql), "SET search_path = %s; ALTER TABLE "
+	    "activity_decisions DISABLE TRIGGER USER; INSERT INTO "
+	    "activity_decisions (decision_id, agent_id, session_id, "
+	    "\"timestamp\", payload) VALUES ('x1', 'A', 's1', '50', '{}'); "
+	    "ALTER TABLE activity_decisions ENABLE TRIGGER USER", schema);
+	pg_sql(sql);
+	cr_assert_eq((long)total2(r, "A", "s1"),
+	    rows2(CV_STORE_PG, "A", "s1") - 1);
+	put(CV_COLL_DECISIONS, "{'decision_id':'n1','agent_id':'B',"
+	    "'session_id':'s0','timestamp':'30'}");
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(CV_STORE_PG, "A", "s1"));
+	/* An update that moves a row out of the match. */
+	put(CV_COLL_DECISIONS, "{'decision_id':'d01','agent_id':'A',"
+	    "'session_id':'s0','timestamp':'01'}");
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(CV_STORE_PG, "A", "s1"));
+	cr_assert_eq((long)total2(r, "A", "s0"), rows2(CV_STORE_PG, "A", "s0"));
+	/* Inside a write transaction: its own rows; rolled back: as
+	 * before. */
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	put(CV_COLL_DECISIONS, "{'decision_id':'n2','agent_id':'A',"
+	    "'session_id':'s1','timestamp':'31'}");
+	cr_assert_eq((long)total2(st, "A", "s1"),
+	    rows2(CV_STORE_PG, "A", "s1") + 1);
+	cv_store_rollback(st);
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(CV_STORE_PG, "A", "s1"));
+	cr_assert_eq((long)total2(st, "A", "s1"),
+	    rows2(CV_STORE_PG, "A", "s1"));
+	/* Another client of the database. */
+	snprintf(sql, sizeof(sql), "INSERT INTO %s.activity_decisions "
+	    "(decision_id, agent_id, session_id, \"timestamp\", payload) "
+	    "VALUES ('p1', 'A', 's1', '40', '{}')", schema);
+	pg_sql(sql);
+	cr_assert_eq((long)total2(r, "A", "s1"), rows2(CV_STORE_PG, "A", "s1"));
+	/* Emptied. */
+	cr_assert_eq(cv_store_begin(st), CV_OK);
+	cr_assert_eq(cv_store_pg_clear(st), CV_OK);
+	cr_assert_eq(cv_store_commit(st), CV_OK);
+	cr_assert_eq(total2(r, "A", "s1"), 0);
 	cv_store_close(r);
 }
