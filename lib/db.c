@@ -89,6 +89,13 @@ struct behind {
 	uint64_t		 stored;	/* every record acknowledged up
 						   to this number is stored or
 						   taken back */
+	/* Journal mode: the syncs of the journal (sync_to()). */
+	pthread_cond_t		 synced_cv;	/* a sync ended */
+	uint64_t		 synced;	/* records up to this number
+						   are synced */
+	int			 unsynced[2];	/* a record went to file i
+						   since its last sync began */
+	int			 syncing;	/* a thread syncs */
 	int			 urgent;	/* a reader waits: store now */
 	int			 stop;
 	pthread_t		 tid;
@@ -436,6 +443,49 @@ take_back(struct behind *b, struct entry *e)
 	return CV_OK;
 }
 
+/*
+ * Journal mode: returns once the journal file of entry e is synced past
+ * it.  One thread at a time syncs, every file appended to since the last
+ * sync began, for every record appended so far: the threads that waited
+ * meanwhile find theirs synced, so that a sync serves many records.
+ * CV_EIO when the sync fails (each waiter then tries its own).
+ */
+static enum cv_err
+sync_to(struct behind *b, const struct entry *e)
+{
+	uint64_t	 target;
+	enum cv_err	 rc = CV_OK;
+	int		 files[2], i;
+
+	pthread_mutex_lock(&b->mu);
+	while (b->synced < e->seq && b->syncing)
+		pthread_cond_wait(&b->synced_cv, &b->mu);
+	if (b->synced >= e->seq) {
+		pthread_mutex_unlock(&b->mu);
+		return CV_OK;
+	}
+	b->syncing = 1;
+	target = b->acked;
+	for (i = 0; i < 2; i++) {
+		files[i] = b->unsynced[i];
+		b->unsynced[i] = 0;
+	}
+	pthread_mutex_unlock(&b->mu);
+	for (i = 0; i < 2; i++)
+		if (files[i] && cv_journal_sync(b->j, i) != CV_OK)
+			rc = CV_EIO;
+	pthread_mutex_lock(&b->mu);
+	b->syncing = 0;
+	if (rc == CV_OK)
+		b->synced = target;
+	else
+		for (i = 0; i < 2; i++)
+			b->unsynced[i] |= files[i];
+	pthread_cond_broadcast(&b->synced_cv);
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
 /* Journal mode: see cv_db_submit(). */
 static enum cv_err
 submit_journal(struct behind *b, struct entry *e)
@@ -468,6 +518,7 @@ submit_journal(struct behind *b, struct entry *e)
 		}
 		b->q[b->qlen++] = e;
 		e->seq = ++b->acked;
+		b->unsynced[e->file] = 1;
 		cv_metrics_journal_depth((long)b->qlen);
 		if (b->qlen == 1)
 			pthread_cond_signal(&b->wake);
@@ -477,8 +528,9 @@ submit_journal(struct behind *b, struct entry *e)
 		entry_free(e);
 		return rc;
 	}
-	/* With the JSON store the record is on disk before the answer. */
-	if (cv_journal_sync(b->j, e->file) != CV_OK)
+	/* Unless the store is SQLite, the record is on disk before the
+	 * answer. */
+	if (sync_to(b, e) != CV_OK)
 		return take_back(b, e);
 	return CV_OK;
 }
@@ -795,6 +847,7 @@ cv_db_behind(struct cv_db *db, const struct cv_behind *k, long delay_ms,
 	pthread_cond_init(&b->wake, &ca);
 	pthread_cond_init(&b->room, &ca);
 	pthread_cond_init(&b->done, &ca);
+	pthread_cond_init(&b->synced_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	db->b = b;
 
@@ -877,6 +930,7 @@ behind_stop(struct cv_db *db)
 	pthread_cond_destroy(&b->wake);
 	pthread_cond_destroy(&b->room);
 	pthread_cond_destroy(&b->done);
+	pthread_cond_destroy(&b->synced_cv);
 	pthread_mutex_destroy(&b->mu);
 	pthread_mutex_destroy(&b->gmu);
 	free(b);
