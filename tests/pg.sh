@@ -13,6 +13,8 @@
 #    approval opened on one is approved on the other, and kill -9 of one
 #    host's responders during writes loses no acknowledged decision once
 #    that host restarts;
+#  - two hosts storing decisions of one session at once lose no update
+#    of its counts;
 #  - an outage: the server stopped during writes; reads answer 503
 #    problem+json, no responder dies, and after a restart every
 #    acknowledged decision is there.
@@ -170,6 +172,37 @@ if [ -n "$apr" ]; then
 	r=$?
 fi
 ok $r "two hosts: an approval opened on one is approved on the other"
+
+# Both hosts store decisions of one session at once: each indexer reads
+# the session record, adds its batch's counts and writes it back, so a
+# lost update would show in the session's decision_count.
+# race BASE TAG: 40 decisions of session s-race posted to BASE; the
+# acknowledged ids in $dir/race.TAG.
+race() {
+	: >"$dir/race.$2"
+	i=0
+	while [ $i -lt 40 ]; do
+		code=$(curl -s -o "$dir/race.$2.body" -w '%{http_code}' -X POST \
+		    -H 'Content-Type: application/json' --data \
+		    "{\"session_id\":\"s-race\",\"action_type\":\"execute_command\",\"target\":\"echo $2 $i\"}" \
+		    "$1/decisions" 2>/dev/null)
+		# The body ends without a newline: echo gives the line one.
+		id=$(field decision_id <"$dir/race.$2.body")
+		[ "$code" = 200 ] && [ -n "$id" ] && echo "$id" >>"$dir/race.$2"
+		i=$((i + 1))
+	done
+}
+race "$A" a &
+ra=$!
+race "$B" b &
+rb=$!
+wait $ra $rb
+cat "$dir/race.a" "$dir/race.b" >"$dir/race.ids"
+cnt=$(wc -l <"$dir/race.ids")
+visible "$A" "$dir/race.ids" 20 && visible "$B" "$dir/race.ids" 20
+got=$(curl -s "$B/sessions/s-race" | jq .decision_count)
+[ "$cnt" = 80 ] && [ "$got" = "$cnt" ]
+ok $? "two hosts: concurrent decisions of one session lose no count update ($got of $cnt)"
 
 # kill -9 of host a's responders while a writer posts to it: every
 # decision it acknowledged is there once a restarts.
