@@ -5,9 +5,10 @@
  *
  * Locks, in the order they are taken: db->wmu (the main connection and
  * its transaction), then b->mu (the write-behind queue and counters), or
- * db->rmu (the reader pool) alone.  The journal is touched under b->mu,
- * except by drain(), which holds db->wmu: it switches the active file
- * under b->mu, and then owns the file it switched away from.
+ * db->rmu (the reader pool) or b->smu (the journal's syncs) alone.  The
+ * journal is touched under b->mu, except by drain(), which holds
+ * db->wmu: it switches the active file under b->mu, and then owns the
+ * file it switched away from.
  */
 #include "config.h"
 
@@ -89,12 +90,16 @@ struct behind {
 	uint64_t		 stored;	/* every record acknowledged up
 						   to this number is stored or
 						   taken back */
-	/* Journal mode: the syncs of the journal (sync_to()). */
+	int			 unsynced[2];	/* journal mode: a record went
+						   to file i since its last
+						   sync began */
+	/* Journal mode: the syncs of the journal (sync_to()), apart from
+	 * mu so that the threads waiting for one keep out of the way of
+	 * those that append. */
+	pthread_mutex_t		 smu;
 	pthread_cond_t		 synced_cv;	/* a sync ended */
 	uint64_t		 synced;	/* records up to this number
 						   are synced */
-	int			 unsynced[2];	/* a record went to file i
-						   since its last sync began */
 	int			 syncing;	/* a thread syncs */
 	int			 urgent;	/* a reader waits: store now */
 	int			 stop;
@@ -457,14 +462,16 @@ sync_to(struct behind *b, const struct entry *e)
 	enum cv_err	 rc = CV_OK;
 	int		 files[2], i;
 
-	pthread_mutex_lock(&b->mu);
+	pthread_mutex_lock(&b->smu);
 	while (b->synced < e->seq && b->syncing)
-		pthread_cond_wait(&b->synced_cv, &b->mu);
+		pthread_cond_wait(&b->synced_cv, &b->smu);
 	if (b->synced >= e->seq) {
-		pthread_mutex_unlock(&b->mu);
+		pthread_mutex_unlock(&b->smu);
 		return CV_OK;
 	}
 	b->syncing = 1;
+	pthread_mutex_unlock(&b->smu);
+	pthread_mutex_lock(&b->mu);
 	target = b->acked;
 	for (i = 0; i < 2; i++) {
 		files[i] = b->unsynced[i];
@@ -474,15 +481,18 @@ sync_to(struct behind *b, const struct entry *e)
 	for (i = 0; i < 2; i++)
 		if (files[i] && cv_journal_sync(b->j, i) != CV_OK)
 			rc = CV_EIO;
-	pthread_mutex_lock(&b->mu);
+	if (rc != CV_OK) {
+		pthread_mutex_lock(&b->mu);
+		for (i = 0; i < 2; i++)
+			b->unsynced[i] |= files[i];
+		pthread_mutex_unlock(&b->mu);
+	}
+	pthread_mutex_lock(&b->smu);
 	b->syncing = 0;
 	if (rc == CV_OK)
 		b->synced = target;
-	else
-		for (i = 0; i < 2; i++)
-			b->unsynced[i] |= files[i];
 	pthread_cond_broadcast(&b->synced_cv);
-	pthread_mutex_unlock(&b->mu);
+	pthread_mutex_unlock(&b->smu);
 	return rc;
 }
 
@@ -842,6 +852,7 @@ cv_db_behind(struct cv_db *db, const struct cv_behind *k, long delay_ms,
 	b->gtail = &b->ghead;
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_mutex_init(&b->gmu, NULL);
+	pthread_mutex_init(&b->smu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&b->wake, &ca);
@@ -933,6 +944,7 @@ behind_stop(struct cv_db *db)
 	pthread_cond_destroy(&b->synced_cv);
 	pthread_mutex_destroy(&b->mu);
 	pthread_mutex_destroy(&b->gmu);
+	pthread_mutex_destroy(&b->smu);
 	free(b);
 	db->b = NULL;
 }
