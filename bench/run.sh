@@ -32,7 +32,9 @@
 #             directory (tests/pg-cluster, a unix socket only) with
 #             PG_CONF added to its settings, every store in its database
 #             (CAVRA_DATABASE_URL); each host keeps its decision journal
-#             in its own working directory
+#             in its own working directory; seeded, the database is
+#             vacuumed and analyzed before the runs (and before it is
+#             cached), as autovacuum would leave it
 #   PG_CONF   postgresql.conf lines of that cluster ["fsync = on",
 #             "full_page_writes = on", "synchronous_commit = off" (a
 #             commit waits for no fsync, as SQLite's synchronous=NORMAL),
@@ -60,7 +62,8 @@
 #   RESULTS   where to write the results [srcdir/bench/RESULTS.md; "-" for
 #             nowhere]
 #   KEEP      1: keep the temporary directory (logs, stores) [0]
-#   NGINX, WRK, CURL  the programs [nginx, wrk, curl from PATH]
+#   NGINX, WRK, CURL, PSQL  the programs [nginx, wrk, curl, psql from
+#             PATH]
 #
 # A class is one line: NAME METHOD PATH [BODY-FILE].  A body file (relative
 # to the source directory, or absolute) is sent as application/json, to
@@ -287,6 +290,11 @@ if [ "${SEED:-0}" -gt 0 ]; then
 	elif [ "$STORE" = postgresql ]; then
 		(cd "$tmp/work" && "$builddir/bench/cavra-seed" "$SEED") \
 		    >"$tmp/seed.out" || die "seeding $SEED decisions failed"
+		# As autovacuum leaves a settled database: the planner's
+		# statistics, the visibility map.  Otherwise it does that
+		# during the measurements, and plans without statistics.
+		"${PSQL:-psql}" -X -q "$url" -c "VACUUM ANALYZE" ||
+		    die "VACUUM ANALYZE of the seeded database failed"
 		echo "run.sh: seeded $SEED decisions in $(($(date +%s) - seed_start)) s" >&2
 		if [ -n "$cached" ]; then
 			# A copy of the stopped cluster, then on again.
