@@ -22,6 +22,8 @@
 #    into the same database (--force) and into an empty one: the records
 #    and their counts are back.
 #
+# The store unit tests and the API tests run in the background, on a
+# second cluster, while the two hosts run; their lines come last.
 # Skipped (1..0) when PostgreSQL is not installed.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -34,11 +36,14 @@ stack="$top_srcdir/tests/stack"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cavra-pg.XXXXXX")
 chmod 0755 "$dir"
 stacks=
+bg_pid=
 
 cleanup() {
 	for s in $stacks; do
 		"$stack" stop "$s" >/dev/null 2>&1
 	done
+	[ -n "$bg_pid" ] && wait "$bg_pid"
+	"$cluster" stop "$dir/bg" >/dev/null 2>&1
 	"$cluster" stop "$dir" >/dev/null 2>&1
 	rm -rf "$dir"
 }
@@ -69,31 +74,54 @@ diag() {
 	grep -A6 '^not ok\|^Bail out' "$1" | head -n 40 | sed 's/^/# /'
 }
 
-# The store unit tests, PostgreSQL included.
-CAVRA_TEST_PG="$url" "$top_builddir/tests/unit/test_store" \
-    --tap=/dev/stdout --always-succeed -j2 >"$dir/unit.log" 2>"$dir/unit.err"
-tap_of "$dir/unit.log"
-r=$?
-ok $r "store unit tests on json, sqlite and postgresql ($(passed \
-    "$dir/unit.log") passed)"
-[ $r = 0 ] || diag "$dir/unit.log"
-
-# API tests in PostgreSQL mode, each on a fresh database; in a sanitizer
-# build (slower, and run after the plain one) test_activity only.
+# The store unit tests and the API tests in PostgreSQL mode run in the
+# background, on a cluster of their own in $dir/bg, while the two hosts
+# use this one (whose outage below stops it); their results are told
+# after the hosts'.  The API tests each get a fresh database; in a
+# sanitizer build (slower, and run after the plain one) test_activity
+# only.
 api_tests="test_activity test_registry test_approvals"
 grep -q '^SAN_CFLAGS = .*sanitize' "$top_builddir/Makefile" 2>/dev/null &&
     api_tests=test_activity
-for t in ${CAVRA_PG_API_TESTS-$api_tests}; do
-	u=$("$cluster" createdb "$dir" "$t") || { ok 1 "createdb $t"; continue; }
-	# Only the PostgreSQL half: the JSON half runs in the plain suite.
-	CAVRA_TEST_PG_URL="$u" "$top_srcdir/tests/run-test" \
-	    "$top_builddir/tests/api/$t" --filter='*_sqlite/*' \
-	    >"$dir/$t.log" 2>&1
-	tap_of "$dir/$t.log"
+mkdir -p "$dir/bg"
+(
+	bgurl=$("$cluster" start "$dir/bg" 2>"$dir/bg/start.err") || exit 0
+	CAVRA_TEST_PG="$bgurl" "$top_builddir/tests/unit/test_store" \
+	    --tap=/dev/stdout --always-succeed -j2 >"$dir/unit.log" \
+	    2>"$dir/unit.err"
+	for t in ${CAVRA_PG_API_TESTS-$api_tests}; do
+		u=$("$cluster" createdb "$dir/bg" "$t") || continue
+		# Only the PostgreSQL half: the JSON half runs in the plain
+		# suite.
+		CAVRA_TEST_PG_URL="$u" "$top_srcdir/tests/run-test" \
+		    "$top_builddir/tests/api/$t" --filter='*_sqlite/*' \
+		    >"$dir/$t.log" 2>&1
+	done
+) &
+bg_pid=$!
+
+# background_results: waits for the background's tests and tells theirs.
+background_results() {
+	wait "$bg_pid"
+	bg_pid=
+	if [ ! -f "$dir/unit.log" ]; then
+		ok 1 "the background's PostgreSQL cluster started"
+		sed 's/^/# /' "$dir/bg/start.err"
+		return
+	fi
+	tap_of "$dir/unit.log"
 	r=$?
-	ok $r "$t in PostgreSQL mode ($(passed "$dir/$t.log") passed)"
-	[ $r = 0 ] || diag "$dir/$t.log"
-done
+	ok $r "store unit tests on json, sqlite and postgresql ($(passed \
+	    "$dir/unit.log") passed)"
+	[ $r = 0 ] || diag "$dir/unit.log"
+	for t in ${CAVRA_PG_API_TESTS-$api_tests}; do
+		[ -f "$dir/$t.log" ] || { ok 1 "createdb $t"; continue; }
+		tap_of "$dir/$t.log"
+		r=$?
+		ok $r "$t in PostgreSQL mode ($(passed "$dir/$t.log") passed)"
+		[ $r = 0 ] || diag "$dir/$t.log"
+	done
+}
 
 # Two hosts on one database: stacks a and b, journals in their own
 # directories.
@@ -355,5 +383,6 @@ else
 fi
 ok $? "ops restore: a host started on the restored database lists $ndec decisions (got ${t:-none})"
 
+background_results
 echo "1..$n"
 exit 0
