@@ -215,6 +215,18 @@ put_rc(size_t coll, const char *text)
 	return rc;
 }
 
+/* cv_store_insert() of a decision written as J() text; the record is put. */
+static enum cv_err
+insert_rc(const char *text)
+{
+	struct json_object	*o = J(text);
+	enum cv_err		 rc;
+
+	rc = cv_store_insert(st, CV_COLL_DECISIONS, o);
+	json_object_put(o);
+	return rc;
+}
+
 /* The ids of a list call, comma-separated (static buffer). */
 static const char *
 ids(size_t coll, const struct cv_filter *f, size_t nf, size_t limit,
@@ -1682,17 +1694,17 @@ Test(store, insert_does_not_replace)
 
 	BOTH(be) {
 		open_store(be, &cv_store_activity);
-		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
-		    J("{'decision_id':'d1','timestamp':'t1','decision':'allow'}")),
+		cr_assert_eq(insert_rc(
+		    "{'decision_id':'d1','timestamp':'t1','decision':'allow'}"),
 		    CV_OK);
-		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
-		    J("{'decision_id':'d1','timestamp':'t2','decision':'block'}")),
+		cr_assert_eq(insert_rc(
+		    "{'decision_id':'d1','timestamp':'t2','decision':'block'}"),
 		    CV_ECONFLICT, "%s", kinds[be]);
 		cr_assert_eq(cv_store_begin(st), CV_OK);
-		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
-		    J("{'decision_id':'d2','timestamp':'t3'}")), CV_OK);
-		cr_assert_eq(cv_store_insert(st, CV_COLL_DECISIONS,
-		    J("{'decision_id':'d1','timestamp':'t4'}")), CV_ECONFLICT);
+		cr_assert_eq(insert_rc(
+		    "{'decision_id':'d2','timestamp':'t3'}"), CV_OK);
+		cr_assert_eq(insert_rc(
+		    "{'decision_id':'d1','timestamp':'t4'}"), CV_ECONFLICT);
 		cr_assert_eq(cv_store_commit(st), CV_OK);
 		open_store(be, &cv_store_activity);
 		cr_assert_eq(cv_store_get(st, CV_COLL_DECISIONS, "d1", &out),
@@ -2011,18 +2023,6 @@ Test(store, background_checkpoints_restart_the_wal)
 	cr_assert_eq(cv_store_count(st, CV_COLL_DECISIONS, NULL, 0, &total),
 	    CV_OK);
 	cr_assert_eq(total, i + 1);
-}
-
-/* cv_store_insert() of a decision written as test JSON. */
-static enum cv_err
-insert_rc(const char *text)
-{
-	struct json_object	*o = J(text);
-	enum cv_err		 rc;
-
-	rc = cv_store_insert(st, CV_COLL_DECISIONS, o);
-	json_object_put(o);
-	return rc;
 }
 
 /* The SQL statement sql on the SQLite file of the test, run by a
