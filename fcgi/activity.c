@@ -458,7 +458,7 @@ h_decide(struct cv_req *req, struct cv_resp *resp)
 
 	repo = json_object_object_get(b, "repository");
 	cv_ts_now(ts, sizeof(ts));
-	ids.decision_id = cv_rand_id(req->arena, "dec_", CV_ID_HEX);
+	ids.decision_id = cv_time_id(req->arena, "dec_", CV_ID_HEX);
 	ids.session_id = sid;
 	ids.agent_id = agent;
 	ids.actor = actor;

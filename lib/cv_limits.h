@@ -45,6 +45,8 @@
 						   long after the first record */
 #define CV_JOURNAL_DELAY_MAX_MS	60000		/* CAVRA_JOURNAL_DELAY_MS at most */
 #define CV_JOURNAL_FILE_MAX	(1024L * 1024 * 1024) /* a journal file */
+#define CV_JOURNAL_KEEP_MAPPED	(1024 * 1024) /* journal bytes that stay mapped
+						   once stored */
 #define CV_JOURNAL_MAP_MIN	(4 * 1024 * 1024) /* a journal file's size at least */
 #define CV_WAL_GATHER_MAX	(512 * 1024)	/* WAL bytes gathered before they are
 						   written (in 124 KiB writes) */
@@ -55,6 +57,8 @@
 #define CV_THREAD_WAKE_MS	20		/* stop: re-signal blocked threads */
 #define CV_LOG_BUF_MAX		4096		/* request lines gathered (<= PIPE_BUF) */
 #define CV_LOG_FLUSH_MS		100		/* gathered request lines wait at most */
+#define CV_MALLOC_KEEP		(256 * 1024)	/* free malloc memory a request
+						   thread keeps between trims */
 #define CV_MALLOC_TRIM_MS	1000		/* a threaded worker gives free
 						   malloc memory back this often */
 #define CV_BACKLOG		128		/* listen(2) backlog of a responder */
@@ -123,6 +127,8 @@
 #define CV_SESSION_REFS_MAX	20 		/* evidence refs a session keeps:
 						   those of its latest decisions */
 #define CV_ID_MAX		512		/* a record id (decision_id, ...) */
+#define CV_ID_TIME_HEX		3		/* leading digits of a decision id
+						   from the clock (cv_time_id()) */
 #define CV_ID_HEX		12		/* hex digits of a generated id
 						   after its prefix (dec_, apr_) */
 #define CV_ID_RETRIES		3		/* fresh ids tried when a random one

@@ -18,6 +18,8 @@ void		 cv_ts_format(char *, size_t, const struct timespec *);
 void		 cv_ts_now(char *, size_t);
 /* prefix + n lowercase hex digits from getrandom(2), into the arena. */
 char		*cv_rand_id(struct cv_arena *, const char *prefix, size_t n);
+/* The same with the second (mod 4096) first, then a per-process sequence. */
+char		*cv_time_id(struct cv_arena *, const char *prefix, size_t n);
 void		 cv_rand_hex(char *, size_t n);	/* n hex digits + NUL */
 
 /* *ts = now + ms on the clock given: a deadline for a timed wait. */

@@ -279,11 +279,14 @@ cv_journal_clear(struct cv_journal *j, int which)
 	size_t	 pg = (size_t)sysconf(_SC_PAGESIZE);
 
 	memset(j->map[which], 0, j->used[which]);
-	/* The zeros stay in the page cache (and reach the file); the
-	 * process need not keep the pages mapped until the next append
-	 * reaches them. */
-	(void)madvise(j->map[which], (j->used[which] + pg - 1) / pg * pg,
-	    MADV_DONTNEED);
+	/* The zeros stay in the page cache (and reach the file).  The
+	 * first CV_JOURNAL_KEEP_MAPPED bytes stay mapped for the next
+	 * appends (unmapping them costs a page fault per page refilled);
+	 * the process need not keep the rest. */
+	if (j->used[which] > CV_JOURNAL_KEEP_MAPPED)
+		(void)madvise(j->map[which] + CV_JOURNAL_KEEP_MAPPED,
+		    (j->used[which] - CV_JOURNAL_KEEP_MAPPED + pg - 1) / pg *
+		    pg, MADV_DONTNEED);
 	j->used[which] = 0;
 	if (j->cap[which] > CV_JOURNAL_MAP_MIN)
 		(void)resize(j, which, CV_JOURNAL_MAP_MIN);

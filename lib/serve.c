@@ -429,6 +429,13 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	    (app->worker_init != NULL && app->worker_init() != CV_OK))
 		exit(EXIT_CONFIG);
 	if (nthreads > 1) {
+		/* Each request thread has a malloc arena of its own, which
+		 * would hand its free top back to the kernel after nearly
+		 * every request and fault it in again on the next: let it
+		 * keep CV_MALLOC_KEEP; the flusher trims them all every
+		 * CV_MALLOC_TRIM_MS. */
+		(void)mallopt(M_TRIM_THRESHOLD, CV_MALLOC_KEEP);
+		(void)mallopt(M_MMAP_THRESHOLD, CV_MALLOC_KEEP);
 		ts = cv_xcalloc((size_t)nthreads - 1, sizeof(*ts));
 		sigemptyset(&stop);
 		sigaddset(&stop, SIGTERM);

@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -112,6 +115,66 @@ Test(util, random_ids_have_prefix_and_hex)
 	cr_assert_str_neq(id, id2);
 	id = cv_rand_id(&a, "x", 7);
 	cr_assert_eq(strlen(id), 8);
+	cv_arena_free(&a);
+}
+
+/* A time id: prefix, the second modulo 4096 in its first 3 digits, then
+ * random hex; two made in the same second differ. */
+Test(util, time_ids_lead_with_the_second)
+{
+	struct cv_arena	 a;
+	char		*id, *id2, want[4];
+	unsigned long	 before, after;
+	size_t		 i;
+
+	cv_arena_init(&a);
+	before = (unsigned long)time(NULL);
+	id = cv_time_id(&a, "dec_", 12);
+	id2 = cv_time_id(&a, "dec_", 12);
+	after = (unsigned long)time(NULL);
+	cr_assert_eq(strlen(id), 16);
+	cr_assert_eq(strncmp(id, "dec_", 4), 0);
+	for (i = 4; i < 16; i++)
+		cr_assert(strchr("0123456789abcdef", id[i]) != NULL);
+	cr_assert_str_neq(id, id2);
+	snprintf(want, sizeof(want), "%03lx", before & 0xfff);
+	if (strncmp(id + 4, want, 3) != 0)
+		snprintf(want, sizeof(want), "%03lx", after & 0xfff);
+	cr_assert_eq(strncmp(id + 4, want, 3), 0, "%s does not lead with %s",
+	    id, want);
+	/* After the second, the process's sequence: one more per id. */
+	cr_assert_eq((strtoull(id + 7, NULL, 16) + 1) & 0xfffffffffULL,
+	    strtoull(id2 + 7, NULL, 16), "%s then %s", id, id2);
+	cr_assert_eq(strlen(cv_time_id(&a, "x", 3)), 4);
+	cv_arena_free(&a);
+}
+
+/* A forked child draws a sequence of its own: its ids are not the ids its
+ * parent makes next. */
+Test(util, time_ids_differ_across_fork)
+{
+	struct cv_arena	 a;
+	char		 child[32], *mine;
+	int		 fds[2], status;
+	pid_t		 pid;
+
+	cv_arena_init(&a);
+	(void)cv_time_id(&a, "dec_", 12);
+	cr_assert_eq(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		mine = cv_time_id(&a, "dec_", 12);
+		_exit(write(fds[1], mine, strlen(mine) + 1) ==
+		    (ssize_t)strlen(mine) + 1 ? 0 : 1);
+	}
+	cr_assert(pid > 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_assert_eq(read(fds[0], child, sizeof(child)), 17);
+	mine = cv_time_id(&a, "dec_", 12);
+	cr_assert_neq(strcmp(child + 7, mine + 7), 0, "child and parent: %s",
+	    mine);
+	close(fds[0]);
+	close(fds[1]);
 	cv_arena_free(&a);
 }
 
