@@ -73,7 +73,7 @@
 
 #define CV_STORE_FILE_MAX	(1024L * 1024 * 1024) /* JSON store file bytes */
 #define CV_STORE_BUSY_MS	5000		/* SQLite busy_timeout */
-#define CV_SQLITE_CACHE_MIB	8		/* SQLite page cache of a store's
+#define CV_SQLITE_CACHE_MIB	4		/* SQLite page cache of a store's
 						   main connection, at most (filled
 						   as pages are read), by default:
 						   CAVRA_SQLITE_CACHE_MIB */
