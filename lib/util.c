@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,17 +53,24 @@ cv_ts_now(char *buf, size_t len)
  * Random bytes for ids: each thread keeps a pool of CV_RAND_POOL bytes
  * from getrandom(2) and refills it when used up, so an id costs no system
  * call.  A forked child's pool is emptied (pthread_atfork), so parent and
- * child never hand out the same bytes.
+ * child never hand out the same bytes; the child also draws a new start
+ * for cv_time_id()'s sequence.
  */
 static _Thread_local unsigned char	 pool[CV_RAND_POOL];
 static _Thread_local size_t		 pool_left;
 static pthread_once_t			 pool_once = PTHREAD_ONCE_INIT;
+
+static pthread_mutex_t	 seq_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int	 seq_started;	/* seq_next drawn in this process */
+static _Atomic uint64_t	 seq_next;	/* next cv_time_id() sequence number */
 
 static void
 pool_forked(void)
 {
 	explicit_bzero(pool, sizeof(pool));
 	pool_left = 0;
+	pthread_mutex_init(&seq_mu, NULL);
+	atomic_store(&seq_started, 0);
 }
 
 static void
@@ -129,10 +137,6 @@ cv_rand_id(struct cv_arena *a, const char *prefix, size_t n)
 	return p;
 }
 
-static pthread_mutex_t	 seq_mu = PTHREAD_MUTEX_INITIALIZER;
-static pid_t		 seq_pid;	/* the process seq_next belongs to */
-static uint64_t		 seq_next;	/* next cv_time_id() sequence number */
-
 /*
  * An id of `prefix` and n hex digits from arena a (n at most 16 + one
  * CV_ID_TIME_HEX): the first CV_ID_TIME_HEX digits are the current second
@@ -150,25 +154,31 @@ cv_time_id(struct cv_arena *a, const char *prefix, size_t n)
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned long		 t = (unsigned long)time(NULL);
 	uint64_t		 seq;
-	char			*p, *d, r[17];
-	size_t			 i;
+	char			*p, r[17];
+	size_t			 i, plen;
 
-	p = cv_rand_id(a, prefix, n);
 	if (n <= CV_ID_TIME_HEX || n - CV_ID_TIME_HEX > 16)
-		return p;
-	d = p + strlen(prefix);
-	pthread_mutex_lock(&seq_mu);
-	if (seq_pid != getpid()) {
-		seq_pid = getpid();
+		return cv_rand_id(a, prefix, n);
+	if (!atomic_load(&seq_started)) {
+		/* Drawn once per process; cv_rand_hex() has registered
+		 * pool_forked(), which makes a child draw again. */
 		cv_rand_hex(r, 16);
-		seq_next = strtoull(r, NULL, 16);
+		pthread_mutex_lock(&seq_mu);
+		if (!atomic_load(&seq_started)) {
+			atomic_store(&seq_next, strtoull(r, NULL, 16));
+			atomic_store(&seq_started, 1);
+		}
+		pthread_mutex_unlock(&seq_mu);
 	}
-	seq = seq_next++;
-	pthread_mutex_unlock(&seq_mu);
+	seq = atomic_fetch_add(&seq_next, 1);
+	plen = strlen(prefix);
+	p = cv_arena_alloc(a, plen + n + 1);
+	memcpy(p, prefix, plen);
+	p[plen + n] = '\0';
 	for (i = n; i > CV_ID_TIME_HEX; i--, seq >>= 4)
-		d[i - 1] = hex[seq & 0xf];
+		p[plen + i - 1] = hex[seq & 0xf];
 	for (; i > 0; i--, t >>= 4)
-		d[i - 1] = hex[t & 0xf];
+		p[plen + i - 1] = hex[t & 0xf];
 	return p;
 }
 

@@ -119,7 +119,7 @@ Test(util, random_ids_have_prefix_and_hex)
 }
 
 /* A time id: prefix, the second modulo 4096 in its first 3 digits, then
- * random hex; two made in the same second differ. */
+ * the process's sequence, one more per id. */
 Test(util, time_ids_lead_with_the_second)
 {
 	struct cv_arena	 a;
