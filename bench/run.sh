@@ -468,6 +468,22 @@ rss_mib()
 	awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'
 }
 
+# Proportional set size of process $1 and its children in MiB: each page
+# divided by the number of processes that map it, so the library pages a
+# parent shares with its workers (and with every other responder) count
+# once in all.
+pss_mib()
+{
+	local pid=$1 total=0 p kb
+
+	for p in "$pid" $(pgrep -P "$pid" || true); do
+		kb=$(awk '$1 == "Pss:" { print $2 }' \
+		    "/proc/$p/smaps_rollup" 2>/dev/null || true)
+		total=$((total + ${kb:-0}))
+	done
+	awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
 # The number of processes of responder $1 (parent + workers).
 nproc_of()
 {
@@ -665,7 +681,7 @@ for i in "${!names[@]}"; do
 	n=${names[$i]}
 	label=cavra-$n
 	[ "$n" != noop ] || label="cavra-noop (bench)"
-	memrows+=("| $label | $(nproc_of "${pids[$i]}") | ${startrss[$i]} | $(rss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" RssAnon) | $(rss_mib "${pids[$i]}" VmHWM) |")
+	memrows+=("| $label | $(nproc_of "${pids[$i]}") | ${startrss[$i]} | $(rss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" RssAnon) | $(pss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" VmHWM) |")
 done
 
 # ---------------------------------------------------------------------
@@ -718,10 +734,10 @@ report()
 		echo "A ratio in parentheses comes from a run with errors: it does not measure the endpoint."
 		echo
 	fi
-	echo "Resident memory (VmRSS, and RssAnon: its anonymous part, summed over the parent and its workers) once started with ${SEED:-0} stored decisions, ${SETTLE:-3} s after the runs, and the peak of each process (VmHWM, summed):"
+	echo "Resident memory (VmRSS, and RssAnon: its anonymous part, summed over the parent and its workers) once started with ${SEED:-0} stored decisions, ${SETTLE:-3} s after the runs, its proportional share (PSS: a page shared by several processes divided among them, so the libraries a parent shares with its workers count once), and the peak of each process (VmHWM, summed):"
 	echo
-	echo "| responder | processes | RSS MiB at start | RSS MiB after | anon MiB after | peak MiB |"
-	echo "|---|---:|---:|---:|---:|---:|"
+	echo "| responder | processes | RSS MiB at start | RSS MiB after | anon MiB after | PSS MiB after | peak MiB |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
 	printf '%s\n' "${memrows[@]}"
 	echo
 }

@@ -83,6 +83,11 @@ enum cv_err	 cv_db_open_all(const struct cv_store_def *const *defs,
 		    int threads);
 /* Stops write-behind (storing the queue), closes every store. */
 void		 cv_db_close_all(void);
+/* Frees the stored records that write-behind handed back to their
+ * submitting threads and that those threads have not freed yet (a thread
+ * frees its own at its next store call; an idle one would keep them).
+ * Returns how many it freed. */
+size_t		 cv_db_reclaim(void);
 /* The db of def opened by cv_db_open_all(), or NULL. */
 struct cv_db	*cv_db(const struct cv_store_def *def);
 const struct cv_store_def *cv_db_def(const struct cv_db *);

@@ -173,12 +173,13 @@ home_give(struct home *h, struct entry *e)
 	pthread_mutex_unlock(&h->mu);
 }
 
-/* Frees what home h was given: by h's thread, or by anyone at the end. */
-static void
+/* Frees what home h was given: by h's thread, or by anyone at the end.
+ * Returns how many records that was. */
+static size_t
 home_free(struct home *h)
 {
 	struct entry	**a;
-	size_t		 n;
+	size_t		 n, freed;
 
 	pthread_mutex_lock(&h->mu);
 	a = h->e;
@@ -186,9 +187,11 @@ home_free(struct home *h)
 	h->e = NULL;
 	h->n = h->cap = 0;
 	pthread_mutex_unlock(&h->mu);
+	freed = n;
 	while (n > 0)
 		entry_free(a[--n]);
 	free(a);
+	return freed;
 }
 
 /* Frees the stored records this thread submitted. */
@@ -196,7 +199,7 @@ static void
 home_reclaim(void)
 {
 	if (my_home != NULL)
-		home_free(my_home);
+		(void)home_free(my_home);
 }
 
 /*
@@ -1035,6 +1038,19 @@ cv_db_open_all(const struct cv_store_def *const *defs, int threads)
 	return CV_OK;
 }
 
+size_t
+cv_db_reclaim(void)
+{
+	struct home	*h;
+	size_t		 n = 0;
+
+	pthread_mutex_lock(&homes_mu);
+	for (h = homes; h != NULL; h = h->next)
+		n += home_free(h);
+	pthread_mutex_unlock(&homes_mu);
+	return n;
+}
+
 void
 cv_db_close_all(void)
 {
@@ -1048,7 +1064,7 @@ cv_db_close_all(void)
 	pthread_mutex_lock(&homes_mu);
 	while ((h = homes) != NULL) {
 		homes = h->next;
-		home_free(h);
+		(void)home_free(h);
 		pthread_mutex_destroy(&h->mu);
 		free(h);
 	}

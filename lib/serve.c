@@ -383,10 +383,12 @@ flusher_main(void *arg)
 		cv_log_flush();
 		/* Give back what the threads' malloc arenas hold free: each
 		 * request thread has an arena of its own, which otherwise
-		 * keeps its high-water mark. */
+		 * keeps its high-water mark.  First free the stored records
+		 * that wait for an idle thread to free them. */
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec -
 		    last.tv_nsec) / 1000000 >= CV_MALLOC_TRIM_MS) {
+			(void)cv_db_reclaim();
 			malloc_trim(0);
 			last = now;
 		}

@@ -237,6 +237,32 @@ Test(db, journal_read_your_writes)
 }
 
 /*
+ * Records stored after their submitting thread's last submit wait in its
+ * home: cv_db_reclaim() frees them (at least the last record of each
+ * thread, which no later submit of that thread freed), and then none are
+ * left.
+ */
+Test(db, reclaim_frees_what_idle_threads_hold)
+{
+	struct cv_db	*db;
+	struct cv_store	*s;
+	int		 be;
+
+	for (be = 0; be < 2; be++) {
+		db = open_db(be, 4);
+		cr_assert_eq(cv_db_behind(db, &kind, 60000, 0), CV_OK);
+		many_threads(db);
+		/* The indexer hands a batch home before it lets go of the
+		 * write lock: once this thread has it, every batch is home. */
+		cr_assert_eq(cv_db_write(db, &s), CV_OK);
+		cv_db_abort(db);
+		cr_assert_geq(cv_db_reclaim(), NTHREADS);
+		cr_assert_eq(cv_db_reclaim(), 0);
+		cv_db_close_all();
+	}
+}
+
+/*
  * A journal left by a process that did not stop: its records are stored
  * at the next start, those stored already are skipped, the journal is
  * emptied.
