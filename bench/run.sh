@@ -455,30 +455,18 @@ responder_for()
 }
 
 # Resident memory of process $1 and its children in MiB: VmRSS, or the
-# field of /proc/PID/status named by $2 (RssAnon: anonymous memory).
+# field of /proc/PID/status named by $2 (RssAnon: anonymous memory), or
+# with $2 Pss the proportional set size of /proc/PID/smaps_rollup (each
+# page divided by the number of processes that map it, so the library
+# pages a parent shares with its workers count once in all).
 rss_mib()
 {
-	local pid=$1 field=${2:-VmRSS} total=0 p kb
+	local pid=$1 field=${2:-VmRSS} total=0 p kb file=status
 
+	[ "$field" != Pss ] || file=smaps_rollup
 	for p in "$pid" $(pgrep -P "$pid" || true); do
 		kb=$(awk -v f="$field:" '$1 == f { print $2 }' \
-		    "/proc/$p/status" 2>/dev/null || true)
-		total=$((total + ${kb:-0}))
-	done
-	awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'
-}
-
-# Proportional set size of process $1 and its children in MiB: each page
-# divided by the number of processes that map it, so the library pages a
-# parent shares with its workers (and with every other responder) count
-# once in all.
-pss_mib()
-{
-	local pid=$1 total=0 p kb
-
-	for p in "$pid" $(pgrep -P "$pid" || true); do
-		kb=$(awk '$1 == "Pss:" { print $2 }' \
-		    "/proc/$p/smaps_rollup" 2>/dev/null || true)
+		    "/proc/$p/$file" 2>/dev/null || true)
 		total=$((total + ${kb:-0}))
 	done
 	awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'
@@ -681,7 +669,7 @@ for i in "${!names[@]}"; do
 	n=${names[$i]}
 	label=cavra-$n
 	[ "$n" != noop ] || label="cavra-noop (bench)"
-	memrows+=("| $label | $(nproc_of "${pids[$i]}") | ${startrss[$i]} | $(rss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" RssAnon) | $(pss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" VmHWM) |")
+	memrows+=("| $label | $(nproc_of "${pids[$i]}") | ${startrss[$i]} | $(rss_mib "${pids[$i]}") | $(rss_mib "${pids[$i]}" RssAnon) | $(rss_mib "${pids[$i]}" Pss) | $(rss_mib "${pids[$i]}" VmHWM) |")
 done
 
 # ---------------------------------------------------------------------

@@ -179,7 +179,7 @@ static size_t
 home_free(struct home *h)
 {
 	struct entry	**a;
-	size_t		 n, freed;
+	size_t		 n, i;
 
 	pthread_mutex_lock(&h->mu);
 	a = h->e;
@@ -187,11 +187,10 @@ home_free(struct home *h)
 	h->e = NULL;
 	h->n = h->cap = 0;
 	pthread_mutex_unlock(&h->mu);
-	freed = n;
-	while (n > 0)
-		entry_free(a[--n]);
+	for (i = 0; i < n; i++)
+		entry_free(a[i]);
 	free(a);
-	return freed;
+	return n;
 }
 
 /* Frees the stored records this thread submitted. */
