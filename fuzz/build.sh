@@ -20,7 +20,7 @@ case $CC in
 *clang*) ;;
 *) CC=clang ;;
 esac
-targets="json request yaml policy glob store_json journal jwt"
+targets="json request yaml policy glob store_json journal jwt fcgi"
 
 cfg=${CAVRA_CONFIG_DIR:-}
 if [ -z "$cfg" ]; then

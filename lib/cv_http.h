@@ -157,7 +157,6 @@ struct cv_req {
 	/* Set by cv_fail(): the problem detail and field errors. */
 	const char		*detail;
 	struct json_object	*field_errors;	/* array of {path,message} */
-	void			*fcgi;		/* FCGX_Request, lib only */
 };
 
 struct cv_resp {

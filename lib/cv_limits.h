@@ -69,6 +69,12 @@
 						   one writev(2) */
 #define CV_FCGI_DRAIN_MAX	(256 * 1024)	/* unread request bytes read
 						   before a close, at most */
+#define CV_FCGI_BUF		16384		/* a request thread's FastCGI
+						   read buffer */
+#define CV_FCGI_PARAMS_MAX	(256 * 1024)	/* bytes of a request's FastCGI
+						   parameters: the connection is
+						   dropped past them */
+#define CV_FCGI_PARAMS_N	1024		/* and how many, at most */
 #define CV_CORS_ORIGINS_MAX	32		/* entries of CAVRA_CORS_ORIGINS */
 
 #define CV_STORE_FILE_MAX	(1024L * 1024 * 1024) /* JSON store file bytes */

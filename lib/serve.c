@@ -3,7 +3,8 @@
  * opens the listening socket (-s PATH, or fd 0 as FastCGI process managers
  * hand it over), maps the shared metrics (cv_metrics.h), forks N workers
  * and restarts any that die, after a back-off; workers that accept
- * FastCGI requests with FCGX_Accept_r and run each through cv_dispatch(),
+ * FastCGI requests (on a unix socket with lib/fcgi.c, over TCP with
+ * libfcgi's FCGX_Accept_r) and run each through cv_dispatch(),
  * in one thread or, for a responder that declares itself thread-safe, in
  * several.  SIGTERM or SIGINT stops the parent, which stops the workers
  * (each finishes its current request) and removes its socket.
@@ -13,7 +14,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -33,6 +33,7 @@
 #include "cv_auth.h"
 #include "cv_conf.h"
 #include "cv_db.h"
+#include "cv_fcgi.h"
 #include "cv_http.h"
 #include "cv_metrics.h"
 #include "cv_policy.h"
@@ -40,7 +41,6 @@
 #include "cv_util.h"
 
 #define EXIT_CONFIG	78	/* EX_CONFIG: bad configuration */
-#define FCGI_REC_MAX	65535	/* content bytes of a FastCGI record */
 #define CV_UMASK	027	/* at least: stores come out 0640 */
 
 /* Set by SIGTERM/SIGINT, read by every request thread: a lock-free
@@ -79,12 +79,6 @@ set_handler(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-static const char *
-fcgi_env(void *ctx, const char *name)
-{
-	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
-}
-
 static long long
 elapsed_us(const struct timespec *t0)
 {
@@ -95,52 +89,20 @@ elapsed_us(const struct timespec *t0)
 	    (t1.tv_nsec - t0->tv_nsec) / 1000;
 }
 
-/*
- * Reads the request body when CONTENT_LENGTH is a number no larger than
- * CV_BODY_MAX; otherwise leaves *body NULL (dispatch answers 400/413).
- * *len is what arrived: less than CONTENT_LENGTH when the connection ended
- * or went silent first (dispatch answers 400).
- */
-static void
-read_body(FCGX_Request *fr, struct cv_arena *a, char **body, size_t *len)
-{
-	const char	*cl;
-	char		*end;
-	long long	 n;
-	int		 got;
-
-	*body = NULL;
-	*len = 0;
-	cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
-	if (cl == NULL || *cl == '\0')
-		return;
-	if (strspn(cl, "0123456789") != strlen(cl) || strlen(cl) > 18)
-		return;
-	n = strtoll(cl, &end, 10);
-	if (n <= 0 || n > CV_BODY_MAX)
-		return;
-	*body = cv_arena_alloc(a, (size_t)n + 1);
-	got = FCGX_GetStr(*body, (int)n, fr->in);
-	if (got < 0)
-		got = 0;
-	(*body)[got] = '\0';
-	*len = (size_t)got;
-}
-
 /* What every request thread of a worker shares. */
 struct worker {
 	const struct cv_app	*app;
 	const struct cv_router	*router;
 	int			 fd;
 	int			 own_io;	/* fd is a unix socket: the
-						   worker accepts and closes
-						   its connections itself */
+						   worker speaks FastCGI on its
+						   connections itself (fcgi.c) */
 };
 
 /*
  * Whether fd is a listening AF_UNIX stream socket, whose connections the
- * worker may accept and close without libfcgi (see next_conn()).  Over
- * TCP libfcgi keeps both, with its FCGI_WEB_SERVER_ADDRS check.
+ * worker may accept and close without libfcgi (lib/fcgi.c).  Over TCP
+ * libfcgi keeps them, with its FCGI_WEB_SERVER_ADDRS check.
  */
 static int
 is_unix_listener(int fd)
@@ -153,131 +115,94 @@ is_unix_listener(int fd)
 	return ss.ss_family == AF_UNIX;
 }
 
-/*
- * Gives fr a connection of its own before FCGX_Accept_r(), which then
- * reads the request from it instead of accepting one.  libfcgi's accept
- * waits for the connection to become readable with poll(2) before the
- * first read; here the first read waits, under a receive timeout of
- * CV_FCGI_READ_TIMEOUT_MS, so that a peer that connects and sends nothing
- * (or stops halfway) frees the thread.  Returns 0, or -1 with errno
- * (EINTR: a signal, see SIGUSR1).
- */
-static int
-next_conn(const struct worker *w, FCGX_Request *fr)
-{
-	struct timeval	 tv = { CV_FCGI_READ_TIMEOUT_MS / 1000,
-			    (CV_FCGI_READ_TIMEOUT_MS % 1000) * 1000 };
-	int		 fd;
+/* A request thread's connection: its own FastCGI (own_io) or libfcgi's. */
+struct conn {
+	const struct worker	*w;
+	FCGX_Request		 fr;
+	struct cv_fcgi		 own;
+};
 
-	if (!w->own_io || fr->ipcFd >= 0)
-		return 0;
-	if ((fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
-		return -1;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	fr->ipcFd = fd;
-	/* FCGX_Accept_r() first finishes the previous request, which
-	 * closes ipcFd unless the connection is kept. */
-	fr->keepConnection = 1;
-	/* A connection whose request cannot be read (silent, cut, not
-	 * FastCGI) is closed at once, without libfcgi's wait for the peer
-	 * to close first. */
-	fr->detached = 1;
-	return 0;
+/* The request's parameter name, or NULL (dispatch's environment). */
+static const char *
+conn_env(void *ctx, const char *name)
+{
+	struct conn	*k = ctx;
+
+	if (k->w->own_io)
+		return cv_fcgi_param(&k->own, name);
+	return FCGX_GetParam(name, k->fr.envp);
 }
 
 /*
- * Ends fr's request: FCGX_Finish_r() sends its end, and a connection the
- * web server did not ask to keep is closed here.  libfcgi would shut the
- * connection down and wait in poll(2) until the server closes its end,
- * one sleep and wake-up per request.  On a unix socket nothing is lost
- * without that wait once everything the server sent is read (a close
- * with unread bytes makes the server's next read or write fail with
- * ECONNRESET, and nginx then answers 502): the rest of the request body,
- * up to its end record, which is usually in libfcgi's buffer already, and
- * then, without blocking, any bytes after it, each up to
- * CV_FCGI_DRAIN_MAX.  A body left longer than that (one answered 413
- * unread) is left to libfcgi's close, which reads until the server
- * closes.
+ * Waits for the next request; its parameters go to arena a.  0, or -1
+ * when none could be read (a signal, a dropped connection).
+ */
+static int
+conn_next(struct conn *k, struct cv_arena *a)
+{
+	if (k->w->own_io)
+		return cv_fcgi_next(&k->own, k->w->fd, a);
+	return FCGX_Accept_r(&k->fr) < 0 ? -1 : 0;
+}
+
+/* Reads up to n bytes of the body to dst; how many arrived. */
+static size_t
+conn_read(struct conn *k, char *dst, size_t n)
+{
+	int	 got;
+
+	if (k->w->own_io)
+		return cv_fcgi_read(&k->own, dst, n);
+	got = FCGX_GetStr(dst, (int)n, k->fr.in);
+	return got > 0 ? (size_t)got : 0;
+}
+
+/* Sends the answer (len bytes) and ends the request.  0, or -1 when the
+ * peer went away. */
+static int
+conn_answer(struct conn *k, const char *out, size_t len)
+{
+	if (k->w->own_io)
+		return cv_fcgi_answer(&k->own, out, len);
+	return FCGX_PutStr(out, (int)len, k->fr.out) < 0 ? -1 : 0;
+}
+
+/* Ends the request: the connection is kept for the next or closed. */
+static void
+conn_end(struct conn *k)
+{
+	if (k->w->own_io)
+		cv_fcgi_end(&k->own);
+	else
+		FCGX_Finish_r(&k->fr);
+}
+
+/*
+ * Reads the request body when CONTENT_LENGTH is a number no larger than
+ * CV_BODY_MAX; otherwise leaves *body NULL (dispatch answers 400/413).
+ * *len is what arrived: less than CONTENT_LENGTH when the connection ended
+ * or went silent first (dispatch answers 400).
  */
 static void
-end_conn(const struct worker *w, FCGX_Request *fr)
+read_body(struct conn *k, struct cv_arena *a, char **body, size_t *len)
 {
-	char	 buf[4096];
-	size_t	 left = CV_FCGI_DRAIN_MAX;
-	ssize_t	 r;
-	int	 n, keep = fr->keepConnection, rest = 0;
+	const char	*cl;
+	char		*end;
+	long long	 n;
 
-	if (w->own_io) {
-		while (left > 0 && (n = FCGX_GetStr(buf, sizeof(buf),
-		    fr->in)) > 0)
-			left -= (size_t)n < left ? (size_t)n : left;
-		if (!(rest = !FCGX_HasSeenEOF(fr->in)))
-			fr->keepConnection = 1;
-		else
-			fr->detached = 0;
-	}
-	FCGX_Finish_r(fr);
-	if (!w->own_io || keep || rest || fr->ipcFd < 0)
+	*body = NULL;
+	*len = 0;
+	cl = conn_env(k, "CONTENT_LENGTH");
+	if (cl == NULL || *cl == '\0')
 		return;
-	left = CV_FCGI_DRAIN_MAX;
-	while (left > 0 && (r = recv(fr->ipcFd, buf, sizeof(buf),
-	    MSG_DONTWAIT)) > 0)
-		left -= (size_t)r < left ? (size_t)r : left;
-	close(fr->ipcFd);
-	fr->ipcFd = -1;
-}
-
-/*
- * Sends the answer out (len bytes) as the request's FastCGI standard
- * output.  On a connection the worker owns (see next_conn()) the records
- * are written here with one writev(2) instead of libfcgi's 8 KiB buffer,
- * one write(2) per 8 KiB (a page of a list is tens of KiB); libfcgi's
- * buffer stays empty, and FCGX_Finish_r() then ends the stream and the
- * request after them.  Returns 0, or -1 when the peer went away.
- */
-static int
-put_out(const struct worker *w, FCGX_Request *fr, const char *out,
-    size_t len)
-{
-	struct iovec	 iov[2 * CV_FCGI_OUT_RECORDS];
-	unsigned char	 hdr[CV_FCGI_OUT_RECORDS][8];
-	size_t		 off = 0, n, done;
-	ssize_t		 r;
-	int		 k = 0, i;
-
-	if (!w->own_io || fr->ipcFd < 0 || len == 0 ||
-	    len > (size_t)CV_FCGI_OUT_RECORDS * FCGI_REC_MAX)
-		return FCGX_PutStr(out, (int)len, fr->out) < 0 ? -1 : 0;
-	for (i = 0; off < len; i++) {
-		n = len - off < FCGI_REC_MAX ? len - off : FCGI_REC_MAX;
-		hdr[i][0] = 1;			/* FCGI_VERSION_1 */
-		hdr[i][1] = 6;			/* FCGI_STDOUT */
-		hdr[i][2] = (unsigned char)(fr->requestId >> 8);
-		hdr[i][3] = (unsigned char)fr->requestId;
-		hdr[i][4] = (unsigned char)(n >> 8);
-		hdr[i][5] = (unsigned char)n;
-		hdr[i][6] = 0;			/* no padding */
-		hdr[i][7] = 0;
-		iov[k].iov_base = hdr[i];
-		iov[k++].iov_len = sizeof(hdr[i]);
-		iov[k].iov_base = (void *)(out + off);
-		iov[k++].iov_len = n;
-		off += n;
-	}
-	for (i = 0; i < k; ) {
-		if ((r = writev(fr->ipcFd, iov + i, k - i)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (done = (size_t)r; i < k && done >= iov[i].iov_len; i++)
-			done -= iov[i].iov_len;
-		if (i < k) {
-			iov[i].iov_base = (char *)iov[i].iov_base + done;
-			iov[i].iov_len -= done;
-		}
-	}
-	return 0;
+	if (strspn(cl, "0123456789") != strlen(cl) || strlen(cl) > 18)
+		return;
+	n = strtoll(cl, &end, 10);
+	if (n <= 0 || n > CV_BODY_MAX)
+		return;
+	*body = cv_arena_alloc(a, (size_t)n + 1);
+	*len = conn_read(k, *body, (size_t)n);
+	(*body)[*len] = '\0';
 }
 
 /* A request thread's slot: its id and whether it has returned. */
@@ -290,13 +215,13 @@ struct rthread {
 /*
  * Accepts and answers requests on w->fd until the worker is told to stop.
  * Runs in every request thread, the worker's main thread included; each
- * has its own FastCGI request and arena.
+ * has its own connection and arena.
  */
 static void
 serve_requests(const struct worker *w)
 {
 	struct cv_dispatch	 d = { w->app, w->router };
-	FCGX_Request		 fr;
+	struct conn		*k;
 	struct cv_arena		 arena;
 	struct cv_req		 req;
 	struct cv_resp		 resp;
@@ -304,17 +229,17 @@ serve_requests(const struct worker *w)
 	char			*body, *out;
 	size_t			 blen, olen;
 
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		cv_fatal("%s: out of memory", w->app->name);
+	k->w = w;
+	cv_fcgi_init(&k->own);
 	cv_arena_init(&arena);
-	if (FCGX_InitRequest(&fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+	if (!w->own_io &&
+	    FCGX_InitRequest(&k->fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		cv_fatal("%s: FCGX_InitRequest failed", w->app->name);
-	/* With its own accept (next_conn()), FCGX_Accept_r() must not
-	 * accept: after a request it could not read it would, and block
-	 * in accept(2) past a stop whose signal it has already taken.
-	 * With no listening socket it returns the failure instead. */
-	if (w->own_io)
-		fr.listen_sock = -1;
 	while (!atomic_load(&stopping)) {
-		if (next_conn(w, &fr) < 0 || FCGX_Accept_r(&fr) < 0) {
+		if (conn_next(k, &arena) < 0) {
+			cv_arena_reset(&arena);
 			if (atomic_load(&stopping))
 				break;
 			continue;
@@ -324,29 +249,31 @@ serve_requests(const struct worker *w)
 		memset(&req, 0, sizeof(req));
 		memset(&resp, 0, sizeof(resp));
 		req.arena = &arena;
-		req.fcgi = &fr;
-		read_body(&fr, &arena, &body, &blen);
-		cv_dispatch(&d, &req, &resp, fcgi_env, &fr, body, blen);
+		read_body(k, &arena, &body, &blen);
+		cv_dispatch(&d, &req, &resp, conn_env, k, body, blen);
 		out = cv_resp_render(&arena, &req, &resp, &olen);
 		/* Counted before the answer leaves: a client that has it
 		 * finds it in /metrics. */
 		cv_metrics_end(&req, resp.status, elapsed_us(&t0));
-		if (put_out(w, &fr, out, olen) < 0)
+		if (conn_answer(k, out, olen) < 0)
 			cv_log("%s: client went away", w->app->name);
-		/* Log before FCGX_Finish_r(): it frees the parameters that
+		/* Log before conn_end(): libfcgi frees the parameters that
 		 * req.method_name points into. */
 		cv_log_request("%s %s %s %d %lldus", w->app->name,
 		    req.method_name,
 		    req.path != NULL ? req.path : "-", resp.status,
 		    elapsed_us(&t0));
-		end_conn(w, &fr);
+		conn_end(k);
 		json_object_put(resp.json);
 		json_object_put(req.json);
 		json_object_put(req.field_errors);
 		cv_arena_reset(&arena);
 	}
-	FCGX_Free(&fr, 0);
+	if (!w->own_io)
+		FCGX_Free(&k->fr, 0);
+	cv_fcgi_free(&k->own);
 	cv_arena_free(&arena);
+	free(k);
 }
 
 /* Thread entry: serve, then say so. */
