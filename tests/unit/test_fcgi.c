@@ -77,7 +77,8 @@ rec(unsigned type, unsigned id, const void *p, size_t n, size_t pad)
 	h[5] = (unsigned char)n;
 	h[6] = (unsigned char)pad;
 	h[7] = 0;
-	memcpy(h + 8, p, n);
+	if (n > 0)
+		memcpy(h + 8, p, n);
 	memset(h + 8 + n, 0xee, pad);
 	outlen += 8 + n + pad;
 }
