@@ -36,7 +36,7 @@ if [ -z "$cfg" ] || [ ! -f "$cfg/config.h" ]; then
 	exit 1
 fi
 
-pkgs="json-c yaml-0.1 sqlite3 libcrypto libcurl fcgi"
+pkgs="json-c yaml-0.1 sqlite3 libcrypto libcurl fcgi libpq"
 cflags="-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -I$cfg -I$top/lib -I$top/fuzz \
  $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lm"
