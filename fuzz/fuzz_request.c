@@ -289,6 +289,7 @@ read_body(const char *cl, const char *in, size_t avail, char **body,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct json_tokener	*tok;
 	struct cv_dispatch	 d;
 	struct env		 e;
 	struct cv_req		 req;
@@ -322,6 +323,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
 	req.arena = &arena;
+	/* A tokener kept between inputs, as a request thread keeps one,
+	 * for every other input. */
+	req.tok = size % 2 ? &tok : NULL;
 	cv_dispatch(&d, &req, &resp, getv, &e, body, blen);
 	out = cv_resp_render(&arena, &req, &resp, &olen);
 	if (out == NULL || olen < 8 || memcmp(out, "Status: ", 8) != 0 ||

@@ -150,6 +150,9 @@ struct cv_req {
 	const char		*body;		/* NUL-terminated copy, or NULL */
 	size_t			 bodylen;
 	struct json_object	*json;		/* parsed body (CV_BODY_JSON) */
+	/* The caller's tokener for the body, kept between its requests
+	 * (cv_json_parse_tok()), or NULL: one for this request. */
+	struct json_tokener	**tok;
 	const struct cv_route	*route;
 	/* The bearer's identity when API access control is on (cv_auth.h),
 	 * else NULL. */

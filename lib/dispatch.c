@@ -298,9 +298,11 @@ cv_dispatch(const struct cv_dispatch *d, struct cv_req *req,
 			rc = cv_fail_field(req, CV_EUNPROC, "body",
 			    "request body must be a JSON object");
 			goto fail;
-		} else if ((rc = cv_json_parse(body, bodylen,
-		    CV_JSON_DEPTH_MAX, &req->json, errbuf,
-		    sizeof(errbuf))) != CV_OK) {
+		} else if ((rc = req->tok != NULL ?
+		    cv_json_parse_tok(req->tok, CV_JSON_DEPTH_MAX, body,
+		    bodylen, &req->json, errbuf, sizeof(errbuf)) :
+		    cv_json_parse(body, bodylen, CV_JSON_DEPTH_MAX,
+		    &req->json, errbuf, sizeof(errbuf))) != CV_OK) {
 			rc = cv_fail(req, rc, "%s", errbuf);
 			goto fail;
 		} else if (!json_object_is_type(req->json, json_type_object)) {

@@ -222,6 +222,7 @@ serve_requests(const struct worker *w)
 {
 	struct cv_dispatch	 d = { w->app, w->router };
 	struct conn		*k;
+	struct json_tokener	*tok = NULL;
 	struct cv_arena		 arena;
 	struct cv_req		 req;
 	struct cv_resp		 resp;
@@ -249,6 +250,7 @@ serve_requests(const struct worker *w)
 		memset(&req, 0, sizeof(req));
 		memset(&resp, 0, sizeof(resp));
 		req.arena = &arena;
+		req.tok = &tok;
 		read_body(k, &arena, &body, &blen);
 		cv_dispatch(&d, &req, &resp, conn_env, k, body, blen);
 		out = cv_resp_render(&arena, &req, &resp, &olen);
@@ -272,6 +274,8 @@ serve_requests(const struct worker *w)
 	if (!w->own_io)
 		FCGX_Free(&k->fr, 0);
 	cv_fcgi_free(&k->own);
+	if (tok != NULL)
+		json_tokener_free(tok);
 	cv_arena_free(&arena);
 	free(k);
 }
