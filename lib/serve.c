@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -463,14 +464,23 @@ ms_left(const struct timespec *now, const struct timespec *due)
 static pid_t
 spawn(const struct super *sv, int i)
 {
-	pid_t	 pid;
+	pid_t	 pid, parent = getpid();
 
 	if ((pid = fork()) == -1) {
 		cv_log("%s: fork: %s", sv->app->name, strerror(errno));
 		return -1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		/* A worker does not outlive its parent (killed with
+		 * SIGKILL, say): it is told to stop, as by the parent's
+		 * own stop, and finishes what it has acknowledged.  Left
+		 * running it would hold its journal's lock against the
+		 * workers of a new parent, and be restarted by no one. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
+		    getppid() != parent)
+			_exit(0);
 		worker(sv->app, sv->router, sv->fd, sv->nthreads, i);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &sv->ws[i].started);
 	sv->ws[i].pid = pid;
 	return pid;

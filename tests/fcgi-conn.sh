@@ -12,7 +12,8 @@
 #    after the read timeout (CV_FCGI_READ_TIMEOUT_MS, 5 s), and the one
 #    thread it held serves again;
 #  - SIGTERM while the thread waits on a silent connection stops the
-#    responder at once.
+#    responder at once;
+#  - a worker whose parent is killed (SIGKILL) stops.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -60,7 +61,7 @@ while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
 done
 [ -S "$sock" ] || { echo "Bail out! cavra-console did not start"; exit 1; }
 
-echo "1..12"
+echo "1..13"
 
 "$client" "$sock" get /health >"$tmp/out" 2>"$tmp/err"
 ok $? "a request is answered and the connection ends cleanly"
@@ -123,3 +124,30 @@ stop_console
 # results are its TAP lines.
 kill "$spid" 2>/dev/null
 wait "$spid" 2>/dev/null || :
+
+# alive PID: it exists and is not a zombie (an orphan's reaper may be slow).
+alive() {
+	case "$(ps -o stat= -p "$1" 2>/dev/null)" in
+	""|Z*) return 1 ;;
+	esac
+	return 0
+}
+setsid "$console" -n 1 -s "$sock" 2>>"$tmp/console.log" &
+pid=$!
+i=0
+while [ -z "$(pgrep -P "$pid")" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+w=$(pgrep -P "$pid")
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+pid=""
+i=0
+while [ -n "$w" ] && alive "$w" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$w" ] && ! alive "$w"
+ok $? "a worker whose parent is killed stops (in $((i * 100)) ms)"
+[ -n "$w" ] && kill -KILL "$w" 2>/dev/null
