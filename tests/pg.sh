@@ -244,7 +244,9 @@ ok $? "two hosts: concurrent decisions of one session lose no count update ($got
 ) &
 writer=$!
 sleep 1
+# The workers and their parents, all of them at once.
 for f in "$dir"/a/cavra-*.pid; do
+	pkill -KILL -P "$(cat "$f")" 2>/dev/null
 	kill -KILL "$(cat "$f")" 2>/dev/null
 done
 sleep 0.3
