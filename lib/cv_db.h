@@ -77,8 +77,9 @@ struct cv_behind {
 };
 
 /* Opens the store of each def (NULL-terminated) for this process, for
- * `threads` request threads.  CV_EIO (logged) when one cannot be opened;
- * those opened stay open until cv_db_close_all(). */
+ * `threads` request threads.  CV_EBUSY when one cannot be reached now (a
+ * database server down), CV_EIO (logged) when it cannot be opened; those
+ * opened stay open until cv_db_close_all(). */
 enum cv_err	 cv_db_open_all(const struct cv_store_def *const *defs,
 		    int threads);
 /* Stops write-behind (storing the queue), closes every store. */

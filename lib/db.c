@@ -319,7 +319,8 @@ drain(struct cv_db *db)
 			cv_fatal("out of memory");
 		batch = q;
 	}
-	memcpy(batch + n, b->q, b->qlen * sizeof(*batch));
+	if (b->qlen > 0)
+		memcpy(batch + n, b->q, b->qlen * sizeof(*batch));
 	free(b->q);
 	b->q = batch;
 	b->qlen += n;
@@ -974,8 +975,9 @@ db_close(struct cv_db *db)
 /*
  * Opens def's store: the main connection and, for several threads over
  * SQLite, CV_DB_READERS readers and background checkpoints; over
- * PostgreSQL, a reader per thread up to CV_DB_READERS.  CV_EIO (logged)
- * on failure.
+ * PostgreSQL, a reader per thread up to CV_DB_READERS.  CV_EBUSY when
+ * the store cannot be reached now (a database server down), else CV_EIO
+ * (logged) on failure.
  */
 static enum cv_err
 db_open(const struct cv_store_def *def, int threads, struct cv_db **out)
@@ -1017,21 +1019,22 @@ db_open(const struct cv_store_def *def, int threads, struct cv_db **out)
 	return CV_OK;
 fail:
 	db_close(db);
-	return CV_EIO;
+	return rc == CV_EBUSY ? CV_EBUSY : CV_EIO;
 }
 
 enum cv_err
 cv_db_open_all(const struct cv_store_def *const *defs, int threads)
 {
-	size_t	 i;
+	enum cv_err	 rc;
+	size_t		 i;
 
 	for (i = 0; defs != NULL && defs[i] != NULL; i++) {
 		if (ndbs == DB_MAX) {
 			cv_log("more than %d stores in one responder", DB_MAX);
 			return CV_EINTERNAL;
 		}
-		if (db_open(defs[i], threads, &dbs[ndbs]) != CV_OK)
-			return CV_EIO;
+		if ((rc = db_open(defs[i], threads, &dbs[ndbs])) != CV_OK)
+			return rc;
 		ndbs++;
 	}
 	return CV_OK;

@@ -349,6 +349,7 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	struct timespec		 nap = { 0, CV_THREAD_WAKE_MS * 1000000L };
 	pthread_t		 flusher;
 	sigset_t		 stop, old;
+	enum cv_err		 rc;
 	int			 i, n = 0, left, flushing = 0;
 
 	set_handler(SIGTERM, on_stop);
@@ -359,7 +360,15 @@ worker(const struct cv_app *app, const struct cv_router *router, int fd,
 	/* A stop sent since the fork was held; it is taken now. */
 	sigprocmask(SIG_SETMASK, &start_mask, NULL);
 	cv_metrics_worker(slot);
-	if (cv_db_open_all(app->stores, nthreads) != CV_OK ||
+	/* A store that cannot be reached now (its database server down)
+	 * is no configuration error: the parent starts another worker
+	 * after its back-off. */
+	if ((rc = cv_db_open_all(app->stores, nthreads)) == CV_EBUSY) {
+		cv_log("%s: a store cannot be reached; the worker ends",
+		    app->name);
+		exit(1);
+	}
+	if (rc != CV_OK ||
 	    (app->worker_init != NULL && app->worker_init() != CV_OK))
 		exit(EXIT_CONFIG);
 	if (nthreads > 1) {
