@@ -135,27 +135,23 @@ end_request(struct cv_fcgi *c, unsigned id, unsigned st)
 }
 
 /*
- * Reads more of the connection into buf (whose unread bytes move to its
- * front first).  0, or -1 on end of stream, error, timeout or signal
- * (c is then broken).
+ * Reads more of the connection into buf, all of whose bytes have been
+ * taken.  0, or -1 on end of stream, error, timeout or signal (c is then
+ * broken).
  */
 static int
 fill(struct cv_fcgi *c)
 {
 	ssize_t	 r;
 
-	if (c->off > 0) {
-		memmove(c->buf, c->buf + c->off, c->len - c->off);
-		c->len -= c->off;
-		c->off = 0;
-	}
-	r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+	c->off = c->len = 0;
+	r = recv(c->fd, c->buf, sizeof(c->buf), 0);
 	if (r <= 0) {
 		c->broken = 1;
 		return -1;
 	}
-	c->full = (size_t)r == sizeof(c->buf) - c->len;
-	c->len += (size_t)r;
+	c->full = (size_t)r == sizeof(c->buf);
+	c->len = (size_t)r;
 	return 0;
 }
 
@@ -392,8 +388,7 @@ cv_fcgi_read(struct cv_fcgi *c, char *dst, size_t n)
 			c->pad = 0;
 			if (header(c, &r) < 0)
 				break;
-			if (r.id == c->id && r.id != 0 &&
-			    (r.type == FCGI_ABORT_REQUEST ||
+			if (r.id == c->id && (r.type == FCGI_ABORT_REQUEST ||
 			    (r.type == FCGI_STDIN && r.clen == 0))) {
 				c->eof = 1;
 				(void)take(c, NULL, r.clen + r.plen);
