@@ -63,7 +63,9 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +124,79 @@ struct pstore {
 	struct json_tokener *tok;
 };
 
+/*
+ * libpq is loaded (dlopen(3)) by the first call that needs it: a
+ * description, a ping or the opening of a PostgreSQL store.  It is not
+ * linked: a responder whose stores are SQLite or JSON files (the default)
+ * maps neither libpq nor the libraries it needs (Kerberos, LDAP, SASL,
+ * GnuTLS and theirs), which would cost the parent about 3.5 MiB of
+ * resident pages and each worker about 0.6 MiB.  The functions used here,
+ * resolved once for every thread of the process:
+ */
+#define PQ_FUNCS \
+	F(PQclear) \
+	F(PQcmdStatus) \
+	F(PQconnectdbParams) \
+	F(PQconninfoFree) \
+	F(PQconninfoParse) \
+	F(PQerrorMessage) \
+	F(PQexec) \
+	F(PQexecParams) \
+	F(PQexecPrepared) \
+	F(PQfinish) \
+	F(PQfreemem) \
+	F(PQgetResult) \
+	F(PQgetisnull) \
+	F(PQgetlength) \
+	F(PQgetvalue) \
+	F(PQntuples) \
+	F(PQpingParams) \
+	F(PQprepare) \
+	F(PQresultErrorField) \
+	F(PQresultErrorMessage) \
+	F(PQresultStatus) \
+	F(PQsendQuery) \
+	F(PQsetSingleRowMode) \
+	F(PQstatus)
+
+static struct {
+#define F(f)	__typeof__(f)	*f;
+	PQ_FUNCS
+#undef F
+} pq;
+static pthread_once_t	 pq_once = PTHREAD_ONCE_INIT;
+static int		 pq_loaded;
+
+/* pthread_once() routine of pq_load(): opens CV_LIBPQ and resolves
+ * PQ_FUNCS, logging what fails. */
+static void
+pq_open(void)
+{
+	void	*h, *f;
+
+	if ((h = dlopen(CV_LIBPQ, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		cv_log("PostgreSQL: cannot load %s: %s", CV_LIBPQ, dlerror());
+		return;
+	}
+#define F(n)								\
+	if ((f = dlsym(h, #n)) == NULL) {				\
+		cv_log("PostgreSQL: %s has no %s", CV_LIBPQ, #n);	\
+		return;							\
+	}								\
+	memcpy(&pq.n, &f, sizeof(f));
+	PQ_FUNCS
+#undef F
+	pq_loaded = 1;
+}
+
+/* Loads libpq once per process; CV_EIO (logged) when it cannot be. */
+static enum cv_err
+pq_load(void)
+{
+	(void)pthread_once(&pq_once, pq_open);
+	return pq_loaded ? CV_OK : CV_EIO;
+}
+
 /* Milliseconds of the monotonic clock. */
 static int64_t
 now_ms(void)
@@ -137,7 +212,8 @@ now_ms(void)
  * (HOST as libpq resolves its default when none is given; a socket
  * directory as it is), never the user's password.  Sets *host and *db to
  * malloc'ed copies when they are not NULL.  Returns a malloc'ed string,
- * or NULL when the string does not parse (logged without the string).
+ * or NULL when the string does not parse (logged without the string) or
+ * libpq cannot be loaded (logged).
  */
 char *
 cv_store_pg_describe(const char *conninfo, char **host, char **db)
@@ -146,10 +222,12 @@ cv_store_pg_describe(const char *conninfo, char **host, char **db)
 	const char		*h = NULL, *p = NULL, *d = NULL, *u = NULL;
 	char			*err = NULL, buf[CV_PG_DESCRIBE_MAX];
 
-	if ((opts = PQconninfoParse(conninfo, &err)) == NULL) {
+	if (pq_load() != CV_OK)
+		return NULL;
+	if ((opts = pq.PQconninfoParse(conninfo, &err)) == NULL) {
 		cv_log("CAVRA_DATABASE_URL: %s", err != NULL ? err :
 		    "out of memory");
-		PQfreemem(err);
+		pq.PQfreemem(err);
 		return NULL;
 	}
 	for (o = opts; o->keyword != NULL; o++) {
@@ -177,7 +255,7 @@ cv_store_pg_describe(const char *conninfo, char **host, char **db)
 		*host = cv_xstrdup(h);
 	if (db != NULL)
 		*db = cv_xstrdup(d);
-	PQconninfoFree(opts);
+	pq.PQconninfoFree(opts);
 	return cv_xstrdup(buf);
 }
 
@@ -188,13 +266,13 @@ cv_store_pg_ping(const char *conninfo)
 	const char	*val[3];
 	char		 tmo[16];
 
-	if (conninfo == NULL)
+	if (conninfo == NULL || pq_load() != CV_OK)
 		return 0;
 	snprintf(tmo, sizeof(tmo), "%d", CV_PG_CONNECT_TIMEOUT_S);
 	val[0] = tmo;
 	val[1] = conninfo;
 	val[2] = NULL;
-	return PQpingParams(kw, val, 1) == PQPING_OK;
+	return pq.PQpingParams(kw, val, 1) == PQPING_OK;
 }
 
 /* The server's SQLSTATE of a failed result, or "" */
@@ -203,7 +281,7 @@ pg_state(const PGresult *res)
 {
 	const char	*st;
 
-	st = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	st = res != NULL ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	return st != NULL ? st : "";
 }
 
@@ -221,14 +299,14 @@ pg_fail(struct cv_store *s, const PGresult *res, const char *what)
 	struct pstore	*ps = s->be;
 	const char	*st = pg_state(res), *msg;
 
-	msg = res != NULL && *PQresultErrorMessage(res) != '\0' ?
-	    PQresultErrorMessage(res) : ps->conn != NULL ?
-	    PQerrorMessage(ps->conn) : "no connection";
+	msg = res != NULL && *pq.PQresultErrorMessage(res) != '\0' ?
+	    pq.PQresultErrorMessage(res) : ps->conn != NULL ?
+	    pq.PQerrorMessage(ps->conn) : "no connection";
 	cv_log("%s: %s: %.*s", s->path, what, (int)strcspn(msg, "\n"), msg);
 	/* No SQLSTATE: the failure is libpq's own, a lost connection. */
-	if (ps->conn == NULL || PQstatus(ps->conn) != CONNECTION_OK ||
+	if (ps->conn == NULL || pq.PQstatus(ps->conn) != CONNECTION_OK ||
 	    *st == '\0') {
-		PQfinish(ps->conn);
+		pq.PQfinish(ps->conn);
 		ps->conn = NULL;
 		return CV_EBUSY;
 	}
@@ -248,11 +326,11 @@ pg_exec(struct cv_store *s, const char *sql)
 	PGresult	*res;
 	enum cv_err	 e = CV_OK;
 
-	res = PQexec(ps->conn, sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK)
+	res = pq.PQexec(ps->conn, sql);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    pq.PQresultStatus(res) != PGRES_TUPLES_OK)
 		e = pg_fail(s, res, sql);
-	PQclear(res);
+	pq.PQclear(res);
 	return e;
 }
 
@@ -272,12 +350,12 @@ pg_run(struct cv_store *s, const char *name, int n,
 	*out = NULL;
 	if (ps->conn == NULL)
 		return pg_fail(s, NULL, name);
-	res = PQexecPrepared(ps->conn, name, n, params, NULL, NULL, 0);
-	rs = PQresultStatus(res);
+	res = pq.PQexecPrepared(ps->conn, name, n, params, NULL, NULL, 0);
+	rs = pq.PQresultStatus(res);
 	if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
 		enum cv_err e = pg_fail(s, res, name);
 
-		PQclear(res);
+		pq.PQclear(res);
 		return e;
 	}
 	*out = res;
@@ -291,10 +369,10 @@ pg_prepare(struct cv_store *s, const char *name, const char *sql)
 	PGresult	*res;
 	enum cv_err	 e = CV_OK;
 
-	res = PQprepare(ps->conn, name, sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	res = pq.PQprepare(ps->conn, name, sql, 0, NULL);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 		e = pg_fail(s, res, sql);
-	PQclear(res);
+	pq.PQclear(res);
 	return e;
 }
 
@@ -418,9 +496,9 @@ pg_connect(struct cv_store *s)
 	enum cv_err	 e;
 
 	if (ps->conn != NULL) {
-		if (PQstatus(ps->conn) == CONNECTION_OK)
+		if (pq.PQstatus(ps->conn) == CONNECTION_OK)
 			return CV_OK;
-		PQfinish(ps->conn);
+		pq.PQfinish(ps->conn);
 		ps->conn = NULL;
 	}
 	at = (int64_t)ps->retry_at.tv_sec * 1000 + ps->retry_at.tv_nsec /
@@ -433,8 +511,8 @@ pg_connect(struct cv_store *s)
 	val[1] = "cavra";
 	val[2] = ps->conninfo;
 	val[3] = NULL;
-	ps->conn = PQconnectdbParams(kw, val, 1);
-	if (ps->conn == NULL || PQstatus(ps->conn) != CONNECTION_OK)
+	ps->conn = pq.PQconnectdbParams(kw, val, 1);
+	if (ps->conn == NULL || pq.PQstatus(ps->conn) != CONNECTION_OK)
 		goto fail;
 	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", CV_STORE_BUSY_MS);
 	if (pg_exec(s, sql) != CV_OK || pg_exec(s, "SET client_min_messages "
@@ -455,9 +533,9 @@ fail:
 	ps->retry_at.tv_nsec = (at % 1000) * 1000000;
 	if (ps->conn != NULL) {
 		cv_log("%s: connect: %.*s (next try in %ld ms)", s->path,
-		    (int)strcspn(PQerrorMessage(ps->conn), "\n"),
-		    PQerrorMessage(ps->conn), ps->backoff_ms);
-		PQfinish(ps->conn);
+		    (int)strcspn(pq.PQerrorMessage(ps->conn), "\n"),
+		    pq.PQerrorMessage(ps->conn), ps->backoff_ms);
+		pq.PQfinish(ps->conn);
 		ps->conn = NULL;
 	}
 	return CV_EBUSY;
@@ -492,12 +570,12 @@ pg_lock_keys(struct cv_store *s)
 	char		 key[32];
 	enum cv_err	 e = CV_OK;
 
-	res = PQexec(ps->conn, "SELECT current_schema()");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+	res = pq.PQexec(ps->conn, "SELECT current_schema()");
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1) {
 		e = pg_fail(s, res, "current_schema");
 		goto out;
 	}
-	schema = PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0);
+	schema = pq.PQgetisnull(res, 0, 0) ? "" : pq.PQgetvalue(res, 0, 0);
 	lock_key("cavra-store:", schema, s->def->name, key, sizeof(key));
 	snprintf(ps->begin, sizeof(ps->begin), "BEGIN; SELECT "
 	    "pg_advisory_xact_lock(%s)", key);
@@ -506,7 +584,7 @@ pg_lock_keys(struct cv_store *s)
 	    "lock_timeout = %d; SELECT pg_advisory_xact_lock(%s); %s",
 	    CV_PG_SCHEMA_WAIT_MS, key, ps->begin + 7);
 out:
-	PQclear(res);
+	pq.PQclear(res);
 	return e;
 }
 
@@ -532,8 +610,8 @@ pg_backfill(struct cv_store *s, size_t coll)
 
 	cv_text_printf(&b, "SELECT \"%s\", payload FROM \"%s\"", c->id_field,
 	    c->table);
-	all = PQexec(ps->conn, b.p);
-	if (PQresultStatus(all) != PGRES_TUPLES_OK) {
+	all = pq.PQexec(ps->conn, b.p);
+	if (pq.PQresultStatus(all) != PGRES_TUPLES_OK) {
 		e = pg_fail(s, all, "backfill");
 		goto out;
 	}
@@ -543,10 +621,10 @@ pg_backfill(struct cv_store *s, size_t coll)
 		cv_text_printf(&b, "%s\"%s\" = $%zu", j > 0 ? ", " : "",
 		    pc->cols[j], j + 2);
 	cv_text_printf(&b, " WHERE \"%s\" = $1", c->id_field);
-	n = PQntuples(all);
+	n = pq.PQntuples(all);
 	for (i = 0; i < n && e == CV_OK; i++) {
 		if ((e = cv_json_parse_tok(&ps->tok, CV_STORE_PARSE_DEPTH,
-		    PQgetvalue(all, i, 1), (size_t)PQgetlength(all, i, 1), &rec,
+		    pq.PQgetvalue(all, i, 1), (size_t)pq.PQgetlength(all, i, 1), &rec,
 		    err, sizeof(err))) != CV_OK) {
 			cv_log("%s: %s: stored payload: %s", s->path, c->table,
 			    err);
@@ -554,20 +632,20 @@ pg_backfill(struct cv_store *s, size_t coll)
 			break;
 		}
 		pg_keys(s, coll, rec, 0, keys);
-		params[0] = PQgetvalue(all, i, 0);
+		params[0] = pq.PQgetvalue(all, i, 0);
 		for (j = 0; j < pc->ncols; j++)
 			params[j + 1] = keys[j];
-		res = PQexecParams(ps->conn, b.p, (int)pc->ncols + 1, NULL,
+		res = pq.PQexecParams(ps->conn, b.p, (int)pc->ncols + 1, NULL,
 		    params, NULL, NULL, 0);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 			e = pg_fail(s, res, "backfill");
-		PQclear(res);
+		pq.PQclear(res);
 		json_object_put(rec);
 		rec = NULL;
 		cv_arena_reset(&ps->arena);
 	}
 out:
-	PQclear(all);
+	pq.PQclear(all);
 	free(b.p);
 	return e;
 }
@@ -718,12 +796,12 @@ pg_uptodate(struct cv_store *s, int *ok)
 	{
 		const char	*params[2] = { s->def->name, ver };
 
-		res = PQexecParams(ps->conn, b.p, 2, NULL, params, NULL, NULL,
+		res = pq.PQexecParams(ps->conn, b.p, 2, NULL, params, NULL, NULL,
 		    0);
 	}
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		*ok = strtoull(PQgetvalue(res, 0, 0), NULL, 10) == want + 1;
-	PQclear(res);
+	if (pq.PQresultStatus(res) == PGRES_TUPLES_OK && pq.PQntuples(res) == 1)
+		*ok = strtoull(pq.PQgetvalue(res, 0, 0), NULL, 10) == want + 1;
+	pq.PQclear(res);
 	free(b.p);
 }
 
@@ -782,23 +860,23 @@ pg_schema(struct cv_store *s)
 	    "(tbl, col, val))")) != CV_OK)
 		goto out;
 	params[0] = def->name;
-	res = PQexecParams(ps->conn, "SELECT version FROM cavra_schema_version "
+	res = pq.PQexecParams(ps->conn, "SELECT version FROM cavra_schema_version "
 	    "WHERE store = $1", 1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
 		e = pg_fail(s, res, "schema version");
 		goto out;
 	}
-	if (PQntuples(res) > 0 && atoi(PQgetvalue(res, 0, 0)) >
+	if (pq.PQntuples(res) > 0 && atoi(pq.PQgetvalue(res, 0, 0)) >
 	    CV_PG_SCHEMA_VERSION) {
 		cv_log("%s: store %s has schema version %s, this build knows "
-		    "%d", s->path, def->name, PQgetvalue(res, 0, 0),
+		    "%d", s->path, def->name, pq.PQgetvalue(res, 0, 0),
 		    CV_PG_SCHEMA_VERSION);
 		e = CV_EIO;
 		goto out;
 	}
-	if (PQntuples(res) > 0)
-		old = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
+	if (pq.PQntuples(res) > 0)
+		old = atoi(pq.PQgetvalue(res, 0, 0));
+	pq.PQclear(res);
 	res = NULL;
 	for (ci = 0; ci < def->ncolls; ci++) {
 		c = &def->colls[ci];
@@ -812,11 +890,11 @@ pg_schema(struct cv_store *s)
 			goto out;
 		/* Columns an older table lacks. */
 		params[0] = c->table;
-		res = PQexecParams(ps->conn, "SELECT column_name FROM "
+		res = pq.PQexecParams(ps->conn, "SELECT column_name FROM "
 		    "information_schema.columns WHERE table_schema = "
 		    "current_schema() AND table_name = $1", 1, NULL, params,
 		    NULL, NULL, 0);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
 			e = pg_fail(s, res, "columns");
 			goto out;
 		}
@@ -825,8 +903,8 @@ pg_schema(struct cv_store *s)
 		for (j = 0; j < pc->ncols; j++) {
 			int	 i, have = 0;
 
-			for (i = 0; i < PQntuples(res) && !have; i++)
-				have = strcmp(PQgetvalue(res, i, 0),
+			for (i = 0; i < pq.PQntuples(res) && !have; i++)
+				have = strcmp(pq.PQgetvalue(res, i, 0),
 				    pc->cols[j]) == 0;
 			if (have)
 				continue;
@@ -835,7 +913,7 @@ pg_schema(struct cv_store *s)
 			    j == pc->order ? " NOT NULL DEFAULT ''" : "");
 			added = 1;
 		}
-		PQclear(res);
+		pq.PQclear(res);
 		res = NULL;
 		if (added && ((e = pg_exec(s, b.p)) != CV_OK ||
 		    (e = pg_backfill(s, ci)) != CV_OK))
@@ -872,19 +950,19 @@ pg_schema(struct cv_store *s)
 	snprintf(ver, sizeof(ver), "%d", CV_PG_SCHEMA_VERSION);
 	params[0] = def->name;
 	params[1] = ver;
-	res = PQexecParams(ps->conn, "INSERT INTO cavra_schema_version VALUES "
+	res = pq.PQexecParams(ps->conn, "INSERT INTO cavra_schema_version VALUES "
 	    "($1, $2::integer) ON CONFLICT (store) DO UPDATE SET version = "
 	    "EXCLUDED.version", 2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		e = pg_fail(s, res, "schema version");
 		goto out;
 	}
 	e = pg_exec(s, "COMMIT");
 	txn = 0;
 out:
-	PQclear(res);
+	pq.PQclear(res);
 	if (txn && ps->conn != NULL)
-		PQclear(PQexec(ps->conn, "ROLLBACK"));
+		pq.PQclear(pq.PQexec(ps->conn, "ROLLBACK"));
 	free(b.p);
 	return e;
 }
@@ -897,7 +975,7 @@ pg_close(struct cv_store *s)
 
 	if (ps == NULL)
 		return;
-	PQfinish(ps->conn);
+	pq.PQfinish(ps->conn);
 	for (ci = 0; ps->colls != NULL && ci < s->def->ncolls; ci++) {
 		free(ps->colls[ci].cols);
 		free(ps->colls[ci].q);
@@ -918,8 +996,8 @@ pg_close(struct cv_store *s)
 /*
  * Opens a connection to the database of s->conninfo, brings the schema up
  * to date and prepares the statements.  CV_EIO (logged) when the server
- * cannot be reached or refuses the schema: a responder does not start
- * without its store.
+ * cannot be reached or refuses the schema, or libpq cannot be loaded: a
+ * responder does not start without its store.
  */
 static enum cv_err
 pg_open(struct cv_store *s)
@@ -932,6 +1010,8 @@ pg_open(struct cv_store *s)
 	size_t			 ci, j, nf;
 	enum cv_err		 e;
 
+	if (pq_load() != CV_OK)
+		return CV_EIO;
 	ps = cv_xcalloc(1, sizeof(*ps));
 	cv_arena_init(&ps->arena);
 	s->be = ps;
@@ -981,7 +1061,7 @@ pg_begin(struct cv_store *s)
 	if ((e = pg_connect(s)) != CV_OK)
 		return e;
 	if ((e = pg_exec(s, ps->begin)) != CV_OK && ps->conn != NULL)
-		PQclear(PQexec(ps->conn, "ROLLBACK"));
+		pq.PQclear(pq.PQexec(ps->conn, "ROLLBACK"));
 	return e;
 }
 
@@ -1008,17 +1088,17 @@ pg_commit(struct cv_store *s)
 	cv_text_str(&sql, "COMMIT");
 	/* The result of the last statement run: an UPDATE that failed
 	 * leaves the transaction open, to be rolled back. */
-	res = PQexec(ps->conn, sql.p);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	res = pq.PQexec(ps->conn, sql.p);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		e = pg_fail(s, res, "COMMIT");
 		if (ps->conn != NULL)
-			PQclear(PQexec(ps->conn, "ROLLBACK"));
-	} else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+			pq.PQclear(pq.PQexec(ps->conn, "ROLLBACK"));
+	} else if (strcmp(pq.PQcmdStatus(res), "COMMIT") != 0) {
 		/* A transaction that failed earlier answers with ROLLBACK. */
 		cv_log("%s: COMMIT: the transaction was rolled back", s->path);
 		e = CV_EIO;
 	}
-	PQclear(res);
+	pq.PQclear(res);
 	free(sql.p);
 	memset(ps->added, 0, s->def->ncolls * sizeof(*ps->added));
 	return e;
@@ -1096,13 +1176,13 @@ pg_put(struct cv_store *s, size_t coll, const char *id,
 	snprintf(name, sizeof(name), "%c%zu", insert ? 'i' : 'u', coll);
 	if ((e = pg_run(s, name, (int)pc->ncols + 2, params, &res)) != CV_OK)
 		goto out;
-	if (insert && PQntuples(res) == 0)
+	if (insert && pq.PQntuples(res) == 0)
 		e = CV_ECONFLICT;
-	else if (insert || (PQntuples(res) == 1 &&
-	    strcmp(PQgetvalue(res, 0, 0), "t") == 0))
+	else if (insert || (pq.PQntuples(res) == 1 &&
+	    strcmp(pq.PQgetvalue(res, 0, 0), "t") == 0))
 		ps->added[coll]++;
 out:
-	PQclear(res);
+	pq.PQclear(res);
 	pg_put_end(ps);
 	return e;
 }
@@ -1173,16 +1253,16 @@ pg_insert_rows(struct cv_store *s, size_t coll, const char *const *ids,
 		e = pg_fail(s, NULL, "batch insert");
 		goto out;
 	}
-	res = PQexecParams(ps->conn, sql.p, (int)(m * np), NULL, params, NULL,
+	res = pq.PQexecParams(ps->conn, sql.p, (int)(m * np), NULL, params, NULL,
 	    NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
 		e = pg_fail(s, res, "batch insert");
 		goto out;
 	}
-	ngot = (size_t)PQntuples(res);
+	ngot = (size_t)pq.PQntuples(res);
 	got = cv_xcalloc(ngot + 1, sizeof(*got));
 	for (i = 0; i < ngot; i++)
-		got[i].id = PQgetvalue(res, (int)i, 0);
+		got[i].id = pq.PQgetvalue(res, (int)i, 0);
 	qsort(got, ngot, sizeof(*got), got_cmp);
 	for (i = 0; i < m; i++) {
 		key.id = ids[i];
@@ -1193,7 +1273,7 @@ pg_insert_rows(struct cv_store *s, size_t coll, const char *const *ids,
 	}
 	ps->added[coll] += (int64_t)ngot;
 out:
-	PQclear(res);
+	pq.PQclear(res);
 	free(got);
 	free(off);
 	free(params);
@@ -1254,12 +1334,12 @@ pg_get(struct cv_store *s, size_t coll, const char *id,
 	snprintf(name, sizeof(name), "g%zu", coll);
 	if ((e = pg_run(s, name, 1, &id, &res)) != CV_OK)
 		return e;
-	if (PQntuples(res) == 0)
+	if (pq.PQntuples(res) == 0)
 		e = CV_ENOENT;
 	else
-		e = pg_payload(s, coll, PQgetvalue(res, 0, 0),
-		    (size_t)PQgetlength(res, 0, 0), out);
-	PQclear(res);
+		e = pg_payload(s, coll, pq.PQgetvalue(res, 0, 0),
+		    (size_t)pq.PQgetlength(res, 0, 0), out);
+	pq.PQclear(res);
 	return e;
 }
 
@@ -1448,30 +1528,30 @@ pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 	if ((e = pg_run(s, name, nparams, params, &res)) != CV_OK)
 		return e;
 	if (total != NULL) {
-		if (PQntuples(res) < 1) {
+		if (pq.PQntuples(res) < 1) {
 			cv_log("%s: %s: no row count", s->path,
 			    s->def->colls[coll].table);
 			e = CV_EIO;
 			goto out;
 		}
-		gen = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		n = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+		gen = strtoll(pq.PQgetvalue(res, 0, 0), NULL, 10);
+		n = strtoll(pq.PQgetvalue(res, 0, 1), NULL, 10);
 		*total = n > 0 ? (size_t)n : 0;
 		if (kind == PT_COUNT && !s->in_txn && gen != kg)
 			cv_totals_add(ps->totals, coll, q, gen, n);
 	}
-	for (r = 0; r < PQntuples(res); r++) {
-		if (PQgetisnull(res, r, col))
+	for (r = 0; r < pq.PQntuples(res); r++) {
+		if (pq.PQgetisnull(res, r, col))
 			continue;	/* the empty page */
 		if (text != NULL) {
 			if (got++ > 0)
 				cv_text_add(text, ",", 1);
-			cv_text_add(text, PQgetvalue(res, r, col),
-			    (size_t)PQgetlength(res, r, col));
+			cv_text_add(text, pq.PQgetvalue(res, r, col),
+			    (size_t)pq.PQgetlength(res, r, col));
 			continue;
 		}
-		if ((e = pg_payload(s, coll, PQgetvalue(res, r, col),
-		    (size_t)PQgetlength(res, r, col), &rec)) != CV_OK)
+		if ((e = pg_payload(s, coll, pq.PQgetvalue(res, r, col),
+		    (size_t)pq.PQgetlength(res, r, col), &rec)) != CV_OK)
 			break;
 		if (json_object_array_add(items, rec) != 0) {
 			json_object_put(rec);
@@ -1480,7 +1560,7 @@ pg_page(struct cv_store *s, size_t coll, const struct cv_query *q,
 		}
 	}
 out:
-	PQclear(res);
+	pq.PQclear(res);
 	return e;
 }
 
@@ -1517,15 +1597,15 @@ pg_dump_coll(struct cv_store *s, size_t coll, cv_store_pg_dump_fn fn,
 
 	cv_text_printf(&sql, "SELECT payload FROM \"%s\" ORDER BY \"%s\"",
 	    c->table, c->id_field);
-	if (!PQsendQuery(ps->conn, sql.p) || !PQsetSingleRowMode(ps->conn)) {
+	if (!pq.PQsendQuery(ps->conn, sql.p) || !pq.PQsetSingleRowMode(ps->conn)) {
 		e = pg_fail(s, NULL, "dump");
 		goto out;
 	}
-	while ((res = PQgetResult(ps->conn)) != NULL) {
-		switch (PQresultStatus(res)) {
+	while ((res = pq.PQgetResult(ps->conn)) != NULL) {
+		switch (pq.PQresultStatus(res)) {
 		case PGRES_SINGLE_TUPLE:
-			if (!stopped && fn(arg, coll, PQgetvalue(res, 0, 0),
-			    (size_t)PQgetlength(res, 0, 0)) == -1) {
+			if (!stopped && fn(arg, coll, pq.PQgetvalue(res, 0, 0),
+			    (size_t)pq.PQgetlength(res, 0, 0)) == -1) {
 				stopped = 1;
 				e = CV_EIO;
 			}
@@ -1537,7 +1617,7 @@ pg_dump_coll(struct cv_store *s, size_t coll, cv_store_pg_dump_fn fn,
 				e = pg_fail(s, res, "dump");
 			break;
 		}
-		PQclear(res);
+		pq.PQclear(res);
 		if (ps->conn == NULL)
 			break;
 	}
@@ -1561,7 +1641,7 @@ cv_store_pg_dump(struct cv_store *s, cv_store_pg_dump_fn fn, void *arg)
 	for (ci = 0; ci < s->def->ncolls && e == CV_OK; ci++)
 		e = pg_dump_coll(s, ci, fn, arg);
 	if (ps->conn != NULL)
-		PQclear(PQexec(ps->conn, e == CV_OK ? "COMMIT" : "ROLLBACK"));
+		pq.PQclear(pq.PQexec(ps->conn, e == CV_OK ? "COMMIT" : "ROLLBACK"));
 	return e;
 }
 

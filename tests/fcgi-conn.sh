@@ -13,7 +13,9 @@
 #    thread it held serves again;
 #  - SIGTERM while the thread waits on a silent connection stops the
 #    responder at once;
-#  - a worker whose parent is killed (SIGKILL) stops.
+#  - a worker whose parent is killed (SIGKILL) stops;
+#  - a responder whose stores are SQLite files maps no libpq (it is loaded
+#    only for a PostgreSQL store).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -61,7 +63,7 @@ while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
 done
 [ -S "$sock" ] || { echo "Bail out! cavra-console did not start"; exit 1; }
 
-echo "1..13"
+echo "1..15"
 
 "$client" "$sock" get /health >"$tmp/out" 2>"$tmp/err"
 ok $? "a request is answered and the connection ends cleanly"
@@ -151,3 +153,24 @@ done
 [ -n "$w" ] && ! alive "$w"
 ok $? "a worker whose parent is killed stops (in $((i * 100)) ms)"
 [ -n "$w" ] && kill -KILL "$w" 2>/dev/null
+
+# cavra-activity on a SQLite store, asked for a page of its decisions:
+# neither its parent nor its worker maps libpq.
+asock=$tmp/activity.sock
+setsid env -u CAVRA_DATABASE_URL CAVRA_ACTIVITY_DB="$tmp/activity.db" \
+    "$top_builddir/fcgi/cavra-activity" -n 1 -s "$asock" \
+    2>>"$tmp/console.log" &
+pid=$!
+i=0
+while [ ! -S "$asock" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+"$client" "$asock" get /decisions >"$tmp/out" 2>"$tmp/err" &&
+    printf 'Status: 200 OK\nclosed\n' | cmp -s - "$tmp/out"
+ok $? "cavra-activity on a SQLite store answers a page of decisions"
+w=$(pgrep -P "$pid")
+[ -n "$w" ] && [ -r "/proc/$w/maps" ] &&
+    ! grep -q 'libpq' "/proc/$pid/maps" "/proc/$w/maps"
+ok $? "neither its parent nor its worker maps libpq"
+stop_console
