@@ -305,7 +305,7 @@ aispm_set_init(struct aispm_set *s, struct cv_arena *a,
 		cv_aispm_sess_read(a, json_object_array_get_idx(sessions, i),
 		    &s->sess[i]);
 	s->now = now;
-	if (cv_aispm_time(now, &s->now_us) == -1)
+	if (cv_iso_time(now, &s->now_us) == -1)
 		s->now_us = 0;
 	/* the draft version is the day of now: "YYYY.MM.DD" */
 	v = cv_arena_strndup(a, now, 10);
@@ -2390,7 +2390,7 @@ fresh_item(const struct aispm_set *s, struct fitem *fi, const char *observed,
 
 	fi->age = -1;
 	if (observed != NULL && *observed != '\0' && s->now_us != 0 &&
-	    cv_aispm_time(observed, &us) == 0) {
+	    cv_iso_time(observed, &us) == 0) {
 		fi->age = cv_aispm_round_div(s->now_us - us,
 		    INT64_C(3600000000));
 		if (fi->age < 0)
@@ -2555,12 +2555,6 @@ jint(struct json_object *o, const char *key)
 }
 
 static struct json_object *
-jget(struct json_object *o, const char *key)
-{
-	return json_object_get(json_object_object_get(o, key));
-}
-
-static struct json_object *
 narrative_action(const char *id, const char *prio, const char *owner,
     const char *action)
 {
@@ -2625,15 +2619,19 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 	for (i = 0; i < json_object_array_length(findings) && i < 5; i++) {
 		it = json_object_array_get_idx(findings, i);
 		r = json_object_new_object();
-		json_object_object_add(r, "risk_id", jget(it, "finding_id"));
+		json_object_object_add(r, "risk_id", cv_json_ref(it,
+		    "finding_id"));
 		cv_json_add_str(r, "title", cv_aispm_title(s->a,
 		    json_object_get_string(json_object_object_get(it,
 		    "risk_classification"))));
-		json_object_object_add(r, "severity", jget(it, "severity"));
-		json_object_object_add(r, "agent_id", jget(it, "agent_id"));
-		json_object_object_add(r, "repository", jget(it, "repository"));
-		json_object_object_add(r, "reason", jget(it, "reason"));
-		json_object_object_add(r, "evidence_refs", jget(it,
+		json_object_object_add(r, "severity", cv_json_ref(it,
+		    "severity"));
+		json_object_object_add(r, "agent_id", cv_json_ref(it,
+		    "agent_id"));
+		json_object_object_add(r, "repository", cv_json_ref(it,
+		    "repository"));
+		json_object_object_add(r, "reason", cv_json_ref(it, "reason"));
+		json_object_object_add(r, "evidence_refs", cv_json_ref(it,
 		    "evidence_refs"));
 		json_object_array_add(risks, r);
 	}
@@ -2650,11 +2648,13 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 		    json_object_object_get(it, "source_id"))));
 		cv_json_add_str(r, "title", "Evidence SLO Breach");
 		cv_json_add_str(r, "severity", "medium");
-		json_object_object_add(r, "agent_id", jget(it, "agent_id"));
-		json_object_object_add(r, "repository", jget(it, "repository"));
-		json_object_object_add(r, "reason", jget(it,
+		json_object_object_add(r, "agent_id", cv_json_ref(it,
+		    "agent_id"));
+		json_object_object_add(r, "repository", cv_json_ref(it,
+		    "repository"));
+		json_object_object_add(r, "reason", cv_json_ref(it,
 		    "recommended_action"));
-		json_object_object_add(r, "evidence_refs", jget(it,
+		json_object_object_add(r, "evidence_refs", cv_json_ref(it,
 		    "evidence_refs"));
 		json_object_array_add(risks, r);
 	}
@@ -2723,18 +2723,18 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 #undef SECTION
 
 	km = json_object_new_object();
-	json_object_object_add(km, "total_sessions", jget(overview,
+	json_object_object_add(km, "total_sessions", cv_json_ref(overview,
 	    "total_sessions"));
 	cv_json_add_int(km, "total_decisions", total);
 	cv_json_add_int(km, "blocked_actions", blocked);
 	cv_json_add_int(km, "approval_required_actions", approvals);
-	json_object_object_add(km, "risk_findings", jget(overview,
+	json_object_object_add(km, "risk_findings", cv_json_ref(overview,
 	    "risk_findings"));
 	cv_json_add_int(km, "evidence_slo_breaches", breached);
 	cv_json_add_int(km, "evidence_retention_gaps", gaps);
-	json_object_object_add(km, "freshness_score", jget(fsum,
+	json_object_object_add(km, "freshness_score", cv_json_ref(fsum,
 	    "freshness_score"));
-	json_object_object_add(km, "retention_score", jget(fsum,
+	json_object_object_add(km, "retention_score", cv_json_ref(fsum,
 	    "retention_score"));
 
 	o = json_object_new_object();

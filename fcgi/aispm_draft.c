@@ -436,12 +436,6 @@ aispm_draft(const struct aispm_set *s, const char *scope)
 	return out;
 }
 
-static struct json_object *
-jget(struct json_object *o, const char *key)
-{
-	return json_object_get(json_object_object_get(o, key));
-}
-
 /*
  * The test fixture of a draft: one public-safe case per recommendation,
  * asserting the rule it proposes.
@@ -473,9 +467,10 @@ aispm_test_fixture(struct cv_arena *a, struct json_object *draft,
 		cv_json_add_str(c, "case_id", cv_arena_printf(a,
 		    "replay-policy-test-%zu-%s", i + 1, cv_aispm_slug(a,
 		    dflt(key, "case"))));
-		json_object_object_add(c, "recommendation_id", jget(r,
+		json_object_object_add(c, "recommendation_id", cv_json_ref(r,
 		    "recommendation_id"));
-		json_object_object_add(c, "decision_id", jget(r, "decision_id"));
+		json_object_object_add(c, "decision_id", cv_json_ref(r,
+		    "decision_id"));
 		cv_json_add_str(c, "description", cv_arena_printf(a,
 		    "Assert %s.%s for %s.", json_object_get_string(
 		    json_object_object_get(r, "policy_section")),
@@ -483,34 +478,39 @@ aispm_test_fixture(struct cv_arena *a, struct json_object *draft,
 		    "rule_key")), json_object_get_string(
 		    json_object_object_get(r, "control_surface"))));
 		in = json_object_new_object();
-		json_object_object_add(in, "action_type", jget(r,
+		json_object_object_add(in, "action_type", cv_json_ref(r,
 		    "action_type"));
 		json_object_object_add(in, "target", json_object_is_type(pv,
-		    json_type_string) ? json_object_get(pv) : jget(r,
+		    json_type_string) ? json_object_get(pv) : cv_json_ref(r,
 		    "target_summary"));
-		json_object_object_add(in, "target_summary", jget(r,
+		json_object_object_add(in, "target_summary", cv_json_ref(r,
 		    "target_summary"));
-		json_object_object_add(in, "target_redacted", jget(r,
+		json_object_object_add(in, "target_redacted", cv_json_ref(r,
 		    "target_redacted"));
-		json_object_object_add(in, "agent_id", jget(r, "agent_id"));
-		json_object_object_add(in, "repository", jget(r, "repository"));
+		json_object_object_add(in, "agent_id", cv_json_ref(r,
+		    "agent_id"));
+		json_object_object_add(in, "repository", cv_json_ref(r,
+		    "repository"));
 		cv_json_add_str(in, "policy_pack", policy_id);
 		json_object_object_add(c, "input", in);
 		ex = json_object_new_object();
-		json_object_object_add(ex, "decision", jget(r, "decision"));
-		json_object_object_add(ex, "severity", jget(r, "severity"));
-		json_object_object_add(ex, "policy_section", jget(r,
+		json_object_object_add(ex, "decision", cv_json_ref(r,
+		    "decision"));
+		json_object_object_add(ex, "severity", cv_json_ref(r,
+		    "severity"));
+		json_object_object_add(ex, "policy_section", cv_json_ref(r,
 		    "policy_section"));
-		json_object_object_add(ex, "rule_key", jget(r, "rule_key"));
+		json_object_object_add(ex, "rule_key", cv_json_ref(r,
+		    "rule_key"));
 		json_object_object_add(ex, "proposed_value", json_object_get(
 		    pv));
-		json_object_object_add(ex, "risk_classification", jget(r,
+		json_object_object_add(ex, "risk_classification", cv_json_ref(r,
 		    "risk_classification"));
 		json_object_object_add(c, "expected", ex);
 		cv_json_add_str(c, "assertion_type",
 		    "metadata_derived_policy_expectation");
 		cv_json_add_bool(c, "public_safe", 1);
-		json_object_object_add(c, "evidence_refs", jget(r,
+		json_object_object_add(c, "evidence_refs", cv_json_ref(r,
 		    "evidence_refs"));
 		json_object_array_add(cases, c);
 	}

@@ -403,29 +403,12 @@ h_attach(struct cv_req *req, struct cv_resp *resp)
 	return CV_OK;
 }
 
-/* {"name": name, "value": value} for a Teams fact; new reference. */
-static struct json_object *
-fact(const char *name, const char *value)
-{
-	struct json_object	*o;
-
-	o = json_object_new_object();
-	cv_json_add_str(o, "name", name);
-	cv_json_add_str(o, "value", value);
-	return o;
-}
-
 /* A Slack mrkdwn field "*label*\nvalue"; new reference. */
 static struct json_object *
 slack_field(struct cv_arena *a, const char *label, const char *value)
 {
-	struct json_object	*o;
-
-	o = json_object_new_object();
-	cv_json_add_str(o, "type", "mrkdwn");
-	cv_json_add_str(o, "text", cv_arena_printf(a, "*%s*\n%s", label,
+	return cv_connector_mrkdwn(cv_arena_printf(a, "*%s*\n%s", label,
 	    value));
-	return o;
 }
 
 /* The approval summary as indented JSON with sorted keys (arena), for
@@ -433,15 +416,11 @@ slack_field(struct cv_arena *a, const char *label, const char *value)
 static const char *
 pretty_summary(struct cv_arena *a, struct json_object *rec)
 {
-	struct json_object	*sum, *sorted;
+	struct json_object	*sum;
 	const char		*s;
 
 	sum = cv_approval_summary(rec);
-	sorted = cv_json_sorted_new(sum);
-	s = cv_arena_strdup(a, json_object_to_json_string_ext(sorted,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(sorted);
+	s = cv_json_pretty_sorted(a, sum);
 	json_object_put(sum);
 	return s;
 }
@@ -499,9 +478,10 @@ provider_body(struct cv_arena *a, const char *name, struct json_object *rec)
 		sec = json_object_new_object();
 		cv_json_add_str(sec, "activityTitle", title);
 		f = json_object_new_array();
-		json_object_array_add(f, fact("Approver group", group));
-		json_object_array_add(f, fact("State", state));
-		json_object_array_add(f, fact("Reason", reason));
+		json_object_array_add(f, cv_connector_fact("Approver group",
+		    group));
+		json_object_array_add(f, cv_connector_fact("State", state));
+		json_object_array_add(f, cv_connector_fact("Reason", reason));
 		json_object_object_add(sec, "facts", f);
 		json_object_array_add(secs, sec);
 		json_object_object_add(o, "sections", secs);

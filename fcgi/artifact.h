@@ -83,6 +83,14 @@ struct art_view {
 	"{\"type\":\"object\",\"required\":[\"artifact\",\"kind\","	\
 	"\"media_type\",\"bytes\",\"sha256\",\"download_url\"]}}}}"
 #define ART_SCHEMA_BYTES	"{\"type\":\"string\",\"format\":\"binary\"}"
+/* A stored metadata record of a bundle, and a page of them. */
+#define ART_SCHEMA_META							\
+	"{\"type\":\"object\",\"required\":[\"session_id\","		\
+	"\"metadata_kind\"]}"
+#define ART_SCHEMA_META_LIST						\
+	"{\"type\":\"object\",\"required\":[\"items\",\"total\",\"limit\","	\
+	"\"offset\"],\"properties\":{\"items\":{\"type\":\"array\","	\
+	"\"items\":" ART_SCHEMA_META "}}}"
 
 /* Keeps the real path of CAVRA_EVIDENCE_ARTIFACT_ROOT (unset: none).
  * Called by a responder's init(); logs one line and returns CV_EINVAL

@@ -70,22 +70,6 @@ provider_find(const char *name)
 	return NULL;
 }
 
-/* A new reference to member key of o (JSON null when absent). */
-static struct json_object *
-cp(struct json_object *o, const char *key)
-{
-	return json_object_get(json_object_object_get(o, key));
-}
-
-/* Member key of o as an object (borrowed), or NULL. */
-static struct json_object *
-obj_of(struct json_object *o, const char *key)
-{
-	struct json_object	*v;
-
-	return cv_json_obj(o, key, &v) == CV_JGET_OK ? v : NULL;
-}
-
 static int
 str_cmp(const void *a, const void *b)
 {
@@ -361,33 +345,19 @@ pub_record(struct cv_arena *a, struct json_object *result,
 	if (!cv_json_truthy(json_object_object_get(rec, "event_type")))
 		cv_json_add_str(rec, "event_type",
 		    "cavra.endpoint_management_export_publication");
-	json_object_object_add(rec, "publication_id", cp(event,
+	json_object_object_add(rec, "publication_id", cv_json_ref(event,
 	    "publication_id"));
-	json_object_object_add(rec, "export_id", cp(event, "export_id"));
-	json_object_object_add(rec, "channel", cp(event, "channel"));
-	json_object_object_add(rec, "release", cp(event, "release"));
-	appr = obj_of(event, "approval");
-	json_object_object_add(rec, "approval_id", cp(appr, "approval_id"));
-	json_object_object_add(rec, "artifacts", cp(event, "artifacts"));
+	json_object_object_add(rec, "export_id", cv_json_ref(event,
+	    "export_id"));
+	json_object_object_add(rec, "channel", cv_json_ref(event, "channel"));
+	json_object_object_add(rec, "release", cv_json_ref(event, "release"));
+	appr = cv_json_objv(event, "approval");
+	json_object_object_add(rec, "approval_id", cv_json_ref(appr,
+	    "approval_id"));
+	json_object_object_add(rec, "artifacts", cv_json_ref(event,
+	    "artifacts"));
 	json_object_object_add(rec, "event", json_object_get(event));
 	return rec;
-}
-
-/* The 400 of a publication whose errors (strings) are not empty. */
-static enum cv_err
-pub_fail(struct cv_req *req, struct json_object *errs)
-{
-	struct cv_text	 t = { NULL, 0, 0 };
-	size_t		 i;
-	enum cv_err	 rc;
-
-	for (i = 0; i < json_object_array_length(errs); i++)
-		cv_text_printf(&t, "%s%s", i > 0 ? "; " : "",
-		    json_object_get_string(json_object_array_get_idx(errs,
-		    i)));
-	rc = cv_fail(req, CV_EINVAL, "%s", t.p);
-	free(t.p);
-	return rc;
 }
 
 /*
@@ -429,7 +399,7 @@ build_publish(struct cv_wf_ctx *ctx, struct json_object **answer)
 		goto out;
 	if (prov == NULL || *prov == '\0')
 		prov = "all";
-	if ((manifest = obj_of(rec, "manifest")) == NULL) {
+	if ((manifest = cv_json_objv(rec, "manifest")) == NULL) {
 		rc = cv_fail(ctx->req, CV_EINVAL, "endpoint management export "
 		    "metadata is missing manifest payload");
 		goto out;
@@ -450,11 +420,11 @@ build_publish(struct cv_wf_ctx *ctx, struct json_object **answer)
 		pub_artifacts(ctx->req, manifest, sel, dir ? &d : NULL, errs,
 		    &arts, &bodies);
 	if (json_object_array_length(errs) > 0) {
-		rc = pub_fail(ctx->req, errs);
+		rc = cv_fail_strings(ctx->req, CV_EINVAL, NULL, NULL, errs);
 		goto out;
 	}
 
-	release = obj_of(manifest, "release");
+	release = cv_json_objv(manifest, "release");
 	ver = release != NULL && json_object_object_get_ex(release, "version",
 	    NULL) ? cv_json_key(a, json_object_object_get(release,
 	    "version")) : NULL;
@@ -473,16 +443,19 @@ build_publish(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(ev, "session_id", id);
 	cv_json_add_str(ev, "created_at", ctx->now);
 	cv_json_add_str(ev, "requested_by", ctx->by);
-	json_object_object_add(ev, "channel", cp(manifest, "channel"));
+	json_object_object_add(ev, "channel", cv_json_ref(manifest, "channel"));
 	cv_json_add_str(ev, "provider", prov);
 	json_object_object_add(ev, "providers", json_object_get(sel));
 	json_object_object_add(ev, "release", release != NULL ?
 	    json_object_get(release) : json_object_new_object());
-	mappr = obj_of(manifest, "approval");
+	mappr = cv_json_objv(manifest, "approval");
 	appr = json_object_new_object();
-	json_object_object_add(appr, "required", cp(mappr, "required"));
-	json_object_object_add(appr, "approval_id", cp(mappr, "approval_id"));
-	json_object_object_add(appr, "request_id", cp(mappr, "request_id"));
+	json_object_object_add(appr, "required", cv_json_ref(mappr,
+	    "required"));
+	json_object_object_add(appr, "approval_id", cv_json_ref(mappr,
+	    "approval_id"));
+	json_object_object_add(appr, "request_id", cv_json_ref(mappr,
+	    "request_id"));
 	json_object_object_add(ev, "approval", appr);
 	cv_json_add_strv(ev, "controls", (const char *const []){
 	    "endpoint-export-metadata-indexed",
@@ -605,9 +578,11 @@ build_pub_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 			continue;
 		al = json_object_new_object();
 		cv_json_add_str(al, "severity", "warning");
-		json_object_object_add(al, "event_id", cp(it, "event_id"));
-		json_object_object_add(al, "export_id", cp(it, "export_id"));
-		json_object_object_add(al, "failed_providers", cp(it,
+		json_object_object_add(al, "event_id", cv_json_ref(it,
+		    "event_id"));
+		json_object_object_add(al, "export_id", cv_json_ref(it,
+		    "export_id"));
+		json_object_object_add(al, "failed_providers", cv_json_ref(it,
 		    "failed_providers"));
 		cv_json_add_str(al, "message", cv_arena_printf(a,
 		    "Endpoint-management publication failed for %s.",
@@ -680,8 +655,7 @@ static const struct cv_qparam p_export[] = {
 	{ "approval_id", CV_P_STRING, 0, NULL, "exports of this approval" },
 	{ "request_id", CV_P_STRING, 0, NULL,
 	    "exports of this channel promotion request" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped (default 0)" },
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_pub[] = {
@@ -691,19 +665,10 @@ static const struct cv_qparam p_pub[] = {
 	{ "channel", CV_P_STRING, 0, NULL, "publications of this channel" },
 	{ "success", CV_P_BOOL, 0, NULL,
 	    "publications that succeeded (true) or failed (false)" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped (default 0)" },
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 
-#define SCHEMA_LIST							\
-	"{\"type\":\"object\",\"required\":[\"items\",\"total\",\"limit\","	\
-	"\"offset\"],\"properties\":{\"items\":{\"type\":\"array\","	\
-	"\"items\":{\"type\":\"object\",\"required\":[\"session_id\","	\
-	"\"metadata_kind\"]}}}}"
-#define SCHEMA_RECORD							\
-	"{\"type\":\"object\",\"required\":[\"session_id\","		\
-	"\"metadata_kind\"]}"
 #define SCHEMA_EXPORT_DASH						\
 	"{\"type\":\"object\",\"required\":[\"schema_version\","	\
 	"\"total_exports\",\"pending_approval_exports\",\"total_files\","	\
@@ -716,20 +681,20 @@ static const struct cv_qparam p_pub[] = {
 #define SCHEMA_PUBLISH							\
 	"{\"type\":\"object\",\"required\":[\"valid\",\"publication_id\","	\
 	"\"export_id\",\"providers\",\"event\",\"delivery\",\"metadata\"],"	\
-	"\"properties\":{\"metadata\":" SCHEMA_RECORD "}}"
+	"\"properties\":{\"metadata\":" ART_SCHEMA_META "}}"
 
 #define EXPORTS	"/endpoint-management-exports"
 
 const struct cv_route ep_export_routes[] = {
 	{ CV_GET, EXPORTS, cv_wf_h_history, 0,
 	    "Endpoint-management exports, newest first", &s_export_list,
-	    p_export, SCHEMA_LIST },
+	    p_export, ART_SCHEMA_META_LIST },
 	{ CV_GET, EXPORTS "/dashboard", cv_wf_h_build, 0,
 	    "Counts of endpoint-management exports", &s_export_dash, NULL,
 	    SCHEMA_EXPORT_DASH },
 	{ CV_GET, EXPORTS "/{export_id}", cv_wf_h_build, 0,
 	    "One endpoint-management export", &s_export_get, NULL,
-	    SCHEMA_RECORD },
+	    ART_SCHEMA_META },
 	{ CV_GET, EXPORTS "/{export_id}/artifacts", art_h_list, 0,
 	    "The artifacts of an endpoint-management export", &export_view,
 	    NULL, ART_SCHEMA_LIST },
@@ -746,7 +711,7 @@ const struct cv_route ep_export_routes[] = {
 	    NULL, SCHEMA_PUBLISH, CV_RIGHT_OPERATE },
 	{ CV_GET, "/endpoint-management-publications", cv_wf_h_history, 0,
 	    "Endpoint-management publications, newest first", &s_pub_list,
-	    p_pub, SCHEMA_LIST },
+	    p_pub, ART_SCHEMA_META_LIST },
 	{ CV_GET, "/endpoint-management-publications/dashboard",
 	    cv_wf_h_build, 0, "Counts of endpoint-management publications",
 	    &s_pub_dash, NULL, SCHEMA_PUB_DASH },

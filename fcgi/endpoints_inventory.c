@@ -306,31 +306,6 @@ result_new(struct json_object *warnings)
 	return o;
 }
 
-/* A 400 whose detail joins errors with "; " after head, each error
- * also listed as a field error of path. */
-static enum cv_err
-fail_errors(struct cv_req *req, const char *head, const char *path,
-    struct json_object *errors)
-{
-	struct cv_text	 t = { NULL, 0, 0 };
-	size_t		 i, n;
-	enum cv_err	 rc;
-
-	n = json_object_array_length(errors);
-	cv_text_str(&t, head);
-	for (i = 0; i < n; i++) {
-		cv_text_str(&t, i > 0 ? "; " : ": ");
-		cv_text_str(&t, json_object_get_string(
-		    json_object_array_get_idx(errors, i)));
-		cv_fail_field(req, CV_EINVAL, path, "%s",
-		    json_object_get_string(json_object_array_get_idx(errors,
-		    i)));
-	}
-	rc = cv_fail(req, CV_EINVAL, "%s", t.p);
-	free(t.p);
-	return rc;
-}
-
 /* An integer body member in [min, max] (absent: dflt). */
 static enum cv_err
 body_hours(struct cv_wf_ctx *ctx, const char *key, int64_t dflt,
@@ -1126,8 +1101,9 @@ reconcile(struct cv_wf_ctx *ctx, struct json_object *desired,
 		push_str(errors, "endpoint deployment manifest has no "
 		    "deployment_targets");
 	if (json_object_array_length(errors) > 0) {
-		rc = fail_errors(ctx->req, "endpoint reconciliation is invalid",
-		    "desired_manifest", errors);
+		rc = cv_fail_strings(ctx->req, CV_EINVAL,
+		    "endpoint reconciliation is invalid", "desired_manifest",
+		    errors);
 		goto out;
 	}
 	if ((rc = manifest_verify(ctx, desired, &sig)) != CV_OK)
@@ -1961,8 +1937,9 @@ build_execute(struct cv_wf_ctx *ctx, struct json_object **answer)
 		push_str(errors, "approval reconciliation_id does not match "
 		    "remediation request");
 	if (json_object_array_length(errors) > 0) {
-		rc = fail_errors(ctx->req, "endpoint drift remediation "
-		    "execution refused", "approval_id", errors);
+		rc = cv_fail_strings(ctx->req, CV_EINVAL,
+		    "endpoint drift remediation execution refused",
+		    "approval_id", errors);
 		goto out;
 	}
 
@@ -2707,16 +2684,12 @@ static const struct cv_wf_step s_status_dash = DASH(k_status,
     build_status_dashboard,
     "cavra.endpoint_remediation_handoff_status.dashboard.v1");
 
-#define P_PAGE								\
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" }, \
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" }
-
 static const struct cv_qparam p_ingest[] = {
 	{ "provider", CV_P_STRING, 0, NULL, "ingestions of this provider" },
 	{ "channel", CV_P_STRING, 0, NULL, "ingestions of this channel" },
 	{ "deployment_target", CV_P_STRING, 0, NULL,
 	    "ingestions observing this deployment target" },
-	P_PAGE, { NULL }
+	CV_QPARAMS_PAGE, { NULL }
 };
 static const struct cv_qparam p_fresh[] = {
 	{ "alert_level", CV_P_STRING, 0, NULL, "reports of this level" },
@@ -2726,7 +2699,7 @@ static const struct cv_qparam p_fresh[] = {
 	    "reports with a latest ingestion of this channel" },
 	{ "deployment_target", CV_P_STRING, 0, NULL,
 	    "reports with a latest ingestion of this target" },
-	P_PAGE, { NULL }
+	CV_QPARAMS_PAGE, { NULL }
 };
 static const struct cv_qparam p_recon[] = {
 	{ "drift_status", CV_P_STRING, 0, NULL, "aligned or drift_detected" },
@@ -2734,7 +2707,7 @@ static const struct cv_qparam p_recon[] = {
 	    "level" },
 	{ "deployment_target", CV_P_STRING, 0, NULL,
 	    "reconciliations of this desired target" },
-	P_PAGE, { NULL }
+	CV_QPARAMS_PAGE, { NULL }
 };
 static const struct cv_qparam p_auto[] = {
 	{ "drift_status", CV_P_STRING, 0, NULL, "aligned or drift_detected" },
@@ -2742,7 +2715,7 @@ static const struct cv_qparam p_auto[] = {
 	{ "approval_state", CV_P_STRING, 0, NULL, "approval state when the "
 	    "remediation request was opened" },
 	{ "provider", CV_P_STRING, 0, NULL, "the ingestion's provider" },
-	P_PAGE, { NULL }
+	CV_QPARAMS_PAGE, { NULL }
 };
 static const struct cv_qparam p_remed[] = {
 	{ "metadata_kind", CV_P_STRING, 0, NULL, "requests or executions "
@@ -2752,7 +2725,7 @@ static const struct cv_qparam p_remed[] = {
 	{ "approval_state", CV_P_STRING, 0, NULL, "approval state recorded" },
 	{ "execution_status", CV_P_STRING, 0, NULL, "executions of this "
 	    "status" },
-	P_PAGE, { NULL }
+	CV_QPARAMS_PAGE, { NULL }
 };
 static const struct cv_qparam p_handoff[] = {
 	{ "provider", CV_P_STRING, 0, NULL, "hand-offs to this provider" },
@@ -2761,7 +2734,7 @@ static const struct cv_qparam p_handoff[] = {
 	{ "request_id", CV_P_STRING, 0, NULL, "of this remediation request" },
 	{ "reconciliation_id", CV_P_STRING, 0, NULL, "of this "
 	    "reconciliation" },
-	P_PAGE, { NULL }
+	CV_QPARAMS_PAGE, { NULL }
 };
 static const struct cv_qparam p_status[] = {
 	{ "provider", CV_P_STRING, 0, NULL, "statuses of this provider" },
@@ -2769,7 +2742,7 @@ static const struct cv_qparam p_status[] = {
 	{ "handoff_id", CV_P_STRING, 0, NULL, "of this hand-off" },
 	{ "request_id", CV_P_STRING, 0, NULL, "of this remediation request" },
 	{ "external_ref", CV_P_STRING, 0, NULL, "of this external reference" },
-	P_PAGE, { NULL }
+	CV_QPARAMS_PAGE, { NULL }
 };
 
 #define BODY	(CV_BODY_JSON | CV_BODY_OPT)

@@ -2764,12 +2764,6 @@ static const struct cv_wf_step s_alert_dashboard = {
                   "dashboard"),
 };
 
-#define P_PAGE                                                                 \
-	{"limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)"},        \
-	{                                                                      \
-		"offset", CV_P_INT, 0, NULL, "records skipped"                 \
-	}
-
 static const struct cv_qparam p_recurrences[] = {
     {"plan_id", CV_P_STRING, 0, NULL,
         "plans of this escalation plan "
@@ -2781,14 +2775,14 @@ static const struct cv_qparam p_recurrences[] = {
     {"action", CV_P_STRING, 0, NULL,
         "plans with a route decided so "
         "(deliver, wait, suppress)"},
-    P_PAGE, {NULL}};
+    CV_QPARAMS_PAGE, {NULL}};
 static const struct cv_qparam p_persist[] = {
     {"persist", CV_P_BOOL, 0, NULL, "store the record (default true)"}, {NULL}};
 static const struct cv_qparam p_runs[] = {
     {"dry_run", CV_P_BOOL, 0, NULL,
         "dry runs (true) or executed ones "
         "(false)"},
-    P_PAGE, {NULL}};
+    CV_QPARAMS_PAGE, {NULL}};
 static const struct cv_qparam p_health[] = {
     {"expected_interval_minutes", CV_P_INT, 0, NULL,
         "expected worker "
@@ -2807,7 +2801,7 @@ static const struct cv_qparam p_alerts[] = {
     {"suppressed", CV_P_BOOL, 0, NULL,
         "plans that suppressed a "
         "provider (true) or none (false)"},
-    P_PAGE, {NULL}};
+    CV_QPARAMS_PAGE, {NULL}};
 
 #define POST_JSON (CV_BODY_JSON | CV_BODY_OPT)
 #define ESR_ ESE "-recurrences"

@@ -176,13 +176,6 @@ jstr(const char *s)
 	return s != NULL ? json_object_new_string(s) : NULL;
 }
 
-/* A member (a new reference, or NULL for JSON null). */
-static struct json_object *
-jget(struct json_object *o, const char *key)
-{
-	return json_object_get(json_object_object_get(o, key));
-}
-
 /* A new object of key/value pairs (values consumed), NULL key ending. */
 static struct json_object *
 obj(const char *key, ...)
@@ -708,20 +701,22 @@ work_item(struct json_object *h, const char *hid, const char *p,
 		over = age - (double)crit;
 	else if (strcmp(sla, "at_risk") == 0 && age > (double)warn)
 		over = age - (double)warn;
-	return obj("handoff_id", jstr(hid), "request_id", jget(h,
-	    "request_id"), "reconciliation_id", jget(h, "reconciliation_id"),
+	return obj("handoff_id", jstr(hid), "request_id", cv_json_ref(h,
+	    "request_id"), "reconciliation_id", cv_json_ref(h,
+	    "reconciliation_id"),
 	    "provider", jstr(p), "status", jstr(state), "severity", jstr(sev),
 	    "sla_state", jstr(sla), "age_hours", dec(age, 2),
 	    "overdue_hours", dec(over, 2), "warning_hours",
 	    json_object_new_int64(warn), "critical_hours",
-	    json_object_new_int64(crit), "created_at", jget(h, "created_at"),
-	    "latest_status_at", jget(st, "created_at"), "external_ref",
-	    jget(st, "external_ref"), "external_url", jget(st,
-	    "external_url"), "approval_id", jget(h, "approval_id"),
-	    "approval_state", jget(h, "approval_state"), "action_count",
+	    json_object_new_int64(crit), "created_at", cv_json_ref(h,
+	    "created_at"),
+	    "latest_status_at", cv_json_ref(st, "created_at"), "external_ref",
+	    cv_json_ref(st, "external_ref"), "external_url", cv_json_ref(st,
+	    "external_url"), "approval_id", cv_json_ref(h, "approval_id"),
+	    "approval_state", cv_json_ref(h, "approval_state"), "action_count",
 	    json_object_new_int64(num(h, "action_count")), "release",
-	    json_object_object_get(h, "release") != NULL ? jget(h,
-	    "release") : json_object_new_object(), "channel", jget(h,
+	    json_object_object_get(h, "release") != NULL ? cv_json_ref(h,
+	    "release") : json_object_new_object(), "channel", cv_json_ref(h,
 	    "channel"), "recommended_action", jstr(recommended(state, sev)),
 	    NULL);
 }
@@ -738,7 +733,7 @@ escalation_of(struct json_object *w)
 	const char *const	*k;
 
 	for (k = keys; *k != NULL; k++)
-		json_object_object_add(o, *k, jget(w, *k));
+		json_object_object_add(o, *k, cv_json_ref(w, *k));
 	return o;
 }
 
@@ -1344,8 +1339,9 @@ suppressed_of(struct cv_arena *a, const char *src, const char *id,
 		}
 		if (last != NULL)
 			json_object_array_add(out, obj("provider",
-			    jstr(nprov[i]), "last_delivery_at", jget(last,
-			    "created_at"), "last_delivery_id", jget(last,
+			    jstr(nprov[i]), "last_delivery_at",
+			    cv_json_ref(last,
+			    "created_at"), "last_delivery_id", cv_json_ref(last,
 			    "session_id"), "reason", jstr(cv_arena_printf(a,
 			    "delivery exists within %lld minute suppression "
 			    "window", (long long)window)), NULL));
@@ -1601,20 +1597,21 @@ notify_event(struct cv_wf_ctx *ctx, struct json_object *report,
 	    jstr("cavra.endpoint_remediation_sla.notification"), "session_id",
 	    jstr(rid), "report_id", jstr(rid), "generated_at", jstr(ctx->now),
 	    "generated_by", jstr(ctx->by), "source_report_generated_at",
-	    jget(report, "generated_at"), "alert_level", jstr(level),
+	    cv_json_ref(report, "generated_at"), "alert_level", jstr(level),
 	    "max_severity", jstr(br > 0 ? "critical" : risk > 0 ? "warning" :
 	    "low"), "blocked_count", json_object_new_int64(br),
 	    "approval_required_count", json_object_new_int64(risk),
 	    "decision_count", json_object_new_int64(tracked),
 	    "completion_rate", json_object_object_get(sum, "completion_rate")
-	    != NULL ? jget(sum, "completion_rate") : json_object_new_int(0),
-	    "summary", obj("tracked_work_item_count",
+	    != NULL ? cv_json_ref(sum, "completion_rate") :
+	    json_object_new_int(0), "summary", obj("tracked_work_item_count",
 	    json_object_new_int64(tracked), "completed_count",
 	    json_object_new_int64(num(sum, "completed_count")),
 	    "at_risk_count", json_object_new_int64(risk), "breached_count",
 	    json_object_new_int64(br), "critical_provider_count",
 	    json_object_new_int64(num(sum, "critical_provider_count")),
-	    "release_channels", alen(sum, "release_channels") > 0 ? jget(sum,
+	    "release_channels", alen(sum, "release_channels") > 0 ?
+	    cv_json_ref(sum,
 	    "release_channels") : json_object_new_array(), NULL),
 	    "escalations", esc, "omitted_escalation_count",
 	    json_object_new_int64((int64_t)(n - json_object_array_length(
@@ -1625,7 +1622,8 @@ notify_event(struct cv_wf_ctx *ctx, struct json_object *report,
 	    "event"),
 	    jstr("private-connectors-remain-responsible-for-ticket-or-chat-"
 	    "side-effects"), NULL),
-	    "evidence_refs", alen(report, "evidence_refs") > 0 ? jget(report,
+	    "evidence_refs", alen(report, "evidence_refs") > 0 ?
+	    cv_json_ref(report,
 	    "evidence_refs") : json_object_new_array(), NULL);
 	ep_add_payloads(ev, ep_slack_card(title, msg, fields, "Generated from "
 	    "public CAVRA endpoint remediation SLA evidence."),
@@ -1700,7 +1698,8 @@ build_notify(struct cv_wf_ctx *ctx, struct json_object **answer)
 	rid = str2(report, NULL, "report_id", rid);
 	sum = json_object_object_get(report, "executive_summary");
 	subj = obj("report_id", jstr(rid), "alert_level", jstr(str2(report,
-	    NULL, "alert_level", "healthy")), "release_channels", jget(sum,
+	    NULL, "alert_level", "healthy")), "release_channels",
+	    cv_json_ref(sum,
 	    "release_channels"), "breached_count", json_object_new_int64(
 	    num(sum, "breached_count")), "at_risk_count",
 	    json_object_new_int64(num(sum, "at_risk_count")), NULL);
@@ -1710,7 +1709,7 @@ build_notify(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    "completed_count")), "at_risk_count", json_object_new_int64(num(
 	    sum, "at_risk_count")), "breached_count", json_object_new_int64(
 	    num(sum, "breached_count")), "release_channels", alen(sum,
-	    "release_channels") > 0 ? jget(sum, "release_channels") :
+	    "release_channels") > 0 ? cv_json_ref(sum, "release_channels") :
 	    json_object_new_array(), NULL), NULL);
 	ev = notify_event(ctx, report, maxesc);
 	rc = ep_route_deliver(ctx, &notify_routing, &in, subj, extra, ev,
@@ -1972,15 +1971,15 @@ build_report_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_int(o, "report_count", (int64_t)n);
 	cv_json_add_int(o, "critical_report_count", crit);
 	cv_json_add_int(o, "warning_report_count", warn);
-	json_object_object_add(o, "latest_report_id", jget(newest,
+	json_object_object_add(o, "latest_report_id", cv_json_ref(newest,
 	    "report_id"));
 	for (k = keys; *k != NULL; k++)
 		cv_json_add_int(o, *k, num(newest, *k));
 	json_object_object_add(o, "completion_rate", newest != NULL &&
 	    json_object_object_get(newest, "completion_rate") != NULL ?
-	    jget(newest, "completion_rate") : json_object_new_int(0));
+	    cv_json_ref(newest, "completion_rate") : json_object_new_int(0));
 	json_object_object_add(o, "release_channels", alen(newest,
-	    "release_channels") > 0 ? jget(newest, "release_channels") :
+	    "release_channels") > 0 ? cv_json_ref(newest, "release_channels") :
 	    json_object_new_array());
 	json_object_object_add(o, "latest", ep_head(all, CV_WF_LATEST_MAX));
 	json_object_put(all);
@@ -2077,7 +2076,7 @@ build_notify_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 			    "%s\n%s", key, p)) == NULL)
 				json_object_array_add(outst, obj("report_id",
 				    jstr(key), "provider", jstr(p), "plan_id",
-				    jget(plan, "plan_id"), NULL));
+				    cv_json_ref(plan, "plan_id"), NULL));
 		}
 	}
 	o = cv_wf_doc(ctx, ctx->st->schema);
@@ -2180,7 +2179,7 @@ build_escalation_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_put(owners);
 	json_object_object_add(o, "owners", json_object_array_length(all) > 0
 	    && alen(ep_inner(json_object_array_get_idx(all, 0),
-	    "escalation_plan"), "owners") > 0 ? jget(ep_inner(
+	    "escalation_plan"), "owners") > 0 ? cv_json_ref(ep_inner(
 	    json_object_array_get_idx(all, 0), "escalation_plan"), "owners") :
 	    json_object_new_array());
 	json_object_object_add(o, "active_escalations", active);
@@ -2514,13 +2513,14 @@ notify_state(struct cv_arena *a, struct json_object *all,
 		json_object_object_add(plans, rid, obj("metadata_kind",
 		    jstr(k_nplan.kind), "session_id", jstr(cv_arena_printf(a,
 		    "synthetic-%s", str2(r, NULL, "session_id", rid))),
-		    "created_at", jget(r, "created_at"), "report_id",
-		    jstr(rid), "plan_id", jget(r, "session_id"),
+		    "created_at", cv_json_ref(r, "created_at"), "report_id",
+		    jstr(rid), "plan_id", cv_json_ref(r, "session_id"),
 		    "selected_providers", json_object_get(provs),
 		    "acknowledgement_required_providers", has_policy ?
 		    json_object_get(provs) : json_object_new_array(),
 		    "notification_plan", obj("report_id", jstr(rid),
-		    "generated_at", jget(r, "created_at"), "plan_id", jget(r,
+		    "generated_at", cv_json_ref(r, "created_at"), "plan_id",
+		    cv_json_ref(r,
 		    "session_id"), "alert_level", jstr(str2(r, NULL,
 		    "alert_level", "unknown")), "selected_providers",
 		    json_object_get(provs),
@@ -2575,11 +2575,12 @@ route_status(struct cv_wf_ctx *ctx, struct json_object *policy,
 	    json_object_new_int64(s.res), "acknowledgement_due_at",
 	    jstr(ts_text(a, created + s.ack * 60)), "resolution_due_at",
 	    jstr(ts_text(a, created + s.res * 60)), "acknowledgement_id",
-	    jget(ack, "acknowledgement_id"), "escalation_level", jget(rung,
-	    "level"), "escalation_after_minutes", jget(rung,
-	    "after_minutes"), "escalation_action", jget(rung, "action"),
-	    "escalation_providers", rung != NULL ? jget(rung, "providers") :
-	    json_object_new_array(), "active_escalation",
+	    cv_json_ref(ack, "acknowledgement_id"), "escalation_level",
+	    cv_json_ref(rung,
+	    "level"), "escalation_after_minutes", cv_json_ref(rung,
+	    "after_minutes"), "escalation_action", cv_json_ref(rung, "action"),
+	    "escalation_providers", rung != NULL ? cv_json_ref(rung,
+	    "providers") : json_object_new_array(), "active_escalation",
 	    json_object_new_boolean(active), "recommended_action", jstr(act),
 	    NULL);
 	json_object_put(rung);
@@ -2821,7 +2822,7 @@ escalation_event(struct cv_wf_ctx *ctx, struct json_object *plan,
 	    jstr("cavra.endpoint_remediation_sla.escalation_delivery"),
 	    "session_id", jstr(pid), "plan_id", jstr(pid), "generated_at",
 	    jstr(ctx->now), "generated_by", jstr(ctx->by),
-	    "source_plan_generated_at", jget(plan, "generated_at"),
+	    "source_plan_generated_at", cv_json_ref(plan, "generated_at"),
 	    "alert_level", jstr(level), "max_severity", jstr(
 	    json_object_array_length(sel) > 0 ? "critical" : "low"),
 	    "blocked_count", json_object_new_int64((int64_t)
@@ -3049,17 +3050,12 @@ static const struct cv_wf_step s_action_dashboard = {
 	.schema = SLA("escalation_action_dashboard"),
 };
 
-#define P_PAGE								\
-	{ "limit", CV_P_INT, 0, NULL,					\
-	    "page size (default 50, 1..500)" },				\
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" }
-
 static const struct cv_qparam p_reports[] = {
 	{ "alert_level", CV_P_STRING, 0, NULL, "only reports of this alert "
 	    "level" },
 	{ "min_breached", CV_P_INT, 0, NULL, "only reports with at least "
 	    "this many breached work items" },
-	P_PAGE,
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_notifications[] = {
@@ -3070,7 +3066,7 @@ static const struct cv_qparam p_notifications[] = {
 	    "this state" },
 	{ "suppressed", CV_P_BOOL, 0, NULL, "plans that suppressed a "
 	    "provider (true) or none (false)" },
-	P_PAGE,
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_escalations[] = {
@@ -3080,7 +3076,7 @@ static const struct cv_qparam p_escalations[] = {
 	{ "alert_level", CV_P_STRING, 0, NULL, "plans of this alert level" },
 	{ "active_only", CV_P_BOOL, 0, NULL, "plans with an active "
 	    "escalation route" },
-	P_PAGE,
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_actions[] = {
@@ -3089,7 +3085,7 @@ static const struct cv_qparam p_actions[] = {
 	{ "provider", CV_P_STRING, 0, NULL, "records of this provider" },
 	{ "metadata_kind", CV_P_STRING, 0, NULL, "records of this kind" },
 	{ "review_state", CV_P_STRING, 0, NULL, "reviews in this state" },
-	P_PAGE,
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 

@@ -688,40 +688,6 @@ ev_promo_verify(struct cv_req *req, struct json_object *request)
 }
 
 /*
- * The 400 answer of a promotion request or execution (`what`) that does
- * not validate.  The reference answers {"detail": {"errors": [...],
- * "warnings": [...]}}; the house rule is a problem+json whose detail is
- * a string, so the detail joins the errors and the problem's `errors`
- * member lists each as {path, message} (these verifiers have no
- * warnings to report).
- */
-enum cv_err
-ev_promo_fail(struct cv_req *req, const char *what, const char *path,
-    struct json_object *errors)
-{
-	struct cv_text	 t = { NULL, 0, 0 };
-	size_t		 i, n;
-	enum cv_err	 rc;
-
-	n = json_object_array_length(errors);
-	cv_text_str(&t, what);
-	cv_text_str(&t, " is invalid: ");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			cv_text_str(&t, "; ");
-		cv_text_str(&t, json_object_get_string(
-		    json_object_array_get_idx(errors, i)));
-	}
-	for (i = 0; i < n; i++)
-		cv_fail_field(req, CV_EINVAL, path, "%s",
-		    json_object_get_string(json_object_array_get_idx(errors,
-		    i)));
-	rc = cv_fail(req, CV_EINVAL, "%s", t.p);
-	free(t.p);
-	return rc;
-}
-
-/*
  * POST /evidence/{session_id}/promotion-request (6.3): verifies the
  * rollout evidence of a managed-endpoint-rollout bundle, signs a
  * promotion request over canonical JSON with the Ed25519 key of
@@ -787,8 +753,14 @@ h_promotion_request(struct cv_req *req, struct cv_resp *resp)
 	if (pem == NULL)
 		art_push(c.errors, "rollout promotion request signing key is "
 		    "required");
+	/*
+	 * The reference answers {"detail": {"errors": [...], "warnings":
+	 * [...]}}; a problem's detail is a string here, so it joins the
+	 * errors and the problem's `errors` lists each as {path, message}.
+	 */
 	if (json_object_array_length(c.errors) > 0) {
-		rc = ev_promo_fail(req, "rollout promotion request",
+		rc = cv_fail_strings(req, CV_EINVAL,
+		    "rollout promotion request is invalid",
 		    "promotion_request", c.errors);
 		goto out;
 	}
@@ -877,7 +849,8 @@ h_promotion_request(struct cv_req *req, struct cv_resp *resp)
 		o = json_object_new_array();
 		art_push(o, "rollout promotion request signing key is not an "
 		    "Ed25519 private key in PEM");
-		rc = ev_promo_fail(req, "rollout promotion request",
+		rc = cv_fail_strings(req, CV_EINVAL,
+		    "rollout promotion request is invalid",
 		    "promotion_request", o);
 		json_object_put(o);
 		goto out;
@@ -947,8 +920,7 @@ static const struct cv_qparam list_params[] = {
 	    "records whose approval_state is this" },
 	{ "deployment_target", CV_P_STRING, 0, NULL,
 	    "records whose deployment_targets hold this" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped (default 0)" },
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 

@@ -17,10 +17,6 @@ struct json_object;
  * (signature, digest of the signed payload, this server's key), else
  * why. */
 const char	*ev_promo_verify(struct cv_req *, struct json_object *request);
-/* fcgi/evidence.c: the 400 of `what` ("rollout promotion execution")
- * for the strings of errors, each also listed under path. */
-enum cv_err	 ev_promo_fail(struct cv_req *, const char *what,
-		    const char *path, struct json_object *errors);
 
 /* fcgi/evidence_release.c: POST /evidence/{session_id}/promotion-
  * execution, /promotion-executions*, /rollback-executions*,

@@ -40,22 +40,6 @@ static const struct cv_wf_kind k_channel = {
 	"release-channel-promotion-request", "request_id", "rcp", "request",
 	NULL };
 
-/* A new reference to member key of o (NULL, JSON null, when absent). */
-static struct json_object *
-cp(struct json_object *o, const char *key)
-{
-	return json_object_get(json_object_object_get(o, key));
-}
-
-/* Member key of o as an object (borrowed), or NULL. */
-static struct json_object *
-obj_of(struct json_object *o, const char *key)
-{
-	struct json_object	*v;
-
-	return cv_json_obj(o, key, &v) == CV_JGET_OK ? v : NULL;
-}
-
 /* The text of member key (a string, or a scalar's JSON), else dflt when
  * absent; "None" for null, as the reference formats it. */
 static const char *
@@ -105,12 +89,14 @@ approval_summary(const char *id, struct json_object *approval)
 
 	o = json_object_new_object();
 	cv_json_add_str(o, "approval_id", id);
-	json_object_object_add(o, "state", cp(approval, "state"));
-	json_object_object_add(o, "approver_group", cp(approval,
+	json_object_object_add(o, "state", cv_json_ref(approval, "state"));
+	json_object_object_add(o, "approver_group", cv_json_ref(approval,
 	    "approver_group"));
-	json_object_object_add(o, "decided_by", cp(approval, "decided_by"));
-	json_object_object_add(o, "decided_at", cp(approval, "decided_at"));
-	json_object_object_add(o, "decision_reason", cp(approval,
+	json_object_object_add(o, "decided_by", cv_json_ref(approval,
+	    "decided_by"));
+	json_object_object_add(o, "decided_at", cv_json_ref(approval,
+	    "decided_at"));
+	json_object_object_add(o, "decision_reason", cv_json_ref(approval,
 	    "decision_reason"));
 	return o;
 }
@@ -197,7 +183,7 @@ lookup_payload(struct cv_wf_ctx *ctx, struct json_object **rec,
 	*out = NULL;
 	if ((rc = lookup(ctx, rec)) != CV_OK)
 		return rc;
-	if ((*out = obj_of(*rec, st->kind->payload_key)) == NULL)
+	if ((*out = cv_json_objv(*rec, st->kind->payload_key)) == NULL)
 		return cv_fail(ctx->req, CV_EINVAL, "%s metadata is missing %s "
 		    "payload", st->parent_what, st->kind->payload_key);
 	return CV_OK;
@@ -215,8 +201,8 @@ audit_event(struct cv_arena *a, struct json_object *x, int rollback)
 	struct json_object	*e, *ring, *appr, *refs, *links;
 	const char		*id, *rollout, *exec_id, *ts;
 
-	ring = obj_of(x, rollback ? "ring_rollback" : "ring_advancement");
-	appr = obj_of(x, "approval");
+	ring = cv_json_objv(x, rollback ? "ring_rollback" : "ring_advancement");
+	appr = cv_json_objv(x, "approval");
 	rollout = text_of(a, x, "rollout_id", "None");
 	id = text_of(a, x, rollback ? "rollback_id" : "execution_id", "None");
 	exec_id = rollback ? text_of(a, x, "promotion_execution_id", "None") :
@@ -237,35 +223,39 @@ audit_event(struct cv_arena *a, struct json_object *x, int rollback)
 	cv_json_add_str(e, "timestamp", ts);
 	cv_json_add_str(e, "severity", rollback ? "critical" : "high");
 	if (rollback) {
-		json_object_object_add(e, "rollback_id", cp(x, "rollback_id"));
-		json_object_object_add(e, "promotion_execution_id", cp(x,
-		    "promotion_execution_id"));
+		json_object_object_add(e, "rollback_id", cv_json_ref(x,
+		    "rollback_id"));
+		json_object_object_add(e, "promotion_execution_id",
+		    cv_json_ref(x, "promotion_execution_id"));
 	} else
-		json_object_object_add(e, "execution_id", cp(x,
+		json_object_object_add(e, "execution_id", cv_json_ref(x,
 		    "execution_id"));
-	json_object_object_add(e, "rollout_id", cp(x, "rollout_id"));
+	json_object_object_add(e, "rollout_id", cv_json_ref(x, "rollout_id"));
 	if (!rollback)
-		json_object_object_add(e, "request_id", cp(x, "request_id"));
-	json_object_object_add(e, "approval_id", cp(x, "approval_id"));
-	json_object_object_add(e, "approval_state", cp(appr, "state"));
-	json_object_object_add(e, "change_record", cp(x, "change_record"));
+		json_object_object_add(e, "request_id", cv_json_ref(x,
+		    "request_id"));
+	json_object_object_add(e, "approval_id", cv_json_ref(x, "approval_id"));
+	json_object_object_add(e, "approval_state", cv_json_ref(appr, "state"));
+	json_object_object_add(e, "change_record", cv_json_ref(x,
+	    "change_record"));
 	if (rollback) {
-		json_object_object_add(e, "rollback_status", cp(x,
+		json_object_object_add(e, "rollback_status", cv_json_ref(x,
 		    "rollback_status"));
-		json_object_object_add(e, "rollback_reason", cp(x,
+		json_object_object_add(e, "rollback_reason", cv_json_ref(x,
 		    "rollback_reason"));
 	} else
-		json_object_object_add(e, "execution_status", cp(x,
+		json_object_object_add(e, "execution_status", cv_json_ref(x,
 		    "execution_status"));
-	json_object_object_add(e, "environment", cp(x,
+	json_object_object_add(e, "environment", cv_json_ref(x,
 	    "execution_environment"));
-	json_object_object_add(e, "current_ring", cp(ring, "from"));
-	json_object_object_add(e, "target_ring", cp(ring, "to"));
-	json_object_object_add(e, "release", obj_of(x, "release") != NULL ?
-	    cp(x, "release") : json_object_new_object());
+	json_object_object_add(e, "current_ring", cv_json_ref(ring, "from"));
+	json_object_object_add(e, "target_ring", cv_json_ref(ring, "to"));
+	json_object_object_add(e, "release", cv_json_objv(x,
+	    "release") != NULL ?
+	    cv_json_ref(x, "release") : json_object_new_object());
 	json_object_object_add(e, "deployment_targets",
 	    json_object_object_get_ex(x, "deployment_targets", NULL) ?
-	    cp(x, "deployment_targets") : json_object_new_array());
+	    cv_json_ref(x, "deployment_targets") : json_object_new_array());
 	refs = json_object_object_get(x, "rollback_evidence_refs");
 	json_object_object_add(e, "rollback_evidence_refs", refs != NULL ?
 	    json_object_get(refs) : json_object_new_array());
@@ -290,7 +280,8 @@ audit_event(struct cv_arena *a, struct json_object *x, int rollback)
 	    text_of(a, x, "change_record", "unassigned")));
 	json_object_object_add(e, "audit_links", links);
 	json_object_object_add(e, "controls", json_object_object_get_ex(x,
-	    "controls", NULL) ? cp(x, "controls") : json_object_new_array());
+	    "controls", NULL) ? cv_json_ref(x, "controls") :
+	    json_object_new_array());
 	json_object_object_add(e, rollback ? "raw_rollback" : "raw_execution",
 	    json_object_get(x));
 	return e;
@@ -388,7 +379,7 @@ promo_check(struct cv_wf_ctx *ctx, struct json_object *request,
 		    "schema_version");
 	if ((why = ev_promo_verify(ctx->req, request)) != NULL)
 		art_push(errs, why);
-	rapp = obj_of(request, "approval");
+	rapp = cv_json_objv(request, "approval");
 	rid = rapp != NULL ? cv_json_str_or(rapp, "approval_id", "") : "";
 	if (*rid != '\0' && strcmp(rid, approval_id) != 0)
 		art_push(errs, "approval record does not match promotion "
@@ -403,7 +394,7 @@ promo_check(struct cv_wf_ctx *ctx, struct json_object *request,
 	s = cv_json_str_or(request, "rollout_id", "");
 	if (!art_str_is(appr, "session_id", s))
 		art_push(errs, "approval session_id does not match rollout_id");
-	if ((dec = obj_of(appr, "decision")) == NULL) {
+	if ((dec = cv_json_objv(appr, "decision")) == NULL) {
 		art_push(errs, "approval decision payload is invalid");
 		dec = NULL;
 	}
@@ -411,7 +402,7 @@ promo_check(struct cv_wf_ctx *ctx, struct json_object *request,
 	    "release_promote_endpoint_rollout"))
 		art_push(errs, "approval decision action_type does not "
 		    "authorize rollout promotion");
-	meta = dec != NULL ? obj_of(dec, "metadata") : NULL;
+	meta = dec != NULL ? cv_json_objv(dec, "metadata") : NULL;
 	if (meta != NULL && cv_json_truthy(json_object_object_get(meta,
 	    "target_ring")) && !json_object_equal(json_object_object_get(meta,
 	    "target_ring"), json_object_object_get(request, "target_ring")))
@@ -517,21 +508,23 @@ exec_keep(struct cv_wf_ctx *ctx, const struct exec_kind *ek,
 	cv_json_add_str(x, "schema_version", ek->kind->schema);
 	cv_json_add_str(x, "product", CV_PRODUCT);
 	cv_json_add_str(x, ek->kind->id_field, id);
-	json_object_object_add(x, ek->src_ref, cp(src, ek->src_field));
+	json_object_object_add(x, ek->src_ref, cv_json_ref(src, ek->src_field));
 	cv_json_add_str(x, "approval_id", appr_id);
 	cv_json_add_str(x, "rollout_id", rollout);
 	cv_json_add_str(x, "created_at", ctx->now);
 	cv_json_add_str(x, "executed_by", ctx->by);
 	json_object_object_add(x, "execution_environment", env != NULL &&
-	    *env != '\0' ? json_object_new_string(env) : cp(src,
+	    *env != '\0' ? json_object_new_string(env) : cv_json_ref(src,
 	    ek->env_field));
 	cv_json_add_str(x, ek->status_field, "executed");
 	if (ek->reason != NULL)
 		cv_json_add_str(x, "rollback_reason", reason != NULL ? reason :
 		    ek->reason);
-	json_object_object_add(x, "change_record", cp(src, "change_record"));
-	json_object_object_add(x, "release", obj_of(src, "release") != NULL ?
-	    cp(src, "release") : json_object_new_object());
+	json_object_object_add(x, "change_record", cv_json_ref(src,
+	    "change_record"));
+	json_object_object_add(x, "release", cv_json_objv(src,
+	    "release") != NULL ?
+	    cv_json_ref(src, "release") : json_object_new_object());
 	json_object_object_add(x, "deployment_targets", sorted_strings(a, src,
 	    "deployment_targets"));
 	json_object_object_add(x, ek->ring_key, ring);
@@ -543,7 +536,8 @@ exec_keep(struct cv_wf_ctx *ctx, const struct exec_kind *ek,
 	json_object_object_add(x, "evidence_refs", refs);
 	json_object_object_add(x, "rollback_evidence_refs",
 	    json_object_object_get_ex(src, "rollback_evidence_refs", NULL) ?
-	    cp(src, "rollback_evidence_refs") : json_object_new_array());
+	    cv_json_ref(src, "rollback_evidence_refs") :
+	    json_object_new_array());
 	if (notes != NULL && *notes != '\0')
 		cv_json_add_str(x, "notes", notes);
 
@@ -551,19 +545,22 @@ exec_keep(struct cv_wf_ctx *ctx, const struct exec_kind *ek,
 	cv_json_add_str(rec, "rollout_id", rollout);
 	cv_json_add_str(rec, "rollout_status", ek->rollout_status);
 	cv_json_add_str(rec, ek->rec_status, "executed");
-	json_object_object_add(rec, "environment", cp(x,
+	json_object_object_add(rec, "environment", cv_json_ref(x,
 	    "execution_environment"));
-	json_object_object_add(rec, "deployment_targets", cp(x,
+	json_object_object_add(rec, "deployment_targets", cv_json_ref(x,
 	    "deployment_targets"));
-	json_object_object_add(rec, "current_ring", cp(ring, "from"));
-	json_object_object_add(rec, "target_ring", cp(ring, "to"));
+	json_object_object_add(rec, "current_ring", cv_json_ref(ring, "from"));
+	json_object_object_add(rec, "target_ring", cv_json_ref(ring, "to"));
 	cv_json_add_str(rec, "approval_id", appr_id);
-	json_object_object_add(rec, "approval_state", cp(appr, "state"));
-	json_object_object_add(rec, ek->src_ref, cp(x, ek->src_ref));
-	json_object_object_add(rec, "change_record", cp(x, "change_record"));
-	json_object_object_add(rec, "release", cp(x, "release"));
-	json_object_object_add(rec, "evidence_refs", cp(x, "evidence_refs"));
-	json_object_object_add(rec, "rollback_evidence_refs", cp(x,
+	json_object_object_add(rec, "approval_state", cv_json_ref(appr,
+	    "state"));
+	json_object_object_add(rec, ek->src_ref, cv_json_ref(x, ek->src_ref));
+	json_object_object_add(rec, "change_record", cv_json_ref(x,
+	    "change_record"));
+	json_object_object_add(rec, "release", cv_json_ref(x, "release"));
+	json_object_object_add(rec, "evidence_refs", cv_json_ref(x,
+	    "evidence_refs"));
+	json_object_object_add(rec, "rollback_evidence_refs", cv_json_ref(x,
 	    "rollback_evidence_refs"));
 	json_object_object_add(rec, "audit_links", links);
 	json_object_object_add(rec, ek->kind->payload_key, x);
@@ -617,7 +614,7 @@ build_promotion_exec(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    (rc = cv_wf_str(ctx, "notes", &notes)) != CV_OK)
 		goto out;
 	if ((appr_id == NULL || *appr_id == '\0') &&
-	    (ra = obj_of(request, "approval")) != NULL)
+	    (ra = cv_json_objv(request, "approval")) != NULL)
 		appr_id = cv_json_str_or(ra, "approval_id", "");
 	if (appr_id == NULL || *appr_id == '\0') {
 		rc = cv_fail(ctx->req, CV_EINVAL, "promotion execution requires "
@@ -629,16 +626,17 @@ build_promotion_exec(struct cv_wf_ctx *ctx, struct json_object **answer)
 	errs = json_object_new_array();
 	promo_check(ctx, request, appr_id, appr, errs);
 	if (json_object_array_length(errs) > 0) {
-		rc = ev_promo_fail(ctx->req, "rollout promotion execution",
-		    "request", errs);
+		rc = cv_fail_strings(ctx->req, CV_EINVAL,
+		    "rollout promotion execution is invalid", "request", errs);
 		goto out;
 	}
 
 	ring = json_object_new_object();
-	json_object_object_add(ring, "from", cp(request, "current_ring"));
-	json_object_object_add(ring, "to", cp(request, "target_ring"));
-	json_object_object_add(ring, "previous_rollout_status", cp(request,
-	    "rollout_status"));
+	json_object_object_add(ring, "from", cv_json_ref(request,
+	    "current_ring"));
+	json_object_object_add(ring, "to", cv_json_ref(request, "target_ring"));
+	json_object_object_add(ring, "previous_rollout_status",
+	    cv_json_ref(request, "rollout_status"));
 	exec_keep(ctx, &e_promotion, request, id, appr_id, appr, ring, env,
 	    notes, NULL, answer);
 out:
@@ -675,13 +673,13 @@ rollback_check(struct json_object *x, struct json_object *appr,
 	if (!json_object_equal(json_object_object_get(appr, "session_id"),
 	    json_object_object_get(x, "rollout_id")))
 		art_push(errs, "approval session_id does not match rollout_id");
-	if ((dec = obj_of(appr, "decision")) == NULL)
+	if ((dec = cv_json_objv(appr, "decision")) == NULL)
 		art_push(errs, "approval decision payload is invalid");
 	if (dec == NULL || !art_str_is(dec, "action_type",
 	    "release_rollback_endpoint_rollout"))
 		art_push(errs, "approval decision action_type does not "
 		    "authorize rollout rollback");
-	meta = dec != NULL ? obj_of(dec, "metadata") : NULL;
+	meta = dec != NULL ? cv_json_objv(dec, "metadata") : NULL;
 	v = meta != NULL ? json_object_object_get(meta,
 	    "promotion_execution_id") : NULL;
 	if (cv_json_truthy(v) && !json_object_equal(v,
@@ -689,7 +687,7 @@ rollback_check(struct json_object *x, struct json_object *appr,
 		art_push(errs, "approval promotion_execution_id does not match "
 		    "promotion execution");
 	v = meta != NULL ? json_object_object_get(meta, "target_ring") : NULL;
-	ring = obj_of(x, "ring_advancement");
+	ring = cv_json_objv(x, "ring_advancement");
 	if (cv_json_truthy(v) && (ring == NULL || !json_object_equal(v,
 	    json_object_object_get(ring, "to"))))
 		art_push(errs, "approval target ring does not match promoted "
@@ -729,17 +727,18 @@ build_rollback(struct cv_wf_ctx *ctx, struct json_object **answer)
 	errs = json_object_new_array();
 	rollback_check(x, appr, errs);
 	if (json_object_array_length(errs) > 0) {
-		rc = ev_promo_fail(ctx->req, "rollout rollback execution",
-		    "approval_id", errs);
+		rc = cv_fail_strings(ctx->req, CV_EINVAL,
+		    "rollout rollback execution is invalid", "approval_id",
+		    errs);
 		goto out;
 	}
 
-	pring = obj_of(x, "ring_advancement");
+	pring = cv_json_objv(x, "ring_advancement");
 	ring = json_object_new_object();
-	json_object_object_add(ring, "from", cp(pring, "to"));
-	json_object_object_add(ring, "to", cp(pring, "from"));
-	json_object_object_add(ring, "previous_rollout_status", cp(pring,
-	    "new_rollout_status"));
+	json_object_object_add(ring, "from", cv_json_ref(pring, "to"));
+	json_object_object_add(ring, "to", cv_json_ref(pring, "from"));
+	json_object_object_add(ring, "previous_rollout_status",
+	    cv_json_ref(pring, "new_rollout_status"));
 	exec_keep(ctx, &e_rollback, x, cv_json_str_or(x, "rollout_id", ""),
 	    appr_id, appr, ring, env, notes, reason, answer);
 out:
@@ -805,8 +804,7 @@ static const struct cv_qparam p_exec[] = {
 	    "executions whose deployment_targets hold this" },
 	{ "promotion_execution_status", CV_P_STRING, 0, NULL,
 	    "executions with this status" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped (default 0)" },
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_channel[] = {
@@ -815,23 +813,14 @@ static const struct cv_qparam p_channel[] = {
 	{ "approval_state", CV_P_STRING, 0, NULL,
 	    "requests whose approval has this state" },
 	{ "approval_id", CV_P_STRING, 0, NULL, "requests of this approval" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped (default 0)" },
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 
-#define SCHEMA_LIST							\
-	"{\"type\":\"object\",\"required\":[\"items\",\"total\",\"limit\","	\
-	"\"offset\"],\"properties\":{\"items\":{\"type\":\"array\","	\
-	"\"items\":{\"type\":\"object\",\"required\":[\"session_id\","	\
-	"\"metadata_kind\"]}}}}"
-#define SCHEMA_RECORD							\
-	"{\"type\":\"object\",\"required\":[\"session_id\","		\
-	"\"metadata_kind\"]}"
 #define SCHEMA_EXEC							\
 	"{\"type\":\"object\",\"required\":[\"valid\",\"rollout_id\","	\
 	"\"metadata\"],\"properties\":{\"valid\":{\"type\":\"boolean\"},"	\
-	"\"metadata\":" SCHEMA_RECORD "}}"
+	"\"metadata\":" ART_SCHEMA_META "}}"
 #define SCHEMA_AUDIT							\
 	"{\"type\":\"object\",\"required\":[\"schema_version\",\"event\"],"	\
 	"\"properties\":{\"event\":{\"type\":\"object\",\"required\":"	\
@@ -839,7 +828,7 @@ static const struct cv_qparam p_channel[] = {
 #define SCHEMA_DELIVERY							\
 	"{\"type\":\"object\",\"required\":[\"schema_version\",\"event_id\","	\
 	"\"success\",\"deliveries\",\"metadata\"],\"properties\":"	\
-	"{\"metadata\":" SCHEMA_RECORD "}}"
+	"{\"metadata\":" ART_SCHEMA_META "}}"
 
 const struct cv_route ev_release_routes[] = {
 	{ CV_POST, "/evidence/{session_id}/promotion-execution",
@@ -848,9 +837,9 @@ const struct cv_route ev_release_routes[] = {
 	    &s_exec_post, NULL, SCHEMA_EXEC, CV_RIGHT_OPERATE },
 	{ CV_GET, "/promotion-executions", cv_wf_h_history, 0,
 	    "Promotion executions, newest first", &s_exec_list, p_exec,
-	    SCHEMA_LIST },
+	    ART_SCHEMA_META_LIST },
 	{ CV_GET, "/promotion-executions/{execution_id}", cv_wf_h_build, 0,
-	    "One promotion execution", &s_exec_get, NULL, SCHEMA_RECORD },
+	    "One promotion execution", &s_exec_get, NULL, ART_SCHEMA_META },
 	{ CV_GET, "/promotion-executions/{execution_id}/audit-export",
 	    cv_wf_h_build, 0, "The audit event of a promotion execution",
 	    &s_exec_audit, NULL, SCHEMA_AUDIT },
@@ -863,17 +852,17 @@ const struct cv_route ev_release_routes[] = {
 	    "with an approved rollback approval", &s_rollback_post, NULL,
 	    SCHEMA_EXEC, CV_RIGHT_OPERATE },
 	{ CV_GET, "/rollback-executions/{rollback_id}", cv_wf_h_build, 0,
-	    "One rollback execution", &s_rollback_get, NULL, SCHEMA_RECORD },
+	    "One rollback execution", &s_rollback_get, NULL, ART_SCHEMA_META },
 	{ CV_POST, "/rollback-executions/{execution_id}/deliver",
 	    cv_wf_h_build, CV_BODY_JSON | CV_BODY_OPT, "Deliver the audit "
 	    "event of a rollback execution through the connectors",
 	    &s_rollback_deliver, NULL, SCHEMA_DELIVERY, CV_RIGHT_OPERATE },
 	{ CV_GET, "/release-channel-promotions", cv_wf_h_history, 0,
 	    "Release channel promotion requests, newest first",
-	    &s_channel_list, p_channel, SCHEMA_LIST },
+	    &s_channel_list, p_channel, ART_SCHEMA_META_LIST },
 	{ CV_GET, "/release-channel-promotions/{request_id}", cv_wf_h_build,
 	    0, "One release channel promotion request", &s_channel_get, NULL,
-	    SCHEMA_RECORD },
+	    ART_SCHEMA_META },
 };
 
 const size_t ev_release_nroutes = nitems(ev_release_routes);

@@ -839,8 +839,7 @@ static const struct cv_wf_step s_c1_health = {
 static const struct cv_qparam p_history[] = {
 	{ "dry_run", CV_P_BOOL, 0, NULL, "only dry runs (true) or live runs "
 	    "(false)" },
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" },
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_health[] = {

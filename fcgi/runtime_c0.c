@@ -2236,10 +2236,6 @@ static const struct cv_wf_step s_escalation = {
 	.kind = &c0_esc, .build = build_escalation,
 };
 
-#define P_PAGE								\
-	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" }, \
-	{ "offset", CV_P_INT, 0, NULL, "records skipped" }
-
 static const struct cv_qparam p_history[] = {
 	{ "schedule_id", CV_P_STRING, 0, NULL, "schedule (field, event_id "
 	    "or the plan's schedule_id)" },
@@ -2260,7 +2256,7 @@ static const struct cv_qparam p_history[] = {
 	    "event_id or session_id)" },
 	{ "cadence", CV_P_STRING, 0, NULL, "delivery plan or worker run "
 	    "cadence" },
-	P_PAGE,
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_routes[] = {
@@ -2271,7 +2267,7 @@ static const struct cv_qparam p_routes[] = {
 	{ "action", CV_P_STRING, 0, NULL, "deliver or suppress" },
 	{ "category", CV_P_STRING, 0, NULL, "deliver, maintenance_window, "
 	    "owner_calendar, healthy_schedule or other" },
-	P_PAGE,
+	CV_QPARAMS_PAGE,
 	{ NULL }
 };
 static const struct cv_qparam p_trends[] = {

@@ -286,13 +286,6 @@ alen(struct json_object *arr)
 	    json_object_array_length(arr) : 0;
 }
 
-/* A member's value, a new reference (NULL for JSON null or absent). */
-static struct json_object *
-dup(struct json_object *o, const char *key)
-{
-	return json_object_get(json_object_object_get(o, key));
-}
-
 /*
  * The release record a stored record names: its release_record_ref,
  * else its external_ref, else those of a member object (its payload).
@@ -516,13 +509,13 @@ readiness_bundle(struct cv_wf_ctx *ctx, const char *ref,
 	for (i = 0; i < json_object_array_length(items); i++) {
 		r = json_object_array_get_idx(items, i);
 		row = json_object_new_object();
-		json_object_object_add(row, "metadata_kind", dup(r,
+		json_object_object_add(row, "metadata_kind", cv_json_ref(r,
 		    "metadata_kind"));
-		json_object_object_add(row, "session_id", dup(r,
+		json_object_object_add(row, "session_id", cv_json_ref(r,
 		    "session_id"));
-		json_object_object_add(row, "created_at", dup(r,
+		json_object_object_add(row, "created_at", cv_json_ref(r,
 		    "created_at"));
-		json_object_object_add(row, "signer", dup(r, "signer"));
+		json_object_object_add(row, "signer", cv_json_ref(r, "signer"));
 		cv_json_add_str(row, "release_record_ref", item_ref(r));
 		cv_json_add_str(row, "evidence_ref", first_str(r, ev_keys));
 		json_object_array_add(idx, row);
@@ -534,22 +527,23 @@ readiness_bundle(struct cv_wf_ctx *ctx, const char *ref,
 			continue;
 		archived = 1;
 		row = json_object_new_object();
-		json_object_object_add(row, "reference_id", dup(r,
+		json_object_object_add(row, "reference_id", cv_json_ref(r,
 		    "reference_id"));
-		json_object_object_add(row, "archive_ref", dup(r,
+		json_object_object_add(row, "archive_ref", cv_json_ref(r,
 		    "archive_ref"));
-		json_object_object_add(row, "archive_provider", dup(r,
+		json_object_object_add(row, "archive_provider", cv_json_ref(r,
 		    "archive_provider"));
-		json_object_object_add(row, "archive_hash", dup(r,
+		json_object_object_add(row, "archive_hash", cv_json_ref(r,
 		    "archive_hash"));
-		json_object_object_add(row, "export_id", dup(r, "export_id"));
-		json_object_object_add(row, "verification_id", dup(r,
+		json_object_object_add(row, "export_id", cv_json_ref(r,
+		    "export_id"));
+		json_object_object_add(row, "verification_id", cv_json_ref(r,
 		    "verification_id"));
-		json_object_object_add(row, "retention_until", dup(r,
+		json_object_object_add(row, "retention_until", cv_json_ref(r,
 		    "retention_until"));
 		cv_json_add_bool(row, "legal_hold", cv_json_truthy(
 		    json_object_object_get(r, "legal_hold")));
-		json_object_object_add(row, "created_at", dup(r,
+		json_object_object_add(row, "created_at", cv_json_ref(r,
 		    "created_at"));
 		json_object_array_add(objs, row);
 	}
@@ -699,7 +693,7 @@ build_manifest(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(m, "bundle_hash", str(b, "bundle_hash"));
 	cv_json_add_str(m, "release_record_ref", str(b,
 	    "release_record_ref"));
-	json_object_object_add(m, "archive_objects", dup(b,
+	json_object_object_add(m, "archive_objects", cv_json_ref(b,
 	    "archive_objects"));
 	id = cv_wf_id(a, k_manifest.prefix, m, &hash);
 	json_object_put(m);
@@ -720,9 +714,9 @@ build_manifest(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    "release_record_ref"));
 	cv_json_add_str(mf, "bundle_id", str(b, "bundle_id"));
 	cv_json_add_str(mf, "bundle_hash", str(b, "bundle_hash"));
-	json_object_object_add(mf, "archive_object_count", dup(b,
+	json_object_object_add(mf, "archive_object_count", cv_json_ref(b,
 	    "archive_object_count"));
-	json_object_object_add(mf, "archive_objects", dup(b,
+	json_object_object_add(mf, "archive_objects", cv_json_ref(b,
 	    "archive_objects"));
 	refs = json_object_new_array();
 	json_object_array_add(refs, json_object_new_string(cv_arena_printf(a,
@@ -950,18 +944,18 @@ closeout_event(struct cv_wf_ctx *ctx, struct json_object *s,
 	cv_json_add_str(e, "generated_at", ctx->now);
 	cv_json_add_str(e, "generated_by", ctx->by);
 	cv_json_add_str(e, "closeout_state", str(s, "closeout_state"));
-	json_object_object_add(e, "alert_level", dup(s, "alert_level"));
+	json_object_object_add(e, "alert_level", cv_json_ref(s, "alert_level"));
 	cv_json_add_str(e, "max_severity", closed(s) ? "low" : "high");
-	json_object_object_add(e, "signature_state", dup(s,
+	json_object_object_add(e, "signature_state", cv_json_ref(s,
 	    "signature_state"));
-	json_object_object_add(e, "archive_object_count", dup(s,
+	json_object_object_add(e, "archive_object_count", cv_json_ref(s,
 	    "archive_object_count"));
-	json_object_object_add(e, "evidence_count", dup(s,
+	json_object_object_add(e, "evidence_count", cv_json_ref(s,
 	    "evidence_count"));
-	json_object_object_add(e, "blockers", dup(s, "blockers"));
-	json_object_object_add(e, "executive_summary", dup(s,
+	json_object_object_add(e, "blockers", cv_json_ref(s, "blockers"));
+	json_object_object_add(e, "executive_summary", cv_json_ref(s,
 	    "executive_summary"));
-	json_object_object_add(e, "public_evidence_refs", dup(s,
+	json_object_object_add(e, "public_evidence_refs", cv_json_ref(s,
 	    "public_evidence_refs"));
 	cv_json_add_int(e, "max_summary_chars", max_chars);
 	cv_json_add_bool(e, "summary_truncated", strlen(md) >
@@ -1170,7 +1164,7 @@ build_review(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(rq, "closeout_state", str(s, "closeout_state"));
 	cv_json_add_str(rq, "bundle_id", str(s, "bundle_id"));
 	cv_json_add_str(rq, "manifest_id", str(s, "manifest_id"));
-	json_object_object_add(rq, "archive_object_count", dup(s,
+	json_object_object_add(rq, "archive_object_count", cv_json_ref(s,
 	    "archive_object_count"));
 	cv_json_add_str(rq, "retention_until", until);
 	cv_json_add_bool(rq, "legal_hold", hold);
@@ -1371,8 +1365,8 @@ build_artifact(struct cv_wf_ctx *ctx, struct json_object **answer)
 	for (i = 0; i < json_object_array_length(files); i++) {
 		f = json_object_array_get_idx(files, i);
 		m = json_object_new_object();
-		json_object_object_add(m, "name", dup(f, "name"));
-		json_object_object_add(m, "sha256", dup(f, "sha256"));
+		json_object_object_add(m, "name", cv_json_ref(f, "name"));
+		json_object_object_add(m, "sha256", cv_json_ref(f, "sha256"));
 		json_object_array_add(digests, m);
 	}
 	m = json_object_new_object();
@@ -1832,7 +1826,8 @@ build_alert_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_object_add(plan, "acknowledgement_required_providers",
 	    json_object_get(sel));
 	cv_json_add_bool(plan, "force", force);
-	json_object_object_add(plan, "alert_count", dup(h, "alert_count"));
+	json_object_object_add(plan, "alert_count", cv_json_ref(h,
+	    "alert_count"));
 	prec = cv_wf_keep(ctx, &c10.plan, plan, (int64_t)
 	    json_object_array_length(req_p), (int64_t)
 	    json_object_array_length(supp), (int64_t)
@@ -1850,11 +1845,12 @@ build_alert_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(ev, "alert_level", lvl);
 	cv_json_add_str(ev, "max_severity", strcmp(lvl, "critical") == 0 ?
 	    "high" : strcmp(lvl, "warning") == 0 ? "medium" : "low");
-	json_object_object_add(ev, "alert_count", dup(h, "alert_count"));
-	json_object_object_add(ev, "critical_alert_count", dup(h,
+	json_object_object_add(ev, "alert_count", cv_json_ref(h,
+	    "alert_count"));
+	json_object_object_add(ev, "critical_alert_count", cv_json_ref(h,
 	    "critical_alert_count"));
-	json_object_object_add(ev, "alerts", dup(h, "alerts"));
-	json_object_object_add(ev, "recommended_actions", dup(h,
+	json_object_object_add(ev, "alerts", cv_json_ref(h, "alerts"));
+	json_object_object_add(ev, "recommended_actions", cv_json_ref(h,
 	    "recommended_actions"));
 	json_object_object_add(ev, c10.plan.payload_key,
 	    json_object_get(plan));

@@ -1320,45 +1320,6 @@ static const struct cv_wf_health c3_health = {
 /* ---- C4 worker redelivery ------------------------------------------- */
 
 /*
- * The alert event of a stored health h without its alert plan, with at
- * most max alerts: the shape cv_wf_h_alert_deliver sends.  New.
- * Candidate for lib/wfstep_run.c (a redelivering alert worker of C6
- * needs the same; there it is static).
- */
-static struct json_object *
-health_alert_event(struct cv_wf_ctx *ctx, const struct cv_wf_alert *al,
-    struct json_object *h, int64_t max)
-{
-	struct json_object	*ev, *alerts, *some;
-	const char		*level;
-	size_t			 i, n;
-
-	level = cv_json_str_or(h, "alert_level", "healthy");
-	ev = json_object_new_object();
-	cv_json_add_str(ev, "schema_version", al->event_schema);
-	cv_json_add_str(ev, "product", CV_PRODUCT);
-	cv_json_add_str(ev, "event_type", al->event_type);
-	cv_json_add_str(ev, "session_id", cv_json_str_or(h, "health_id", ""));
-	cv_json_add_str(ev, "health_id", cv_json_str_or(h, "health_id", ""));
-	cv_json_add_str(ev, "generated_at", ctx->now);
-	cv_json_add_str(ev, "generated_by", ctx->by);
-	cv_json_add_str(ev, "alert_level", level);
-	cv_json_add_str(ev, "max_severity", strcmp(level, "critical") == 0 ?
-	    "high" : strcmp(level, "warning") == 0 ? "medium" : "low");
-	alerts = json_object_object_get(h, "alerts");
-	n = alen(alerts);
-	some = json_object_new_array();
-	for (i = 0; i < n && (int64_t)i < max; i++)
-		json_object_array_add(some, json_object_get(
-		    json_object_array_get_idx(alerts, i)));
-	json_object_object_add(ev, "alerts", some);
-	cv_json_add_int(ev, "alert_count", (int64_t)n);
-	cv_json_add_int(ev, "omitted_alert_count", (int64_t)n > max ?
-	    (int64_t)n - max : 0);
-	return ev;
-}
-
-/*
  * The C4 redelivery event of C3 health reading h (max_alerts of the
  * body) and its links health_id and the decision's plan_id.  A
  * cv_wf_event_fn.
@@ -1367,7 +1328,7 @@ static enum cv_err
 c4_event(struct cv_wf_ctx *ctx, struct json_object *d, struct json_object *h,
     int64_t max, struct json_object **event, struct json_object **links)
 {
-	*event = health_alert_event(ctx, &c4_alert, h, max);
+	*event = cv_wf_alert_event(ctx, &c4_alert, h, max);
 	*links = json_object_new_object();
 	cv_json_add_str(*links, "health_id", cv_json_str_or(h, "health_id",
 	    ""));

@@ -328,90 +328,6 @@ datadog_status(const char *sev)
 	return "info";
 }
 
-/* n decimal digits at s into *v; 0 when one is not a digit. */
-static int
-digits(const char *s, int n, int *v)
-{
-	int	 i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 1;
-}
-
-/*
- * An ISO 8601 time as seconds since the epoch: YYYY-MM-DD, optionally
- * followed by T (or a space) and HH:MM[:SS[.fraction]], and Z or an
- * offset +HH:MM (or +HHMM).  Without a zone the time is UTC.  0, or -1
- * when s is not such a time.
- */
-static int
-iso_epoch(const char *s, double *epoch)
-{
-	struct tm	 tm;
-	double		 frac = 0.0, scale = 0.1;
-	int		 y, mo, d, h = 0, mi = 0, se = 0, oh, om, sign;
-	time_t		 t;
-
-	if (strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' ||
-	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d))
-		return -1;
-	s += 10;
-	if (*s == 'T' || *s == 't' || *s == ' ') {
-		if (!digits(s + 1, 2, &h) || s[3] != ':' ||
-		    !digits(s + 4, 2, &mi))
-			return -1;
-		s += 6;
-		if (*s == ':') {
-			if (!digits(s + 1, 2, &se))
-				return -1;
-			s += 3;
-			if (*s == '.' || *s == ',') {
-				if (!isdigit((unsigned char)s[1]))
-					return -1;
-				for (s++; isdigit((unsigned char)*s); s++) {
-					frac += (*s - '0') * scale;
-					scale /= 10;
-				}
-			}
-		}
-	}
-	oh = om = 0;
-	sign = 1;
-	if (*s == 'Z' || *s == 'z')
-		s++;
-	else if (*s == '+' || *s == '-') {
-		sign = *s == '-' ? -1 : 1;
-		if (!digits(s + 1, 2, &oh))
-			return -1;
-		s += 3;
-		if (*s == ':')
-			s++;
-		if (!digits(s, 2, &om))
-			return -1;
-		s += 2;
-	}
-	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || se > 59 || oh > 23 || om > 59)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm);
-	if (tm.tm_mday != d)
-		return -1;
-	*epoch = (double)t - sign * (oh * 3600 + om * 60) + frac;
-	return 0;
-}
-
 /* Seconds since the epoch as the shortest decimal text that reads back
  * as the same number, with at least one decimal (as Python prints a
  * float of that size). */
@@ -521,31 +437,23 @@ ci_params(struct cv_arena *a, struct json_object *event)
 	return l;
 }
 
-/* The event as indented JSON with sorted keys; arena. */
-static const char *
-pretty(struct cv_arena *a, struct json_object *event)
-{
-	struct json_object	*sorted;
-	const char		*s;
-
-	sorted = cv_json_sorted_new(event);
-	s = cv_arena_strdup(a, json_object_to_json_string_ext(sorted,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(sorted);
-	return s;
-}
-
-static struct json_object *
-mrkdwn(struct cv_arena *a, const char *label, const char *value)
+struct json_object *
+cv_connector_mrkdwn(const char *text)
 {
 	struct json_object	*o;
 
 	o = json_object_new_object();
 	cv_json_add_str(o, "type", "mrkdwn");
-	cv_json_add_str(o, "text", cv_arena_printf(a, "*%s:* %s", label,
-	    value));
+	cv_json_add_str(o, "text", text);
 	return o;
+}
+
+/* The Slack field "*label:* value"; new reference. */
+static struct json_object *
+mrkdwn(struct cv_arena *a, const char *label, const char *value)
+{
+	return cv_connector_mrkdwn(cv_arena_printf(a, "*%s:* %s", label,
+	    value));
 }
 
 static struct json_object *
@@ -580,8 +488,8 @@ slack_body(struct cv_arena *a, struct json_object *event, const char *title)
 	return o;
 }
 
-static struct json_object *
-fact(const char *name, const char *value)
+struct json_object *
+cv_connector_fact(const char *name, const char *value)
 {
 	struct json_object	*o;
 
@@ -608,14 +516,14 @@ teams_body(struct cv_arena *a, struct json_object *event, const char *title)
 	sec = json_object_new_object();
 	cv_json_add_str(sec, "activityTitle", title);
 	f = json_object_new_array();
-	json_object_array_add(f, fact("Event", ev_text(a, event, "event_type",
-	    "cavra.event")));
-	json_object_array_add(f, fact("Session", ev_text(a, event,
-	    "session_id", "n/a")));
-	json_object_array_add(f, fact("Blocked", ev_text(a, event,
-	    "blocked_count", "0")));
-	json_object_array_add(f, fact("Severity", ev_text(a, event,
-	    "max_severity", "low")));
+	json_object_array_add(f, cv_connector_fact("Event", ev_text(a, event,
+	    "event_type", "cavra.event")));
+	json_object_array_add(f, cv_connector_fact("Session", ev_text(a,
+	    event, "session_id", "n/a")));
+	json_object_array_add(f, cv_connector_fact("Blocked", ev_text(a,
+	    event, "blocked_count", "0")));
+	json_object_array_add(f, cv_connector_fact("Severity", ev_text(a,
+	    event, "max_severity", "low")));
 	json_object_object_add(sec, "facts", f);
 	json_object_array_add(secs, sec);
 	json_object_object_add(o, "sections", secs);
@@ -634,7 +542,7 @@ jira_body(struct cv_arena *a, struct json_object *event, const char *title)
 			*p = '-';
 	f = json_object_new_object();
 	cv_json_add_str(f, "summary", title);
-	cv_json_add_str(f, "description", pretty(a, event));
+	cv_json_add_str(f, "description", cv_json_pretty_sorted(a, event));
 	l = json_object_new_array();
 	json_object_array_add(l, json_object_new_string("cavra"));
 	json_object_array_add(l, json_object_new_string("ai-agent-governance"));
@@ -653,7 +561,7 @@ servicenow_body(struct cv_arena *a, struct json_object *event,
 
 	o = json_object_new_object();
 	cv_json_add_str(o, "short_description", title);
-	cv_json_add_str(o, "description", pretty(a, event));
+	cv_json_add_str(o, "description", cv_json_pretty_sorted(a, event));
 	cv_json_add_str(o, "category", "software");
 	if (json_object_object_get_ex(event, "session_id", &v) &&
 	    cv_json_truthy(v))
@@ -674,13 +582,15 @@ splunk_body(struct json_object *event, const struct connector *c,
 	struct json_object	*o, *v;
 	struct timespec		 ts;
 	double			 t;
+	int64_t			 us;
 
 	*out = NULL;
 	if (json_object_object_get_ex(event, "timestamp", &v) &&
 	    cv_json_truthy(v)) {
 		if (!json_object_is_type(v, json_type_string) ||
-		    iso_epoch(json_object_get_string(v), &t) == -1)
+		    cv_iso_time(json_object_get_string(v), &us) == -1)
 			return CV_EINVAL;
+		t = (double)(us / 1000000) + (double)(us % 1000000) / 1e6;
 	} else {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		t = (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;

@@ -306,9 +306,5 @@ size_t		 cv_aispm_chars(const char *s);
 /* num / den rounded half to even (den > 0); 0 when den is 0. */
 int64_t		 cv_aispm_round_div(int64_t num, int64_t den);
 
-/* An ISO 8601 time ("2026-06-09T00:01:00+00:00", "...Z", fraction and
- * offset optional, no offset is UTC) as microseconds since the epoch: 0,
- * or -1 when s is not one. */
-int		 cv_aispm_time(const char *s, int64_t *us);
 
 #endif /* !CV_AISPM_H */

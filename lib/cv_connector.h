@@ -103,4 +103,9 @@ enum cv_err	 cv_connector_deliver(struct cv_arena *,
 enum cv_err	 cv_connector_opts(struct cv_req *, struct json_object *body,
 		    int *retries, double *timeout_s);
 
+/* A Teams fact {"name": name, "value": value}, and a Slack text
+ * {"type": "mrkdwn", "text": text}.  New references. */
+struct json_object *cv_connector_fact(const char *name, const char *value);
+struct json_object *cv_connector_mrkdwn(const char *text);
+
 #endif /* !CV_CONNECTOR_H */

@@ -75,6 +75,12 @@ struct cv_qparam {
 	const char		*doc;		/* one line, for openapi.json */
 };
 
+/* The limit and offset parameters of a paged list (cv_page()), as the
+ * rows of a cv_qparam list. */
+#define CV_QPARAMS_PAGE							\
+	{ "limit", CV_P_INT, 0, NULL, "page size (default 50, 1..500)" },	\
+	{ "offset", CV_P_INT, 0, NULL, "records skipped (default 0)" }
+
 /*
  * API access control (cv_auth.h): the roles of CAVRA_API_ACCESS_FILE and
  * the sets of them a route admits (its row's `right`).  A right of 0
@@ -197,6 +203,11 @@ enum cv_err	 cv_fail(struct cv_req *, enum cv_err, const char *, ...)
 /* As cv_fail(), also adding {path, message} to the problem's errors. */
 enum cv_err	 cv_fail_field(struct cv_req *, enum cv_err, const char *path,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
+/* Fail with a detail joining the strings of a JSON array with "; ",
+ * after "head: " (head may be NULL); with a path, each string is also a
+ * {path, message} of the problem's errors. */
+enum cv_err	 cv_fail_strings(struct cv_req *, enum cv_err,
+		    const char *head, const char *path, struct json_object *);
 
 /* Response helpers.  cv_resp_json() takes ownership of the object.  A
  * header (or content type) whose name is not a token or whose value holds

@@ -53,6 +53,9 @@ int		 cv_json_has_str(struct json_object *arr, const char *s);
 char		*cv_json_canonical(struct cv_arena *, struct json_object *);
 /* Compact text in json-c's object order.  Arena. */
 char		*cv_json_compact(struct cv_arena *, struct json_object *);
+/* Indented text with sorted keys and ": " after each key, for ticket
+ * and message bodies.  Arena. */
+char		*cv_json_pretty_sorted(struct cv_arena *, struct json_object *);
 /* Deep copy whose objects have sorted keys.  New reference. */
 struct json_object *cv_json_sorted_new(struct json_object *);
 /* Value as a filter/sort key: string as is, scalars as JSON text,
@@ -64,6 +67,12 @@ const char	*cv_json_key_sorted(struct cv_arena *, struct json_object *);
  * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, without the
  * copy.  0, or -1 when out of memory. */
 int		 cv_json_print_sorted(struct printbuf *, struct json_object *);
+
+/* Member key of o as a new reference: NULL (JSON null) when absent or
+ * null. */
+struct json_object *cv_json_ref(struct json_object *o, const char *key);
+/* Member key of o when it is an object (borrowed), else NULL. */
+struct json_object *cv_json_objv(struct json_object *o, const char *key);
 
 /* Shorthands that add to an object; NULL string adds JSON null. */
 void		 cv_json_add_str(struct json_object *, const char *,

@@ -1,11 +1,13 @@
 /*
- * Small shared utilities: time stamps in the CAVRA format, random ids,
- * environment lookups and logging to stderr.
+ * Small shared utilities: time stamps in the CAVRA format and ISO 8601
+ * times read back, random ids, environment lookups and logging to
+ * stderr.
  */
 #ifndef CV_UTIL_H
 #define CV_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct cv_arena;
@@ -22,8 +24,22 @@ char		*cv_rand_id(struct cv_arena *, const char *prefix, size_t n);
 char		*cv_time_id(struct cv_arena *, const char *prefix, size_t n);
 void		 cv_rand_hex(char *, size_t n);	/* n hex digits + NUL */
 
+/*
+ * An ISO 8601 time as microseconds since the epoch: YYYY-MM-DD, then
+ * optionally T (t or a space) and HH:MM[:SS[.fraction]], and Z or an
+ * offset +HH[[:]MM]; without one the time is UTC.  Digits of the
+ * fraction past the sixth are dropped, as Python's datetime does.  0, or
+ * -1 when s is NULL or not such a time (31 February included).
+ */
+int		 cv_iso_time(const char *s, int64_t *us);
+
 /* *ts = now + ms on the clock given: a deadline for a timed wait. */
 void		 cv_deadline(struct timespec *, clockid_t, long ms);
+
+/* printf into buf of len bytes, truncated; nothing when buf is NULL or
+ * len is 0.  For the error buffers callers may leave out. */
+void		 cv_seterr(char *buf, size_t len, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 /* Environment value, or NULL when unset or empty. */
 const char	*cv_env(const char *);

@@ -467,5 +467,11 @@ enum cv_err	 cv_wf_health_read(struct cv_wf_ctx *,
 void		 cv_wf_alert_if(struct json_object *alerts, int on,
 		    const char *severity, const char *category,
 		    const char *message);
+/* The alert event of health h under al (§5.2 ALERT_DELIVER) with at
+ * most max of its alerts, without recommendations or plan: what a
+ * redelivering worker sends again.  New reference. */
+struct json_object *cv_wf_alert_event(struct cv_wf_ctx *,
+		    const struct cv_wf_alert *al, struct json_object *h,
+		    int64_t max);
 
 #endif /* !CV_WFSTEP_H */

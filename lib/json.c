@@ -487,6 +487,20 @@ cv_json_compact(struct cv_arena *a, struct json_object *o)
 	return render(a, o, 0, 0);
 }
 
+char *
+cv_json_pretty_sorted(struct cv_arena *a, struct json_object *o)
+{
+	struct json_object	*sorted;
+	char			*s;
+
+	sorted = cv_json_sorted_new(o);
+	s = cv_arena_strdup(a, json_object_to_json_string_ext(sorted,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(sorted);
+	return s;
+}
+
 /*
  * Returns a deep copy of o whose objects list their keys in sorted order.
  * New reference; the caller puts it.
@@ -875,4 +889,18 @@ cv_json_pointer(struct json_object *doc, const char *ref)
 		if (*p == '\0')
 			return o;
 	}
+}
+
+struct json_object *
+cv_json_ref(struct json_object *o, const char *key)
+{
+	return json_object_get(json_object_object_get(o, key));
+}
+
+struct json_object *
+cv_json_objv(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	return cv_json_obj(o, key, &v) == CV_JGET_OK ? v : NULL;
 }

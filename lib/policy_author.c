@@ -76,22 +76,6 @@ static const char *const sensitive[] = {
 	"approvals.", "git.", "mcp.", "evidence.", "compliance.", NULL
 };
 
-static void
-seterr(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (buf == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 static struct json_object *
 jcopy(struct json_object *o)
 {
@@ -370,7 +354,7 @@ cv_draft_build(struct json_object *body, const char *today,
 	desc = md_pick(md, body, "description");
 	ver = md_pick(md, body, "version");
 	if (id == NULL || title == NULL || desc == NULL) {
-		seterr(err, errlen, "policy draft requires id, title, and "
+		cv_seterr(err, errlen, "policy draft requires id, title, and "
 		    "description");
 		return CV_EINVAL;
 	}
@@ -1489,23 +1473,23 @@ cv_policy_publish(struct cv_arena *a, const char *root, const char *id,
 
 	memset(out, 0, sizeof(*out));
 	if (!cv_draft_id_safe(id, strlen(id))) {
-		seterr(err, errlen, "policy id is not safe for write-back");
+		cv_seterr(err, errlen, "policy id is not safe for write-back");
 		return CV_EINVAL;
 	}
 	if (cv_policy_yaml(policy, &yaml) == -1) {
-		seterr(err, errlen, "policy could not be written as YAML");
+		cv_seterr(err, errlen, "policy could not be written as YAML");
 		goto out;
 	}
 	/* What is written must load back as this very policy. */
 	if (yaml.len > CV_CONFIG_FILE_MAX) {
-		seterr(err, errlen, "policy is too large for a pack: %zu bytes "
+		cv_seterr(err, errlen, "policy is too large for a pack: %zu bytes "
 		    "of YAML, at most %d", yaml.len, CV_CONFIG_FILE_MAX);
 		rc = CV_EINVAL;
 		goto out;
 	}
 	if (cv_yaml_parse(yaml.p, yaml.len, &back, yerr, sizeof(yerr)) == -1 ||
 	    !json_object_equal(back, policy)) {
-		seterr(err, errlen, "policy cannot be read back as a pack: %s",
+		cv_seterr(err, errlen, "policy cannot be read back as a pack: %s",
 		    back == NULL ? yerr : "it reads differently");
 		rc = CV_EINVAL;
 		goto out;
@@ -1558,7 +1542,7 @@ cv_policy_publish(struct cv_arena *a, const char *root, const char *id,
 	goto out;
 fail:
 	e = errno;
-	seterr(err, errlen, "%s of policy pack '%s' could not be written: %s",
+	cv_seterr(err, errlen, "%s of policy pack '%s' could not be written: %s",
 	    what, id, strerror(e));
 	cv_log("%s: %s of pack '%s' under %s: %s", __func__, what, id, root,
 	    strerror(e));

@@ -85,22 +85,6 @@ static const char *const count_sections[] = {
 	"compliance", NULL
 };
 
-static void
-seterr(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (buf == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Keeps a copy of want in *slot (replaced only when it changed) and
  * returns it.
@@ -561,7 +545,7 @@ cv_yaml_parse(const char *buf, size_t len, struct json_object **out,
 	rc = 0;
 out:
 	if (rc == -1)
-		seterr(err, errlen, "%s", y.err);
+		cv_seterr(err, errlen, "%s", y.err);
 	json_object_put(doc);
 	yaml_parser_delete(&y.parser);
 	return rc;
@@ -581,7 +565,7 @@ cv_yaml_load_file(const char *path, struct json_object **doc,
 	int	 rc;
 
 	*doc = NULL;
-	seterr(err, errlen, "%s", "");
+	cv_seterr(err, errlen, "%s", "");
 	if ((rc = cv_policy_slurp(path, &buf, &len, st)) != 0)
 		return rc;
 	rc = cv_yaml_parse(buf, len, doc, err, errlen);
@@ -903,7 +887,7 @@ load_raw(struct lctx *c, const char *id, struct json_object **raw)
 
 	*raw = NULL;
 	if (c->nfiles == CV_POLICY_SOURCES_MAX) {
-		seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
+		cv_seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
 		    "it inherits from more than %d packs.", c->stack[0],
 		    CV_POLICY_SOURCES_MAX - 1);
 		return CV_EINVAL;
@@ -919,17 +903,17 @@ load_raw(struct lctx *c, const char *id, struct json_object **raw)
 		s->absent = 1;
 	}
 	if (i == c->nroots) {
-		seterr(c->err, c->errlen, "Policy pack '%s' not found.", id);
+		cv_seterr(c->err, c->errlen, "Policy pack '%s' not found.", id);
 		return CV_ENOENT;
 	}
 	rc = cv_yaml_load_file(path, raw, &st, yerr, sizeof(yerr));
 	if (rc == -1) {
-		seterr(c->err, c->errlen, "Policy pack '%s' is invalid: %s",
+		cv_seterr(c->err, c->errlen, "Policy pack '%s' is invalid: %s",
 		    id, yerr);
 		return CV_EINVAL;
 	}
 	if (rc != 0) {
-		seterr(c->err, c->errlen, "Policy pack '%s' is invalid: %s",
+		cv_seterr(c->err, c->errlen, "Policy pack '%s' is invalid: %s",
 		    id, rc == ENOENT ? "it has no " POLICY_FILE :
 		    rc == EFBIG ? POLICY_FILE " is too large" :
 		    strerror(rc));
@@ -938,14 +922,14 @@ load_raw(struct lctx *c, const char *id, struct json_object **raw)
 	if (!json_object_is_type(*raw, json_type_object)) {
 		json_object_put(*raw);
 		*raw = NULL;
-		seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
+		cv_seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
 		    POLICY_FILE " is not a mapping.", id);
 		return CV_EINVAL;
 	}
 	if (json_object_object_length(*raw) == 0) {
 		json_object_put(*raw);
 		*raw = NULL;
-		seterr(c->err, c->errlen,
+		cv_seterr(c->err, c->errlen,
 		    "Policy pack '%s' contains no policy data.", id);
 		return CV_EINVAL;
 	}
@@ -999,7 +983,7 @@ parents_of(struct lctx *c, const char *id, struct json_object *raw,
 		s = json_object_get_string(json_object_array_get_idx(*parents,
 		    i));
 		if (!cv_policy_id_valid(s)) {
-			seterr(c->err, c->errlen, "Policy pack '%s' is "
+			cv_seterr(c->err, c->errlen, "Policy pack '%s' is "
 			    "invalid: metadata.inherits names an invalid "
 			    "pack id.", id);
 			return CV_EINVAL;
@@ -1007,7 +991,7 @@ parents_of(struct lctx *c, const char *id, struct json_object *raw,
 	}
 	return CV_OK;
 bad:
-	seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
+	cv_seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
 	    "metadata.inherits must be a pack id or a list of pack ids.", id);
 	return CV_EINVAL;
 }
@@ -1030,7 +1014,7 @@ compile(struct lctx *c, const char *id, struct json_object **out)
 	*out = NULL;
 	for (i = 0; i < c->depth; i++)
 		if (strcmp(c->stack[i], id) == 0) {
-			seterr(c->err, c->errlen, "Policy pack '%s' is "
+			cv_seterr(c->err, c->errlen, "Policy pack '%s' is "
 			    "invalid: metadata.inherits forms a cycle "
 			    "through '%s'.", c->stack[0], id);
 			return CV_EINVAL;
@@ -1041,7 +1025,7 @@ compile(struct lctx *c, const char *id, struct json_object **out)
 			return CV_OK;
 		}
 	if (c->depth > CV_POLICY_INHERIT_MAX) {
-		seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
+		cv_seterr(c->err, c->errlen, "Policy pack '%s' is invalid: "
 		    "metadata.inherits is nested deeper than %d.",
 		    c->stack[0], CV_POLICY_INHERIT_MAX);
 		return CV_EINVAL;
@@ -1060,7 +1044,7 @@ compile(struct lctx *c, const char *id, struct json_object **out)
 			    json_object_array_get_idx(parents, i));
 			if ((rc = compile(c, pid, &p)) != CV_OK) {
 				if (rc == CV_ENOENT) {
-					seterr(c->err, c->errlen, "Policy pack "
+					cv_seterr(c->err, c->errlen, "Policy pack "
 					    "'%s' is invalid: inherited pack "
 					    "'%s' not found.", id, pid);
 					rc = CV_EINVAL;
@@ -1503,9 +1487,9 @@ cv_policy_get(const char *id, const struct cv_pack **out, char *errbuf,
 	enum cv_err	 rc;
 
 	*out = NULL;
-	seterr(errbuf, errlen, "%s", "");
+	cv_seterr(errbuf, errlen, "%s", "");
 	if (!cv_policy_id_valid(id)) {
-		seterr(errbuf, errlen, "invalid policy pack id");
+		cv_seterr(errbuf, errlen, "invalid policy pack id");
 		return CV_EINVAL;
 	}
 	root = cv_policy_root();

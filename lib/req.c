@@ -338,3 +338,33 @@ cv_fail_field(struct cv_req *req, enum cv_err e, const char *path,
 		req->detail = msg;
 	return e;
 }
+
+/*
+ * Fail with e and a detail that joins the strings of errors (a JSON array
+ * of strings) with "; ", after "head: " when head is not NULL.  With a
+ * path, each string is also a {path, message} of the problem's errors.
+ * The detail is arena memory of req.  Returns e.
+ */
+enum cv_err
+cv_fail_strings(struct cv_req *req, enum cv_err e, const char *head,
+    const char *path, struct json_object *errors)
+{
+	struct cv_text	 t = { NULL, 0, 0 };
+	const char	*s;
+	size_t		 i, n;
+
+	n = json_object_array_length(errors);
+	if (head != NULL)
+		cv_text_str(&t, head);
+	for (i = 0; i < n; i++) {
+		s = json_object_get_string(json_object_array_get_idx(errors,
+		    i));
+		cv_text_str(&t, i > 0 ? "; " : head != NULL ? ": " : "");
+		cv_text_str(&t, s);
+		if (path != NULL)
+			cv_fail_field(req, e, path, "%s", s);
+	}
+	cv_fail(req, e, "%s", t.p != NULL ? t.p : "");
+	free(t.p);
+	return e;
+}

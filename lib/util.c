@@ -6,6 +6,7 @@
 
 #include <sys/random.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -427,4 +428,96 @@ cv_strv_has(const char *const *list, const char *s)
 		if (strcmp(*list, s) == 0)
 			return 1;
 	return 0;
+}
+
+/* n decimal digits at *p into *v, and *p past them: 0, or -1 when one
+ * is not a digit. */
+static int
+digits(const char **p, int n, int *v)
+{
+	int	 i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+int
+cv_iso_time(const char *s, int64_t *us)
+{
+	struct tm	 tm;
+	const char	*p = s;
+	int		 y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
+	int64_t		 frac = 0, scale = 1000000;
+	time_t		 t;
+	int		 sign = 0;
+
+	if (s == NULL || digits(&p, 4, &y) == -1 || *p++ != '-' ||
+	    digits(&p, 2, &mo) == -1 || *p++ != '-' ||
+	    digits(&p, 2, &d) == -1)
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) == -1 || *p++ != ':' ||
+		    digits(&p, 2, &mi) == -1)
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec) == -1)
+				return -1;
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					return -1;
+				for (; isdigit((unsigned char)*p); p++)
+					if (scale > 1) {
+						scale /= 10;
+						frac += (*p - '0') * scale;
+					}
+			}
+		}
+	}
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) == -1)
+			return -1;
+		if (*p == ':')
+			p++;
+		if (isdigit((unsigned char)*p) && digits(&p, 2, &om) == -1)
+			return -1;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 59 || oh > 23 || om > 59)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	if (tm.tm_mday != d)	/* 31 February */
+		return -1;
+	*us = ((int64_t)t - sign * (oh * 3600 + om * 60)) * 1000000 + frac;
+	return 0;
+}
+
+void
+cv_seterr(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (buf == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
 }

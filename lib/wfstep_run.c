@@ -674,15 +674,15 @@ cv_wf_h_health_kept(struct cv_req *req, struct cv_resp *resp)
 
 /* ---- health alerts -------------------------------------------------- */
 
-/* The alert event of a health and its plan (§5.2 ALERT_DELIVER); new. */
-static struct json_object *
-alert_event(struct cv_wf_ctx *ctx, struct json_object *h,
-    struct json_object *plan, int64_t max_alerts)
+struct json_object *
+cv_wf_alert_event(struct cv_wf_ctx *ctx, const struct cv_wf_alert *al,
+    struct json_object *h, int64_t max)
 {
-	const struct cv_wf_alert *al = ctx->st->alert;
-	struct json_object	*ev, *alerts, *some, *x;
+	struct json_object	*ev, *alerts, *some;
+	const char		*level;
 	size_t			 i, n;
 
+	level = cv_json_str_or(h, "alert_level", "healthy");
 	ev = json_object_new_object();
 	cv_json_add_str(ev, "schema_version", al->event_schema);
 	cv_json_add_str(ev, "product", CV_PRODUCT);
@@ -691,22 +691,31 @@ alert_event(struct cv_wf_ctx *ctx, struct json_object *h,
 	cv_json_add_str(ev, "health_id", cv_json_str_or(h, "health_id", ""));
 	cv_json_add_str(ev, "generated_at", ctx->now);
 	cv_json_add_str(ev, "generated_by", ctx->by);
-	cv_json_add_str(ev, "alert_level", cv_json_str_or(h, "alert_level",
-	    "healthy"));
-	cv_json_add_str(ev, "max_severity", strcmp(cv_json_str_or(h,
-	    "alert_level", ""), "critical") == 0 ? "high" : strcmp(
-	    cv_json_str_or(h, "alert_level", ""), "warning") == 0 ? "medium" :
-	    "low");
-	some = json_object_new_array();
+	cv_json_add_str(ev, "alert_level", level);
+	cv_json_add_str(ev, "max_severity", strcmp(level, "critical") == 0 ?
+	    "high" : strcmp(level, "warning") == 0 ? "medium" : "low");
 	alerts = json_object_object_get(h, "alerts");
 	n = json_object_array_length(alerts);
-	for (i = 0; i < n && (int64_t)i < max_alerts; i++)
+	some = json_object_new_array();
+	for (i = 0; i < n && (int64_t)i < max; i++)
 		json_object_array_add(some, json_object_get(
 		    json_object_array_get_idx(alerts, i)));
 	json_object_object_add(ev, "alerts", some);
 	cv_json_add_int(ev, "alert_count", (int64_t)n);
-	cv_json_add_int(ev, "omitted_alert_count", (int64_t)n > max_alerts ?
-	    (int64_t)n - max_alerts : 0);
+	cv_json_add_int(ev, "omitted_alert_count", (int64_t)n > max ?
+	    (int64_t)n - max : 0);
+	return ev;
+}
+
+/* The alert event of a health and its plan (§5.2 ALERT_DELIVER); new. */
+static struct json_object *
+alert_event(struct cv_wf_ctx *ctx, struct json_object *h,
+    struct json_object *plan, int64_t max_alerts)
+{
+	const struct cv_wf_alert *al = ctx->st->alert;
+	struct json_object	*ev, *x;
+
+	ev = cv_wf_alert_event(ctx, al, h, max_alerts);
 	x = json_object_object_get(h, "recommendations");
 	if (x != NULL)
 		json_object_object_add(ev, "recommendations",

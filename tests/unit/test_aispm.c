@@ -427,27 +427,6 @@ Test(aispm, identifiers_and_rounding)
 	cr_assert_eq(cv_aispm_round_div(3, 0), 0);
 }
 
-Test(aispm, iso_times)
-{
-	int64_t	 a, b;
-
-	cr_assert_eq(cv_aispm_time("2026-06-09T00:03:00+00:00", &a), 0);
-	cr_assert_eq(cv_aispm_time("2026-06-09T00:03:00Z", &b), 0);
-	cr_assert_eq(a, b);
-	cr_assert_eq(cv_aispm_time("2026-06-09T00:03:00", &b), 0);
-	cr_assert_eq(a, b);
-	cr_assert_eq(cv_aispm_time("2026-06-09T02:03:00+02:00", &b), 0);
-	cr_assert_eq(a, b);
-	cr_assert_eq(cv_aispm_time("2026-06-09T00:03:00.5+00:00", &b), 0);
-	cr_assert_eq(b - a, 500000);
-	cr_assert_eq(cv_aispm_time("2026-06-09", &b), 0);
-	cr_assert_eq(a - b, 180 * INT64_C(1000000));
-	cr_assert_eq(cv_aispm_time("2026-02-30T00:00:00", &b), -1);
-	cr_assert_eq(cv_aispm_time("yesterday", &b), -1);
-	cr_assert_eq(cv_aispm_time("2026-06-09T00:03:00+00:00x", &b), -1);
-	cr_assert_eq(cv_aispm_time(NULL, &b), -1);
-}
-
 /* ---- builders on fixed data sets ---------------------------------- */
 
 /* The sample dashboard (the reference's data set, section 5). */

@@ -212,3 +212,54 @@ Test(util, random_ids_differ_across_refills_and_fork)
 	close(fd[1]);
 	cv_arena_free(&a);
 }
+
+Test(util, iso_times)
+{
+	/* Each time against 2026-06-09T00:03:00Z, in microseconds. */
+	static const struct {
+		const char	*s;
+		int64_t		 off;
+	} ok[] = {
+		{ "2026-06-09T00:03:00+00:00", 0 },
+		{ "2026-06-09T00:03:00Z", 0 },
+		{ "2026-06-09t00:03:00", 0 },
+		{ "2026-06-09 00:03", 0 },
+		{ "2026-06-09T02:03:00+02:00", 0 },
+		{ "2026-06-09T02:03:00+02", 0 },
+		{ "2026-06-08T23:33:00-0030", 0 },
+		{ "2026-06-09T00:03:00.5+00:00", 500000 },
+		{ "2026-06-09T00:03:00,1234569Z", 123456 },
+		{ "2026-06-09", -180 * INT64_C(1000000) },
+	};
+	static const char *const bad[] = {
+		"2026-02-30T00:00:00", "2026-06-09T24:00:00",
+		"2026-06-09T00:03:00.Z", "2026-06-09T00:03:00+2", "yesterday",
+		"2026-06-09T00:03:00+00:00x", "",
+	};
+	int64_t	 base, us;
+	size_t	 i;
+
+	cr_assert_eq(cv_iso_time("2026-06-09T00:03:00Z", &base), 0);
+	cr_assert_eq(base, INT64_C(1780963380) * 1000000);
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cr_assert_eq(cv_iso_time(ok[i].s, &us), 0, "%s", ok[i].s);
+		cr_expect_eq(us - base, ok[i].off, "%s", ok[i].s);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(cv_iso_time(bad[i], &us), -1, "%s", bad[i]);
+	cr_assert_eq(cv_iso_time(NULL, &us), -1);
+	cr_assert_eq(cv_iso_time("1969-12-31T23:59:59.5Z", &us), 0);
+	cr_assert_eq(us, -500000);
+}
+
+Test(util, seterr_truncates_and_tolerates_no_buffer)
+{
+	char	 buf[8];
+
+	cv_seterr(buf, sizeof(buf), "%s %d", "pack", 12345);
+	cr_assert_str_eq(buf, "pack 12");
+	cv_seterr(NULL, 0, "%s", "nothing happens");
+	buf[0] = 'x';
+	cv_seterr(buf, 0, "%s", "nothing happens");
+	cr_assert_eq(buf[0], 'x');
+}
