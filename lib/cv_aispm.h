@@ -306,5 +306,4 @@ size_t		 cv_aispm_chars(const char *s);
 /* num / den rounded half to even (den > 0); 0 when den is 0. */
 int64_t		 cv_aispm_round_div(int64_t num, int64_t den);
 
-
 #endif /* !CV_AISPM_H */

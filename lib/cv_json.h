@@ -41,6 +41,11 @@ enum cv_jget	 cv_json_arr(struct json_object *, const char *key,
 		    struct json_object **);
 const char	*cv_json_str_or(struct json_object *, const char *key,
 		    const char *dflt);
+/* Member key of o as a new reference: NULL (JSON null) when absent or
+ * null. */
+struct json_object *cv_json_ref(struct json_object *o, const char *key);
+/* Member key of o when it is an object (borrowed), else NULL. */
+struct json_object *cv_json_objv(struct json_object *o, const char *key);
 int		 cv_json_truthy(struct json_object *);
 /* The value at JSON pointer ref of doc ("#" is doc, "#/a/b" with ~0 and
  * ~1 escapes, as "$ref" names it), borrowed from doc; NULL when there is
@@ -67,12 +72,6 @@ const char	*cv_json_key_sorted(struct cv_arena *, struct json_object *);
  * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, without the
  * copy.  0, or -1 when out of memory. */
 int		 cv_json_print_sorted(struct printbuf *, struct json_object *);
-
-/* Member key of o as a new reference: NULL (JSON null) when absent or
- * null. */
-struct json_object *cv_json_ref(struct json_object *o, const char *key);
-/* Member key of o when it is an object (borrowed), else NULL. */
-struct json_object *cv_json_objv(struct json_object *o, const char *key);
 
 /* Shorthands that add to an object; NULL string adds JSON null. */
 void		 cv_json_add_str(struct json_object *, const char *,

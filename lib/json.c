@@ -287,6 +287,20 @@ cv_json_str_or(struct json_object *o, const char *key, const char *dflt)
 	return cv_json_str(o, key, &s) == CV_JGET_OK ? s : dflt;
 }
 
+struct json_object *
+cv_json_ref(struct json_object *o, const char *key)
+{
+	return json_object_get(json_object_object_get(o, key));
+}
+
+struct json_object *
+cv_json_objv(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	return cv_json_obj(o, key, &v) == CV_JGET_OK ? v : NULL;
+}
+
 /*
  * Python truthiness: null, false, 0, 0.0, "", [] and {} are false.
  */
@@ -889,18 +903,4 @@ cv_json_pointer(struct json_object *doc, const char *ref)
 		if (*p == '\0')
 			return o;
 	}
-}
-
-struct json_object *
-cv_json_ref(struct json_object *o, const char *key)
-{
-	return json_object_get(json_object_object_get(o, key));
-}
-
-struct json_object *
-cv_json_objv(struct json_object *o, const char *key)
-{
-	struct json_object	*v;
-
-	return cv_json_obj(o, key, &v) == CV_JGET_OK ? v : NULL;
 }

@@ -1482,15 +1482,15 @@ cv_policy_publish(struct cv_arena *a, const char *root, const char *id,
 	}
 	/* What is written must load back as this very policy. */
 	if (yaml.len > CV_CONFIG_FILE_MAX) {
-		cv_seterr(err, errlen, "policy is too large for a pack: %zu bytes "
-		    "of YAML, at most %d", yaml.len, CV_CONFIG_FILE_MAX);
+		cv_seterr(err, errlen, "policy is too large for a pack: %zu "
+		    "bytes of YAML, at most %d", yaml.len, CV_CONFIG_FILE_MAX);
 		rc = CV_EINVAL;
 		goto out;
 	}
 	if (cv_yaml_parse(yaml.p, yaml.len, &back, yerr, sizeof(yerr)) == -1 ||
 	    !json_object_equal(back, policy)) {
-		cv_seterr(err, errlen, "policy cannot be read back as a pack: %s",
-		    back == NULL ? yerr : "it reads differently");
+		cv_seterr(err, errlen, "policy cannot be read back as a pack: "
+		    "%s", back == NULL ? yerr : "it reads differently");
 		rc = CV_EINVAL;
 		goto out;
 	}

@@ -1044,9 +1044,9 @@ compile(struct lctx *c, const char *id, struct json_object **out)
 			    json_object_array_get_idx(parents, i));
 			if ((rc = compile(c, pid, &p)) != CV_OK) {
 				if (rc == CV_ENOENT) {
-					cv_seterr(c->err, c->errlen, "Policy pack "
-					    "'%s' is invalid: inherited pack "
-					    "'%s' not found.", id, pid);
+					cv_seterr(c->err, c->errlen, "Policy "
+					    "pack '%s' is invalid: inherited "
+					    "pack '%s' not found.", id, pid);
 					rc = CV_EINVAL;
 				}
 				goto out;
