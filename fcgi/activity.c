@@ -683,10 +683,8 @@ static const struct cv_route routes[] = {
 static const struct cv_store_def *const stores[] = { &cv_store_activity,
     &cv_store_registry, NULL };
 
-static const struct cv_app app = {
+CV_RESPONDER(
 	.name = "cavra-activity",
-	.routes = routes,
-	.nroutes = nitems(routes),
 	.stores = stores,
 	.init = init,
 	.worker_init = worker_init,
@@ -694,11 +692,4 @@ static const struct cv_app app = {
 	 * the journal and are stored in bulk, and no other process's
 	 * commits invalidate its page cache. */
 	.workers = 1,
-	.threads = CV_ACTIVITY_THREADS,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_main(&app, argc, argv);
-}
+	.threads = CV_ACTIVITY_THREADS);

@@ -776,17 +776,8 @@ static const struct cv_route routes[] = {
 static const struct cv_store_def *const stores[] = { &cv_store_approvals,
     NULL };
 
-static const struct cv_app app = {
+CV_RESPONDER(
 	.name = "cavra-approvals",
-	.routes = routes,
-	.nroutes = nitems(routes),
 	.init = init,
 	.stores = stores,
-	.threads = CV_APPROVAL_THREADS,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_main(&app, argc, argv);
-}
+	.threads = CV_APPROVAL_THREADS);

@@ -30,7 +30,7 @@
  * entry whose name is NULL (served-routes.c). */
 extern const struct cv_app console_served[];
 
-/* This responder, defined last. */
+/* This responder, defined last (CV_RESPONDER). */
 static const struct cv_app app;
 
 /*
@@ -1711,15 +1711,6 @@ static const struct cv_route routes[] = {
 	    NULL, NULL, SCHEMA_READINESS },
 };
 
-static const struct cv_app app = {
+CV_RESPONDER(
 	.name = "cavra-console",
-	.routes = routes,
-	.nroutes = nitems(routes),
-	.init = init,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_main(&app, argc, argv);
-}
+	.init = init);

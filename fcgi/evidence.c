@@ -977,14 +977,7 @@ static const struct cv_route_set sets[] = {
 static const struct cv_store_def *const stores[] = { &cv_store_evidence,
     &cv_store_approvals, NULL };
 
-static struct cv_app app = {
+CV_RESPONDER_SETS(sets,
 	.name = "cavra-evidence",
 	.init = evidence_init,
-	.stores = stores,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_sets(&app, sets, argc, argv);
-}
+	.stores = stores);

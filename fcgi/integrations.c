@@ -272,17 +272,8 @@ static const struct cv_store_def *const stores[] = {
 	&cv_store_integrations, NULL
 };
 
-static const struct cv_app app = {
+CV_RESPONDER(
 	.name = "cavra-integrations",
-	.routes = routes,
-	.nroutes = nitems(routes),
 	.init = init,
 	.stores = stores,
-	.threads = CV_INTEGRATION_THREADS,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_main(&app, argc, argv);
-}
+	.threads = CV_INTEGRATION_THREADS);

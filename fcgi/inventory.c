@@ -918,15 +918,6 @@ static const struct cv_route routes[] = {
 static const struct cv_store_def *const stores[] = { &cv_store_inventory,
     &cv_store_activity, &cv_store_integrations, NULL };
 
-static const struct cv_app app = {
+CV_RESPONDER(
 	.name = "cavra-inventory",
-	.routes = routes,
-	.nroutes = nitems(routes),
-	.stores = stores,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_main(&app, argc, argv);
-}
+	.stores = stores);

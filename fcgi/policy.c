@@ -650,15 +650,6 @@ static const struct cv_route routes[] = {
 static const struct cv_store_def *const stores[] = { &cv_store_approvals,
     NULL };
 
-static const struct cv_app app = {
+CV_RESPONDER(
 	.name = "cavra-policy",
-	.routes = routes,
-	.nroutes = nitems(routes),
-	.stores = stores,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_main(&app, argc, argv);
-}
+	.stores = stores);

@@ -910,14 +910,7 @@ init(void)
 	return cv_connector_init();
 }
 
-static struct cv_app app = {
+CV_RESPONDER_SETS(sets,
 	.name = "cavra-runtime",
 	.init = init,
-	.stores = stores,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_sets(&app, sets, argc, argv);
-}
+	.stores = stores);

@@ -1032,16 +1032,7 @@ init(void)
 static const struct cv_store_def *const stores[] = { &cv_store_activity,
     &cv_store_evidence, NULL };
 
-static const struct cv_app app = {
+CV_RESPONDER(
 	.name = "cavra-sandbox",
-	.routes = routes,
-	.nroutes = nitems(routes),
 	.stores = stores,
-	.init = init,
-};
-
-int
-main(int argc, char **argv)
-{
-	return cv_serve_main(&app, argc, argv);
-}
+	.init = init);

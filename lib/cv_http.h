@@ -276,4 +276,31 @@ int		 cv_serve_sets(struct cv_app *, const struct cv_route_set *,
 /* The number of worker processes cv_serve_main() runs (1 before it). */
 long		 cv_serve_workers(void);
 
+/*
+ * The end of a responder's file: its struct cv_app, named app, of the
+ * file's route table `routes` and the designated initializers given
+ * (.name, .stores, .init, ...), and the main() that serves it with
+ * cv_serve_main().  Written as a declaration: a semicolon follows.
+ */
+#define CV_RESPONDER(...)						\
+	static const struct cv_app app;					\
+	int								\
+	main(int argc, char **argv)					\
+	{								\
+		return cv_serve_main(&app, argc, argv);			\
+	}								\
+	static const struct cv_app app = { .routes = routes,		\
+	    .nroutes = nitems(routes), __VA_ARGS__ }
+
+/* The same for a responder whose routes are the route sets `sets`
+ * (cv_serve_sets()). */
+#define CV_RESPONDER_SETS(sets, ...)					\
+	static struct cv_app app;					\
+	int								\
+	main(int argc, char **argv)					\
+	{								\
+		return cv_serve_sets(&app, (sets), argc, argv);		\
+	}								\
+	static struct cv_app app = { __VA_ARGS__ }
+
 #endif /* !CV_HTTP_H */

@@ -435,9 +435,7 @@ build_worker(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    json_object_array_length(fol), json_object_get_int64(
 	    json_object_object_get(plan, "suppressed_count")), (int64_t)
 	    json_object_array_length(sel), run_index);
-	o = json_object_new_object();
-	json_object_object_add(o, "run", json_object_get(run));
-	json_object_object_add(o, "metadata", json_object_get(rrec));
+	o = cv_wf_answer("run", run, rrec);
 	json_object_object_add(o, "retry_metadata", json_object_get(prec));
 	json_object_object_add(o, "retry_results", results);
 	results = NULL;
