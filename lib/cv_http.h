@@ -1,12 +1,12 @@
 /*
  * Requests, responses, route tables and the serve loop.
  *
- * A responder declares its routes as data and calls cv_serve_main().  The
- * library checks method, path, size and JSON before a handler runs; a
- * handler reads the request, fills the response and returns CV_OK, or
- * returns an error (see cv_fail()) that the library turns into an
- * application/problem+json body.  Nothing but lib/resp.c writes to the
- * FastCGI stream.
+ * A responder declares its routes as data and ends with CV_RESPONDER(),
+ * whose main() calls cv_serve_main().  The library checks method, path,
+ * size and JSON before a handler runs; a handler reads the request, fills
+ * the response and returns CV_OK, or returns an error (see cv_fail()) that
+ * the library turns into an application/problem+json body.  Nothing but
+ * lib/resp.c writes to the FastCGI stream.
  */
 #ifndef CV_HTTP_H
 #define CV_HTTP_H
