@@ -2624,15 +2624,8 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 		cv_json_add_str(r, "title", cv_aispm_title(s->a,
 		    json_object_get_string(json_object_object_get(it,
 		    "risk_classification"))));
-		json_object_object_add(r, "severity", cv_json_ref(it,
-		    "severity"));
-		json_object_object_add(r, "agent_id", cv_json_ref(it,
-		    "agent_id"));
-		json_object_object_add(r, "repository", cv_json_ref(it,
-		    "repository"));
-		json_object_object_add(r, "reason", cv_json_ref(it, "reason"));
-		json_object_object_add(r, "evidence_refs", cv_json_ref(it,
-		    "evidence_refs"));
+		cv_json_copy_keys(r, it, "severity", "agent_id", "repository",
+		    "reason", "evidence_refs", NULL);
 		json_object_array_add(risks, r);
 	}
 	for (i = 0, nb = 0; i < json_object_array_length(items) && nb < 3;
@@ -2648,10 +2641,7 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 		    json_object_object_get(it, "source_id"))));
 		cv_json_add_str(r, "title", "Evidence SLO Breach");
 		cv_json_add_str(r, "severity", "medium");
-		json_object_object_add(r, "agent_id", cv_json_ref(it,
-		    "agent_id"));
-		json_object_object_add(r, "repository", cv_json_ref(it,
-		    "repository"));
+		cv_json_copy_keys(r, it, "agent_id", "repository", NULL);
 		json_object_object_add(r, "reason", cv_json_ref(it,
 		    "recommended_action"));
 		json_object_object_add(r, "evidence_refs", cv_json_ref(it,
@@ -2732,10 +2722,7 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 	    "risk_findings"));
 	cv_json_add_int(km, "evidence_slo_breaches", breached);
 	cv_json_add_int(km, "evidence_retention_gaps", gaps);
-	json_object_object_add(km, "freshness_score", cv_json_ref(fsum,
-	    "freshness_score"));
-	json_object_object_add(km, "retention_score", cv_json_ref(fsum,
-	    "retention_score"));
+	cv_json_copy_keys(km, fsum, "freshness_score", "retention_score", NULL);
 
 	o = json_object_new_object();
 	cv_json_add_str(o, "report_id",

@@ -467,10 +467,8 @@ aispm_test_fixture(struct cv_arena *a, struct json_object *draft,
 		cv_json_add_str(c, "case_id", cv_arena_printf(a,
 		    "replay-policy-test-%zu-%s", i + 1, cv_aispm_slug(a,
 		    dflt(key, "case"))));
-		json_object_object_add(c, "recommendation_id", cv_json_ref(r,
-		    "recommendation_id"));
-		json_object_object_add(c, "decision_id", cv_json_ref(r,
-		    "decision_id"));
+		cv_json_copy_keys(c, r, "recommendation_id", "decision_id",
+		    NULL);
 		cv_json_add_str(c, "description", cv_arena_printf(a,
 		    "Assert %s.%s for %s.", json_object_get_string(
 		    json_object_object_get(r, "policy_section")),
@@ -483,25 +481,13 @@ aispm_test_fixture(struct cv_arena *a, struct json_object *draft,
 		json_object_object_add(in, "target", json_object_is_type(pv,
 		    json_type_string) ? json_object_get(pv) : cv_json_ref(r,
 		    "target_summary"));
-		json_object_object_add(in, "target_summary", cv_json_ref(r,
-		    "target_summary"));
-		json_object_object_add(in, "target_redacted", cv_json_ref(r,
-		    "target_redacted"));
-		json_object_object_add(in, "agent_id", cv_json_ref(r,
-		    "agent_id"));
-		json_object_object_add(in, "repository", cv_json_ref(r,
-		    "repository"));
+		cv_json_copy_keys(in, r, "target_summary", "target_redacted",
+		    "agent_id", "repository", NULL);
 		cv_json_add_str(in, "policy_pack", policy_id);
 		json_object_object_add(c, "input", in);
 		ex = json_object_new_object();
-		json_object_object_add(ex, "decision", cv_json_ref(r,
-		    "decision"));
-		json_object_object_add(ex, "severity", cv_json_ref(r,
-		    "severity"));
-		json_object_object_add(ex, "policy_section", cv_json_ref(r,
-		    "policy_section"));
-		json_object_object_add(ex, "rule_key", cv_json_ref(r,
-		    "rule_key"));
+		cv_json_copy_keys(ex, r, "decision", "severity",
+		    "policy_section", "rule_key", NULL);
 		json_object_object_add(ex, "proposed_value", json_object_get(
 		    pv));
 		json_object_object_add(ex, "risk_classification", cv_json_ref(r,

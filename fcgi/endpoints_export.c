@@ -345,12 +345,8 @@ pub_record(struct cv_arena *a, struct json_object *result,
 	if (!cv_json_truthy(json_object_object_get(rec, "event_type")))
 		cv_json_add_str(rec, "event_type",
 		    "cavra.endpoint_management_export_publication");
-	json_object_object_add(rec, "publication_id", cv_json_ref(event,
-	    "publication_id"));
-	json_object_object_add(rec, "export_id", cv_json_ref(event,
-	    "export_id"));
-	json_object_object_add(rec, "channel", cv_json_ref(event, "channel"));
-	json_object_object_add(rec, "release", cv_json_ref(event, "release"));
+	cv_json_copy_keys(rec, event, "publication_id", "export_id", "channel",
+	    "release", NULL);
 	appr = cv_json_objv(event, "approval");
 	json_object_object_add(rec, "approval_id", cv_json_ref(appr,
 	    "approval_id"));
@@ -450,12 +446,8 @@ build_publish(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    json_object_get(release) : json_object_new_object());
 	mappr = cv_json_objv(manifest, "approval");
 	appr = json_object_new_object();
-	json_object_object_add(appr, "required", cv_json_ref(mappr,
-	    "required"));
-	json_object_object_add(appr, "approval_id", cv_json_ref(mappr,
-	    "approval_id"));
-	json_object_object_add(appr, "request_id", cv_json_ref(mappr,
-	    "request_id"));
+	cv_json_copy_keys(appr, mappr, "required", "approval_id", "request_id",
+	    NULL);
 	json_object_object_add(ev, "approval", appr);
 	cv_json_add_strv(ev, "controls", (const char *const []){
 	    "endpoint-export-metadata-indexed",
@@ -578,12 +570,8 @@ build_pub_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 			continue;
 		al = json_object_new_object();
 		cv_json_add_str(al, "severity", "warning");
-		json_object_object_add(al, "event_id", cv_json_ref(it,
-		    "event_id"));
-		json_object_object_add(al, "export_id", cv_json_ref(it,
-		    "export_id"));
-		json_object_object_add(al, "failed_providers", cv_json_ref(it,
-		    "failed_providers"));
+		cv_json_copy_keys(al, it, "event_id", "export_id",
+		    "failed_providers", NULL);
 		cv_json_add_str(al, "message", cv_arena_printf(a,
 		    "Endpoint-management publication failed for %s.",
 		    cv_json_str_or(it, "export_id", "None")));

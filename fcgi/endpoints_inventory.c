@@ -169,13 +169,6 @@ jint(struct json_object *o, const char *key)
 	return 0;
 }
 
-/* A new reference to member key of o, or JSON null. */
-static struct json_object *
-jcopy(struct json_object *o, const char *key)
-{
-	return json_object_get(jget(o, key));
-}
-
 /* The text of a scalar (string as is, number as JSON), NULL for absent,
  * null, empty or composite values; arena. */
 static const char *
@@ -530,7 +523,7 @@ build_ingest(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(ing, "observed_at", observed);
 	cv_json_add_str(ing, "channel", channel);
 	cv_json_add_str(ing, "source", source);
-	json_object_object_add(ing, "source_schema_version", jcopy(inv,
+	json_object_object_add(ing, "source_schema_version", cv_json_ref(inv,
 	    "schema_version"));
 	cv_json_add_int(ing, "endpoint_count", (int64_t)
 	    json_object_array_length(eps));
@@ -648,7 +641,8 @@ fresh_alert(const char *sev, struct json_object *r, const char *prov,
 	struct json_object	*al = json_object_new_object();
 
 	cv_json_add_str(al, "severity", sev);
-	json_object_object_add(al, "inventory_id", jcopy(r, "inventory_id"));
+	json_object_object_add(al, "inventory_id", cv_json_ref(r,
+	    "inventory_id"));
 	cv_json_add_str(al, "provider", prov);
 	cv_json_add_str(al, "channel", chan);
 	cv_json_add_str(al, "deployment_target", target);
@@ -750,7 +744,7 @@ build_freshness(struct cv_wf_ctx *ctx, struct json_object **answer)
 			obs = cv_json_str_or(r, "created_at", "");
 		sev = "healthy";
 		e = json_object_new_object();
-		json_object_object_add(e, "inventory_id", jcopy(r,
+		json_object_object_add(e, "inventory_id", cv_json_ref(r,
 		    "inventory_id"));
 		cv_json_add_str(e, "provider", pk);
 		cv_json_add_str(e, "channel", ck);
@@ -789,7 +783,7 @@ build_freshness(struct cv_wf_ctx *ctx, struct json_object **answer)
 		else {
 			al = fresh_alert(sev, r, pk, ck, tk, msg);
 			cv_json_add_str(al, "observed_at", obs);
-			json_object_object_add(al, "age_hours", jcopy(e,
+			json_object_object_add(al, "age_hours", cv_json_ref(e,
 			    "age_hours"));
 			json_object_array_add(alerts, al);
 		}
@@ -867,7 +861,7 @@ build_freshness(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 	*answer = result_new(warnings);
 	cv_json_add_str(*answer, "report_id", id);
-	json_object_object_add(*answer, "alert_level", jcopy(rep,
+	json_object_object_add(*answer, "alert_level", cv_json_ref(rep,
 	    "alert_level"));
 	json_object_object_add(*answer, "report", rep);
 	json_object_object_add(*answer, "files", json_object_new_array());
@@ -1206,14 +1200,11 @@ reconcile(struct cv_wf_ctx *ctx, struct json_object *desired,
 	    unknown > 0 ? "warning" : "healthy";
 
 	rel = json_object_new_object();
-	json_object_object_add(rel, "version", jcopy(desired, "version"));
-	json_object_object_add(rel, "commit", jcopy(desired, "commit"));
-	json_object_object_add(rel, "repository", jcopy(desired,
-	    "repository"));
+	cv_json_copy_keys(rel, desired, "version", "commit", "repository",
+	    NULL);
 	m = json_object_new_object();
-	json_object_object_add(m, "version", jcopy(desired, "version"));
-	json_object_object_add(m, "commit", jcopy(desired, "commit"));
-	json_object_object_add(m, "observed_at", jcopy(observed,
+	cv_json_copy_keys(m, desired, "version", "commit", NULL);
+	json_object_object_add(m, "observed_at", cv_json_ref(observed,
 	    "observed_at"));
 	json_object_object_add(m, "endpoints", json_object_get(obs));
 	id = id_over(a, k_recon.prefix, m);
@@ -1235,11 +1226,8 @@ reconcile(struct cv_wf_ctx *ctx, struct json_object *desired,
 	    0 ? "aligned" : "drift_detected");
 	cv_json_add_str(*report, "alert_level", level);
 	json_object_object_add(*report, "release", rel);
-	json_object_object_add(*report, "observed_at", jcopy(observed,
-	    "observed_at"));
-	json_object_object_add(*report, "channel", jcopy(observed, "channel"));
-	json_object_object_add(*report, "provider", jcopy(observed,
-	    "provider"));
+	cv_json_copy_keys(*report, observed, "observed_at", "channel",
+	    "provider", NULL);
 	cv_json_add_int(*report, "stale_after_hours", stale_hours);
 	json_object_object_add(*report, "summary", sum);
 	json_object_object_add(*report, "deployment_targets", ids);
@@ -1304,10 +1292,8 @@ build_reconcile(struct cv_wf_ctx *ctx, struct json_object **answer)
 		return rc;
 	rec = keep_recon(ctx, report);
 	*answer = result_new(NULL);
-	json_object_object_add(*answer, "reconciliation_id", jcopy(report,
-	    "reconciliation_id"));
-	json_object_object_add(*answer, "drift_status", jcopy(report,
-	    "drift_status"));
+	cv_json_copy_keys(*answer, report, "reconciliation_id", "drift_status",
+	    NULL);
 	json_object_object_add(*answer, "report", report);
 	json_object_object_add(*answer, "files", json_object_new_array());
 	json_object_object_add(*answer, "metadata", json_object_get(rec));
@@ -1347,7 +1333,7 @@ build_recon_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 			continue;
 		al = json_object_new_object();
 		cv_json_add_str(al, "severity", lvl);
-		json_object_object_add(al, "reconciliation_id", jcopy(r,
+		json_object_object_add(al, "reconciliation_id", cv_json_ref(r,
 		    "reconciliation_id"));
 		cv_json_add_str(al, "message", cv_arena_printf(ctx->req->arena,
 		    "Endpoint reconciliation found %lld drifted endpoints and "
@@ -1457,20 +1443,10 @@ remed_actions(struct cv_arena *a, struct json_object *report,
 		    "")), NULL));
 		cv_json_add_str(act, "action_type", atype);
 		cv_json_add_str(act, "drift_type", type);
-		json_object_object_add(act, "severity", jcopy(d, "severity"));
-		json_object_object_add(act, "deployment_target", jcopy(d,
-		    "deployment_target"));
-		json_object_object_add(act, "endpoint_id", jcopy(d,
-		    "endpoint_id"));
-		json_object_object_add(act, "provider", jcopy(d, "provider"));
-		json_object_object_add(act, "expected_version", jcopy(d,
-		    "expected_version"));
-		json_object_object_add(act, "observed_version", jcopy(d,
-		    "observed_version"));
-		json_object_object_add(act, "expected_binary_sha256", jcopy(d,
-		    "expected_binary_sha256"));
-		json_object_object_add(act, "observed_binary_sha256", jcopy(d,
-		    "observed_binary_sha256"));
+		cv_json_copy_keys(act, d, "severity", "deployment_target",
+		    "endpoint_id", "provider", "expected_version",
+		    "observed_version", "expected_binary_sha256",
+		    "observed_binary_sha256", NULL);
 		cv_json_add_str(act, "execution_mode",
 		    "manual_or_private_connector");
 		cv_json_add_bool(act, "requires_approval", 1);
@@ -1513,7 +1489,7 @@ remed_open(struct cv_wf_ctx *ctx, struct json_object *report,
 	cv_json_add_str(meta, "strategy", o->strategy);
 	cv_json_add_int(meta, "action_count", (int64_t)
 	    json_object_array_length(acts));
-	json_object_object_add(meta, "drift_status", jcopy(report,
+	json_object_object_add(meta, "drift_status", cv_json_ref(report,
 	    "drift_status"));
 	cv_json_add_int(meta, "drifted_endpoint_count", jint(sum,
 	    "drifted_endpoint_count"));
@@ -1556,22 +1532,15 @@ remed_open(struct cv_wf_ctx *ctx, struct json_object *report,
 	cv_json_add_str(req, "created_at", ctx->now);
 	cv_json_add_str(req, "requested_by", o->requested_by);
 	cv_json_add_str(req, "strategy", o->strategy);
-	json_object_object_add(req, "drift_status", jcopy(report,
-	    "drift_status"));
-	json_object_object_add(req, "alert_level", jcopy(report,
-	    "alert_level"));
-	json_object_object_add(req, "release", jcopy(report, "release"));
-	json_object_object_add(req, "channel", jcopy(report, "channel"));
+	cv_json_copy_keys(req, report, "drift_status", "alert_level", "release",
+	    "channel", NULL);
 	json_object_object_add(req, "summary", json_object_get(sum));
 	cv_json_add_int(req, "action_count", (int64_t)
 	    json_object_array_length(acts));
 	json_object_object_add(req, "actions", acts);
 	m = json_object_new_object();
-	json_object_object_add(m, "approval_id", jcopy(ap, "approval_id"));
-	json_object_object_add(m, "state", jcopy(ap, "state"));
-	json_object_object_add(m, "approver_group", jcopy(ap,
-	    "approver_group"));
-	json_object_object_add(m, "decision_id", jcopy(ap, "decision_id"));
+	cv_json_copy_keys(m, ap, "approval_id", "state", "approver_group",
+	    "decision_id", NULL);
 	json_object_object_add(req, "approval", m);
 	json_object_object_add(req, "controls", str_list((const char *const
 	    []){ "endpoint-drift-actions-derived-from-reconciliation",
@@ -1596,8 +1565,9 @@ remed_open(struct cv_wf_ctx *ctx, struct json_object *report,
 	ctx->by = o->requested_by;
 	*rec = cv_wf_keep(ctx, &k_request, req, 1, 0, 1, request_index);
 	ctx->by = by;
-	json_object_object_add(*rec, "approval_id", jcopy(ap, "approval_id"));
-	json_object_object_add(*rec, "approval_state", jcopy(ap, "state"));
+	json_object_object_add(*rec, "approval_id", cv_json_ref(ap,
+	    "approval_id"));
+	json_object_object_add(*rec, "approval_state", cv_json_ref(ap, "state"));
 	cv_json_add_int(*rec, "drifted_endpoint_count", jint(sum,
 	    "drifted_endpoint_count"));
 	cv_json_add_int(*rec, "missing_target_count", jint(sum,
@@ -1708,10 +1678,9 @@ build_automation(struct cv_wf_ctx *ctx, struct json_object **answer)
 	}
 
 	m = json_object_new_object();
-	json_object_object_add(m, "version", jcopy(desired, "version"));
-	json_object_object_add(m, "commit", jcopy(desired, "commit"));
+	cv_json_copy_keys(m, desired, "version", "commit", NULL);
 	cv_json_add_str(m, "inventory_id", iid);
-	json_object_object_add(m, "reconciliation_id", jcopy(report,
+	json_object_object_add(m, "reconciliation_id", cv_json_ref(report,
 	    "reconciliation_id"));
 	cv_json_add_str(m, "request_id", reqid);
 	id = id_over(a, k_auto.prefix, m);
@@ -1728,23 +1697,17 @@ build_automation(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(au, "automation_id", id);
 	cv_json_add_str(au, "created_at", ctx->now);
 	cv_json_add_str(au, "requested_by", o.requested_by);
-	json_object_object_add(au, "reconciliation_id", jcopy(report,
-	    "reconciliation_id"));
-	json_object_object_add(au, "drift_status", jcopy(report,
-	    "drift_status"));
-	json_object_object_add(au, "alert_level", jcopy(report,
-	    "alert_level"));
-	json_object_object_add(au, "release", jcopy(report, "release"));
-	json_object_object_add(au, "channel", jcopy(report, "channel"));
+	cv_json_copy_keys(au, report, "reconciliation_id", "drift_status",
+	    "alert_level", "release", "channel", NULL);
 	cv_json_add_str(au, "inventory_id", iid);
 	cv_json_add_str(au, "provider", jstr(ing, "provider") != NULL ?
 	    jstr(ing, "provider") : jstr(observed, "provider"));
-	json_object_object_add(au, "observed_at", jcopy(observed,
+	json_object_object_add(au, "observed_at", cv_json_ref(observed,
 	    "observed_at"));
 	cv_json_add_str(au, "remediation_request_id", reqid);
 	cv_json_add_str(au, "approval_id", apid);
-	json_object_object_add(au, "approval_state", jcopy(ap, "state"));
-	json_object_object_add(au, "summary", jcopy(report, "summary"));
+	json_object_object_add(au, "approval_state", cv_json_ref(ap, "state"));
+	json_object_object_add(au, "summary", cv_json_ref(report, "summary"));
 	json_object_object_add(au, "controls", str_list((const char *const
 	    []){ "inventory-ingestion-reconciled-against-signed-manifest",
 	    "drift-opens-approval-bound-remediation-request",
@@ -1766,7 +1729,7 @@ build_automation(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 	*answer = result_new(NULL);
 	cv_json_add_str(*answer, "automation_id", id);
-	json_object_object_add(*answer, "reconciliation_id", jcopy(report,
+	json_object_object_add(*answer, "reconciliation_id", cv_json_ref(report,
 	    "reconciliation_id"));
 	cv_json_add_str(*answer, "request_id", reqid);
 	json_object_object_add(*answer, "automation", au);
@@ -1948,15 +1911,8 @@ build_execute(struct cv_wf_ctx *ctx, struct json_object **answer)
 	for (i = 0; acts != NULL && i < json_object_array_length(acts); i++) {
 		act = json_object_array_get_idx(acts, i);
 		r = json_object_new_object();
-		json_object_object_add(r, "action_id", jcopy(act,
-		    "action_id"));
-		json_object_object_add(r, "action_type", jcopy(act,
-		    "action_type"));
-		json_object_object_add(r, "deployment_target", jcopy(act,
-		    "deployment_target"));
-		json_object_object_add(r, "endpoint_id", jcopy(act,
-		    "endpoint_id"));
-		json_object_object_add(r, "provider", jcopy(act, "provider"));
+		cv_json_copy_keys(r, act, "action_id", "action_type",
+		    "deployment_target", "endpoint_id", "provider", NULL);
 		cv_json_add_str(r, "status",
 		    "queued_for_private_connector_or_manual_execution");
 		cv_json_add_str(r, "evidence_ref", cv_arena_printf(a,
@@ -1976,19 +1932,12 @@ build_execute(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(ex, "executed_by", by);
 	cv_json_add_str(ex, "execution_environment", env);
 	cv_json_add_str(ex, "execution_status", "recorded");
-	json_object_object_add(ex, "strategy", jcopy(req, "strategy"));
-	json_object_object_add(ex, "release", jcopy(req, "release"));
-	json_object_object_add(ex, "channel", jcopy(req, "channel"));
+	cv_json_copy_keys(ex, req, "strategy", "release", "channel", NULL);
 	json_object_object_add(ex, "action_results", results);
 	sum = json_object_new_object();
 	cv_json_add_str(sum, "approval_id", apid);
-	json_object_object_add(sum, "state", jcopy(ap, "state"));
-	json_object_object_add(sum, "approver_group", jcopy(ap,
-	    "approver_group"));
-	json_object_object_add(sum, "decided_by", jcopy(ap, "decided_by"));
-	json_object_object_add(sum, "decided_at", jcopy(ap, "decided_at"));
-	json_object_object_add(sum, "decision_reason", jcopy(ap,
-	    "decision_reason"));
+	cv_json_copy_keys(sum, ap, "state", "approver_group", "decided_by",
+	    "decided_at", "decision_reason", NULL);
 	json_object_object_add(ex, "approval", sum);
 	json_object_object_add(ex, "controls", str_list((const char *const
 	    []){ "approval-state-approved", "approval-bound-to-reconciliation",
@@ -2009,7 +1958,7 @@ build_execute(struct cv_wf_ctx *ctx, struct json_object **answer)
 	rec = cv_wf_keep(ctx, &k_exec, ex, 0, 0, 0, exec_index);
 	cv_json_add_int(rec, "action_count", (int64_t)
 	    json_object_array_length(results));
-	json_object_object_add(rec, "approval_state", jcopy(ap, "state"));
+	json_object_object_add(rec, "approval_state", cv_json_ref(ap, "state"));
 	*answer = result_new(NULL);
 	if (json_object_array_length(results) == 0)
 		push_str(jarr(*answer, "warnings"), "remediation request "
@@ -2115,9 +2064,7 @@ handoff_payload(struct cv_arena *a, const char *prov, const char *hid,
 	cv_json_add_str(p, "provider", prov);
 	cv_json_add_str(p, "handoff_id", hid);
 	cv_json_add_str(p, "request_id", qid);
-	json_object_object_add(p, "reconciliation_id", jcopy(req,
-	    "reconciliation_id"));
-	json_object_object_add(p, "action_count", jcopy(req, "action_count"));
+	cv_json_copy_keys(p, req, "reconciliation_id", "action_count", NULL);
 	json_object_object_add(p, "actions", json_object_get(acts));
 	g = json_object_new_object();
 	cv_json_add_bool(g, "requires_approved_approval", 1);
@@ -2231,7 +2178,7 @@ build_handoff(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_object_del(h, "generated_at");
 	cv_json_add_str(h, "handoff_id", id);
 	cv_json_add_str(h, "request_id", qid);
-	json_object_object_add(h, "reconciliation_id", jcopy(req,
+	json_object_object_add(h, "reconciliation_id", cv_json_ref(req,
 	    "reconciliation_id"));
 	cv_json_add_str(h, "created_at", ctx->now);
 	cv_json_add_str(h, "requested_by", by);
@@ -2239,15 +2186,13 @@ build_handoff(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_object_add(h, "providers", json_object_get(sel));
 	cv_json_add_int(h, "provider_count", (int64_t)
 	    json_object_array_length(sel));
-	json_object_object_add(h, "action_count", jcopy(req, "action_count"));
+	json_object_object_add(h, "action_count", cv_json_ref(req,
+	    "action_count"));
 	cv_json_add_str(h, "approval_id", apid);
 	cv_json_add_str(h, "approval_state", state);
 	cv_json_add_bool(h, "approval_required", required);
-	json_object_object_add(h, "release", jcopy(req, "release"));
-	json_object_object_add(h, "channel", jcopy(req, "channel"));
-	json_object_object_add(h, "strategy", jcopy(req, "strategy"));
-	json_object_object_add(h, "alert_level", jcopy(req, "alert_level"));
-	json_object_object_add(h, "summary", jcopy(req, "summary"));
+	cv_json_copy_keys(h, req, "release", "channel", "strategy",
+	    "alert_level", "summary", NULL);
 	json_object_object_add(h, "payloads", pay);
 	json_object_object_add(h, "controls", str_list((const char *const
 	    []){ "handoff-payloads-derived-from-remediation-request",
@@ -2459,9 +2404,7 @@ build_status(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_object_del(st, "generated_at");
 	cv_json_add_str(st, "status_id", id);
 	cv_json_add_str(st, "handoff_id", hid);
-	json_object_object_add(st, "request_id", jcopy(h, "request_id"));
-	json_object_object_add(st, "reconciliation_id", jcopy(h,
-	    "reconciliation_id"));
+	cv_json_copy_keys(st, h, "request_id", "reconciliation_id", NULL);
 	cv_json_add_str(st, "provider", prov);
 	cv_json_add_str(st, "status", status);
 	cv_json_add_str(st, "recorded_at", ctx->now);
@@ -2469,14 +2412,8 @@ build_status(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(st, "external_ref", ref);
 	cv_json_add_str(st, "external_url", url);
 	cv_json_add_str(st, "notes", notes);
-	json_object_object_add(st, "approval_id", jcopy(h, "approval_id"));
-	json_object_object_add(st, "approval_state", jcopy(h,
-	    "approval_state"));
-	json_object_object_add(st, "action_count", jcopy(h, "action_count"));
-	json_object_object_add(st, "delivery_mode", jcopy(h,
-	    "delivery_mode"));
-	json_object_object_add(st, "release", jcopy(h, "release"));
-	json_object_object_add(st, "channel", jcopy(h, "channel"));
+	cv_json_copy_keys(st, h, "approval_id", "approval_state",
+	    "action_count", "delivery_mode", "release", "channel", NULL);
 	json_object_object_add(st, "callback_payload", cb != NULL ? redact(a,
 	    cb) : json_object_new_object());
 	json_object_object_add(st, "controls", str_list((const char *const

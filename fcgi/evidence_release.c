@@ -89,15 +89,8 @@ approval_summary(const char *id, struct json_object *approval)
 
 	o = json_object_new_object();
 	cv_json_add_str(o, "approval_id", id);
-	json_object_object_add(o, "state", cv_json_ref(approval, "state"));
-	json_object_object_add(o, "approver_group", cv_json_ref(approval,
-	    "approver_group"));
-	json_object_object_add(o, "decided_by", cv_json_ref(approval,
-	    "decided_by"));
-	json_object_object_add(o, "decided_at", cv_json_ref(approval,
-	    "decided_at"));
-	json_object_object_add(o, "decision_reason", cv_json_ref(approval,
-	    "decision_reason"));
+	cv_json_copy_keys(o, approval, "state", "approver_group", "decided_by",
+	    "decided_at", "decision_reason", NULL);
 	return o;
 }
 
@@ -223,26 +216,18 @@ audit_event(struct cv_arena *a, struct json_object *x, int rollback)
 	cv_json_add_str(e, "timestamp", ts);
 	cv_json_add_str(e, "severity", rollback ? "critical" : "high");
 	if (rollback) {
-		json_object_object_add(e, "rollback_id", cv_json_ref(x,
-		    "rollback_id"));
-		json_object_object_add(e, "promotion_execution_id",
-		    cv_json_ref(x, "promotion_execution_id"));
+		cv_json_copy_keys(e, x, "rollback_id", "promotion_execution_id",
+		    NULL);
 	} else
-		json_object_object_add(e, "execution_id", cv_json_ref(x,
-		    "execution_id"));
-	json_object_object_add(e, "rollout_id", cv_json_ref(x, "rollout_id"));
+		cv_json_copy_keys(e, x, "execution_id", "rollout_id", NULL);
 	if (!rollback)
-		json_object_object_add(e, "request_id", cv_json_ref(x,
-		    "request_id"));
-	json_object_object_add(e, "approval_id", cv_json_ref(x, "approval_id"));
+		cv_json_copy_keys(e, x, "request_id", "approval_id", NULL);
 	json_object_object_add(e, "approval_state", cv_json_ref(appr, "state"));
 	json_object_object_add(e, "change_record", cv_json_ref(x,
 	    "change_record"));
 	if (rollback) {
-		json_object_object_add(e, "rollback_status", cv_json_ref(x,
-		    "rollback_status"));
-		json_object_object_add(e, "rollback_reason", cv_json_ref(x,
-		    "rollback_reason"));
+		cv_json_copy_keys(e, x, "rollback_status", "rollback_reason",
+		    NULL);
 	} else
 		json_object_object_add(e, "execution_status", cv_json_ref(x,
 		    "execution_status"));
@@ -555,13 +540,8 @@ exec_keep(struct cv_wf_ctx *ctx, const struct exec_kind *ek,
 	json_object_object_add(rec, "approval_state", cv_json_ref(appr,
 	    "state"));
 	json_object_object_add(rec, ek->src_ref, cv_json_ref(x, ek->src_ref));
-	json_object_object_add(rec, "change_record", cv_json_ref(x,
-	    "change_record"));
-	json_object_object_add(rec, "release", cv_json_ref(x, "release"));
-	json_object_object_add(rec, "evidence_refs", cv_json_ref(x,
-	    "evidence_refs"));
-	json_object_object_add(rec, "rollback_evidence_refs", cv_json_ref(x,
-	    "rollback_evidence_refs"));
+	cv_json_copy_keys(rec, x, "change_record", "release", "evidence_refs",
+	    "rollback_evidence_refs", NULL);
 	json_object_object_add(rec, "audit_links", links);
 	json_object_object_add(rec, ek->kind->payload_key, x);
 	cv_wf_put(ctx, rec);

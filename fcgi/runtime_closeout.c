@@ -509,13 +509,8 @@ readiness_bundle(struct cv_wf_ctx *ctx, const char *ref,
 	for (i = 0; i < json_object_array_length(items); i++) {
 		r = json_object_array_get_idx(items, i);
 		row = json_object_new_object();
-		json_object_object_add(row, "metadata_kind", cv_json_ref(r,
-		    "metadata_kind"));
-		json_object_object_add(row, "session_id", cv_json_ref(r,
-		    "session_id"));
-		json_object_object_add(row, "created_at", cv_json_ref(r,
-		    "created_at"));
-		json_object_object_add(row, "signer", cv_json_ref(r, "signer"));
+		cv_json_copy_keys(row, r, "metadata_kind", "session_id",
+		    "created_at", "signer", NULL);
 		cv_json_add_str(row, "release_record_ref", item_ref(r));
 		cv_json_add_str(row, "evidence_ref", first_str(r, ev_keys));
 		json_object_array_add(idx, row);
@@ -527,20 +522,9 @@ readiness_bundle(struct cv_wf_ctx *ctx, const char *ref,
 			continue;
 		archived = 1;
 		row = json_object_new_object();
-		json_object_object_add(row, "reference_id", cv_json_ref(r,
-		    "reference_id"));
-		json_object_object_add(row, "archive_ref", cv_json_ref(r,
-		    "archive_ref"));
-		json_object_object_add(row, "archive_provider", cv_json_ref(r,
-		    "archive_provider"));
-		json_object_object_add(row, "archive_hash", cv_json_ref(r,
-		    "archive_hash"));
-		json_object_object_add(row, "export_id", cv_json_ref(r,
-		    "export_id"));
-		json_object_object_add(row, "verification_id", cv_json_ref(r,
-		    "verification_id"));
-		json_object_object_add(row, "retention_until", cv_json_ref(r,
-		    "retention_until"));
+		cv_json_copy_keys(row, r, "reference_id", "archive_ref",
+		    "archive_provider", "archive_hash", "export_id",
+		    "verification_id", "retention_until", NULL);
 		cv_json_add_bool(row, "legal_hold", cv_json_truthy(
 		    json_object_object_get(r, "legal_hold")));
 		json_object_object_add(row, "created_at", cv_json_ref(r,
@@ -714,10 +698,8 @@ build_manifest(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    "release_record_ref"));
 	cv_json_add_str(mf, "bundle_id", str(b, "bundle_id"));
 	cv_json_add_str(mf, "bundle_hash", str(b, "bundle_hash"));
-	json_object_object_add(mf, "archive_object_count", cv_json_ref(b,
-	    "archive_object_count"));
-	json_object_object_add(mf, "archive_objects", cv_json_ref(b,
-	    "archive_objects"));
+	cv_json_copy_keys(mf, b, "archive_object_count", "archive_objects",
+	    NULL);
 	refs = json_object_new_array();
 	json_object_array_add(refs, json_object_new_string(cv_arena_printf(a,
 	    "go-rollback-drill-final-readiness-bundle://%s",
@@ -946,17 +928,9 @@ closeout_event(struct cv_wf_ctx *ctx, struct json_object *s,
 	cv_json_add_str(e, "closeout_state", str(s, "closeout_state"));
 	json_object_object_add(e, "alert_level", cv_json_ref(s, "alert_level"));
 	cv_json_add_str(e, "max_severity", closed(s) ? "low" : "high");
-	json_object_object_add(e, "signature_state", cv_json_ref(s,
-	    "signature_state"));
-	json_object_object_add(e, "archive_object_count", cv_json_ref(s,
-	    "archive_object_count"));
-	json_object_object_add(e, "evidence_count", cv_json_ref(s,
-	    "evidence_count"));
-	json_object_object_add(e, "blockers", cv_json_ref(s, "blockers"));
-	json_object_object_add(e, "executive_summary", cv_json_ref(s,
-	    "executive_summary"));
-	json_object_object_add(e, "public_evidence_refs", cv_json_ref(s,
-	    "public_evidence_refs"));
+	cv_json_copy_keys(e, s, "signature_state", "archive_object_count",
+	    "evidence_count", "blockers", "executive_summary",
+	    "public_evidence_refs", NULL);
 	cv_json_add_int(e, "max_summary_chars", max_chars);
 	cv_json_add_bool(e, "summary_truncated", strlen(md) >
 	    (size_t)max_chars);
@@ -1365,8 +1339,7 @@ build_artifact(struct cv_wf_ctx *ctx, struct json_object **answer)
 	for (i = 0; i < json_object_array_length(files); i++) {
 		f = json_object_array_get_idx(files, i);
 		m = json_object_new_object();
-		json_object_object_add(m, "name", cv_json_ref(f, "name"));
-		json_object_object_add(m, "sha256", cv_json_ref(f, "sha256"));
+		cv_json_copy_keys(m, f, "name", "sha256", NULL);
 		json_object_array_add(digests, m);
 	}
 	m = json_object_new_object();
@@ -1845,13 +1818,8 @@ build_alert_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(ev, "alert_level", lvl);
 	cv_json_add_str(ev, "max_severity", strcmp(lvl, "critical") == 0 ?
 	    "high" : strcmp(lvl, "warning") == 0 ? "medium" : "low");
-	json_object_object_add(ev, "alert_count", cv_json_ref(h,
-	    "alert_count"));
-	json_object_object_add(ev, "critical_alert_count", cv_json_ref(h,
-	    "critical_alert_count"));
-	json_object_object_add(ev, "alerts", cv_json_ref(h, "alerts"));
-	json_object_object_add(ev, "recommended_actions", cv_json_ref(h,
-	    "recommended_actions"));
+	cv_json_copy_keys(ev, h, "alert_count", "critical_alert_count",
+	    "alerts", "recommended_actions", NULL);
 	json_object_object_add(ev, c10.plan.payload_key,
 	    json_object_get(plan));
 	if (json_object_array_length(sel) > 0) {

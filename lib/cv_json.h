@@ -46,6 +46,13 @@ const char	*cv_json_str_or(struct json_object *, const char *key,
 struct json_object *cv_json_ref(struct json_object *o, const char *key);
 /* Member key of o when it is an object (borrowed), else NULL. */
 struct json_object *cv_json_objv(struct json_object *o, const char *key);
+/* Adds to dst each key of the NULL-terminated list with a new reference
+ * to src's member of that name (JSON null when absent or null). */
+void		 cv_json_copy_keys(struct json_object *dst,
+		    struct json_object *src, ...) __attribute__((sentinel));
+/* A deep copy of o (NULL for NULL).  New reference; exits when out of
+ * memory. */
+struct json_object *cv_json_copy(struct json_object *o);
 int		 cv_json_truthy(struct json_object *);
 /* The value at JSON pointer ref of doc ("#" is doc, "#/a/b" with ~0 and
  * ~1 escapes, as "$ref" names it), borrowed from doc; NULL when there is

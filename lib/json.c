@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,28 @@ cv_json_objv(struct json_object *o, const char *key)
 	return cv_json_obj(o, key, &v) == CV_JGET_OK ? v : NULL;
 }
 
+void
+cv_json_copy_keys(struct json_object *dst, struct json_object *src, ...)
+{
+	va_list		 ap;
+	const char	*k;
+
+	va_start(ap, src);
+	while ((k = va_arg(ap, const char *)) != NULL)
+		json_object_object_add(dst, k, cv_json_ref(src, k));
+	va_end(ap);
+}
+
+struct json_object *
+cv_json_copy(struct json_object *o)
+{
+	struct json_object	*c = NULL;
+
+	if (o != NULL && json_object_deep_copy(o, &c, NULL) != 0)
+		cv_fatal("json: out of memory");
+	return c;
+}
+
 /*
  * Python truthiness: null, false, 0, 0.0, "", [] and {} are false.
  */
@@ -553,10 +576,7 @@ cv_json_sorted_new(struct json_object *o)
 		free(keys);
 		return c;
 	default:
-		c = NULL;
-		if (o != NULL && json_object_deep_copy(o, &c, NULL) != 0)
-			cv_fatal("json: out of memory");
-		return c;
+		return cv_json_copy(o);
 	}
 }
 

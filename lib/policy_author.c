@@ -76,16 +76,6 @@ static const char *const sensitive[] = {
 	"approvals.", "git.", "mcp.", "evidence.", "compliance.", NULL
 };
 
-static struct json_object *
-jcopy(struct json_object *o)
-{
-	struct json_object	*c = NULL;
-
-	if (o != NULL && json_object_deep_copy(o, &c, NULL) != 0)
-		cv_fatal("%s: out of memory", __func__);
-	return c;
-}
-
 /* ---- Python's repr() and str() of a JSON value -------------------- */
 
 /*
@@ -366,14 +356,14 @@ cv_draft_build(struct json_object *body, const char *today,
 	json_object_object_add(m, "version", ver != NULL ? pystr_new(ver) :
 	    json_object_new_string(today));
 	if (cv_json_truthy(v = md_get_or(md, body, "inherits")))
-		json_object_object_add(m, "inherits", jcopy(v));
+		json_object_object_add(m, "inherits", cv_json_copy(v));
 	if (cv_json_truthy(v = md_get_or(md, body, "mode")))
-		json_object_object_add(m, "mode", jcopy(v));
+		json_object_object_add(m, "mode", cv_json_copy(v));
 	json_object_object_add(p, "metadata", m);
 	for (i = 0; sections[i] != NULL; i++) {
 		v = json_object_object_get(body, sections[i]);
 		if (json_object_is_type(v, json_type_object))
-			json_object_object_add(p, sections[i], jcopy(v));
+			json_object_object_add(p, sections[i], cv_json_copy(v));
 	}
 	*policy = p;
 	return CV_OK;
@@ -942,7 +932,7 @@ diff_normalise(struct json_object *p)
 	struct json_object	*c, *sec;
 	size_t			 i;
 
-	c = jcopy(p);
+	c = cv_json_copy(p);
 	for (i = 0; sorted[i] != NULL; i++) {
 		sec = json_object_object_get(c, sorted[i]);
 		if (!json_object_is_type(sec, json_type_object))
@@ -998,12 +988,12 @@ flatten(struct json_object *o, const char *prefix, struct json_object *flat)
 		return;
 	}
 	if (json_object_is_type(o, json_type_array) && all_strings(o)) {
-		l = jcopy(o);
+		l = cv_json_copy(o);
 		json_object_array_sort(l, jstr_cmp);
 		json_object_object_add(flat, prefix, l);
 		return;
 	}
-	json_object_object_add(flat, prefix, jcopy(o));
+	json_object_object_add(flat, prefix, cv_json_copy(o));
 }
 
 /* The keys of object a that object b lacks, sorted, as a new array. */

@@ -575,18 +575,6 @@ cv_yaml_load_file(const char *path, struct json_object **doc,
 
 /* ---- merge and normalise (cavra-policy(5) INHERITANCE) ------------- */
 
-static struct json_object *
-jcopy(struct json_object *o)
-{
-	struct json_object	*c = NULL;
-
-	if (o == NULL)
-		return NULL;
-	if (json_object_deep_copy(o, &c, NULL) != 0)
-		cv_fatal("%s: out of memory", __func__);
-	return c;
-}
-
 /*
  * The text a list item stands for: a string as it is, true/false as
  * Python writes them, other scalars and collections as JSON text; NULL
@@ -653,7 +641,7 @@ list_union(struct json_object *a, struct json_object *b)
 					    json_object_array_get_idx(res, j));
 			}
 			if (!dup)
-				json_object_array_add(res, jcopy(it));
+				json_object_array_add(res, cv_json_copy(it));
 		}
 	}
 	lh_table_free(seen);
@@ -670,7 +658,7 @@ merge_section(struct json_object *base, struct json_object *over)
 {
 	struct json_object	*res, *cur;
 
-	res = jcopy(base);
+	res = cv_json_copy(base);
 	json_object_object_foreach(over, key, val) {
 		cur = json_object_object_get(res, key);
 		if (json_object_is_type(val, json_type_array) &&
@@ -681,7 +669,7 @@ merge_section(struct json_object *base, struct json_object *over)
 			json_object_object_add(res, key,
 			    merge_section(cur, val));
 		else
-			json_object_object_add(res, key, jcopy(val));
+			json_object_object_add(res, key, cv_json_copy(val));
 	}
 	return res;
 }
@@ -697,13 +685,13 @@ merge_metadata(struct json_object *base, struct json_object *over)
 	struct json_object	*res;
 
 	if (!json_object_is_type(over, json_type_object))
-		return jcopy(over);
-	res = json_object_is_type(base, json_type_object) ? jcopy(base) :
+		return cv_json_copy(over);
+	res = json_object_is_type(base, json_type_object) ? cv_json_copy(base) :
 	    json_object_new_object();
 	json_object_object_foreach(over, key, val) {
 		if (val == NULL && strcmp(key, "inherits") != 0)
 			continue;
-		json_object_object_add(res, key, jcopy(val));
+		json_object_object_add(res, key, cv_json_copy(val));
 	}
 	return res;
 }
@@ -716,7 +704,7 @@ merge_pack(struct json_object *base, struct json_object *over)
 {
 	struct json_object	*res, *cur;
 
-	res = jcopy(base);
+	res = cv_json_copy(base);
 	json_object_object_foreach(over, key, val) {
 		cur = json_object_object_get(res, key);
 		if (strcmp(key, "metadata") == 0)
@@ -727,7 +715,7 @@ merge_pack(struct json_object *base, struct json_object *over)
 			json_object_object_add(res, key,
 			    merge_section(cur, val));
 		else
-			json_object_object_add(res, key, jcopy(val));
+			json_object_object_add(res, key, cv_json_copy(val));
 	}
 	return res;
 }
@@ -1051,7 +1039,8 @@ compile(struct lctx *c, const char *id, struct json_object **out)
 				}
 				goto out;
 			}
-			next = acc == NULL ? jcopy(p) : merge_pack(acc, p);
+			next = acc == NULL ? cv_json_copy(p) :
+			    merge_pack(acc, p);
 			json_object_put(p);
 			json_object_put(acc);
 			acc = next;
@@ -1546,7 +1535,7 @@ count_rules(struct json_object *o)
 static struct json_object *
 md_get(struct json_object *md, const char *key)
 {
-	return jcopy(json_object_object_get(md, key));
+	return cv_json_copy(json_object_object_get(md, key));
 }
 
 /*
@@ -1567,7 +1556,7 @@ cv_policy_summary(struct json_object *doc)
 	json_object_object_add(sum, "version", md_get(md, "version"));
 	json_object_object_add(sum, "inherits", md_get(md, "inherits"));
 	if (md != NULL && json_object_object_get_ex(md, "mode", &mode))
-		json_object_object_add(sum, "mode", jcopy(mode));
+		json_object_object_add(sum, "mode", cv_json_copy(mode));
 	else
 		json_object_object_add(sum, "mode",
 		    json_object_new_string("enforce"));
