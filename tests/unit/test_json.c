@@ -188,6 +188,37 @@ Test(json, typed_getters_tell_absent_from_mistyped)
 	json_object_put(o);
 }
 
+/* Members copied in the order named, shared with the source (a new
+ * reference each), null where the source has none; deep copies own
+ * their members. */
+Test(json, copies_of_members_and_documents)
+{
+	struct cv_arena		 a;
+	struct json_object	*src, *dst, *c;
+
+	cv_arena_init(&a);
+	src = parse_ok("{\"a\":1,\"b\":{\"x\":[2]},\"n\":null}");
+	dst = json_object_new_object();
+	cv_json_copy_keys(dst, src, "b", "a", "missing", "n", NULL);
+	cr_assert_str_eq(cv_json_compact(&a, dst),
+	    "{\"b\":{\"x\":[2]},\"a\":1,\"missing\":null,\"n\":null}");
+	cr_assert_eq(json_object_object_get(dst, "b"),
+	    json_object_object_get(src, "b"));
+	c = cv_json_copy(src);
+	cr_assert_neq(json_object_object_get(c, "b"),
+	    json_object_object_get(src, "b"));
+	json_object_object_del(src, "b");
+	json_object_put(src);
+	cr_assert_str_eq(cv_json_compact(&a, dst),
+	    "{\"b\":{\"x\":[2]},\"a\":1,\"missing\":null,\"n\":null}");
+	cr_assert_str_eq(cv_json_compact(&a, c),
+	    "{\"a\":1,\"b\":{\"x\":[2]},\"n\":null}");
+	cr_assert_null(cv_json_copy(NULL));
+	json_object_put(dst);
+	json_object_put(c);
+	cv_arena_free(&a);
+}
+
 Test(json, truthiness_follows_python)
 {
 	static const char *const falsy[] = { "null", "false", "0", "0.0",
