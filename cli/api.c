@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "cavra.h"
+#include "cv_policy.h"
 #include "cli.h"
 
 /* libcurl's write callback: keeps the answer up to CV_CLI_ANSWER_MAX
@@ -115,4 +116,34 @@ cli_answer_free(struct cli_answer *a)
 	free(a->body.p);
 	free(a->url);
 	memset(a, 0, sizeof(*a));
+}
+
+struct json_object *
+cli_decision_body(const struct cli_asker *who, const struct cv_action *a)
+{
+	struct json_object	*o;
+	const struct {
+		const char	*key;
+		const char	*value;
+	} f[] = {
+		{ "policy_pack", who->pack },
+		{ "session_id", who->session_id },
+		{ "agent_id", who->agent_id },
+		{ "actor", who->actor },
+		{ "repository", who->repository },
+		{ "action_type", a->action_type },
+		{ "target", a->target },
+		{ "operation", a->operation },
+		{ "server", a->server },
+		{ "tool", a->tool },
+		{ "capability", a->capability },
+	};
+	size_t			 i;
+
+	o = json_object_new_object();
+	for (i = 0; i < nitems(f); i++)
+		if (f[i].value != NULL)
+			json_object_object_add(o, f[i].key,
+			    json_object_new_string(f[i].value));
+	return o;
 }

@@ -60,6 +60,19 @@ int		 cli_post(const char *base, const char *path,
 		    const char *body, long timeout_ms, struct cli_answer *a);
 void		 cli_answer_free(struct cli_answer *);
 
+/* Who asks POST /decisions, beside the action: each NULL when not given. */
+struct cli_asker {
+	const char	*pack;
+	const char	*session_id;
+	const char	*agent_id;
+	const char	*actor;
+	const char	*repository;
+};
+/* The request body of POST /decisions for action a asked by who: the
+ * fields given and no member for a NULL one.  New reference. */
+struct json_object *cli_decision_body(const struct cli_asker *who,
+		    const struct cv_action *a);
+
 /* "cavra: <message>" and a newline on stderr. */
 void		 cli_warnx(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));

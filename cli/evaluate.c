@@ -114,37 +114,6 @@ out:
 	return rc;
 }
 
-/* The request body of POST /decisions: the fields given, no others. */
-static struct json_object *
-request_new(const struct ev_args *args)
-{
-	struct json_object	*o;
-	const struct {
-		const char	*key;
-		const char	*value;
-	} f[] = {
-		{ "policy_pack", args->pack },
-		{ "session_id", args->session_id },
-		{ "agent_id", args->agent_id },
-		{ "actor", args->actor },
-		{ "repository", args->repository },
-		{ "action_type", args->act.action_type },
-		{ "target", args->act.target },
-		{ "operation", args->act.operation },
-		{ "server", args->act.server },
-		{ "tool", args->act.tool },
-		{ "capability", args->act.capability },
-	};
-	size_t			 i;
-
-	o = json_object_new_object();
-	for (i = 0; i < nitems(f); i++)
-		if (f[i].value != NULL)
-			json_object_object_add(o, f[i].key,
-			    json_object_new_string(f[i].value));
-	return o;
-}
-
 /*
  * Asks POST <base>/decisions, prints the answered record and returns the
  * exit status: that of its decision; CLI_EXIT_UNREACHABLE when the API
@@ -159,7 +128,9 @@ remote_eval(const struct ev_args *args)
 	const char		*dec, *detail;
 	int			 rc;
 
-	req = request_new(args);
+	req = cli_decision_body(&(const struct cli_asker){ args->pack,
+	    args->session_id, args->agent_id, args->actor, args->repository },
+	    &args->act);
 	rc = cli_post(args->url, "/decisions", json_object_to_json_string_ext(
 	    req, JSON_C_TO_STRING_PLAIN), CV_CLI_TIMEOUT_S * 1000L, &a);
 	json_object_put(req);

@@ -24,6 +24,7 @@
 #include <json-c/json.h>
 
 #include "cavra.h"
+#include "cv_policy.h"
 #include "cli.h"
 
 enum agent {
@@ -141,16 +142,6 @@ static const char *const push_argopts[] = {
 	"-o", "--push-option", "--repo", "--receive-pack", "--exec", NULL
 };
 
-/* One action to decide. */
-struct act {
-	const char	*type;
-	const char	*target;
-	const char	*operation;
-	const char	*server;
-	const char	*tool;
-	const char	*capability;
-};
-
 /* One hook call. */
 struct hook {
 	enum agent		 ag;
@@ -162,7 +153,7 @@ struct hook {
 	const char		*repo;
 	int			 ask_ok;	/* the event honours "ask" */
 	int			 read_event;	/* Cursor beforeReadFile */
-	struct act		 acts[CV_HOOK_ACTIONS_MAX];
+	struct cv_action	 acts[CV_HOOK_ACTIONS_MAX];
 	size_t			 nacts;
 	const char		*bad;		/* why no decision can be
 						   asked (a deny) */
@@ -217,10 +208,10 @@ agent_of(const char *s)
 
 /* Adds an action of type t on target; NULL (and h->bad) past
  * CV_HOOK_ACTIONS_MAX. */
-static struct act *
+static struct cv_action *
 act_add(struct hook *h, const char *t, const char *target)
 {
-	struct act	*a;
+	struct cv_action	*a;
 
 	if (h->nacts == nitems(h->acts)) {
 		h->bad = "the tool call holds more actions than CAVRA decides "
@@ -229,7 +220,7 @@ act_add(struct hook *h, const char *t, const char *target)
 	}
 	a = &h->acts[h->nacts++];
 	memset(a, 0, sizeof(*a));
-	a->type = t;
+	a->action_type = t;
 	a->target = target;
 	return a;
 }
@@ -389,8 +380,8 @@ static void
 push_ref(struct hook *h, const char *remote, const char *ref,
     const char *dir)
 {
-	const char	*dst = ref, *c, *b;
-	struct act	*a;
+	const char		*dst = ref, *c, *b;
+	struct cv_action	*a;
 
 	if (*dst == '+')
 		dst++;
@@ -594,7 +585,7 @@ url_host(struct hook *h, const char *u, size_t len)
 static void
 net(struct hook *h, const char *tool, const char *host)
 {
-	struct act	*a;
+	struct cv_action	*a;
 
 	if ((a = act_add(h, "mcp_tool_call", NULL)) == NULL)
 		return;
@@ -656,7 +647,7 @@ patch(struct hook *h, const char *text)
 static void
 mcp(struct hook *h, const char *server, const char *tool)
 {
-	struct act	*a;
+	struct cv_action	*a;
 
 	if ((a = act_add(h, "mcp_tool_call", NULL)) == NULL)
 		return;
@@ -872,36 +863,6 @@ rank_of(const char *d)
 	return 1;
 }
 
-/* The request body of POST /decisions for action a. */
-static struct json_object *
-request_new(const struct hook *h, const struct act *a)
-{
-	struct json_object	*o;
-	const struct {
-		const char	*key;
-		const char	*value;
-	} f[] = {
-		{ "policy_pack", h->pack },
-		{ "session_id", h->session },
-		{ "agent_id", agents[h->ag].name },
-		{ "repository", h->repo },
-		{ "action_type", a->type },
-		{ "target", a->target },
-		{ "operation", a->operation },
-		{ "server", a->server },
-		{ "tool", a->tool },
-		{ "capability", a->capability },
-	};
-	size_t			 i;
-
-	o = json_object_new_object();
-	for (i = 0; i < nitems(f); i++)
-		if (f[i].value != NULL)
-			json_object_object_add(o, f[i].key,
-			    json_object_new_string(f[i].value));
-	return o;
-}
-
 /*
  * Asks POST /decisions for every action, the strictest decision first
  * (stops at a block), within CV_HOOK_TIMEOUT_MS in all.  Sets *out and
@@ -925,7 +886,9 @@ decide(struct hook *h, enum outcome *out, const char **reason)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		left = CV_HOOK_TIMEOUT_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
 		    (t.tv_nsec - t0.tv_nsec) / 1000000);
-		req = request_new(h, &h->acts[i]);
+		req = cli_decision_body(&(const struct cli_asker){ h->pack,
+		    h->session, agents[h->ag].name, NULL, h->repo },
+		    &h->acts[i]);
 		r = left > 0 ? cli_post(h->url, "/decisions",
 		    json_object_to_json_string_ext(req,
 		    JSON_C_TO_STRING_PLAIN), left, &a) : CLI_EXIT_UNREACHABLE;
