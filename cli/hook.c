@@ -632,7 +632,8 @@ patch(struct hook *h, const char *text)
 		e = l + strcspn(l, "\n");
 		for (i = 0; i < nitems(heads); i++) {
 			n = strlen(heads[i]);
-			if ((size_t)(e - l) > n && strncmp(l, heads[i], n) == 0) {
+			if ((size_t)(e - l) > n &&
+			    strncmp(l, heads[i], n) == 0) {
 				act_add(h, "write_file", rel_path(h,
 				    cv_arena_strndup(&h->ar, l + n,
 				    (size_t)(e - l) - n -
@@ -904,7 +905,8 @@ decide(struct hook *h, enum outcome *out, const char **reason)
 			rc = r == CLI_EXIT_UNREACHABLE ? r : 0;
 			if (r != CLI_EXIT_UNREACHABLE)
 				*reason = cv_arena_printf(&h->ar, "CAVRA gave "
-				    "no usable answer: the tool call is denied");
+				    "no usable answer: the tool call is "
+				    "denied");
 			*out = O_DENY;
 			cli_answer_free(&a);
 			goto out;
@@ -1160,7 +1162,8 @@ merge(struct json_object *doc, struct json_object *conf, char *err,
 			}
 			n = json_object_array_length(list);
 			for (i = 0; i < n; i++)
-				if (!is_ours(json_object_array_get_idx(list, i)))
+				if (!is_ours(json_object_array_get_idx(
+				    list, i)))
 					json_object_array_add(keep,
 					    json_object_get(
 					    json_object_array_get_idx(list, i)));

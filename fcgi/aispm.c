@@ -484,7 +484,8 @@ h_trace(struct cv_req *req, struct cv_resp *resp)
 	    json_object_array_length(sess) == 0) {
 		json_object_put(dec);
 		json_object_put(sess);
-		return cv_fail(req, CV_ENOENT, "trace replay session not found");
+		return cv_fail(req, CV_ENOENT, "trace replay session not "
+		    "found");
 	}
 	cv_ts_now(now, sizeof(now));
 	none = json_object_new_array();

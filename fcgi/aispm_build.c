@@ -944,8 +944,8 @@ context_present(struct cv_arena *a, const struct cv_aispm_dec *d,
 
 	for (i = 0; i < nitems(context_fields); i++)
 		if (strcmp(context_fields[i].field, field) == 0)
-			return cv_aispm_lookup(a, d->rec, context_fields[i].keys,
-			    4) != NULL;
+			return cv_aispm_lookup(a, d->rec,
+			    context_fields[i].keys, 4) != NULL;
 	return 0;
 }
 
@@ -1666,7 +1666,8 @@ aispm_tool_chain(const struct aispm_set *s, struct json_object **summary)
 		    (int64_t)h->out[CV_OUT_BLOCK]);
 		cv_json_add_int(o, "approval_required_edges",
 		    (int64_t)h->out[CV_OUT_APPROVAL]);
-		cv_json_add_int(o, "warned_edges", (int64_t)h->out[CV_OUT_WARN]);
+		cv_json_add_int(o, "warned_edges",
+		    (int64_t)h->out[CV_OUT_WARN]);
 		cv_json_add_str(o, "dominant_surface",
 		    cv_aispm_surfaces[best].id);
 		cv_json_add_int(o, "risk_score", h->score);
@@ -1816,8 +1817,10 @@ aispm_blast_radius(const struct aispm_set *s, struct json_object **summary)
 		    "keep_block_enforcement_enabled");
 		PUSH(ctl, av.t.out[CV_OUT_APPROVAL] > 0 || paths.n == 0,
 		    "bind_explicit_approval_route");
-		PUSH(ctl, av.has[CV_SURF_SENSITIVE], "redact_sensitive_targets");
-		PUSH(ctl, av.has[CV_SURF_INFRA], "require_blast_radius_context");
+		PUSH(ctl, av.has[CV_SURF_SENSITIVE],
+		    "redact_sensitive_targets");
+		PUSH(ctl, av.has[CV_SURF_INFRA],
+		    "require_blast_radius_context");
 		PUSH(ctl, av.has[CV_SURF_MCP], "verify_tool_trust_tier");
 		PUSH(ctl, av.repos.n > 1, "limit_repository_scope");
 #undef PUSH
@@ -2473,7 +2476,8 @@ aispm_freshness(const struct aispm_set *s)
 			cv_json_add_str(o, "policy_pack", PACK(d));
 			cv_json_add_str(o, "control_surface",
 			    cv_aispm_surfaces[d->surface].id);
-			cv_json_add_str(o, "severity", dflt(d->severity, "low"));
+			cv_json_add_str(o, "severity", dflt(d->severity,
+			    "low"));
 			cv_json_add_str(o, "decision", dflt(d->decision,
 			    "unknown"));
 			append_keys(o, fresh_item(s, &fi, d->timestamp, d->refs,

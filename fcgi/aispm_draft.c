@@ -255,13 +255,14 @@ policy_draft(const struct aispm_set *s, const char *scope,
 			add_strv(o, "approvers", (const char *const[]){
 			    "Platform Security", NULL });
 			cv_json_add_str(o, "source", "aispm_replay_to_policy");
-			json_object_object_add(sec, "replay_to_policy_authoring",
-			    o);
+			json_object_object_add(sec,
+			    "replay_to_policy_authoring", o);
 		} else if (strcmp(*name, "evidence") == 0) {
 			sec = json_object_new_object();
 			cv_json_add_bool(sec, "require_pr_attestation", 1);
 			cv_json_add_bool(sec, "require_replay_evidence", 1);
-			cv_json_add_str(sec, "source", "aispm_replay_to_policy");
+			cv_json_add_str(sec, "source",
+			    "aispm_replay_to_policy");
 		} else if (strcmp(*name, "compliance") == 0) {
 			sec = json_object_new_object();
 			add_strv(sec, "maps_to", (const char *const[]){
@@ -395,7 +396,8 @@ aispm_draft(const struct aispm_set *s, const char *scope)
 			cv_json_add_bool(o, "proposed_value", 1);
 		cv_json_add_str(o, "rationale", rationale);
 		cv_json_add_str(o, "confidence", "metadata_derived");
-		json_object_object_add(o, "evidence_refs", json_object_new_array());
+		json_object_object_add(o, "evidence_refs",
+		    json_object_new_array());
 		for (j = 0; j < d->nrefs; j++)
 			json_object_array_add(json_object_object_get(o,
 			    "evidence_refs"), json_object_new_string(

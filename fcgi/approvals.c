@@ -337,7 +337,8 @@ h_break_glass(struct cv_req *req, struct cv_resp *resp)
 	if (actor == NULL || *actor == '\0')
 		return cv_fail(req, CV_EINVAL, "actor is required");
 	if (reason == NULL || *reason == '\0')
-		return cv_fail(req, CV_EINVAL, "break-glass reason is required");
+		return cv_fail(req, CV_EINVAL, "break-glass reason is "
+		    "required");
 	if ((rc = cv_approval_new(req, decision, group, actor, ttl, &rec)) !=
 	    CV_OK)
 		return rc;

@@ -245,7 +245,8 @@ export_open(struct cv_req *req, struct art_dir *d, const char *name)
 	arts = cv_arena_alloc(req->arena, sizeof(export_artifacts));
 	for (i = 0; i < nitems(export_artifacts); i++)
 		if (strcmp(export_artifacts[i].name, ART_CHECKSUMS) == 0 ||
-		    (files != NULL && files_has(files, export_artifacts[i].name)))
+		    (files != NULL && files_has(files,
+		    export_artifacts[i].name)))
 			arts[n++] = export_artifacts[i];
 	json_object_put(manifest);
 	d->arts = arts;
@@ -595,8 +596,8 @@ art_checksums_parse(struct cv_arena *a, const char *text, const char **err)
 			    "%zu", lineno);
 			goto fail;
 		}
-		if (i != 2 * CV_SHA256_LEN || strspn(p, "0123456789abcdefABCDEF")
-		    < i) {
+		if (i != 2 * CV_SHA256_LEN || strspn(p,
+		    "0123456789abcdefABCDEF") < i) {
 			*err = cv_arena_printf(a, "invalid sha256 digest on "
 			    "checksums.txt line %zu", lineno);
 			goto fail;
@@ -646,7 +647,8 @@ rollout_integrity(struct cv_req *req, const struct art_dir *d,
 	rc = art_read(req->arena, d->fd, ART_CHECKSUMS,
 	    CV_EVIDENCE_ARTIFACT_MAX, &data, &len);
 	if (rc == ART_OK) {
-		if ((sums = art_checksums_parse(req->arena, data, &err)) == NULL)
+		if ((sums = art_checksums_parse(req->arena, data,
+		    &err)) == NULL)
 			art_push(errs, err);
 	} else if (rc == ART_ABSENT)
 		art_push(miss, ART_CHECKSUMS);
@@ -662,8 +664,8 @@ rollout_integrity(struct cv_req *req, const struct art_dir *d,
 			continue;
 		}
 		if (rc != ART_OK) {
-			art_push(errs, cv_arena_printf(req->arena, "%s cannot be "
-			    "read", d->arts[i].name));
+			art_push(errs, cv_arena_printf(req->arena, "%s cannot "
+			    "be read", d->arts[i].name));
 			continue;
 		}
 		if (sums == NULL || !json_object_object_get_ex(sums,

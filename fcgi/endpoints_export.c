@@ -201,8 +201,8 @@ pub_select(struct cv_arena *a, struct json_object *manifest,
 			    "endpoint-management publication provider: %s",
 			    provider));
 		else if (!cv_json_has_str(mp, provider))
-			art_push(errs, cv_arena_printf(a, "provider not present "
-			    "in endpoint export: %s", provider));
+			art_push(errs, cv_arena_printf(a, "provider not "
+			    "present in endpoint export: %s", provider));
 	}
 	for (i = 0; strcmp(provider, "all") == 0 &&
 	    i < json_object_array_length(mp); i++)
@@ -247,8 +247,8 @@ pub_artifacts(struct cv_req *req, struct json_object *manifest,
 				art_push(names, p->files[j]);
 	json_object_array_sort(names, str_cmp);
 	if (d != NULL && d->sums == NULL)
-		art_push(errs, cv_arena_printf(req->arena, "endpoint-management "
-		    "export %s", d->sums_err));
+		art_push(errs, cv_arena_printf(req->arena,
+		    "endpoint-management export %s", d->sums_err));
 	*arts = json_object_new_array();
 	for (i = 0; i < json_object_array_length(names); i++) {
 		name = json_object_get_string(json_object_array_get_idx(names,

@@ -1567,7 +1567,8 @@ remed_open(struct cv_wf_ctx *ctx, struct json_object *report,
 	ctx->by = by;
 	json_object_object_add(*rec, "approval_id", cv_json_ref(ap,
 	    "approval_id"));
-	json_object_object_add(*rec, "approval_state", cv_json_ref(ap, "state"));
+	json_object_object_add(*rec, "approval_state", cv_json_ref(ap,
+	    "state"));
 	cv_json_add_int(*rec, "drifted_endpoint_count", jint(sum,
 	    "drifted_endpoint_count"));
 	cv_json_add_int(*rec, "missing_target_count", jint(sum,

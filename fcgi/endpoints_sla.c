@@ -1172,8 +1172,8 @@ ep_route_read(struct cv_wf_ctx *ctx, const struct ep_routing *rt,
 		in->requested = "all";
 	if (strcmp(cv_wf_norm(req->arena, in->requested), "all") != 0 &&
 	    prov_unknown(req->arena, in->requested))
-		return cv_fail_field(req, CV_EINVAL, "provider", "provider must "
-		    "be all or a comma list of: " PROVIDER_WORDS);
+		return cv_fail_field(req, CV_EINVAL, "provider", "provider "
+		    "must be all or a comma list of: " PROVIDER_WORDS);
 	return policy_check(req, rt, in->policy);
 }
 

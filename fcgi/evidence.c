@@ -123,11 +123,11 @@ list_keep(const struct list_filter *lf, struct json_object *rec)
 		if (lf->has_approvals != (n > 0))
 			return 0;
 	}
-	if (lf->promotion != NULL && !art_str_is(rec, "promotion_execution_status",
-	    lf->promotion))
+	if (lf->promotion != NULL && !art_str_is(rec,
+	    "promotion_execution_status", lf->promotion))
 		return 0;
-	if (lf->rollback != NULL && !art_str_is(rec, "rollback_execution_status",
-	    lf->rollback))
+	if (lf->rollback != NULL && !art_str_is(rec,
+	    "rollback_execution_status", lf->rollback))
 		return 0;
 	if (lf->target != NULL && !cv_json_has_str(json_object_object_get(rec,
 	    "deployment_targets"), lf->target))
@@ -350,22 +350,24 @@ rollout_checksums(struct cv_req *req, int fd, struct rollout_check *c)
 	}
 	json_object_object_foreach(sums, name, want) {
 		if (!art_name_ok(name)) {
-			art_push(c->errors, cv_arena_printf(req->arena, "rollout "
-			    "checksum path escapes directory: %s", name));
+			art_push(c->errors, cv_arena_printf(req->arena,
+			    "rollout checksum path escapes directory: %s",
+			    name));
 			continue;
 		}
 		rc = art_read(req->arena, fd, name, CV_EVIDENCE_ARTIFACT_MAX,
 		    &fdata, &flen);
 		if (rc == ART_ESCAPE)
-			art_push(c->errors, cv_arena_printf(req->arena, "rollout "
-			    "checksum path escapes directory: %s", name));
+			art_push(c->errors, cv_arena_printf(req->arena,
+			    "rollout checksum path escapes directory: %s",
+			    name));
 		else if (rc != ART_OK)
-			art_push(c->errors, cv_arena_printf(req->arena, "rollout "
-			    "checksum artifact is missing: %s", name));
+			art_push(c->errors, cv_arena_printf(req->arena,
+			    "rollout checksum artifact is missing: %s", name));
 		else if (strcmp(cv_sha256_hex(req->arena, fdata, flen),
 		    json_object_get_string(want)) != 0)
-			art_push(c->errors, cv_arena_printf(req->arena, "rollout "
-			    "checksum mismatch for %s", name));
+			art_push(c->errors, cv_arena_printf(req->arena,
+			    "rollout checksum mismatch for %s", name));
 		else
 			art_push(c->verified, name);
 	}
@@ -398,8 +400,8 @@ rollout_sources(struct cv_req *req, const char *pkg, struct rollout_check *c)
 	fd = open(pkg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	json_object_object_foreach(src, key, art) {
 		if (!json_object_is_type(art, json_type_object)) {
-			art_push(c->errors, cv_arena_printf(req->arena, "rollout "
-			    "source artifact is invalid: %s", key));
+			art_push(c->errors, cv_arena_printf(req->arena,
+			    "rollout source artifact is invalid: %s", key));
 			continue;
 		}
 		rel = cv_json_str_or(art, "path", "");
@@ -407,12 +409,13 @@ rollout_sources(struct cv_req *req, const char *pkg, struct rollout_check *c)
 		rc = art_name_ok(rel) ? art_read(req->arena, fd, rel,
 		    CV_EVIDENCE_ARTIFACT_MAX, &data, &len) : ART_ABSENT;
 		if (rc != ART_OK)
-			art_push(c->errors, cv_arena_printf(req->arena, "rollout "
-			    "source artifact is missing: %s", rel));
+			art_push(c->errors, cv_arena_printf(req->arena,
+			    "rollout source artifact is missing: %s", rel));
 		else if (strcasecmp(cv_sha256_hex(req->arena, data, len),
 		    want) != 0)
-			art_push(c->errors, cv_arena_printf(req->arena, "rollout "
-			    "source artifact checksum mismatch: %s", rel));
+			art_push(c->errors, cv_arena_printf(req->arena,
+			    "rollout source artifact checksum mismatch: %s",
+			    rel));
 	}
 	if (fd != -1)
 		close(fd);
@@ -442,8 +445,8 @@ rollout_verify(struct cv_req *req, const struct art_dir *d,
 	enum art_rc		 rc;
 
 	if (d->fd == -1) {
-		art_push(c->errors, cv_arena_printf(req->arena, "rollout evidence "
-		    "directory does not exist: %s", d->path));
+		art_push(c->errors, cv_arena_printf(req->arena, "rollout "
+		    "evidence directory does not exist: %s", d->path));
 		return;
 	}
 	rc = art_read(req->arena, d->fd, ART_ROLLOUT_FILE,
@@ -457,8 +460,8 @@ rollout_verify(struct cv_req *req, const struct art_dir *d,
 			snprintf(errbuf, sizeof(errbuf), "not an object");
 		json_object_put(c->evidence);
 		c->evidence = NULL;
-		art_push(c->errors, cv_arena_printf(req->arena, "invalid rollout "
-		    "evidence JSON: %s", errbuf));
+		art_push(c->errors, cv_arena_printf(req->arena, "invalid "
+		    "rollout evidence JSON: %s", errbuf));
 	} else {
 		if (!art_str_is(c->evidence, "schema_version",
 		    "cavra.go-runtime.endpoint-rollout-evidence.v1"))
@@ -482,10 +485,12 @@ rollout_verify(struct cv_req *req, const struct art_dir *d,
 		return;
 	if (cv_json_arr(c->evidence, "deployment_targets", &v) != CV_JGET_OK ||
 	    json_object_array_length(v) == 0)
-		art_push(c->errors, "rollout evidence has no deployment_targets");
+		art_push(c->errors, "rollout evidence has no "
+		    "deployment_targets");
 	if (cv_json_arr(c->evidence, "controls", &v) != CV_JGET_OK ||
 	    !cv_json_has_str(v, "rollout-evidence-checksummed"))
-		art_push(c->errors, "rollout evidence is missing checksum control");
+		art_push(c->errors, "rollout evidence is missing checksum "
+		    "control");
 	/* The package directory: the body's, else the evidence's when it
 	 * lies inside the root. */
 	if (pkg == NULL && cv_json_str(c->evidence, "package_dir", &s) ==
@@ -495,12 +500,13 @@ rollout_verify(struct cv_req *req, const struct art_dir *d,
 	if (pkg != NULL) {
 		rollout_sources(req, pkg, c);
 		if (p->require_package)
-			art_push(c->errors, "release package: verification of Go "
-			    "release packages is not available in this server "
-			    "(set require_package_verification to false)");
+			art_push(c->errors, "release package: verification of "
+			    "Go release packages is not available in this "
+			    "server (set require_package_verification to "
+			    "false)");
 	} else if (p->require_package)
-		art_push(c->errors, "rollout evidence package_dir is missing or "
-		    "invalid");
+		art_push(c->errors, "rollout evidence package_dir is missing "
+		    "or invalid");
 }
 
 /* The rollback references of the evidence's deployment targets:
@@ -731,8 +737,8 @@ h_promotion_request(struct cv_req *req, struct cv_resp *resp)
 		goto out;
 	if ((rc = promo_args(req, &p)) != CV_OK)
 		goto out;
-	if (p.package_dir != NULL && art_resolve_inside(req->arena, p.package_dir,
-	    &pkg, &exists) == -1) {
+	if (p.package_dir != NULL && art_resolve_inside(req->arena,
+	    p.package_dir, &pkg, &exists) == -1) {
 		rc = cv_fail(req, CV_EINVAL, "release package directory is "
 		    "outside artifact root");
 		goto out;
@@ -746,8 +752,8 @@ h_promotion_request(struct cv_req *req, struct cv_resp *resp)
 	    "") : "";
 	if (json_object_array_length(c.errors) == 0 &&
 	    strcmp(rstatus, "staged") != 0 && strcmp(rstatus, "succeeded") != 0)
-		art_push(c.errors, "rollout promotion requires staged or succeeded "
-		    "rollout evidence");
+		art_push(c.errors, "rollout promotion requires staged or "
+		    "succeeded rollout evidence");
 	if ((pem = cv_env("CAVRA_ROLLOUT_PROMOTION_SIGNING_KEY")) == NULL)
 		pem = cv_env("CAVRA_GO_RELEASE_SIGNING_KEY");
 	if (pem == NULL)

@@ -573,20 +573,20 @@ build_promotion_exec(struct cv_wf_ctx *ctx, struct json_object **answer)
 	if (rc != CV_OK)
 		goto out;
 	if (!art_str_is(meta, "metadata_kind", ART_KIND_ROLLOUT)) {
-		rc = cv_fail(ctx->req, CV_EINVAL, "promotion executions require "
-		    "managed endpoint rollout metadata");
+		rc = cv_fail(ctx->req, CV_EINVAL, "promotion executions "
+		    "require managed endpoint rollout metadata");
 		goto out;
 	}
 	if ((rc = cv_wf_obj(ctx, "request", &request)) != CV_OK)
 		goto out;
 	if (request == NULL) {
-		rc = cv_fail(ctx->req, CV_EINVAL, "promotion execution requires "
-		    "request payload");
+		rc = cv_fail(ctx->req, CV_EINVAL, "promotion execution "
+		    "requires request payload");
 		goto out;
 	}
 	if (!art_str_is(request, "rollout_id", id)) {
-		rc = cv_fail(ctx->req, CV_EINVAL, "promotion request rollout_id "
-		    "does not match evidence session");
+		rc = cv_fail(ctx->req, CV_EINVAL, "promotion request "
+		    "rollout_id does not match evidence session");
 		goto out;
 	}
 	if ((rc = cv_wf_str(ctx, "approval_id", &appr_id)) != CV_OK ||
@@ -597,8 +597,8 @@ build_promotion_exec(struct cv_wf_ctx *ctx, struct json_object **answer)
 	    (ra = cv_json_objv(request, "approval")) != NULL)
 		appr_id = cv_json_str_or(ra, "approval_id", "");
 	if (appr_id == NULL || *appr_id == '\0') {
-		rc = cv_fail(ctx->req, CV_EINVAL, "promotion execution requires "
-		    "approval_id");
+		rc = cv_fail(ctx->req, CV_EINVAL, "promotion execution "
+		    "requires approval_id");
 		goto out;
 	}
 	if ((rc = approval_of(ctx, appr_id, &appr)) != CV_OK)

@@ -181,8 +181,9 @@ rollout_id(struct cv_req *req, struct json_object *body, const char **id)
 		    "policy rollout record: policy_pack is required");
 	if (strlen(repo) + 1 + strlen(pack) > CV_ID_MAX)
 		return cv_fail_field(req, CV_EINVAL, "rollout_id", "invalid "
-		    "policy rollout record: rollout_id (repository:policy_pack) "
-		    "must be at most %d bytes", CV_ID_MAX);
+		    "policy rollout record: rollout_id "
+		    "(repository:policy_pack) must be at most %d bytes",
+		    CV_ID_MAX);
 	*id = cv_arena_printf(req->arena, "%s:%s", repo, pack);
 	return CV_OK;
 }

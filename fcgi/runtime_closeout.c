@@ -934,9 +934,9 @@ closeout_event(struct cv_wf_ctx *ctx, struct json_object *s,
 	cv_json_add_int(e, "max_summary_chars", max_chars);
 	cv_json_add_bool(e, "summary_truncated", strlen(md) >
 	    (size_t)max_chars);
-	json_object_object_add(e, "summary_markdown", json_object_new_string_len(
-	    md, strlen(md) > (size_t)max_chars ? (int)max_chars :
-	    (int)strlen(md)));
+	json_object_object_add(e, "summary_markdown",
+	    json_object_new_string_len(md, strlen(md) > (size_t)max_chars ?
+	    (int)max_chars : (int)strlen(md)));
 	cv_json_add_strv(e, "controls", delivery_controls);
 	return e;
 }

@@ -573,8 +573,8 @@ build_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 		if ((run = cv_wf_payload_or_null(found,
 		    exec_run.payload_key)) == NULL) {
 			json_object_put(found);
-			return cv_fail(ctx->req, CV_ENOENT, "recovery executive "
-			    "report schedule run not found");
+			return cv_fail(ctx->req, CV_ENOENT, "recovery "
+			    "executive report schedule run not found");
 		}
 	}
 	ev = event_new(ctx, run, risks < 1 ? 1 : risks);

@@ -1177,8 +1177,8 @@ build_escalation_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 		goto out;
 	}
 	if (prov == NULL || *prov == '\0')
-		prov = cv_wf_joined(ctx->req->arena, json_object_object_get(plan,
-		    "selected_providers"));
+		prov = cv_wf_joined(ctx->req->arena,
+		    json_object_object_get(plan, "selected_providers"));
 	if (*prov == '\0')
 		prov = "webhook";
 	ev = escalation_event(ctx, plan, max);

@@ -166,9 +166,9 @@ read_token(struct json_object *o, size_t i, struct token *t, char *err,
 			    strcmp(key, "sha256") != 0 &&
 			    strcmp(key, "role") != 0 &&
 			    strcmp(key, "agent_id") != 0) {
-				snprintf(err, errlen, "tokens[%zu]: unknown key "
-				    "\"%.64s\" (name, sha256, role, agent_id)",
-				    i, key);
+				snprintf(err, errlen, "tokens[%zu]: unknown "
+				    "key \"%.64s\" (name, sha256, role, "
+				    "agent_id)", i, key);
 				return -1;
 			}
 			(void)val;

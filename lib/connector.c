@@ -709,8 +709,8 @@ body(struct cv_arena *a, const struct connector *c, struct json_object *event,
 	if (strcmp(name, "splunk") == 0) {
 		if (splunk_body(event, c, out) == CV_OK)
 			return CV_OK;
-		snprintf(err, errlen, "event timestamp must be an ISO 8601 time "
-		    "for connector splunk");
+		snprintf(err, errlen, "event timestamp must be an ISO 8601 "
+		    "time for connector splunk");
 		return CV_EINVAL;
 	}
 	if (strcmp(name, "sentinel") == 0)

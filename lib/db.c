@@ -883,8 +883,9 @@ cv_db_behind(struct cv_db *db, const struct cv_behind *k, long delay_ms,
 	if (rc != CV_OK) {
 		if (!direct || rc != CV_EBUSY)
 			cv_log("%s: %s; %ss are committed as they come",
-			    cv_store_path(db->main), rc == CV_EBUSY ? "another process "
-			    "has the journal" : "no journal", k->what);
+			    cv_store_path(db->main), rc == CV_EBUSY ?
+			    "another process has the journal" : "no journal",
+			    k->what);
 		return CV_OK;
 	}
 	pthread_mutex_lock(&db->wmu);

@@ -252,8 +252,9 @@ split(struct cv_fcgi *c, size_t n, struct cv_arena *a)
 	char			*s;
 
 	for (i = 0; i < n; cnt++) {
-		if ((nl = nv_len(p, n, &i)) < 0 || (vl = nv_len(p, n, &i)) < 0 ||
-		    (size_t)nl > n - i || (size_t)vl > n - i - (size_t)nl)
+		if ((nl = nv_len(p, n, &i)) < 0 ||
+		    (vl = nv_len(p, n, &i)) < 0 || (size_t)nl > n - i ||
+		    (size_t)vl > n - i - (size_t)nl)
 			return -1;
 		i += (size_t)nl + (size_t)vl;
 	}

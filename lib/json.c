@@ -376,7 +376,8 @@ put_string(struct cv_text *b, const char *s, size_t n, int ascii)
 			case '\f': cv_text_add(b, "\\f", 2); break;
 			default:
 				if (*p < 0x20 || *p == 0x7f) {
-					snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
+					snprintf(tmp, sizeof(tmp), "\\u%04x",
+					    *p);
 					cv_text_add(b, tmp, 6);
 				} else
 					cv_text_add(b, (const char *)p, 1);
@@ -554,8 +555,8 @@ cv_json_sorted_new(struct json_object *o)
 		n = json_object_array_length(o);
 		c = json_object_new_array_ext((int)n);
 		for (i = 0; i < n; i++)
-			json_object_array_add(c,
-			    cv_json_sorted_new(json_object_array_get_idx(o, i)));
+			json_object_array_add(c, cv_json_sorted_new(
+			    json_object_array_get_idx(o, i)));
 		return c;
 	case json_type_object:
 		n = (size_t)json_object_object_length(o);

@@ -339,20 +339,20 @@ render_requests(struct cv_text *b)
 	char			 lab[2 * CV_PATH_MAX + 64];
 	size_t			 r, k;
 
-	cv_text_printf(b, "# HELP cavra_http_requests_total Requests answered, by "
-	    "route, method and status class.\n"
+	cv_text_printf(b, "# HELP cavra_http_requests_total Requests answered, "
+	    "by route, method and status class.\n"
 	    "# TYPE cavra_http_requests_total counter\n");
 	for (r = 0; r < nrows; r++) {
 		row_sum(r, &t);
 		row_labels(r, lab, sizeof(lab));
 		for (k = 0; k < CLASS_N; k++)
 			if (t.status[k] > 0)
-				cv_text_printf(b, "cavra_http_requests_total{%s,"
-				    "code=\"%s\"} %llu\n", lab, class[k],
-				    t.status[k]);
+				cv_text_printf(b,
+				    "cavra_http_requests_total{%s,code=\"%s\"} "
+				    "%llu\n", lab, class[k], t.status[k]);
 	}
-	cv_text_printf(b, "# HELP cavra_http_request_duration_seconds Time from a "
-	    "request's parameters to its rendered answer, by route.\n"
+	cv_text_printf(b, "# HELP cavra_http_request_duration_seconds Time "
+	    "from a request's parameters to its rendered answer, by route.\n"
 	    "# TYPE cavra_http_request_duration_seconds histogram\n");
 	for (r = 0; r < nrows; r++) {
 		row_sum(r, &t);
@@ -370,8 +370,9 @@ render_requests(struct cv_text *b)
 		cv_text_printf(b, "cavra_http_request_duration_seconds_sum{%s} "
 		    "%llu.%06llu\n", lab, t.sum_us / 1000000,
 		    t.sum_us % 1000000);
-		cv_text_printf(b, "cavra_http_request_duration_seconds_count{%s} "
-		    "%llu\n", lab, cum);
+		cv_text_printf(b,
+		    "cavra_http_request_duration_seconds_count{%s} %llu\n", lab,
+		    cum);
 	}
 }
 
@@ -406,8 +407,8 @@ render_process(struct cv_text *b)
 	cv_text_printf(b, "# HELP cavra_store_commits_total Store transactions "
 	    "committed.\n# TYPE cavra_store_commits_total counter\n"
 	    "cavra_store_commits_total %llu\n", commits);
-	cv_text_printf(b, "# HELP cavra_store_commit_records Records written per "
-	    "store commit.\n# TYPE cavra_store_commit_records histogram\n");
+	cv_text_printf(b, "# HELP cavra_store_commit_records Records written "
+	    "per store commit.\n# TYPE cavra_store_commit_records histogram\n");
 	for (k = 0; k <= BATCH_N; k++) {
 		cum += batch[k];
 		if (k < BATCH_N)
@@ -419,8 +420,8 @@ render_process(struct cv_text *b)
 	}
 	cv_text_printf(b, "cavra_store_commit_records_sum %llu\n"
 	    "cavra_store_commit_records_count %llu\n", records, cum);
-	cv_text_printf(b, "# HELP cavra_journal_depth Records acknowledged and not "
-	    "yet stored.\n# TYPE cavra_journal_depth gauge\n"
+	cv_text_printf(b, "# HELP cavra_journal_depth Records acknowledged and "
+	    "not yet stored.\n# TYPE cavra_journal_depth gauge\n"
 	    "cavra_journal_depth %ld\n", journal);
 	if (region == NULL)
 		return;
@@ -431,11 +432,12 @@ render_process(struct cv_text *b)
 	    "after they died.\n# TYPE cavra_worker_restarts_total counter\n"
 	    "cavra_worker_restarts_total %llu\n",
 	    atomic_load(&head()->restarts));
-	cv_text_printf(b, "# HELP cavra_resident_memory_bytes Resident memory of "
-	    "each process of the responder.\n"
+	cv_text_printf(b, "# HELP cavra_resident_memory_bytes Resident memory "
+	    "of each process of the responder.\n"
 	    "# TYPE cavra_resident_memory_bytes gauge\n");
 	if ((rss = resident(head()->parent)) >= 0)
-		cv_text_printf(b, "cavra_resident_memory_bytes{process=\"parent\"} "
+		cv_text_printf(b,
+		    "cavra_resident_memory_bytes{process=\"parent\"} "
 		    "%lld\n", rss);
 	for (i = 0; i < head()->nslots; i++)
 		if ((pid = atomic_load(&slot_at(i)->pid)) > 0 &&

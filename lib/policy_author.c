@@ -1532,8 +1532,8 @@ cv_policy_publish(struct cv_arena *a, const char *root, const char *id,
 	goto out;
 fail:
 	e = errno;
-	cv_seterr(err, errlen, "%s of policy pack '%s' could not be written: %s",
-	    what, id, strerror(e));
+	cv_seterr(err, errlen, "%s of policy pack '%s' could not be written: "
+	    "%s", what, id, strerror(e));
 	cv_log("%s: %s of pack '%s' under %s: %s", __func__, what, id, root,
 	    strerror(e));
 out:

@@ -319,7 +319,8 @@ js_load(struct cv_store *s)
 			if (strcmp(def->colls[ci].name, key) == 0)
 				break;
 		if (ci == def->ncolls) {
-			json_object_object_add(extra, key, json_object_get(val));
+			json_object_object_add(extra, key,
+			    json_object_get(val));
 			continue;
 		}
 		c = &def->colls[ci];

@@ -446,8 +446,8 @@ pg_prepare_all(struct cv_store *s)
 		pc = &ps->colls[ci];
 		pc->nq = 0;
 		b.len = 0;
-		cv_text_printf(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = $1",
-		    c->table, c->id_field);
+		cv_text_printf(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = "
+		    "$1", c->table, c->id_field);
 		snprintf(name, sizeof(name), "g%zu", ci);
 		if ((e = pg_prepare(s, name, b.p)) != CV_OK)
 			break;
@@ -458,18 +458,19 @@ pg_prepare_all(struct cv_store *s)
 			cv_text_printf(&ins, ", $%zu", j + 2);
 		cv_text_printf(&ins, ", $%zu)", pc->ncols + 2);
 		b.len = 0;
-		cv_text_printf(&b, "%s ON CONFLICT (\"%s\") DO NOTHING RETURNING 1",
-		    ins.p, c->id_field);
+		cv_text_printf(&b, "%s ON CONFLICT (\"%s\") DO NOTHING "
+		    "RETURNING 1", ins.p, c->id_field);
 		snprintf(name, sizeof(name), "i%zu", ci);
 		if ((e = pg_prepare(s, name, b.p)) != CV_OK)
 			break;
 		b.len = 0;
-		cv_text_printf(&b, "%s ON CONFLICT (\"%s\") DO UPDATE SET ", ins.p,
-		    c->id_field);
+		cv_text_printf(&b, "%s ON CONFLICT (\"%s\") DO UPDATE SET ",
+		    ins.p, c->id_field);
 		for (j = 0; j < pc->ncols; j++)
-			cv_text_printf(&b, "\"%s\" = EXCLUDED.\"%s\", ", pc->cols[j],
-			    pc->cols[j]);
-		cv_text_printf(&b, "payload = EXCLUDED.payload RETURNING (xmax = 0)");
+			cv_text_printf(&b, "\"%s\" = EXCLUDED.\"%s\", ",
+			    pc->cols[j], pc->cols[j]);
+		cv_text_printf(&b, "payload = EXCLUDED.payload RETURNING (xmax "
+		    "= 0)");
 		snprintf(name, sizeof(name), "u%zu", ci);
 		e = pg_prepare(s, name, b.p);
 	}
@@ -571,7 +572,8 @@ pg_lock_keys(struct cv_store *s)
 	enum cv_err	 e = CV_OK;
 
 	res = pq.PQexec(ps->conn, "SELECT current_schema()");
-	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1) {
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    pq.PQntuples(res) != 1) {
 		e = pg_fail(s, res, "current_schema");
 		goto out;
 	}
@@ -624,8 +626,8 @@ pg_backfill(struct cv_store *s, size_t coll)
 	n = pq.PQntuples(all);
 	for (i = 0; i < n && e == CV_OK; i++) {
 		if ((e = cv_json_parse_tok(&ps->tok, CV_STORE_PARSE_DEPTH,
-		    pq.PQgetvalue(all, i, 1), (size_t)pq.PQgetlength(all, i, 1), &rec,
-		    err, sizeof(err))) != CV_OK) {
+		    pq.PQgetvalue(all, i, 1), (size_t)pq.PQgetlength(all, i, 1),
+		    &rec, err, sizeof(err))) != CV_OK) {
 			cv_log("%s: %s: stored payload: %s", s->path, c->table,
 			    err);
 			e = CV_EIO;
@@ -672,12 +674,12 @@ value_counts_add(struct cv_store *s, size_t coll, const char *old,
 	for (i = 0; i < 2; i++) {
 		if (rows[i] == NULL)
 			continue;
-		cv_text_printf(b, "%sSELECT y.c, y.v, %d AS d FROM %s r, LATERAL "
-		    "(VALUES ", i == 1 && old != NULL ? " UNION ALL " : "",
-		    i == 0 ? -1 : 1, rows[i]);
+		cv_text_printf(b, "%sSELECT y.c, y.v, %d AS d FROM %s r, "
+		    "LATERAL (VALUES ", i == 1 && old != NULL ? " UNION ALL " :
+		    "", i == 0 ? -1 : 1, rows[i]);
 		for (j = 0; j < pc->nfields; j++)
-			cv_text_printf(b, "%s('%s', r.\"%s\")", j > 0 ? ", " : "",
-			    pc->cols[j], pc->cols[j]);
+			cv_text_printf(b, "%s('%s', r.\"%s\")", j > 0 ? ", " :
+			    "", pc->cols[j], pc->cols[j]);
 		cv_text_str(b, ") y(c, v)");
 	}
 	cv_text_str(b, ") x WHERE x.v IS NOT NULL GROUP BY x.c, x.v HAVING "
@@ -769,8 +771,8 @@ pg_uptodate(struct cv_store *s, int *ok)
 		c = &s->def->colls[ci];
 		pc = &ps->colls[ci];
 		nf = cv_coll_nfields(c);
-		cv_text_printf(&b, " + (SELECT count(*) FROM cavra_row_counts WHERE "
-		    "tbl = '%s')", c->table);
+		cv_text_printf(&b, " + (SELECT count(*) FROM cavra_row_counts "
+		    "WHERE tbl = '%s')", c->table);
 		want++;
 		for (j = 0; j < pc->ncols; j++, want++)
 			cv_text_printf(&b, " + (SELECT count(*) FROM "
@@ -780,24 +782,24 @@ pg_uptodate(struct cv_store *s, int *ok)
 		for (j = 0; j < nf; j++) {
 			if (cv_coll_is_order(c, c->fields[j]))
 				continue;
-			cv_text_printf(&b, " + (to_regclass('\"%s_by_%s\"') IS NOT "
-			    "NULL)::int", c->table, c->fields[j]);
+			cv_text_printf(&b, " + (to_regclass('\"%s_by_%s\"') IS "
+			    "NOT NULL)::int", c->table, c->fields[j]);
 			want++;
 		}
 		if (c->order_field != NULL) {
-			cv_text_printf(&b, " + (to_regclass('\"%s_order\"') IS NOT "
-			    "NULL)::int", c->table);
+			cv_text_printf(&b, " + (to_regclass('\"%s_order\"') IS "
+			    "NOT NULL)::int", c->table);
 			want++;
 		}
-		cv_text_printf(&b, " + (to_regproc('\"%s_cavra_counts\"') IS NOT "
-		    "NULL)::int", c->table);
+		cv_text_printf(&b, " + (to_regproc('\"%s_cavra_counts\"') IS "
+		    "NOT NULL)::int", c->table);
 		want++;
 	}
 	{
 		const char	*params[2] = { s->def->name, ver };
 
-		res = pq.PQexecParams(ps->conn, b.p, 2, NULL, params, NULL, NULL,
-		    0);
+		res = pq.PQexecParams(ps->conn, b.p, 2, NULL, params, NULL,
+		    NULL, 0);
 	}
 	if (pq.PQresultStatus(res) == PGRES_TUPLES_OK && pq.PQntuples(res) == 1)
 		*ok = strtoull(pq.PQgetvalue(res, 0, 0), NULL, 10) == want + 1;
@@ -860,8 +862,9 @@ pg_schema(struct cv_store *s)
 	    "(tbl, col, val))")) != CV_OK)
 		goto out;
 	params[0] = def->name;
-	res = pq.PQexecParams(ps->conn, "SELECT version FROM cavra_schema_version "
-	    "WHERE store = $1", 1, NULL, params, NULL, NULL, 0);
+	res = pq.PQexecParams(ps->conn, "SELECT version FROM "
+	    "cavra_schema_version WHERE store = $1", 1, NULL, params, NULL,
+	    NULL, 0);
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
 		e = pg_fail(s, res, "schema version");
 		goto out;
@@ -883,8 +886,8 @@ pg_schema(struct cv_store *s)
 		pc = &ps->colls[ci];
 		nf = cv_coll_nfields(c);
 		b.len = 0;
-		cv_text_printf(&b, "CREATE TABLE IF NOT EXISTS \"%s\" (\"%s\" text "
-		    "COLLATE \"C\" PRIMARY KEY, payload text NOT NULL)",
+		cv_text_printf(&b, "CREATE TABLE IF NOT EXISTS \"%s\" (\"%s\" "
+		    "text COLLATE \"C\" PRIMARY KEY, payload text NOT NULL)",
 		    c->table, c->id_field);
 		if ((e = pg_exec(s, b.p)) != CV_OK)
 			goto out;
@@ -908,9 +911,10 @@ pg_schema(struct cv_store *s)
 				    pc->cols[j]) == 0;
 			if (have)
 				continue;
-			cv_text_printf(&b, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" text "
-			    "COLLATE \"C\"%s;\n", c->table, pc->cols[j],
-			    j == pc->order ? " NOT NULL DEFAULT ''" : "");
+			cv_text_printf(&b, "ALTER TABLE \"%s\" ADD COLUMN "
+			    "\"%s\" text COLLATE \"C\"%s;\n", c->table,
+			    pc->cols[j], j == pc->order ? " NOT NULL DEFAULT "
+			    "''" : "");
 			added = 1;
 		}
 		pq.PQclear(res);
@@ -931,17 +935,18 @@ pg_schema(struct cv_store *s)
 				    c->table, c->fields[j], c->order_field,
 				    c->id_field);
 			else
-				cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s\" "
-				    "ON \"%s\" (\"%s\", \"%s\");\n", name, c->table,
-				    c->fields[j], c->id_field);
+				cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS "
+				    "\"%s\" "
+				    "ON \"%s\" (\"%s\", \"%s\");\n", name,
+				    c->table, c->fields[j], c->id_field);
 		}
 		if (c->order_field != NULL)
-			cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s_order\" ON "
-			    "\"%s\" (\"%s\", \"%s\");\n", c->table, c->table,
-			    order_col(c), c->id_field);
-		cv_text_printf(&b, "INSERT INTO cavra_row_counts (tbl, n) SELECT "
-		    "'%s', count(*) FROM \"%s\" ON CONFLICT (tbl) DO NOTHING;\n",
-		    c->table, c->table);
+			cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS "
+			    "\"%s_order\" ON \"%s\" (\"%s\", \"%s\");\n",
+			    c->table, c->table, order_col(c), c->id_field);
+		cv_text_printf(&b, "INSERT INTO cavra_row_counts (tbl, n) "
+		    "SELECT '%s', count(*) FROM \"%s\" ON CONFLICT (tbl) DO "
+		    "NOTHING;\n", c->table, c->table);
 		/* Layout 2 kept the value counts already. */
 		value_counts_sql(s, ci, old < 2, &b);
 		if ((e = pg_exec(s, b.p)) != CV_OK)
@@ -950,9 +955,9 @@ pg_schema(struct cv_store *s)
 	snprintf(ver, sizeof(ver), "%d", CV_PG_SCHEMA_VERSION);
 	params[0] = def->name;
 	params[1] = ver;
-	res = pq.PQexecParams(ps->conn, "INSERT INTO cavra_schema_version VALUES "
-	    "($1, $2::integer) ON CONFLICT (store) DO UPDATE SET version = "
-	    "EXCLUDED.version", 2, NULL, params, NULL, NULL, 0);
+	res = pq.PQexecParams(ps->conn, "INSERT INTO cavra_schema_version "
+	    "VALUES ($1, $2::integer) ON CONFLICT (store) DO UPDATE SET "
+	    "version = EXCLUDED.version", 2, NULL, params, NULL, NULL, 0);
 	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		e = pg_fail(s, res, "schema version");
 		goto out;
@@ -1082,9 +1087,9 @@ pg_commit(struct cv_store *s)
 	cv_text_str(&sql, "");
 	for (ci = 0; ci < s->def->ncolls; ci++)
 		if (ps->added[ci] != 0)
-			cv_text_printf(&sql, "UPDATE cavra_row_counts SET n = n + "
-			    "%" PRId64 " WHERE tbl = '%s';\n", ps->added[ci],
-			    s->def->colls[ci].table);
+			cv_text_printf(&sql, "UPDATE cavra_row_counts SET n = "
+			    "n + %" PRId64 " WHERE tbl = '%s';\n",
+			    ps->added[ci], s->def->colls[ci].table);
 	cv_text_str(&sql, "COMMIT");
 	/* The result of the last statement run: an UPDATE that failed
 	 * leaves the transaction open, to be rolled back. */
@@ -1253,8 +1258,8 @@ pg_insert_rows(struct cv_store *s, size_t coll, const char *const *ids,
 		e = pg_fail(s, NULL, "batch insert");
 		goto out;
 	}
-	res = pq.PQexecParams(ps->conn, sql.p, (int)(m * np), NULL, params, NULL,
-	    NULL, 0);
+	res = pq.PQexecParams(ps->conn, sql.p, (int)(m * np), NULL, params,
+	    NULL, NULL, 0);
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
 		e = pg_fail(s, res, "batch insert");
 		goto out;
@@ -1400,11 +1405,13 @@ pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	cv_text_str(&w, "");
 	for (i = 0; i < q->nf; i++) {
 		if (q->f[i].value == NULL)
-			cv_text_printf(&w, "%s\"%s\" IS NULL", i == 0 ? " WHERE " :
-			    " AND ", cv_coll_colname(c, q->f[i].col));
+			cv_text_printf(&w, "%s\"%s\" IS NULL", i == 0 ?
+			    " WHERE " : " AND ", cv_coll_colname(c,
+			    q->f[i].col));
 		else
-			cv_text_printf(&w, "%s\"%s\" = $%d", i == 0 ? " WHERE " :
-			    " AND ", cv_coll_colname(c, q->f[i].col), ++n);
+			cv_text_printf(&w, "%s\"%s\" = $%d", i == 0 ?
+			    " WHERE " : " AND ", cv_coll_colname(c,
+			    q->f[i].col), ++n);
 	}
 	cv_text_str(&ord, " ORDER BY ");
 	if (c->order_field != NULL)
@@ -1424,9 +1431,9 @@ pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 		cv_text_printf(&b, "r.n + $%d::bigint", n + 3);
 		break;
 	case PT_VALUE:
-		cv_text_printf(&b, "COALESCE((SELECT v.n FROM cavra_value_counts "
-		    "v WHERE v.tbl = '%s' AND v.col = '%s' AND v.val = $1), 0)",
-		    c->table, pc->cols[q->f[0].col]);
+		cv_text_printf(&b, "COALESCE((SELECT v.n FROM "
+		    "cavra_value_counts v WHERE v.tbl = '%s' AND v.col = '%s' "
+		    "AND v.val = $1), 0)", c->table, pc->cols[q->f[0].col]);
 		break;
 	case PT_COUNT:
 		cv_text_printf(&b, "CASE WHEN r.gen = $%d::bigint THEN "
@@ -1597,7 +1604,8 @@ pg_dump_coll(struct cv_store *s, size_t coll, cv_store_pg_dump_fn fn,
 
 	cv_text_printf(&sql, "SELECT payload FROM \"%s\" ORDER BY \"%s\"",
 	    c->table, c->id_field);
-	if (!pq.PQsendQuery(ps->conn, sql.p) || !pq.PQsetSingleRowMode(ps->conn)) {
+	if (!pq.PQsendQuery(ps->conn, sql.p) ||
+	    !pq.PQsetSingleRowMode(ps->conn)) {
 		e = pg_fail(s, NULL, "dump");
 		goto out;
 	}
@@ -1641,7 +1649,8 @@ cv_store_pg_dump(struct cv_store *s, cv_store_pg_dump_fn fn, void *arg)
 	for (ci = 0; ci < s->def->ncolls && e == CV_OK; ci++)
 		e = pg_dump_coll(s, ci, fn, arg);
 	if (ps->conn != NULL)
-		pq.PQclear(pq.PQexec(ps->conn, e == CV_OK ? "COMMIT" : "ROLLBACK"));
+		pq.PQclear(pq.PQexec(ps->conn, e == CV_OK ? "COMMIT" :
+		    "ROLLBACK"));
 	return e;
 }
 

@@ -416,12 +416,12 @@ sq_indexes(struct cv_store *s, size_t coll, struct cv_text *sql, int *missing)
 		    j < nf ? "by_" : "order", j < nf ? c->fields[j] : "");
 		if (sql != NULL && j < nf && c->order_field != NULL &&
 		    !c->order_moves)
-			cv_text_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
-			    "\"%s\" (\"%s\", \"%s\", \"%s\");\n", name,
+			cv_text_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s\" "
+			    "ON \"%s\" (\"%s\", \"%s\", \"%s\");\n", name,
 			    c->table, c->fields[j], oc, c->id_field);
 		else if (sql != NULL)
-			cv_text_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s\" ON "
-			    "\"%s\" (\"%s\", \"%s\");\n", name, c->table,
+			cv_text_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s\" "
+			    "ON \"%s\" (\"%s\", \"%s\");\n", name, c->table,
 			    j < nf ? c->fields[j] : oc, c->id_field);
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(st);
@@ -456,7 +456,8 @@ sq_indexes(struct cv_store *s, size_t coll, struct cv_text *sql, int *missing)
 			    "('%s', (SELECT count(*) FROM \"%s\"));\n",
 			    c->table, c->table);
 		if (sql != NULL)
-			cv_text_printf(sql, "DROP TRIGGER IF EXISTS \"%s_rows_ins\";\n"
+			cv_text_printf(sql, "DROP TRIGGER IF EXISTS "
+			    "\"%s_rows_ins\";\n"
 			    "DROP TRIGGER IF EXISTS \"%s_rows_del\";\n",
 			    c->table, c->table);
 	}
@@ -513,8 +514,8 @@ sq_coll_prepare(struct cv_store *s, size_t coll)
 
 	if (sc->put != NULL)
 		return CV_OK;
-	cv_text_printf(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = ?1", c->table,
-	    c->id_field);
+	cv_text_printf(&b, "SELECT payload FROM \"%s\" WHERE \"%s\" = ?1",
+	    c->table, c->id_field);
 	e = sq_prepare(s, b.p, &sc->get);
 	b.len = 0;
 	if (e != CV_OK)
@@ -537,7 +538,8 @@ sq_coll_prepare(struct cv_store *s, size_t coll)
 	cv_text_printf(&b, "SELECT \"%s\"", c->id_field);
 	for (j = 0; j < sc->ncols; j++)
 		cv_text_printf(&b, ", \"%s\"", sc->cols[j]);
-	cv_text_printf(&b, " FROM \"%s\" WHERE \"%s\" = ?1", c->table, c->id_field);
+	cv_text_printf(&b, " FROM \"%s\" WHERE \"%s\" = ?1", c->table,
+	    c->id_field);
 	if ((e = sq_prepare(s, b.p, &sc->old)) != CV_OK)
 		goto out;
 	b.len = 0;
@@ -581,7 +583,8 @@ sq_update(struct cv_store *s, size_t coll, uint32_t mask, sqlite3_stmt **out)
 	cv_text_printf(&b, "UPDATE \"%s\" SET ", c->table);
 	for (j = 0; j < sc->ncols; j++)
 		if (mask & (UINT32_C(1) << j))
-			cv_text_printf(&b, "\"%s\" = ?%zu, ", sc->cols[j], j + 2);
+			cv_text_printf(&b, "\"%s\" = ?%zu, ", sc->cols[j],
+			    j + 2);
 	cv_text_printf(&b, "payload = ?%zu WHERE \"%s\" = ?1", sc->ncols + 2,
 	    c->id_field);
 	if ((e = sq_prepare(s, b.p, &sc->upd[sc->nupd].st)) == CV_OK) {
@@ -702,10 +705,11 @@ sq_schema(struct cv_store *s)
 		b.len = 0;
 		added = 0;
 		if (!exists) {
-			cv_text_printf(&b, "CREATE TABLE \"%s\" (\"%s\" TEXT PRIMARY "
-			    "KEY NOT NULL", c->table, c->id_field);
+			cv_text_printf(&b, "CREATE TABLE \"%s\" (\"%s\" TEXT "
+			    "PRIMARY KEY NOT NULL", c->table, c->id_field);
 			for (j = 0; j < sc->ncols; j++)
-				cv_text_printf(&b, ", \"%s\" TEXT%s", sc->cols[j],
+				cv_text_printf(&b, ", \"%s\" TEXT%s",
+				    sc->cols[j],
 				    cv_coll_is_order(c, sc->cols[j]) ?
 				    " NOT NULL DEFAULT ''" : "");
 			cv_text_printf(&b, ", payload TEXT NOT NULL);\n");
@@ -1647,8 +1651,8 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	cv_text_printf(&w, "%s", "");
 	cv_text_printf(&pw, "%s", "");
 	for (i = 0; i < q->nf; i++)
-		cv_text_printf(&pw, "%sa.\"%s\" IS ?%zu", i == 0 ? " WHERE " : " AND ",
-		    cv_coll_colname(c, q->f[i].col), i + 1);
+		cv_text_printf(&pw, "%sa.\"%s\" IS ?%zu", i == 0 ? " WHERE " :
+		    " AND ", cv_coll_colname(c, q->f[i].col), i + 1);
 	if (pick == SIZE_MAX)
 		cv_text_printf(&w, "%s", pw.p);
 	else {
@@ -1659,9 +1663,9 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 		    c->fields[pick], &idx));
 		for (i = 0; i < q->nf; i++) {
 			if (q->f[i].col == pick) {
-				cv_text_printf(&w, "%sa.\"%s\" IS ?%zu", w.len == 0 ?
-				    " WHERE " : " AND ", c->fields[pick],
-				    i + 1);
+				cv_text_printf(&w, "%sa.\"%s\" IS ?%zu",
+				    w.len == 0 ? " WHERE " : " AND ",
+				    c->fields[pick], i + 1);
 				continue;
 			}
 			cv_text_printf(&w, "%sEXISTS (SELECT 1 FROM \"%s\" INDEXED BY "
@@ -1679,16 +1683,16 @@ sq_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	/* An unfiltered total is the row count kept in cavra_row_counts
 	 * (see sq_indexes()), not a scan of the whole table. */
 	if (q->nf == 0)
-		cv_text_printf(&b, "SELECT n FROM cavra_row_counts WHERE tbl = '%s'",
-		    c->table);
+		cv_text_printf(&b, "SELECT n FROM cavra_row_counts WHERE tbl = "
+		    "'%s'", c->table);
 	else
-		cv_text_printf(&b, "SELECT count(*) FROM \"%s\"%s%s", c->table, ix.p,
-		    w.p);
+		cv_text_printf(&b, "SELECT count(*) FROM \"%s\"%s%s", c->table,
+		    ix.p, w.p);
 	if ((e = sq_prepare(s, b.p, &nq->count)) != CV_OK)
 		goto out;
 	b.len = 0;
-	cv_text_printf(&b, "SELECT a.payload FROM \"%s\"%s%s ORDER BY ", c->table,
-	    ix.p, pw.p);
+	cv_text_printf(&b, "SELECT a.payload FROM \"%s\"%s%s ORDER BY ",
+	    c->table, ix.p, pw.p);
 	if (c->order_field != NULL)
 		cv_text_printf(&b, "a.\"%s\" %s, ", c->order_field,
 		    c->order_desc ? "DESC" : "ASC");

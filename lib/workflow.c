@@ -755,8 +755,8 @@ cv_wf_alert_plan(struct cv_arena *a, const struct cv_wf_alert *al,
 			continue;
 		json_object_array_add(elig, json_object_new_string(p));
 		hit = 0;
-		for (j = 0; !force && !hit && j < json_object_array_length(rcds);
-		    j++) {
+		for (j = 0; !force && !hit &&
+		    j < json_object_array_length(rcds); j++) {
 			r = json_object_array_get_idx(rcds, j);
 			hit = strcmp(cv_json_str_or(r,
 			    "connector_delivery_source", ""), al->src) == 0 &&
