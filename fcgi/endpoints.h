@@ -178,10 +178,10 @@ enum cv_err	 ep_route_read(struct cv_wf_ctx *, const struct ep_routing *rt,
  * metadata, success, event_id}.  Fails with the problem set (the
  * connector refusing a provider that is not configured).
  */
-enum cv_err	 ep_route_deliver(struct cv_wf_ctx *, const struct ep_routing *rt,
-		    const struct ep_route_in *in, struct json_object *subject,
-		    struct json_object *extra, struct json_object *event,
-		    struct json_object **answer);
+enum cv_err	 ep_route_deliver(struct cv_wf_ctx *,
+		    const struct ep_routing *rt, const struct ep_route_in *in,
+		    struct json_object *subject, struct json_object *extra,
+		    struct json_object *event, struct json_object **answer);
 
 /* "Critical" from "critical" ("Unknown" from ""); arena. */
 const char	*ep_title_case(struct cv_arena *, const char *);

@@ -281,7 +281,8 @@ const char	*cv_aispm_tool_label(struct cv_arena *,
 		    const struct cv_aispm_dec *);
 const char	*cv_aispm_tool_capability(struct cv_arena *,
 		    const struct cv_aispm_dec *);
-const char	*cv_aispm_intent(struct cv_arena *, const struct cv_aispm_dec *);
+const char	*cv_aispm_intent(struct cv_arena *,
+		    const struct cv_aispm_dec *);
 const char	*cv_aispm_approval_path(struct cv_arena *,
 		    const struct cv_aispm_dec *);
 

@@ -51,7 +51,7 @@ int		 cv_ed25519_sign(struct cv_arena *, const char *pem,
 /* 1 when sig (siglen bytes) is a valid Ed25519 signature of len bytes of
  * p under the public key in pubpem (PEM SubjectPublicKeyInfo); 0 when it
  * is not, or pubpem holds no Ed25519 public key. */
-int		 cv_ed25519_verify(const char *pubpem, const void *p, size_t len,
-		    const unsigned char *sig, size_t siglen);
+int		 cv_ed25519_verify(const char *pubpem, const void *p,
+		    size_t len, const unsigned char *sig, size_t siglen);
 
 #endif /* !CV_CRYPTO_H */

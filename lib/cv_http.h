@@ -236,8 +236,8 @@ enum cv_err	 cv_router_match(const struct cv_router *, struct cv_req *,
 enum cv_err	 cv_path_split(struct cv_arena *, const char *, char ***,
 		    size_t *);
 /* Decode a query string into pairs ('+' is a space). */
-enum cv_err	 cv_query_parse(struct cv_arena *, const char *, struct cv_kv **,
-		    size_t *);
+enum cv_err	 cv_query_parse(struct cv_arena *, const char *,
+		    struct cv_kv **, size_t *);
 
 /* Runs one request through the whole pipeline without FastCGI: used by
  * the serve loop and by unit tests.  `env` is a CGI environment
@@ -247,8 +247,9 @@ struct cv_dispatch {
 	const struct cv_router	*router;
 };
 void		 cv_dispatch(const struct cv_dispatch *, struct cv_req *,
-		    struct cv_resp *, const char *(*getenv)(void *, const char *),
-		    void *envctx, const char *body, size_t bodylen);
+		    struct cv_resp *,
+		    const char *(*getenv)(void *, const char *), void *envctx,
+		    const char *body, size_t bodylen);
 /* Serialise a response as CGI output (Status:, headers, body) into the
  * arena; used by the serve loop and tests. */
 char		*cv_resp_render(struct cv_arena *, const struct cv_req *,

@@ -68,6 +68,7 @@ void		 cv_metrics_worker_gone(int slot, int restart);
 /* A request thread: a request starts; it ends (status, microseconds),
  * counted under req->route. */
 void		 cv_metrics_begin(void);
-void		 cv_metrics_end(const struct cv_req *, int status, long long us);
+void		 cv_metrics_end(const struct cv_req *, int status,
+		    long long us);
 
 #endif /* !CV_METRICS_H */

@@ -137,8 +137,9 @@ int		 cv_action_type_valid(const char *);
  * mcp_tool_call use cv_policy_eval_mcp_registry() (HTTP path) or
  * cv_policy_eval_mcp_pack() (no registry: CLI).  CV_EUNPROC for an action
  * type this function does not evaluate. */
-enum cv_err	 cv_policy_eval(const struct cv_pack *, const struct cv_action *,
-		    struct cv_arena *, struct cv_verdict *);
+enum cv_err	 cv_policy_eval(const struct cv_pack *,
+		    const struct cv_action *, struct cv_arena *,
+		    struct cv_verdict *);
 /* MCP call judged by the trust registry record of the server (NULL when
  * the server is not registered). */
 void		 cv_policy_eval_mcp_registry(struct json_object *server,

@@ -121,8 +121,8 @@ struct cv_resource {
 	/* With no id in the input and no id_prefix: derives the id from
 	 * the body (*id borrowed from it or in the arena), or fails with
 	 * a cv_fail() error; NULL: the id is required (400). */
-	enum cv_err		(*id_fn)(struct cv_req *, struct json_object *body,
-				    const char **id);
+	enum cv_err		(*id_fn)(struct cv_req *,
+				    struct json_object *body, const char **id);
 	const struct cv_field	*fields;
 	size_t			 nfields;
 	unsigned		 flags;		/* CV_RS_* */

@@ -110,9 +110,9 @@ int		 cv_store_db_ping(void);
  * the store lives beside it ("<path>.journal.0"). */
 const char	*cv_store_local_path(const struct cv_store_def *);
 
-/* Open per the environment (CAVRA_DATABASE_URL, then the *_DB variable), creating the parent
- * directory and, for SQLite, the schema.  Call after fork.  CV_EIO with a
- * logged line on failure.  Caller closes. */
+/* Open per the environment (CAVRA_DATABASE_URL, then the *_DB variable),
+ * creating the parent directory and, for SQLite, the schema.  Call after
+ * fork.  CV_EIO with a logged line on failure.  Caller closes. */
 enum cv_err	 cv_store_open(const struct cv_store_def *, struct cv_store **);
 /* Open a given backend (CV_STORE_*) and path explicitly (tests, the
  * CLI); for CV_STORE_PG the path is the connection string. */
