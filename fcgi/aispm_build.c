@@ -2623,8 +2623,8 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 	for (i = 0; i < json_object_array_length(findings) && i < 5; i++) {
 		it = json_object_array_get_idx(findings, i);
 		r = json_object_new_object();
-		json_object_object_add(r, "risk_id", cv_json_ref(it,
-		    "finding_id"));
+		json_object_object_add(r, "risk_id",
+		    cv_json_ref(it, "finding_id"));
 		cv_json_add_str(r, "title", cv_aispm_title(s->a,
 		    json_object_get_string(json_object_object_get(it,
 		    "risk_classification"))));
@@ -2646,10 +2646,10 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 		cv_json_add_str(r, "title", "Evidence SLO Breach");
 		cv_json_add_str(r, "severity", "medium");
 		cv_json_copy_keys(r, it, "agent_id", "repository", NULL);
-		json_object_object_add(r, "reason", cv_json_ref(it,
-		    "recommended_action"));
-		json_object_object_add(r, "evidence_refs", cv_json_ref(it,
-		    "evidence_refs"));
+		json_object_object_add(r, "reason",
+		    cv_json_ref(it, "recommended_action"));
+		json_object_object_add(r, "evidence_refs",
+		    cv_json_ref(it, "evidence_refs"));
 		json_object_array_add(risks, r);
 	}
 	if (json_object_array_length(risks) == 0 && s->ndec > 0) {
@@ -2717,13 +2717,13 @@ aispm_narrative(const struct aispm_set *s, struct json_object *findings,
 #undef SECTION
 
 	km = json_object_new_object();
-	json_object_object_add(km, "total_sessions", cv_json_ref(overview,
-	    "total_sessions"));
+	json_object_object_add(km, "total_sessions",
+	    cv_json_ref(overview, "total_sessions"));
 	cv_json_add_int(km, "total_decisions", total);
 	cv_json_add_int(km, "blocked_actions", blocked);
 	cv_json_add_int(km, "approval_required_actions", approvals);
-	json_object_object_add(km, "risk_findings", cv_json_ref(overview,
-	    "risk_findings"));
+	json_object_object_add(km, "risk_findings",
+	    cv_json_ref(overview, "risk_findings"));
 	cv_json_add_int(km, "evidence_slo_breaches", breached);
 	cv_json_add_int(km, "evidence_retention_gaps", gaps);
 	cv_json_copy_keys(km, fsum, "freshness_score", "retention_score", NULL);

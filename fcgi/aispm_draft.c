@@ -478,8 +478,8 @@ aispm_test_fixture(struct cv_arena *a, struct json_object *draft,
 		    "rule_key")), json_object_get_string(
 		    json_object_object_get(r, "control_surface"))));
 		in = json_object_new_object();
-		json_object_object_add(in, "action_type", cv_json_ref(r,
-		    "action_type"));
+		json_object_object_add(in, "action_type",
+		    cv_json_ref(r, "action_type"));
 		json_object_object_add(in, "target", json_object_is_type(pv,
 		    json_type_string) ? json_object_get(pv) : cv_json_ref(r,
 		    "target_summary"));
@@ -492,14 +492,14 @@ aispm_test_fixture(struct cv_arena *a, struct json_object *draft,
 		    "policy_section", "rule_key", NULL);
 		json_object_object_add(ex, "proposed_value", json_object_get(
 		    pv));
-		json_object_object_add(ex, "risk_classification", cv_json_ref(r,
-		    "risk_classification"));
+		json_object_object_add(ex, "risk_classification",
+		    cv_json_ref(r, "risk_classification"));
 		json_object_object_add(c, "expected", ex);
 		cv_json_add_str(c, "assertion_type",
 		    "metadata_derived_policy_expectation");
 		cv_json_add_bool(c, "public_safe", 1);
-		json_object_object_add(c, "evidence_refs", cv_json_ref(r,
-		    "evidence_refs"));
+		json_object_object_add(c, "evidence_refs",
+		    cv_json_ref(r, "evidence_refs"));
 		json_object_array_add(cases, c);
 	}
 	val = json_object_new_object();

@@ -348,10 +348,10 @@ pub_record(struct cv_arena *a, struct json_object *result,
 	cv_json_copy_keys(rec, event, "publication_id", "export_id", "channel",
 	    "release", NULL);
 	appr = cv_json_objv(event, "approval");
-	json_object_object_add(rec, "approval_id", cv_json_ref(appr,
-	    "approval_id"));
-	json_object_object_add(rec, "artifacts", cv_json_ref(event,
-	    "artifacts"));
+	json_object_object_add(rec, "approval_id",
+	    cv_json_ref(appr, "approval_id"));
+	json_object_object_add(rec, "artifacts",
+	    cv_json_ref(event, "artifacts"));
 	json_object_object_add(rec, "event", json_object_get(event));
 	return rec;
 }

@@ -523,8 +523,8 @@ build_ingest(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(ing, "observed_at", observed);
 	cv_json_add_str(ing, "channel", channel);
 	cv_json_add_str(ing, "source", source);
-	json_object_object_add(ing, "source_schema_version", cv_json_ref(inv,
-	    "schema_version"));
+	json_object_object_add(ing, "source_schema_version",
+	    cv_json_ref(inv, "schema_version"));
 	cv_json_add_int(ing, "endpoint_count", (int64_t)
 	    json_object_array_length(eps));
 	json_object_object_add(ing, "deployment_targets", targets);
@@ -641,8 +641,8 @@ fresh_alert(const char *sev, struct json_object *r, const char *prov,
 	struct json_object	*al = json_object_new_object();
 
 	cv_json_add_str(al, "severity", sev);
-	json_object_object_add(al, "inventory_id", cv_json_ref(r,
-	    "inventory_id"));
+	json_object_object_add(al, "inventory_id",
+	    cv_json_ref(r, "inventory_id"));
 	cv_json_add_str(al, "provider", prov);
 	cv_json_add_str(al, "channel", chan);
 	cv_json_add_str(al, "deployment_target", target);
@@ -744,8 +744,8 @@ build_freshness(struct cv_wf_ctx *ctx, struct json_object **answer)
 			obs = cv_json_str_or(r, "created_at", "");
 		sev = "healthy";
 		e = json_object_new_object();
-		json_object_object_add(e, "inventory_id", cv_json_ref(r,
-		    "inventory_id"));
+		json_object_object_add(e, "inventory_id",
+		    cv_json_ref(r, "inventory_id"));
 		cv_json_add_str(e, "provider", pk);
 		cv_json_add_str(e, "channel", ck);
 		cv_json_add_str(e, "deployment_target", tk);
@@ -783,8 +783,8 @@ build_freshness(struct cv_wf_ctx *ctx, struct json_object **answer)
 		else {
 			al = fresh_alert(sev, r, pk, ck, tk, msg);
 			cv_json_add_str(al, "observed_at", obs);
-			json_object_object_add(al, "age_hours", cv_json_ref(e,
-			    "age_hours"));
+			json_object_object_add(al, "age_hours",
+			    cv_json_ref(e, "age_hours"));
 			json_object_array_add(alerts, al);
 		}
 		if (jint(r, "missing_target_count") > 0)
@@ -861,8 +861,8 @@ build_freshness(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 	*answer = result_new(warnings);
 	cv_json_add_str(*answer, "report_id", id);
-	json_object_object_add(*answer, "alert_level", cv_json_ref(rep,
-	    "alert_level"));
+	json_object_object_add(*answer, "alert_level",
+	    cv_json_ref(rep, "alert_level"));
 	json_object_object_add(*answer, "report", rep);
 	json_object_object_add(*answer, "files", json_object_new_array());
 	json_object_object_add(*answer, "metadata", json_object_get(rec));
@@ -1204,8 +1204,8 @@ reconcile(struct cv_wf_ctx *ctx, struct json_object *desired,
 	    NULL);
 	m = json_object_new_object();
 	cv_json_copy_keys(m, desired, "version", "commit", NULL);
-	json_object_object_add(m, "observed_at", cv_json_ref(observed,
-	    "observed_at"));
+	json_object_object_add(m, "observed_at",
+	    cv_json_ref(observed, "observed_at"));
 	json_object_object_add(m, "endpoints", json_object_get(obs));
 	id = id_over(a, k_recon.prefix, m);
 
@@ -1333,8 +1333,8 @@ build_recon_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 			continue;
 		al = json_object_new_object();
 		cv_json_add_str(al, "severity", lvl);
-		json_object_object_add(al, "reconciliation_id", cv_json_ref(r,
-		    "reconciliation_id"));
+		json_object_object_add(al, "reconciliation_id",
+		    cv_json_ref(r, "reconciliation_id"));
 		cv_json_add_str(al, "message", cv_arena_printf(ctx->req->arena,
 		    "Endpoint reconciliation found %lld drifted endpoints and "
 		    "%lld missing targets.", (long long)jint(r,
@@ -1489,8 +1489,8 @@ remed_open(struct cv_wf_ctx *ctx, struct json_object *report,
 	cv_json_add_str(meta, "strategy", o->strategy);
 	cv_json_add_int(meta, "action_count", (int64_t)
 	    json_object_array_length(acts));
-	json_object_object_add(meta, "drift_status", cv_json_ref(report,
-	    "drift_status"));
+	json_object_object_add(meta, "drift_status",
+	    cv_json_ref(report, "drift_status"));
 	cv_json_add_int(meta, "drifted_endpoint_count", jint(sum,
 	    "drifted_endpoint_count"));
 	cv_json_add_int(meta, "missing_target_count", jint(sum,
@@ -1565,10 +1565,10 @@ remed_open(struct cv_wf_ctx *ctx, struct json_object *report,
 	ctx->by = o->requested_by;
 	*rec = cv_wf_keep(ctx, &k_request, req, 1, 0, 1, request_index);
 	ctx->by = by;
-	json_object_object_add(*rec, "approval_id", cv_json_ref(ap,
-	    "approval_id"));
-	json_object_object_add(*rec, "approval_state", cv_json_ref(ap,
-	    "state"));
+	json_object_object_add(*rec, "approval_id",
+	    cv_json_ref(ap, "approval_id"));
+	json_object_object_add(*rec, "approval_state",
+	    cv_json_ref(ap, "state"));
 	cv_json_add_int(*rec, "drifted_endpoint_count", jint(sum,
 	    "drifted_endpoint_count"));
 	cv_json_add_int(*rec, "missing_target_count", jint(sum,
@@ -1681,8 +1681,8 @@ build_automation(struct cv_wf_ctx *ctx, struct json_object **answer)
 	m = json_object_new_object();
 	cv_json_copy_keys(m, desired, "version", "commit", NULL);
 	cv_json_add_str(m, "inventory_id", iid);
-	json_object_object_add(m, "reconciliation_id", cv_json_ref(report,
-	    "reconciliation_id"));
+	json_object_object_add(m, "reconciliation_id",
+	    cv_json_ref(report, "reconciliation_id"));
 	cv_json_add_str(m, "request_id", reqid);
 	id = id_over(a, k_auto.prefix, m);
 	refs = json_object_new_array();
@@ -1703,8 +1703,8 @@ build_automation(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(au, "inventory_id", iid);
 	cv_json_add_str(au, "provider", jstr(ing, "provider") != NULL ?
 	    jstr(ing, "provider") : jstr(observed, "provider"));
-	json_object_object_add(au, "observed_at", cv_json_ref(observed,
-	    "observed_at"));
+	json_object_object_add(au, "observed_at",
+	    cv_json_ref(observed, "observed_at"));
 	cv_json_add_str(au, "remediation_request_id", reqid);
 	cv_json_add_str(au, "approval_id", apid);
 	json_object_object_add(au, "approval_state", cv_json_ref(ap, "state"));
@@ -1730,8 +1730,8 @@ build_automation(struct cv_wf_ctx *ctx, struct json_object **answer)
 
 	*answer = result_new(NULL);
 	cv_json_add_str(*answer, "automation_id", id);
-	json_object_object_add(*answer, "reconciliation_id", cv_json_ref(report,
-	    "reconciliation_id"));
+	json_object_object_add(*answer, "reconciliation_id",
+	    cv_json_ref(report, "reconciliation_id"));
 	cv_json_add_str(*answer, "request_id", reqid);
 	json_object_object_add(*answer, "automation", au);
 	json_object_object_add(*answer, "reconciliation",
@@ -2179,16 +2179,16 @@ build_handoff(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_object_del(h, "generated_at");
 	cv_json_add_str(h, "handoff_id", id);
 	cv_json_add_str(h, "request_id", qid);
-	json_object_object_add(h, "reconciliation_id", cv_json_ref(req,
-	    "reconciliation_id"));
+	json_object_object_add(h, "reconciliation_id",
+	    cv_json_ref(req, "reconciliation_id"));
 	cv_json_add_str(h, "created_at", ctx->now);
 	cv_json_add_str(h, "requested_by", by);
 	cv_json_add_str(h, "delivery_mode", mode);
 	json_object_object_add(h, "providers", json_object_get(sel));
 	cv_json_add_int(h, "provider_count", (int64_t)
 	    json_object_array_length(sel));
-	json_object_object_add(h, "action_count", cv_json_ref(req,
-	    "action_count"));
+	json_object_object_add(h, "action_count",
+	    cv_json_ref(req, "action_count"));
 	cv_json_add_str(h, "approval_id", apid);
 	cv_json_add_str(h, "approval_state", state);
 	cv_json_add_bool(h, "approval_required", required);

@@ -1971,8 +1971,8 @@ build_report_dashboard(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_int(o, "report_count", (int64_t)n);
 	cv_json_add_int(o, "critical_report_count", crit);
 	cv_json_add_int(o, "warning_report_count", warn);
-	json_object_object_add(o, "latest_report_id", cv_json_ref(newest,
-	    "report_id"));
+	json_object_object_add(o, "latest_report_id",
+	    cv_json_ref(newest, "report_id"));
 	for (k = keys; *k != NULL; k++)
 		cv_json_add_int(o, *k, num(newest, *k));
 	json_object_object_add(o, "completion_rate", newest != NULL &&

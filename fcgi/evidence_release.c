@@ -223,16 +223,16 @@ audit_event(struct cv_arena *a, struct json_object *x, int rollback)
 	if (!rollback)
 		cv_json_copy_keys(e, x, "request_id", "approval_id", NULL);
 	json_object_object_add(e, "approval_state", cv_json_ref(appr, "state"));
-	json_object_object_add(e, "change_record", cv_json_ref(x,
-	    "change_record"));
+	json_object_object_add(e, "change_record",
+	    cv_json_ref(x, "change_record"));
 	if (rollback) {
 		cv_json_copy_keys(e, x, "rollback_status", "rollback_reason",
 		    NULL);
 	} else
-		json_object_object_add(e, "execution_status", cv_json_ref(x,
-		    "execution_status"));
-	json_object_object_add(e, "environment", cv_json_ref(x,
-	    "execution_environment"));
+		json_object_object_add(e, "execution_status",
+		    cv_json_ref(x, "execution_status"));
+	json_object_object_add(e, "environment",
+	    cv_json_ref(x, "execution_environment"));
 	json_object_object_add(e, "current_ring", cv_json_ref(ring, "from"));
 	json_object_object_add(e, "target_ring", cv_json_ref(ring, "to"));
 	json_object_object_add(e, "release", cv_json_objv(x,
@@ -505,8 +505,8 @@ exec_keep(struct cv_wf_ctx *ctx, const struct exec_kind *ek,
 	if (ek->reason != NULL)
 		cv_json_add_str(x, "rollback_reason", reason != NULL ? reason :
 		    ek->reason);
-	json_object_object_add(x, "change_record", cv_json_ref(src,
-	    "change_record"));
+	json_object_object_add(x, "change_record",
+	    cv_json_ref(src, "change_record"));
 	json_object_object_add(x, "release", cv_json_objv(src,
 	    "release") != NULL ?
 	    cv_json_ref(src, "release") : json_object_new_object());
@@ -530,15 +530,15 @@ exec_keep(struct cv_wf_ctx *ctx, const struct exec_kind *ek,
 	cv_json_add_str(rec, "rollout_id", rollout);
 	cv_json_add_str(rec, "rollout_status", ek->rollout_status);
 	cv_json_add_str(rec, ek->rec_status, "executed");
-	json_object_object_add(rec, "environment", cv_json_ref(x,
-	    "execution_environment"));
-	json_object_object_add(rec, "deployment_targets", cv_json_ref(x,
-	    "deployment_targets"));
+	json_object_object_add(rec, "environment",
+	    cv_json_ref(x, "execution_environment"));
+	json_object_object_add(rec, "deployment_targets",
+	    cv_json_ref(x, "deployment_targets"));
 	json_object_object_add(rec, "current_ring", cv_json_ref(ring, "from"));
 	json_object_object_add(rec, "target_ring", cv_json_ref(ring, "to"));
 	cv_json_add_str(rec, "approval_id", appr_id);
-	json_object_object_add(rec, "approval_state", cv_json_ref(appr,
-	    "state"));
+	json_object_object_add(rec, "approval_state",
+	    cv_json_ref(appr, "state"));
 	json_object_object_add(rec, ek->src_ref, cv_json_ref(x, ek->src_ref));
 	cv_json_copy_keys(rec, x, "change_record", "release", "evidence_refs",
 	    "rollback_evidence_refs", NULL);
@@ -612,8 +612,8 @@ build_promotion_exec(struct cv_wf_ctx *ctx, struct json_object **answer)
 	}
 
 	ring = json_object_new_object();
-	json_object_object_add(ring, "from", cv_json_ref(request,
-	    "current_ring"));
+	json_object_object_add(ring, "from",
+	    cv_json_ref(request, "current_ring"));
 	json_object_object_add(ring, "to", cv_json_ref(request, "target_ring"));
 	json_object_object_add(ring, "previous_rollout_status",
 	    cv_json_ref(request, "rollout_status"));

@@ -527,8 +527,8 @@ readiness_bundle(struct cv_wf_ctx *ctx, const char *ref,
 		    "verification_id", "retention_until", NULL);
 		cv_json_add_bool(row, "legal_hold", cv_json_truthy(
 		    json_object_object_get(r, "legal_hold")));
-		json_object_object_add(row, "created_at", cv_json_ref(r,
-		    "created_at"));
+		json_object_object_add(row, "created_at",
+		    cv_json_ref(r, "created_at"));
 		json_object_array_add(objs, row);
 	}
 	blockers = json_object_new_array();
@@ -677,8 +677,8 @@ build_manifest(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(m, "bundle_hash", str(b, "bundle_hash"));
 	cv_json_add_str(m, "release_record_ref", str(b,
 	    "release_record_ref"));
-	json_object_object_add(m, "archive_objects", cv_json_ref(b,
-	    "archive_objects"));
+	json_object_object_add(m, "archive_objects",
+	    cv_json_ref(b, "archive_objects"));
 	id = cv_wf_id(a, k_manifest.prefix, m, &hash);
 	json_object_put(m);
 	mf = json_object_new_object();
@@ -1138,8 +1138,8 @@ build_review(struct cv_wf_ctx *ctx, struct json_object **answer)
 	cv_json_add_str(rq, "closeout_state", str(s, "closeout_state"));
 	cv_json_add_str(rq, "bundle_id", str(s, "bundle_id"));
 	cv_json_add_str(rq, "manifest_id", str(s, "manifest_id"));
-	json_object_object_add(rq, "archive_object_count", cv_json_ref(s,
-	    "archive_object_count"));
+	json_object_object_add(rq, "archive_object_count",
+	    cv_json_ref(s, "archive_object_count"));
 	cv_json_add_str(rq, "retention_until", until);
 	cv_json_add_bool(rq, "legal_hold", hold);
 	cv_json_add_str(rq, "review_reason", reason != NULL ? reason : "");
@@ -1799,8 +1799,8 @@ build_alert_deliver(struct cv_wf_ctx *ctx, struct json_object **answer)
 	json_object_object_add(plan, "acknowledgement_required_providers",
 	    json_object_get(sel));
 	cv_json_add_bool(plan, "force", force);
-	json_object_object_add(plan, "alert_count", cv_json_ref(h,
-	    "alert_count"));
+	json_object_object_add(plan, "alert_count",
+	    cv_json_ref(h, "alert_count"));
 	prec = cv_wf_keep(ctx, &c10.plan, plan, (int64_t)
 	    json_object_array_length(req_p), (int64_t)
 	    json_object_array_length(supp), (int64_t)

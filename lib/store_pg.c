@@ -913,8 +913,8 @@ pg_schema(struct cv_store *s)
 				continue;
 			cv_text_printf(&b, "ALTER TABLE \"%s\" ADD COLUMN "
 			    "\"%s\" text COLLATE \"C\"%s;\n", c->table,
-			    pc->cols[j], j == pc->order ? " NOT NULL DEFAULT "
-			    "''" : "");
+			    pc->cols[j],
+			    j == pc->order ? " NOT NULL DEFAULT ''" : "");
 			added = 1;
 		}
 		pq.PQclear(res);
@@ -936,8 +936,7 @@ pg_schema(struct cv_store *s)
 				    c->id_field);
 			else
 				cv_text_printf(&b, "CREATE INDEX IF NOT EXISTS "
-				    "\"%s\" "
-				    "ON \"%s\" (\"%s\", \"%s\");\n", name,
+				    "\"%s\" ON \"%s\" (\"%s\", \"%s\");\n", name,
 				    c->table, c->fields[j], c->id_field);
 		}
 		if (c->order_field != NULL)
@@ -1405,13 +1404,13 @@ pg_query(struct cv_store *s, size_t coll, const struct cv_query *q,
 	cv_text_str(&w, "");
 	for (i = 0; i < q->nf; i++) {
 		if (q->f[i].value == NULL)
-			cv_text_printf(&w, "%s\"%s\" IS NULL", i == 0 ?
-			    " WHERE " : " AND ", cv_coll_colname(c,
-			    q->f[i].col));
+			cv_text_printf(&w, "%s\"%s\" IS NULL",
+			    i == 0 ? " WHERE " : " AND ",
+			    cv_coll_colname(c, q->f[i].col));
 		else
-			cv_text_printf(&w, "%s\"%s\" = $%d", i == 0 ?
-			    " WHERE " : " AND ", cv_coll_colname(c,
-			    q->f[i].col), ++n);
+			cv_text_printf(&w, "%s\"%s\" = $%d",
+			    i == 0 ? " WHERE " : " AND ",
+			    cv_coll_colname(c, q->f[i].col), ++n);
 	}
 	cv_text_str(&ord, " ORDER BY ");
 	if (c->order_field != NULL)
